@@ -20,6 +20,7 @@ __all__ = [
     "RETRACTION_KINDS",
     "PartialDate",
     "Person",
+    "SearchHit",
     "Update",
     "Work",
     "work_from_crossref",
@@ -156,6 +157,14 @@ class Work:
     @property
     def first_author(self) -> Person | None:
         return self.authors[0] if self.authors else None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """A work a registry search returned, with the registry's own relevance score."""
+
+    work: Work
+    score: float
 
 
 # --- Crossref JSON -----------------------------------------------------------------------
