@@ -1,0 +1,62 @@
+"""URLs for Crossref requests, and the packing of DOIs into list requests.
+
+Every URL is built from the configured base, so a mirror, proxy or stand-in serves them all.
+DOIs go into paths percent-encoded: SICI DOIs hold ``<>;()[]``, and a ``#``, ``?`` or ``%`` in
+a suffix would otherwise end the path or start an escape. ``/`` stays as it is (Crossref and
+doi.org route on it, and some proxies refuse an encoded ``%2F``).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import httpx
+
+from refs.crossref.settings import CrossrefSettings
+
+__all__ = ["list_url", "plan_batches", "work_url"]
+
+
+def work_url(base: str, doi: str, *, prefix: str = "/works") -> str:
+    """``{base}/works/{doi}`` with the DOI percent-encoded (``prefix=""`` for a resolver)."""
+    return f"{base.rstrip('/')}{prefix}/{quote(doi, safe='/')}"
+
+
+def list_url(dois: list[str], settings: CrossrefSettings) -> tuple[str, dict[str, str]]:
+    """The list request for ``dois``: ``{base}/works?filter=doi:A,doi:B&rows=N``."""
+    params = {"filter": ",".join(f"doi:{doi}" for doi in dois), "rows": str(len(dois))}
+    return f"{settings.api}/works", params
+
+
+def plan_batches(dois: list[str], settings: CrossrefSettings) -> tuple[list[list[str]], list[str]]:
+    """Pack DOIs into list requests; return the batches and the DOIs to ask one by one.
+
+    A batch holds at most ``batch_size`` DOIs and its URL (``mailto`` included) stays within
+    ``max_url_length``. A DOI with a comma cannot go in a filter (commas separate filter
+    values), and a batch of one is cheaper as a single request (its budget is larger).
+    """
+    batches: list[list[str]] = []
+    lone: list[str] = []
+    current: list[str] = []
+    for doi in dois:
+        if "," in doi or settings.batch_size == 1:
+            lone.append(doi)
+            continue
+        if current and (
+            len(current) >= settings.batch_size
+            or _length(current + [doi], settings) > settings.max_url_length
+        ):
+            batches.append(current)
+            current = []
+        current.append(doi)
+    if current:
+        batches.append(current)
+    lone.extend(batch[0] for batch in batches if len(batch) == 1)
+    return [batch for batch in batches if len(batch) > 1], lone
+
+
+def _length(dois: list[str], settings: CrossrefSettings) -> int:
+    url, params = list_url(dois, settings)
+    if settings.mailto:
+        params["mailto"] = settings.mailto
+    return len(str(httpx.URL(url, params=params)))

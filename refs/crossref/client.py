@@ -1,0 +1,299 @@
+"""The async Crossref REST client: one DOI, many DOIs in list requests, and search.
+
+>>> async with CrossrefClient(CrossrefSettings(mailto="editor@example.org")) as client:
+...     outcomes = await client.works(["10.1371/journal.pone.0033693", "not a doi"])
+
+Every answer is judged before it is believed: a 404 with Crossref's own "Resource not found."
+is a verdict (after asking which agency registered the DOI), while a timeout, a dropped
+connection, a 429, a 5xx, an HTML page or garbage is silence, retried and, when retries run
+out, reported as ``unverified``: never as ``not-found``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import replace
+from types import TracebackType
+from typing import Any, Self, TypeVar
+
+import httpx
+
+from refs.crossref import _envelope
+from refs.crossref.batching import list_url, plan_batches, work_url
+from refs.crossref.limits import (
+    DEFAULT_LIMITS,
+    Limiter,
+    RequestKind,
+    parse_rate_limit,
+    parse_retry_after,
+)
+from refs.crossref.outcome import ClientStats, Outcome, OutcomeTally
+from refs.crossref.retry import RetryPolicy, is_retryable, retrying
+from refs.crossref.settings import CrossrefSettings, user_agent
+from refs.doi import normalize_doi
+from refs.errors import DOINotFound, InvalidDOI, RateLimited, RegistryError, RegistryUnavailable
+from refs.work import SearchHit, Work
+
+__all__ = ["CrossrefClient"]
+
+T = TypeVar("T")
+_CSL = "application/vnd.citationstyles.csl+json"
+_NOT_REGISTERED = frozenset({"unknown", "none", ""})
+"""Agency ids meaning no registration agency knows the DOI."""
+
+
+class CrossrefClient:
+    """Asks Crossref (or whatever ``settings.base_url`` points at) about DOIs.
+
+    ``transport`` replaces the network (tests pass ``httpx.MockTransport``); ``sleep`` replaces
+    :func:`asyncio.sleep` for backoff and pacing, so tests never wait.
+    """
+
+    def __init__(
+        self,
+        settings: CrossrefSettings | None = None,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.settings = settings or CrossrefSettings()
+        self.stats = ClientStats()
+        self._sleep = sleep
+        self._jitter = random.Random().random
+        self._policy = RetryPolicy(self.settings.max_retries, self.settings.retry_budget)
+        self._limiters = {
+            kind: Limiter(start, sleep=sleep) for kind, start in DEFAULT_LIMITS.items()
+        }
+        self._http = httpx.AsyncClient(
+            transport=transport,
+            timeout=httpx.Timeout(self.settings.timeout),
+            headers={"User-Agent": user_agent(self.settings), "Accept": "application/json"},
+            follow_redirects=True,  # Crossref answers 301 for aliased DOIs
+        )
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    # --- public calls ------------------------------------------------------------------
+
+    async def work(self, doi: str) -> Work:
+        """The registry's record of one DOI.
+
+        :raises InvalidDOI: the text is not a DOI.
+        :raises DOINotFound: the registry said there is no such DOI.
+        :raises RegistryUnavailable: no answer to trust, after retries.
+        """
+        work, _source = await self._single(normalize_doi(doi))
+        return work
+
+    async def works(
+        self, dois: Iterable[str], *, progress: Callable[[int], None] | None = None
+    ) -> list[Outcome]:
+        """One Outcome per DOI asked, in order; each distinct DOI is asked once.
+
+        DOIs go out in list requests of up to ``batch_size``; those a list answer leaves out
+        (it only finds Crossref DOIs) are asked one by one, which gives the not-found verdict
+        or the route to another agency. ``progress(n)`` hears of ``n`` more DOIs done.
+        """
+        asked = list(dois)
+        tally = OutcomeTally(progress)
+        keys: list[str] = []
+        for text in asked:
+            try:
+                keys.append(normalize_doi(text))
+            except InvalidDOI as exc:
+                key = f"\0invalid:{text}"
+                keys.append(key)
+                if key not in tally.outcomes:
+                    tally.add(Outcome(text.strip(), "invalid", reason=exc.reason), key=key)
+        unique = list(dict.fromkeys(k for k in keys if k not in tally.outcomes))
+        batches, lone = plan_batches(unique, self.settings)
+        async with asyncio.TaskGroup() as group:
+            for batch in batches:
+                group.create_task(self._resolve_batch(batch, tally))
+            for doi in lone:
+                group.create_task(self._resolve_single(doi, tally))
+        return [tally.outcomes[key] for key in keys]
+
+    async def search(self, bibliographic: str, *, rows: int = 5) -> list[SearchHit]:
+        """Works matching a free-text reference, best first, with Crossref's scores."""
+        if not bibliographic.strip():
+            raise ValueError("nothing to search for: the reference text is empty")
+        url = f"{self.settings.api}/works"
+        params = {"query.bibliographic": bibliographic, "rows": str(rows)}
+        hits = await self._fetch(
+            url, kind="list", counter="search_requests", read=_envelope.read_hits, params=params
+        )
+        if hits is None:
+            raise RegistryUnavailable("the search route answered 404", url=url, status=404)
+        return hits
+
+    # --- resolution --------------------------------------------------------------------
+
+    async def _resolve_batch(self, batch: list[str], tally: OutcomeTally) -> None:
+        url, params = list_url(batch, self.settings)
+        source = str(httpx.URL(url, params=params))
+        try:
+            works = await self._fetch(
+                url, kind="list", counter="list_requests", read=_envelope.read_works, params=params
+            )
+        except RegistryUnavailable as exc:
+            if is_retryable(exc):  # retries ran out: the registry is silent on all of them
+                for doi in batch:
+                    tally.add(Outcome(doi, "unverified", reason=exc.reason))
+                return
+            works = None  # refused (a 4xx): each DOI is asked on its own below
+        found = {work.doi: work for work in works or () if work.doi}
+        tally.add_many(
+            Outcome(doi, "found", work=found[doi], source=source) for doi in batch if doi in found
+        )
+        async with asyncio.TaskGroup() as group:
+            for doi in batch:
+                if doi not in found:
+                    group.create_task(self._resolve_single(doi, tally))
+
+    async def _resolve_single(self, doi: str, tally: OutcomeTally) -> None:
+        try:
+            work, source = await self._single(doi)
+        except DOINotFound as exc:
+            source = work_url(self.settings.api, doi)
+            tally.add(Outcome(doi, "not-found", reason=str(exc), source=source))
+        except RegistryError as exc:
+            tally.add(Outcome(doi, "unverified", reason=str(exc)))
+        else:
+            tally.add(Outcome(doi, "found", work=work, source=source))
+
+    async def _single(self, doi: str) -> tuple[Work, str]:
+        url = work_url(self.settings.api, doi)
+        work = await self._fetch(
+            url, kind="single", counter="single_requests", read=_envelope.read_work
+        )
+        if work is not None:
+            return work, url
+        return await self._after_not_found(doi, url)
+
+    async def _after_not_found(self, doi: str, url: str) -> tuple[Work, str]:
+        """Crossref has no record: ask who registered the DOI before calling it missing."""
+        agency_url = f"{url}/agency"
+        agency = await self._fetch(
+            agency_url, kind="single", counter="agency_requests", read=_envelope.agency_of
+        )
+        if agency is None or agency in _NOT_REGISTERED:
+            raise DOINotFound(doi)
+        if agency == "crossref":
+            raise RegistryUnavailable(
+                "Crossref registered this DOI but its API has no record of it", url=url
+            )
+        return await self._negotiate(doi, agency)
+
+    async def _negotiate(self, doi: str, agency: str) -> tuple[Work, str]:
+        """Read a non-Crossref DOI as CSL-JSON through the DOI resolver."""
+        url = work_url(self.settings.resolver, doi, prefix="")
+        work = await self._fetch(
+            url,
+            kind="resolver",
+            counter="content_negotiation_requests",
+            read=_envelope.read_csl,
+            accept=_CSL,
+            polite=False,
+        )
+        if work is None:
+            raise RegistryUnavailable(
+                f"registered with {agency}, but the resolver has no CSL-JSON for it",
+                url=url,
+                status=404,
+            )
+        return (work if work.doi else replace(work, doi=doi)), url
+
+    # --- one request, judged and retried -------------------------------------------------
+
+    async def _fetch(
+        self,
+        url: str,
+        *,
+        kind: RequestKind,
+        counter: str,
+        read: Callable[..., T],
+        params: Mapping[str, str] | None = None,
+        accept: str | None = None,
+        polite: bool = True,
+    ) -> T | None:
+        """GET ``url`` until it answers; ``None`` when the registry says 404 Not Found."""
+        limiter = self._limiters[kind]
+        query = dict(params or {})
+        if polite and self.settings.mailto:
+            query["mailto"] = self.settings.mailto
+        headers = {"Accept": accept} if accept else None
+
+        async def attempt() -> T | None:
+            async with limiter.slot():
+                self.stats.requests += 1
+                setattr(self.stats, counter, getattr(self.stats, counter) + 1)
+                response = await self._send(url, query, headers)
+            await limiter.adapt(parse_rate_limit(response.headers))
+            body = self._judge(response, url)
+            return None if body is _NOT_FOUND else read(body, url=url)
+
+        def on_retry(exc: RegistryUnavailable, delay: float) -> None:
+            self.stats.retries += 1
+            if exc.status == 429:
+                limiter.hold(delay)  # the whole kind waits, not just this request
+
+        return await retrying(
+            attempt, policy=self._policy, sleep=self._sleep, jitter=self._jitter, on_retry=on_retry
+        )
+
+    async def _send(
+        self, url: str, query: Mapping[str, str], headers: Mapping[str, str] | None
+    ) -> httpx.Response:
+        try:
+            return await self._http.get(url, params=query, headers=headers)
+        except httpx.TimeoutException as exc:
+            raise RegistryUnavailable(
+                f"no answer within {self.settings.timeout:g}s ({type(exc).__name__})", url=url
+            ) from exc
+        except httpx.RequestError as exc:
+            raise RegistryUnavailable(
+                f"the connection failed ({type(exc).__name__}: {exc})", url=url
+            ) from exc
+
+    def _judge(self, response: httpx.Response, url: str) -> Any:
+        status = response.status_code
+        if status == 200:
+            return _envelope.parse_body(response.content, url=url, status=status)
+        content_type = response.headers.get("content-type", "")
+        if status == 404 and "html" not in content_type.lower():
+            return _NOT_FOUND  # Crossref's own text/plain "Resource not found."
+        retry_after = parse_retry_after(response.headers.get("retry-after"))
+        if status == 429:
+            self.stats.rate_limited += 1
+            raise RateLimited(
+                "the registry answered 429 Too Many Requests",
+                url=url,
+                status=status,
+                retry_after=retry_after,
+            )
+        what = "an HTML page" if "html" in content_type.lower() else "no usable answer"
+        raise RegistryUnavailable(
+            f"the registry answered HTTP {status} with {what}",
+            url=url,
+            status=status,
+            retry_after=retry_after,
+        )
+
+
+_NOT_FOUND: Any = object()
+"""What :meth:`CrossrefClient._judge` returns for the registry's own 404."""

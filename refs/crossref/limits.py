@@ -1,0 +1,254 @@
+"""Crossref's rate limits: reading them from response headers, and keeping to them.
+
+Crossref advertises its limits on every answer (``x-rate-limit-limit: 10``,
+``x-rate-limit-interval: 1s``, ``x-concurrency-limit: 3``, ``x-api-pool: polite``); older
+answers spell them ``x-ratelimit-*``, and a proxy may repeat a header (``50, 50``). Single-record
+and list requests have separate budgets (since 2025-12 the polite pool allows 10/s single, 3/s
+list, 3 at once), so each kind of request gets its own :class:`Limiter`, which starts from
+conservative defaults and adapts to what the registry says.
+See https://www.crossref.org/documentation/retrieve-metadata/rest-api/access-and-authentication/.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Literal
+
+__all__ = [
+    "DEFAULT_LIMITS",
+    "Limiter",
+    "Pacer",
+    "RateLimit",
+    "RequestKind",
+    "Slots",
+    "backoff_delay",
+    "parse_interval",
+    "parse_rate_limit",
+    "parse_retry_after",
+]
+
+RequestKind = Literal["single", "list", "resolver"]
+"""``single``: /works/{doi} and its agency; ``list``: filters, searches; ``resolver``: doi.org."""
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimit:
+    """``limit`` requests per ``interval`` seconds, ``concurrency`` at once, in ``pool``."""
+
+    limit: int | None = None
+    interval: float | None = None
+    concurrency: int | None = None
+    pool: str | None = None
+
+    @property
+    def per_second(self) -> float | None:
+        if not self.limit or not self.interval:
+            return None
+        return self.limit / self.interval
+
+
+DEFAULT_LIMITS: Mapping[RequestKind, RateLimit] = {
+    "single": RateLimit(limit=5, interval=1.0, concurrency=1),
+    "list": RateLimit(limit=1, interval=1.0, concurrency=1),
+    "resolver": RateLimit(limit=5, interval=1.0, concurrency=2),
+}
+"""Where each kind starts before any header is read: the public pool's limits as of 2025-12,
+the strictest Crossref has published, so that a first burst is never impolite."""
+
+_HEADER_NAMES = {
+    "limit": ("x-rate-limit-limit", "x-ratelimit-limit"),
+    "interval": ("x-rate-limit-interval", "x-ratelimit-interval"),
+    "concurrency": ("x-concurrency-limit", "x-concurrencylimit"),
+    "pool": ("x-api-pool",),
+}
+_INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$", re.IGNORECASE)
+_UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
+
+
+def parse_rate_limit(headers: Mapping[str, str]) -> RateLimit | None:
+    """The limits a response advertises, or ``None`` when it names none.
+
+    >>> parse_rate_limit({"X-Rate-Limit-Limit": "50, 50", "X-Rate-Limit-Interval": "1s"})
+    RateLimit(limit=50, interval=1.0, concurrency=None, pool=None)
+    """
+    lowered = {key.lower(): value for key, value in headers.items()}
+
+    def first(field: str) -> str | None:
+        for name in _HEADER_NAMES[field]:
+            if name in lowered:
+                return _first_value(lowered[name])
+        return None
+
+    limit = _positive_int(first("limit"))
+    interval = parse_interval(first("interval"))
+    concurrency = _positive_int(first("concurrency"))
+    pool = first("pool")
+    if limit is None and concurrency is None and pool is None:
+        return None
+    return RateLimit(
+        limit, interval if limit else None, concurrency, pool.lower() if pool else None
+    )
+
+
+def parse_interval(text: str | None) -> float | None:
+    """Seconds in ``1s``, ``60s``, ``500ms``, ``1m`` or a bare ``1``; ``None`` if unreadable."""
+    match = _INTERVAL.match(_first_value(text) or "")
+    if match is None:
+        return None
+    seconds = float(match.group(1)) * _UNIT_SECONDS[(match.group(2) or "s").lower()]
+    return seconds if seconds > 0 else None
+
+
+def parse_retry_after(text: str | None, *, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` value (delta-seconds or an HTTP date)."""
+    value = (text or "").strip()
+    if not value:
+        return None
+    # A repeated header arrives joined ("120, 120"); an HTTP date has commas of its own.
+    seconds = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(?:,.*)?", value)
+    if seconds:
+        return float(seconds.group(1))
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def backoff_delay(
+    attempt: int, *, base: float = 0.5, cap: float = 30.0, jitter: float = 0.5
+) -> float:
+    """Exponential backoff with "equal jitter": half the step fixed, half random.
+
+    ``attempt`` counts from 0. ``jitter`` is a number in [0, 1) from the caller's random
+    source, so that this stays a pure function; the fixed half keeps the client from
+    retrying at once when the random draw is near 0.
+    """
+    step = min(cap, base * 2.0**attempt)
+    return step / 2 + step / 2 * jitter
+
+
+class Pacer:
+    """Interval pacing: send times at least ``1 / rate`` seconds apart. Pure: no clock.
+
+    A new ``rate`` applies to the very next reservation, so a higher limit read from the first
+    answer's headers speeds up the requests already waiting.
+    """
+
+    def __init__(self, rate: float) -> None:
+        self.rate = rate
+        self._last = float("-inf")
+        self._held = float("-inf")
+
+    def reserve(self, now: float) -> float:
+        """Take the next send time; return how long to wait for it from ``now``."""
+        start = max(now, self._last + 1.0 / self.rate, self._held)
+        self._last = start
+        return start - now
+
+    def hold(self, until: float) -> None:
+        """Send nothing before ``until`` (after a 429, everyone of this kind waits)."""
+        self._held = max(self._held, until)
+
+
+class Slots:
+    """A semaphore whose size can change while it is in use (``x-concurrency-limit``)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = max(1, size)
+        self.busy = 0
+        self._changed = asyncio.Condition()
+
+    @asynccontextmanager
+    async def taken(self) -> AsyncIterator[None]:
+        async with self._changed:
+            await self._changed.wait_for(lambda: self.busy < self.size)
+            self.busy += 1
+        try:
+            yield
+        finally:
+            async with self._changed:
+                self.busy -= 1
+                self._changed.notify_all()
+
+    async def resize(self, size: int) -> None:
+        async with self._changed:
+            self.size = max(1, size)
+            self._changed.notify_all()
+
+
+class Limiter:
+    """Keeps one kind of request to a rate and a concurrency, adapting to headers.
+
+    ``clock`` and ``sleep`` are injected so that tests neither wait nor depend on time.
+    """
+
+    def __init__(
+        self,
+        start: RateLimit,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.current = start
+        self._pacer = Pacer(start.per_second or 1.0)
+        self._slots = Slots(start.concurrency or 1)
+        self._clock = clock
+        self._sleep = sleep
+
+    @asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        """Hold a concurrency slot, then wait for a send time; send inside the block."""
+        async with self._slots.taken():
+            wait = self._pacer.reserve(self._clock())
+            if wait > 0:
+                await self._sleep(wait)
+            yield
+
+    async def adapt(self, advertised: RateLimit | None) -> None:
+        """Follow what the registry advertises; keep what it leaves out."""
+        if advertised is None:
+            return
+        merged = replace(
+            self.current,
+            limit=advertised.limit or self.current.limit,
+            interval=(advertised.interval or self.current.interval)
+            if advertised.limit
+            else self.current.interval,
+            concurrency=advertised.concurrency or self.current.concurrency,
+            pool=advertised.pool or self.current.pool,
+        )
+        if merged == self.current:
+            return
+        self.current = merged
+        self._pacer.rate = merged.per_second or self._pacer.rate
+        await self._slots.resize(merged.concurrency or 1)
+
+    def hold(self, seconds: float) -> None:
+        """Send nothing of this kind for ``seconds`` (the registry said 429)."""
+        self._pacer.hold(self._clock() + seconds)
+
+
+def _first_value(text: str | None) -> str | None:
+    # Duplicated headers arrive joined ("50, 50"); they repeat one value, so take the first.
+    if text is None:
+        return None
+    head = text.split(",")[0].strip()
+    return head or None
+
+
+def _positive_int(text: str | None) -> int | None:
+    try:
+        value = int(float(text)) if text is not None else None
+    except ValueError:
+        return None
+    return value if value and value > 0 else None

@@ -1,0 +1,167 @@
+"""Rate-limit headers, Retry-After, backoff, pacing and the limiter."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from refs.crossref.limits import (
+    DEFAULT_LIMITS,
+    Limiter,
+    Pacer,
+    RateLimit,
+    Slots,
+    backoff_delay,
+    parse_interval,
+    parse_rate_limit,
+    parse_retry_after,
+)
+from tests.refs.crossref.recorded import CROSSREF, recorded_headers
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        (
+            {
+                "x-rate-limit-limit": "10",
+                "x-rate-limit-interval": "1s",
+                "x-concurrency-limit": "3",
+                "x-api-pool": "polite",
+            },
+            RateLimit(10, 1.0, 3, "polite"),
+        ),
+        ({"X-Rate-Limit-Limit": "50, 50", "X-Rate-Limit-Interval": "1s, 1s"}, RateLimit(50, 1.0)),
+        ({"x-ratelimit-limit": "50", "x-ratelimit-interval": "1s"}, RateLimit(50, 1.0)),
+        ({"x-rate-limit-limit": "3000", "x-rate-limit-interval": "60s"}, RateLimit(3000, 60.0)),
+        ({"x-concurrency-limit": "1", "x-api-pool": "Public"}, RateLimit(None, None, 1, "public")),
+        ({"x-rate-limit-limit": "many", "x-api-pool": "polite"}, RateLimit(pool="polite")),
+        ({"content-type": "text/html"}, None),
+    ],
+    ids=[
+        "polite",
+        "duplicated",
+        "ratelimit-spelling",
+        "per-minute",
+        "no-rate",
+        "unreadable",
+        "none",
+    ],
+)
+def test_parse_rate_limit(headers: dict[str, str], expected: RateLimit | None) -> None:
+    assert parse_rate_limit(headers) == expected
+
+
+def test_parse_rate_limit_reads_recorded_404_headers() -> None:
+    meta = json.loads(
+        (
+            CROSSREF / "errors" / "404__works_10.1371_notarealdoi__25d84f.response-headers.json"
+        ).read_text(encoding="utf-8")
+    )
+    limits = parse_rate_limit(dict(recorded_headers(meta["headers"])))
+    assert limits == RateLimit(5, 1.0, 1, "public")
+    assert limits is not None and limits.per_second == 5.0
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [
+        ("1s", 1.0),
+        ("60s", 60.0),
+        ("500ms", 0.5),
+        ("1m", 60.0),
+        ("2", 2.0),
+        ("0s", None),
+        ("soon", None),
+        (None, None),
+    ],
+)
+def test_parse_interval(text: str | None, seconds: float | None) -> None:
+    assert parse_interval(text) == seconds
+
+
+def test_parse_retry_after_seconds_and_dates() -> None:
+    now = datetime(2026, 1, 5, 12, 0, 0, tzinfo=UTC)
+    assert parse_retry_after("7") == 7.0
+    assert parse_retry_after("120, 120") == 120.0
+    assert parse_retry_after("Mon, 05 Jan 2026 12:00:30 GMT", now=now) == 30.0
+    assert parse_retry_after("Mon, 05 Jan 2026 11:00:00 GMT", now=now) == 0.0
+    assert parse_retry_after("whenever") is None
+    assert parse_retry_after(None) is None
+
+
+def test_backoff_grows_exponentially_within_jitter_and_cap() -> None:
+    assert backoff_delay(0, jitter=0.0) == 0.25
+    assert backoff_delay(0, jitter=0.999) < 0.5
+    assert backoff_delay(3, jitter=0.0) == 2.0
+    assert backoff_delay(20, cap=30.0, jitter=0.999) <= 30.0
+    assert backoff_delay(20, cap=30.0, jitter=0.0) == 15.0
+
+
+def test_pacer_spaces_sends_and_honours_a_hold() -> None:
+    pacer = Pacer(rate=4.0)
+    assert [pacer.reserve(now=10.0) for _ in range(3)] == [0.0, 0.25, 0.5]
+    pacer.rate = 10.0  # a faster limit read from headers applies to the next send at once
+    assert pacer.reserve(now=10.0) == pytest.approx(0.6)
+    pacer.hold(until=20.0)
+    assert pacer.reserve(now=11.0) == 9.0
+
+
+def test_limiter_starts_conservative_and_adapts_to_headers() -> None:
+    async def scenario() -> tuple[list[float], RateLimit]:
+        delays: list[float] = []
+
+        async def sleep(seconds: float) -> None:
+            delays.append(seconds)
+
+        limiter = Limiter(DEFAULT_LIMITS["list"], clock=lambda: 0.0, sleep=sleep)
+        for _ in range(2):
+            async with limiter.slot():
+                pass
+        await limiter.adapt(RateLimit(3, 1.0, 3, "polite"))
+        async with limiter.slot():
+            pass
+        limiter.hold(5.0)
+        async with limiter.slot():
+            pass
+        return delays, limiter.current
+
+    delays, current = asyncio.run(scenario())
+    # 1/s at first: the second send waits 1 s; at 3/s the third waits only 1/3 s more.
+    assert delays[:2] == [1.0, pytest.approx(1 + 1 / 3)]
+    assert delays[2] == 5.0
+    assert current == RateLimit(3, 1.0, 3, "polite")
+
+
+def test_limiter_keeps_what_headers_leave_out() -> None:
+    async def scenario() -> RateLimit:
+        limiter = Limiter(RateLimit(5, 1.0, 1))
+        await limiter.adapt(RateLimit(concurrency=3))
+        await limiter.adapt(None)
+        return limiter.current
+
+    assert asyncio.run(scenario()) == RateLimit(5, 1.0, 3)
+
+
+def test_slots_bound_concurrency_and_can_grow() -> None:
+    async def scenario() -> list[int]:
+        slots = Slots(1)
+        seen: list[int] = []
+
+        async def job() -> None:
+            async with slots.taken():
+                seen.append(slots.busy)
+                await asyncio.sleep(0)
+
+        first = [asyncio.create_task(job()) for _ in range(3)]
+        await asyncio.gather(*first)
+        await slots.resize(3)
+        await asyncio.gather(*(job() for _ in range(3)))
+        return seen
+
+    seen = asyncio.run(scenario())
+    assert seen[:3] == [1, 1, 1]
+    assert max(seen[3:]) == 3

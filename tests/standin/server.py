@@ -1,0 +1,62 @@
+"""Run an ASGI app (the stand-in) under uvicorn in a background thread on 127.0.0.1."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import uvicorn
+
+__all__ = ["free_port_url", "run_standin"]
+
+
+@contextmanager
+def run_standin(
+    app: Any, *, host: str = "127.0.0.1", startup_timeout: float = 10.0
+) -> Iterator[str]:
+    """Serve ``app`` on a free port of ``host`` while the block runs; yield its base URL.
+
+    The URL includes the app's ``config.prefix`` when it has one.
+    """
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(
+        app,
+        log_level="critical",  # dropped connections on purpose would log tracebacks
+        access_log=False,
+        lifespan="off",
+        http="h11",
+        ws="none",
+        loop="asyncio",
+        timeout_keep_alive=30,
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + startup_timeout
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            server.should_exit = True
+            sock.close()
+            raise RuntimeError("the stand-in server did not start")
+        time.sleep(0.01)
+    prefix = getattr(getattr(app, "config", None), "prefix", "")
+    try:
+        yield f"http://{host}:{port}{prefix}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+def free_port_url(host: str = "127.0.0.1") -> str:
+    """A URL on ``host`` where nothing listens (the port was free a moment ago): a dead registry."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return f"http://{host}:{sock.getsockname()[1]}"
