@@ -1,0 +1,98 @@
+"""Words every report uses for the same things, so that all formats say the same.
+
+Similarity is not support: a claim linked to a source only by text similarity is "related",
+never "supported"; only a marker written by the author or a link made by an editor is.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Literal
+
+from evidence.results import CheckResult, ClaimResult, ReferenceResult, SourceLink
+
+__all__ = [
+    "CLAIM_STATUS_LABEL",
+    "ClaimStatus",
+    "claim_counts",
+    "claim_status",
+    "link_label",
+    "reference_label",
+    "summary_line",
+]
+
+ClaimStatus = Literal["supported", "related", "unsupported", "not-a-claim"]
+
+CLAIM_STATUS_LABEL: dict[ClaimStatus, str] = {
+    "supported": "supported by a citation",
+    "related": "related (inferred)",
+    "unsupported": "unsupported",
+    "not-a-claim": "not a claim",
+}
+
+
+def claim_status(claim: ClaimResult) -> ClaimStatus:
+    """What a claim rests on: a citation, only similar sources, or nothing."""
+    if any(link.how in ("marker", "editor") for link in claim.sources):
+        return "supported"
+    if claim.sources:
+        return "related"
+    return "unsupported" if claim.needs_support else "not-a-claim"
+
+
+def link_label(link: SourceLink) -> str:
+    """``cited [2]``, ``linked by an editor`` or ``related, score 0.62`` (never "supports")."""
+    score = f", score {link.score:.2f}" if link.score is not None else ""
+    if link.how == "marker":
+        return f"cited {link.marker}" if link.marker else "cited"
+    if link.how == "editor":
+        return "linked by an editor"
+    return f"related{score} (inferred by similarity, not confirmed)"
+
+
+def reference_label(ref: ReferenceResult) -> str:
+    """The reference's status in a few words, with its retraction or correction."""
+    status = {
+        "resolved": "resolved",
+        "matched": "matched" + (f" (confidence {ref.confidence:.2f})"
+                                if ref.confidence is not None else ""),
+        "not-found": "DOI not found",
+        "invalid": "invalid DOI",
+        "unverified": "unverified",
+        "no-doi": "no DOI",
+    }[ref.status]
+    if ref.retracted:
+        status += ", RETRACTED"
+    elif ref.work is not None and ref.work.corrected:
+        status += ", corrected"
+    return status
+
+
+def claim_counts(result: CheckResult) -> dict[ClaimStatus, int]:
+    """How many sentences of the run are in each claim status (sentences that make no claim
+    count as ``not-a-claim`` even when they carry a citation)."""
+    counts = Counter(
+        claim_status(c) if c.needs_support else "not-a-claim"
+        for a in result.articles
+        for c in a.claims
+    )
+    return {status: counts[status] for status in CLAIM_STATUS_LABEL}
+
+
+def summary_line(result: CheckResult) -> str:
+    """One line of counts: articles, claims, references and findings by severity."""
+    summary = result.summary()
+    claims = claim_counts(result)
+    return (
+        f"{_count(summary['articles'], 'article')}, "
+        f"{_count(summary['claims'], 'claim')} needing a source "
+        f"({claims['supported']} cited, {claims['related']} only related, "
+        f"{claims['unsupported']} unsupported), "
+        f"{_count(summary['references'], 'reference')}; "
+        f"{_count(summary['errors'], 'error')}, {_count(summary['warnings'], 'warning')}, "
+        f"{_count(summary['notes'], 'note')}"
+    )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

@@ -1,0 +1,180 @@
+"""``--format html``: one self-contained page (inline CSS, no scripts, nothing fetched).
+
+Everything that comes from an article or the registry is escaped: Jinja2 with autoescape on,
+and no ``|safe`` anywhere. Registry titles carry HTML and MathML and articles can carry
+``<script>``; the page shows them as text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jinja2
+
+from evidence import __version__
+from evidence.report.describe import (
+    CLAIM_STATUS_LABEL,
+    claim_counts,
+    claim_status,
+    link_label,
+    reference_label,
+    summary_line,
+)
+from evidence.results import ArticleResult, CheckResult
+
+__all__ = ["render"]
+
+_TEMPLATE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="evidence {{ version }}">
+<title>evidence check: {{ title }}</title>
+<style>
+body { font: 15px/1.5 system-ui, sans-serif; margin: 2rem auto; max-width: 70rem;
+       padding: 0 1rem; color: #1d1d1f; }
+h1 { font-size: 1.5rem; } h2 { font-size: 1.25rem; margin-top: 2.5rem; }
+h3 { font-size: 1.05rem; color: #444; }
+table { border-collapse: collapse; width: 100%; margin: .5rem 0 1.5rem; }
+th, td { text-align: left; vertical-align: top; padding: .35rem .5rem;
+         border-bottom: 1px solid #ddd; }
+th { background: #f5f5f7; } td.num { text-align: right; color: #666; width: 3rem; }
+.badge { display: inline-block; padding: 0 .45rem; border-radius: .6rem; font-size: .8rem;
+         white-space: nowrap; border: 1px solid transparent; }
+.supported { background: #e3f4e5; color: #11632b; }
+.related { background: #fff4d6; color: #7a5300; }
+.unsupported, .error, .retracted { background: #fde4e4; color: #9b1c1c; }
+.not-a-claim, .note { background: #eef0f3; color: #555; }
+.warning, .corrected { background: #fff4d6; color: #7a5300; }
+.counts { display: flex; gap: 1rem; flex-wrap: wrap; padding: 0; list-style: none; }
+.counts li { background: #f5f5f7; border-radius: .5rem; padding: .5rem 1rem; }
+.counts b { display: block; font-size: 1.4rem; }
+.sources { margin: .2rem 0 0; padding-left: 1.2rem; font-size: .9rem; color: #444; }
+code { font-size: .9em; }
+</style>
+</head>
+<body>
+<h1>evidence check</h1>
+<p>{{ summary }}</p>
+<ul class="counts">
+{% for label, value in counts %}  <li><b>{{ value }}</b>{{ label }}</li>
+{% endfor %}</ul>
+{% for note in notes %}<p class="badge note">note: {{ note }}</p>
+{% endfor %}
+{% for article in articles %}
+<h2>{{ article.path }}{% if article.title %}: {{ article.title }}{% endif %}</h2>
+<h3>Claims</h3>
+{% if article.claims %}<table>
+<tr><th>line</th><th>claim</th><th>status</th></tr>
+{% for claim in article.claims %}<tr>
+<td class="num">{{ claim.line }}</td>
+<td>{{ claim.text }}
+{% if claim.sources %}<ul class="sources">
+{% for source in claim.sources %}<li>{{ source.label }}: {{ source.target }}</li>
+{% endfor %}</ul>{% endif %}</td>
+<td><span class="badge {{ claim.status }}">{{ claim.status_label }}</span>
+{% if claim.reasons %}<br><small>{{ claim.reasons }}</small>{% endif %}
+{% if claim.suppressed %}<br><small>suppressed: {{ claim.suppressed }}</small>{% endif %}</td>
+</tr>
+{% endfor %}</table>
+{% else %}<p>No claims.</p>{% endif %}
+<h3>References</h3>
+{% if article.references %}<table>
+<tr><th>line</th><th>reference</th><th>DOI</th><th>status</th></tr>
+{% for ref in article.references %}<tr>
+<td class="num">{{ ref.line }}</td>
+<td>{{ ref.text }}{% if ref.title %}<br><small>registry: {{ ref.title }}</small>{% endif %}</td>
+<td>{% if ref.doi %}<code>{{ ref.doi }}</code>{% endif %}</td>
+<td><span class="badge {{ ref.badge }}">{{ ref.status }}</span></td>
+</tr>
+{% endfor %}</table>
+{% else %}<p>No references.</p>{% endif %}
+{% endfor %}
+<h2>Findings</h2>
+{% if findings %}<table>
+<tr><th>where</th><th>severity</th><th>rule</th><th>message</th></tr>
+{% for f in findings %}<tr>
+<td><code>{{ f.path }}:{{ f.line }}</code></td>
+<td><span class="badge {{ f.severity.value }}">{{ f.severity.value }}</span></td>
+<td><code>{{ f.rule }}</code></td>
+<td>{{ f.message }}</td>
+</tr>
+{% endfor %}</table>
+{% else %}<p>No findings.</p>{% endif %}
+</body>
+</html>
+"""
+
+_ENV = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined,
+                          keep_trailing_newline=True)
+_PAGE = _ENV.from_string(_TEMPLATE)
+
+
+def render(result: CheckResult, *, color: bool = False) -> str:
+    """The result as one HTML page (``color`` is ignored)."""
+    summary = result.summary()
+    claims = claim_counts(result)
+    counts = [
+        ("articles", summary["articles"]),
+        ("claims needing a source", summary["claims"]),
+        ("cited", claims["supported"]),
+        ("only related", claims["related"]),
+        ("unsupported", claims["unsupported"]),
+        ("references", summary["references"]),
+        ("errors", summary["errors"]),
+        ("warnings", summary["warnings"]),
+        ("notes", summary["notes"]),
+    ]
+    title = ", ".join(a.path for a in result.articles) or "no articles"
+    return _PAGE.render(
+        version=__version__, title=title, summary=summary_line(result), counts=counts,
+        notes=result.notes, articles=[_article(a) for a in result.articles],
+        findings=sorted(result.findings, key=lambda f: (f.path, f.line, f.rule)),
+    )
+
+
+def _article(article: ArticleResult) -> dict[str, Any]:
+    claims = [
+        {
+            "line": c.line,
+            "text": c.text,
+            "status": claim_status(c) if c.needs_support else "not-a-claim",
+            "status_label": CLAIM_STATUS_LABEL[claim_status(c) if c.needs_support
+                                               else "not-a-claim"],
+            "reasons": "; ".join(c.reasons),
+            "suppressed": c.suppressed,
+            "sources": [{"label": link_label(s), "target": _target(article, s.reference, s.doi)}
+                        for s in c.sources],
+        }
+        for c in article.claims
+        if c.needs_support or c.sources
+    ]
+    references = [
+        {
+            "line": r.line, "text": r.text, "title": r.title, "doi": r.doi,
+            "status": reference_label(r),
+            "badge": _reference_badge(r.status, r.retracted,
+                                      bool(r.work and r.work.corrected)),
+        }
+        for r in article.references
+    ]
+    return {"path": article.path, "title": article.title, "claims": claims,
+            "references": references}
+
+
+def _target(article: ArticleResult, index: int, doi: str | None) -> str:
+    if 0 <= index < len(article.references):
+        ref = article.references[index]
+        return f"{ref.doi or ref.text} (line {ref.line})"
+    return doi or f"reference {index + 1}"
+
+
+def _reference_badge(status: str, retracted: bool, corrected: bool) -> str:
+    if retracted:
+        return "retracted"
+    if status in ("not-found", "invalid"):
+        return "error"
+    if corrected or status in ("unverified", "matched"):
+        return "warning"
+    return "supported" if status == "resolved" else "note"

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+from evidence.audit.rules import audit
+from evidence.report import render
+from evidence.results import CheckResult
+from tests.evidence.audit.samples import article, claim, made_up, marker, ref, spine_result
+
+SCRIPT = "<script>alert(1)</script>"
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.attrs: list[tuple[str, str | None]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.attrs.extend(attrs)
+
+
+def tags(page: str) -> _Tags:
+    parser = _Tags()
+    parser.feed(page)
+    return parser
+
+
+def hostile_result() -> CheckResult:
+    work = made_up("xss.1", f"Exercise {SCRIPT} and <i>pain</i>")
+    art = article(
+        claims=(claim(f"Exercise helps {SCRIPT} [1].", 3, marker(0, "[1]", work.doi)),
+                claim(f"Unsupported <img src=x onerror=alert(2)> 70% {SCRIPT}", 4)),
+        references=(ref(f"[1] Tester. {SCRIPT}", 9, work=work),),
+    )
+    return CheckResult(articles=(art,), findings=tuple(audit(art)))
+
+
+def test_html_escapes_article_and_registry_text() -> None:
+    page = render(hostile_result(), "html")
+    assert SCRIPT not in page and "<img" not in page and "<i>pain" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    found = tags(page)
+    assert "script" not in found.tags and "img" not in found.tags
+    assert not any(name.startswith("on") for name, _ in found.attrs)
+
+
+def test_html_is_self_contained() -> None:
+    page = render(spine_result(), "html")
+    found = tags(page)
+    assert "script" not in found.tags and "link" not in found.tags
+    assert not any(name in ("src", "href") for name, _ in found.attrs)
+    assert "<style>" in page
+
+
+def test_html_shows_claim_badges_references_and_findings() -> None:
+    page = render(spine_result(), "html")
+    for label in ("supported by a citation", "related (inferred)", "unsupported"):
+        assert f">{label}</span>" in page
+    assert "resolved, RETRACTED" in page and "resolved, corrected" in page
+    assert "<code>retracted-source</code>" in page
+    assert "docs/spine.md:21" in page
