@@ -1,0 +1,199 @@
+"""Opening the database: engines, migrations, sessions.
+
+Nothing here runs at import time; the CLI and the web app call ``open_store(settings.database_url)``
+and pass the engine down.
+
+Usage::
+
+    engine = open_store("sqlite:///.evidence/evidence.db")   # made and migrated to head
+    Session = session_factory(engine)
+    with Session() as session, session.begin():
+        upsert_work(session, work, origin="crossref")
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+import evidence
+from alembic import command
+from evidence.errors import StoreError
+
+__all__ = [
+    "current_revision",
+    "head_revision",
+    "make_engine",
+    "migration_config",
+    "open_store",
+    "script_location",
+    "session_factory",
+    "upgrade",
+]
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+"""How long a writer waits for another writer's lock before SQLite says "database is locked"."""
+POSTGRESQL_CONNECT_TIMEOUT_S = 10
+"""So an unreachable host fails in seconds, not after the operating system's TCP timeout."""
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``: SQLite (file or memory) or PostgreSQL through psycopg 3.
+
+    SQLite gets its folder created, WAL journal (readers do not block the writer), foreign
+    keys on and a busy timeout (a second writer waits instead of failing).
+
+    :raises StoreError: the URL is malformed or names a database we cannot drive.
+    """
+    parsed = _parse_url(url)
+    try:
+        if parsed.get_backend_name() == "sqlite":
+            return _sqlite_engine(parsed)
+        if parsed.get_backend_name() == "postgresql":
+            connect_args = {}
+            if "connect_timeout" not in parsed.query:
+                connect_args["connect_timeout"] = POSTGRESQL_CONNECT_TIMEOUT_S
+            return create_engine(parsed, connect_args=connect_args)
+        return create_engine(parsed)
+    except (ArgumentError, NoSuchModuleError, ImportError) as exc:
+        raise StoreError(f"cannot open database {_shown(parsed)}: {exc}") from exc
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions on ``engine``; objects stay readable after commit (web handlers return them)."""
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def open_store(url: str) -> Engine:
+    """An engine on ``url`` whose schema is at head, migrating it first if it is behind.
+
+    :raises StoreError: the database cannot be reached or migrated, or it was migrated by a
+        newer version of evidence than this one.
+    """
+    engine = make_engine(url)
+    try:
+        current = current_revision(engine)
+        if current != head_revision():
+            upgrade(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Run the migrations up to ``revision`` on ``engine``, in one transaction where possible.
+
+    :raises StoreError: the database cannot be reached or a migration fails.
+    """
+    shown = _shown(engine.url)
+    try:
+        with engine.begin() as connection:
+            config = migration_config()
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+    except CommandError as exc:
+        raise StoreError(f"cannot migrate database {shown}: {exc}") from exc
+    except DBAPIError as exc:
+        raise StoreError(f"cannot migrate database {shown}: {_reason(exc)}") from exc
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at (None when it was never migrated).
+
+    :raises StoreError: the database cannot be reached, or is at a revision this version
+        of evidence does not know (it was migrated by a newer one).
+    """
+    try:
+        with engine.connect() as connection:
+            heads = MigrationContext.configure(connection).get_current_heads()
+    except DBAPIError as exc:
+        raise StoreError(f"cannot open database {_shown(engine.url)}: {_reason(exc)}") from exc
+    known = ScriptDirectory.from_config(migration_config())
+    for head in heads:
+        try:
+            known.get_revision(head)
+        except CommandError as exc:
+            raise StoreError(
+                f"database {_shown(engine.url)} is at schema revision {head!r}, which this "
+                f"version of evidence ({evidence.__version__}) does not know; upgrade evidence"
+            ) from exc
+    return heads[0] if heads else None
+
+
+def head_revision() -> str | None:
+    """The newest revision of the migration scripts this version ships."""
+    return ScriptDirectory.from_config(migration_config()).get_current_head()
+
+
+def migration_config() -> Config:
+    """An Alembic config built in code: no alembic.ini is needed at run time."""
+    config = Config()
+    config.set_main_option("script_location", str(script_location()))
+    return config
+
+
+def script_location() -> Path:
+    """Where the migration scripts are: inside the wheel, else the source tree's ``alembic/``."""
+    packaged = Path(evidence.__file__).parent / "_alembic"
+    if packaged.is_dir():
+        return packaged
+    return Path(evidence.__file__).parent.parent / "alembic"
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+
+def _parse_url(url: str) -> URL:
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise StoreError(f"cannot open database {url!r}: not a database URL") from exc
+    # A plain postgresql:// URL would pick psycopg2, which we do not ship.
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def _sqlite_engine(url: URL) -> Engine:
+    database = url.database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        try:
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot open database {_shown(url)}: {exc}") from exc
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+    event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        # Safe with WAL (a crash loses at most the last transactions, never consistency).
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    finally:
+        cursor.close()
+
+
+def _shown(url: URL) -> str:
+    return url.render_as_string(hide_password=True)
+
+
+def _reason(exc: SQLAlchemyError) -> str:
+    """The driver's own words, on one line: "connection refused", "database is locked"."""
+    original = getattr(exc, "orig", None) or exc
+    lines = [line.strip() for line in str(original).splitlines() if line.strip()]
+    return " ".join(lines) or type(original).__name__

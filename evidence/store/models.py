@@ -1,0 +1,398 @@
+"""The database tables, as SQLAlchemy 2.0 typed models.
+
+Every change here is an Alembic migration (``alembic/versions/``); ``tests/test_migrations.py``
+runs ``alembic check`` so models and migrations cannot drift apart.
+
+* ``WorkRecord`` (work) with ``WorkAuthor`` (work_author) and ``WorkUpdate`` (work_update):
+  what a DOI names, as read from the registry or imported from a file.
+* ``Lookup`` (lookup): the registry's negative answers, so they are not asked again.
+* ``Article`` -> ``Reference`` and ``Claim``; ``Link`` is the claim -> reference association
+  object that carries how it was made, its score and the editors' verdict.
+* ``Event`` (the audit trail), ``Comment`` (editors' notes on claims), ``Token`` (API tokens).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    TIMESTAMP,
+    CheckConstraint,
+    Dialect,
+    ForeignKey,
+    Index,
+    MetaData,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+__all__ = [
+    "NAMING_CONVENTION",
+    "REGISTRY_ORIGINS",
+    "Article",
+    "Base",
+    "Claim",
+    "Comment",
+    "Direction",
+    "Event",
+    "How",
+    "Link",
+    "Lookup",
+    "ReferenceStatus",
+    "Reference",
+    "Role",
+    "Token",
+    "UTCDateTime",
+    "Verdict",
+    "WorkAuthor",
+    "WorkRecord",
+    "WorkUpdate",
+    "utcnow",
+]
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+"""Constraint names, fixed from revision 1 so SQLite batch migrations can address them."""
+
+REGISTRY_ORIGINS = frozenset({"crossref", "doi.org"})
+"""Origins that are the registry's word; a file import never overwrites their metadata."""
+
+
+class ReferenceStatus(StrEnum):
+    RESOLVED = "resolved"
+    MATCHED = "matched"
+    NOT_FOUND = "not-found"
+    INVALID = "invalid"
+    UNVERIFIED = "unverified"
+    NO_DOI = "no-doi"
+
+
+class How(StrEnum):
+    MARKER = "marker"
+    INFERRED = "inferred"
+    EDITOR = "editor"
+
+
+class Verdict(StrEnum):
+    UNREVIEWED = "unreviewed"
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"
+
+
+class Role(StrEnum):
+    EDITOR = "editor"
+    REVIEWER = "reviewer"
+    ADMIN = "admin"
+
+
+class Direction(StrEnum):
+    UPDATED_BY = "updated-by"  # a notice about this work (Work.updates)
+    UPDATE_TO = "update-to"  # this work is a notice about another (Work.notice_of)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _one_of(column: str, values: type[StrEnum], name: str) -> CheckConstraint:
+    allowed = ", ".join(f"'{v.value}'" for v in values)
+    return CheckConstraint(f"{column} IN ({allowed})", name=name)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """``TIMESTAMP WITH TIME ZONE`` that always hands back aware UTC datetimes.
+
+    SQLite keeps no zone, so values are stored as naive UTC there and made aware on the way
+    out. A naive datetime is refused: it is a local time of unknown zone, a bug to catch early.
+    """
+
+    impl = TIMESTAMP(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: pass an aware one (datetime.now(UTC))")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime(), str: Text()}
+
+
+_JSON = JSON(none_as_null=True)
+
+
+# --- works -------------------------------------------------------------------------------
+
+
+class WorkRecord(Base):
+    """One work: by DOI (lower case), or by ``fingerprint`` when it has no DOI."""
+
+    __tablename__ = "work"
+    __table_args__ = (CheckConstraint("doi = lower(doi)", name="doi_lower_case"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    doi: Mapped[str | None] = mapped_column(unique=True)
+    fingerprint: Mapped[str | None] = mapped_column(unique=True)
+    citation_key: Mapped[str | None]
+    type: Mapped[str | None]
+    title: Mapped[str] = mapped_column(default="")
+    title_raw: Mapped[str | None]
+    container_title: Mapped[str | None]
+    short_container_title: Mapped[str | None]
+    volume: Mapped[str | None]
+    issue: Mapped[str | None]
+    pages: Mapped[str | None]
+    publisher: Mapped[str | None]
+    issn: Mapped[list[str] | None] = mapped_column(_JSON)
+    issued_year: Mapped[int | None]
+    issued_month: Mapped[int | None]
+    issued_day: Mapped[int | None]
+    abstract: Mapped[str | None]
+    url: Mapped[str | None]
+    raw: Mapped[Any] = mapped_column(_JSON, nullable=True)
+    origin: Mapped[str]
+    source_url: Mapped[str | None]
+    fetched_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    authors: Mapped[list[WorkAuthor]] = relationship(
+        order_by="WorkAuthor.position", cascade="all, delete-orphan", passive_deletes=True
+    )
+    updates: Mapped[list[WorkUpdate]] = relationship(
+        order_by="(WorkUpdate.direction, WorkUpdate.position)",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+
+class WorkAuthor(Base):
+    __tablename__ = "work_author"
+
+    work_id: Mapped[int] = mapped_column(
+        ForeignKey("work.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(primary_key=True)
+    family: Mapped[str | None]
+    given: Mapped[str | None]
+    literal: Mapped[str | None]
+    orcid: Mapped[str | None]
+
+
+class WorkUpdate(Base):
+    """A notice about a work (``updated-by``), or the work a notice is about (``update-to``)."""
+
+    __tablename__ = "work_update"
+    __table_args__ = (
+        UniqueConstraint("work_id", "direction", "kind", "notice_doi", "source"),
+        _one_of("direction", Direction, "direction"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    work_id: Mapped[int] = mapped_column(ForeignKey("work.id", ondelete="CASCADE"))
+    direction: Mapped[str]
+    position: Mapped[int]
+    kind: Mapped[str]
+    notice_doi: Mapped[str | None]
+    source: Mapped[str | None]
+    date_year: Mapped[int | None]
+    date_month: Mapped[int | None]
+    date_day: Mapped[int | None]
+    label: Mapped[str | None]
+
+
+class Lookup(Base):
+    """A negative answer of the registry: it said there is no such DOI."""
+
+    __tablename__ = "lookup"
+    __table_args__ = (CheckConstraint("doi = lower(doi)", name="doi_lower_case"),)
+
+    doi: Mapped[str] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(default="not-found")
+    asked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    source_url: Mapped[str | None]
+
+
+# --- articles, claims, references, links -------------------------------------------------
+
+
+class Article(Base):
+    """One version of one document; ``previous`` links it to the version before."""
+
+    __tablename__ = "article"
+    __table_args__ = (UniqueConstraint("document_key", "content_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_key: Mapped[str] = mapped_column(index=True)
+    name: Mapped[str]
+    content_hash: Mapped[str]
+    format: Mapped[str]
+    title: Mapped[str | None]
+    text: Mapped[str]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    previous_id: Mapped[int | None] = mapped_column(ForeignKey("article.id", ondelete="SET NULL"))
+
+    previous: Mapped[Article | None] = relationship(remote_side=[id])
+    references: Mapped[list[Reference]] = relationship(
+        back_populates="article",
+        order_by="Reference.position",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+    claims: Mapped[list[Claim]] = relationship(
+        back_populates="article",
+        order_by="Claim.position",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+
+class Reference(Base):
+    """An entry of an article's reference list, as written, and what it resolved to."""
+
+    __tablename__ = "reference"
+    __table_args__ = (
+        UniqueConstraint("article_id", "position"),
+        _one_of("status", ReferenceStatus, "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("article.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    text: Mapped[str]
+    line: Mapped[int | None]
+    written_doi: Mapped[str | None]
+    status: Mapped[str]
+    work_id: Mapped[int | None] = mapped_column(
+        ForeignKey("work.id", ondelete="SET NULL"), index=True
+    )
+    confidence: Mapped[float | None]
+    citation_key: Mapped[str | None]
+
+    article: Mapped[Article] = relationship(back_populates="references")
+    work: Mapped[WorkRecord | None] = relationship()
+    links: Mapped[list[Link]] = relationship(
+        back_populates="reference", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Claim(Base):
+    """A sentence of an article; ``version`` guards editors' changes (optimistic locking)."""
+
+    __tablename__ = "claim"
+    __table_args__ = (UniqueConstraint("article_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("article.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    text: Mapped[str]
+    line: Mapped[int | None]
+    span_start: Mapped[int | None]
+    span_end: Mapped[int | None]
+    needs_support: Mapped[bool] = mapped_column(default=False)
+    reason: Mapped[str | None]
+    no_source_reason: Mapped[str | None]
+    version: Mapped[int] = mapped_column()
+
+    article: Mapped[Article] = relationship(back_populates="claims")
+    links: Mapped[list[Link]] = relationship(
+        back_populates="claim", cascade="all, delete-orphan", passive_deletes=True
+    )
+    comments: Mapped[list[Comment]] = relationship(
+        order_by="Comment.at", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Link(Base):
+    """Claim -> reference (association object): how it was made, its score, the verdict."""
+
+    __tablename__ = "link"
+    __table_args__ = (
+        UniqueConstraint("claim_id", "reference_id"),
+        _one_of("how", How, "how"),
+        _one_of("verdict", Verdict, "verdict"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id", ondelete="CASCADE"))
+    reference_id: Mapped[int] = mapped_column(
+        ForeignKey("reference.id", ondelete="CASCADE"), index=True
+    )
+    how: Mapped[str]
+    score: Mapped[float | None]
+    verdict: Mapped[str] = mapped_column(default=Verdict.UNREVIEWED.value)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column()
+
+    claim: Mapped[Claim] = relationship(back_populates="links")
+    reference: Mapped[Reference] = relationship(back_populates="links")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+# --- audit trail, comments, tokens -------------------------------------------------------
+
+
+class Event(Base):
+    """Who did what to which object, when, with the object before and after."""
+
+    __tablename__ = "event"
+    __table_args__ = (Index(None, "object_type", "object_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str]
+    action: Mapped[str]
+    object_type: Mapped[str]
+    object_id: Mapped[int | None]
+    before: Mapped[Any] = mapped_column(_JSON, nullable=True)
+    after: Mapped[Any] = mapped_column(_JSON, nullable=True)
+
+
+class Comment(Base):
+    __tablename__ = "comment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id", ondelete="CASCADE"), index=True)
+    actor: Mapped[str]
+    text: Mapped[str]
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Token(Base):
+    """An API token; only its hash is kept."""
+
+    __tablename__ = "token"
+    __table_args__ = (_one_of("role", Role, "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str]
+    role: Mapped[str]
+    hash: Mapped[str] = mapped_column(unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
