@@ -43,6 +43,7 @@ __all__ = [
     "How",
     "Link",
     "Lookup",
+    "MatchRecord",
     "ReferenceStatus",
     "Reference",
     "Role",
@@ -233,6 +234,21 @@ class Lookup(Base):
     status: Mapped[str] = mapped_column(default="not-found")
     asked_at: Mapped[datetime] = mapped_column(default=utcnow)
     source_url: Mapped[str | None]
+
+
+class MatchRecord(Base):
+    """The registry's answer to a free-text reference: its best DOI, or none above threshold.
+
+    Kept so that a warm store checks references without DOIs with no network at all.
+    """
+
+    __tablename__ = "match"
+
+    query_hash: Mapped[str] = mapped_column(primary_key=True)
+    text: Mapped[str]
+    doi: Mapped[str | None]
+    confidence: Mapped[float]
+    asked_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 # --- articles, claims, references, links -------------------------------------------------
