@@ -1,0 +1,63 @@
+"""The ``evidence`` command: parse, call one library function, map errors in one place.
+
+Exit codes (DESIGN.md): 0 nothing at or above ``--fail-on``; 1 findings at or above it (or,
+for ``resolve`` and ``import``, something not resolved or not read); 2 the input or the
+command line is wrong, with a message on stderr and nothing half-written.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from evidence import __version__
+from evidence.cli.context import Context
+from evidence.errors import EvidenceError
+
+__all__ = ["cli", "main"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="evidence")
+@click.option("--database", metavar="URL", envvar="EVIDENCE_DATABASE_URL",
+              help="SQLAlchemy URL of the store [default: sqlite .evidence/evidence.db here].")
+@click.option("--mailto", metavar="EMAIL", envvar="EVIDENCE_MAILTO",
+              help="Contact address for Crossref's polite pool.")
+@click.pass_context
+def cli(ctx: click.Context, database: str | None, mailto: str | None) -> None:
+    """Track citations and evidence: claims, references, and what does not hold up."""
+    ctx.obj = Context(database=database, mailto=mailto)
+
+
+def _register() -> None:
+    from evidence.cli import check, db, match, resolve, transfer
+
+    for module in (check, db, match, resolve, transfer):
+        for command in module.COMMANDS:
+            cli.add_command(command)
+
+
+_register()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit code instead of raising SystemExit."""
+    try:
+        result = cli.main(args=argv, prog_name="evidence", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        return 2
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        return 130
+    except EvidenceError as exc:
+        click.echo(f"evidence: error: {exc}", err=True)
+        return 2
+    return int(result or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,100 @@
+"""``evidence check PATH...``: the main job."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import click
+
+from evidence.cli.context import Context
+from evidence.errors import InputError
+
+__all__ = ["COMMANDS", "expand_paths"]
+
+ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+FAIL_LEVELS = {"error": 3, "warning": 2, "note": 1, "never": 99}
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--bib", "bibs", multiple=True, type=click.Path(exists=True, dir_okay=False,
+              path_type=Path), help="A BibTeX file holding the references (repeatable).")
+@click.option("--format", "fmt", default="text", show_default=True,
+              type=click.Choice(["text", "json", "sarif", "junit", "github", "html"]))
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report here (replaced whole) instead of standard output.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "note", "never"]),
+              default=None, help="Exit 1 when a finding is at or above this [default: error].")
+@click.option("--offline", is_flag=True, help="Ask no registry; unknown references are unverified.")
+@click.option("--refresh", is_flag=True, help="Ask the registry even for stored DOIs.")
+@click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path),
+              help="Fail only on findings not in this baseline file.")
+@click.option("--update-baseline", is_flag=True, help="Write the current findings to --baseline.")
+@click.pass_obj
+def check(obj: Context, paths: tuple[Path, ...], bibs: tuple[Path, ...], fmt: str,
+          output: Path | None, fail_on: str | None, offline: bool, refresh: bool,
+          baseline: Path | None, update_baseline: bool) -> int:
+    """Check articles: claims without sources, and references that do not hold up.
+
+    PATH is a text, Markdown or HTML article, or a folder of them.
+
+    \b
+    Example:
+      evidence check examples/spine-pain.txt
+      evidence check docs/ --format github --fail-on warning
+    """
+    from evidence.check import CheckOptions, check_articles
+    from evidence.checkconfig import load_baseline, load_config, new_findings, write_baseline
+    from evidence.cli.transfer import write_whole
+    from evidence.report import render
+
+    config = load_config(Path.cwd())
+    articles = expand_paths(paths or tuple(config.expand_paths()))
+    baseline = baseline or config.baseline
+    if update_baseline and baseline is None:
+        raise InputError("--update-baseline needs --baseline FILE")
+    settings = obj.settings(offline=offline or None)
+    options = CheckOptions(bib=bibs, refresh=refresh, config=config)
+    result = asyncio.run(check_articles(articles, settings=settings,
+                                        sessions=obj.sessions(settings), options=options))
+    findings = list(result.findings)
+    if baseline is not None and update_baseline:
+        write_baseline(baseline, findings)
+        click.echo(f"baseline of {len(findings)} findings written to {baseline}", err=True)
+    elif baseline is not None:
+        known = load_baseline(baseline)
+        findings = new_findings(findings, known)
+        result = replace(result, findings=tuple(findings))
+    color = fmt == "text" and output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    text = render(result, fmt, color=color)
+    if output is None:
+        click.echo(text, nl=not text.endswith("\n"))
+    else:
+        write_whole(output, text)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
+    threshold = FAIL_LEVELS[fail_on or config.fail_on or "error"]
+    return 1 if any(f.severity.rank >= threshold for f in findings) else 0
+
+
+def expand_paths(paths: tuple[Path, ...]) -> list[Path]:
+    """Files as given; folders become the articles under them, in a stable order."""
+    if not paths:
+        raise InputError("no PATH given, and no `paths` in [tool.evidence] configuration")
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in ARTICLE_SUFFIXES
+                                and p.is_file() and ".evidence" not in p.parts))
+        else:
+            found.append(path)
+    if not found:
+        raise InputError(f"no articles ({', '.join(ARTICLE_SUFFIXES)}) under {paths[0]}")
+    return list(dict.fromkeys(found))
+
+
+COMMANDS = [check]

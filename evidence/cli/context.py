@@ -1,0 +1,30 @@
+"""What every command shares: settings from the environment and flags, and the store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from evidence.config import Settings
+
+__all__ = ["Context"]
+
+
+@dataclass
+class Context:
+    database: str | None = None
+    mailto: str | None = None
+    _sessions: sessionmaker[Session] | None = field(default=None, repr=False)
+
+    def settings(self, **overrides: Any) -> Settings:
+        return Settings.from_env(database_url=self.database, mailto=self.mailto, **overrides)
+
+    def sessions(self, settings: Settings) -> sessionmaker[Session]:
+        """The store's sessions, migrated to the newest schema on first use."""
+        if self._sessions is None:
+            from evidence.store.engine import open_store, session_factory
+
+            self._sessions = session_factory(open_store(settings.database_url))
+        return self._sessions

@@ -1,0 +1,61 @@
+"""``evidence match "REFERENCE TEXT"``: the best DOI for a free-text reference."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import click
+
+from evidence.cli.context import Context
+from evidence.errors import InputError
+
+__all__ = ["COMMANDS"]
+
+
+@click.command()
+@click.argument("reference")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
+@click.pass_obj
+def match(obj: Context, reference: str, as_json: bool) -> int:
+    """Find the DOI of a free-text reference, with a confidence.
+
+    The registry's candidates are validated field by field (year, first author, title,
+    container, volume, pages); below the threshold the reference stays unmatched.
+
+    \b
+    Example:
+      evidence match "Gino F, Wiltermuth SS. Evil genius? Psychol Sci. 2014;25(4):973-81."
+    """
+    from evidence.resolver import crossref_settings
+    from refs.crossref import CrossrefClient
+    from refs.match import match_reference, parse_reference
+
+    if not reference.strip():
+        raise InputError("the reference text is empty")
+    settings = obj.settings()
+
+    async def run() -> object:
+        async with CrossrefClient(crossref_settings(settings)) as client:
+            return await match_reference(parse_reference(reference), client)
+
+    found = asyncio.run(run())
+    work = getattr(found, "work", None)
+    payload = {
+        "reference": reference,
+        "doi": getattr(found, "doi", None),
+        "confidence": round(float(getattr(found, "confidence", 0.0)), 3),
+        "title": work.title if work else None,
+        "year": work.year if work else None,
+        "reasons": list(getattr(found, "reasons", ())),
+    }
+    if as_json:
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    elif payload["doi"]:
+        click.echo(f"{payload['doi']}\tconfidence {payload['confidence']}\t{payload['title']}")
+    else:
+        click.echo(f"no match (best confidence {payload['confidence']})")
+    return 0 if payload["doi"] else 1
+
+
+COMMANDS = [match]

@@ -1,0 +1,123 @@
+"""``evidence resolve DOI...``: resolve, store, print."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from typing import Any
+
+import click
+
+from evidence.cli.context import Context
+from evidence.errors import InputError
+from evidence.progress import Progress
+
+__all__ = ["COMMANDS", "resolution_json"]
+
+
+@click.command()
+@click.argument("dois", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per DOI.")
+@click.option("--offline", is_flag=True, help="Ask no registry; use only the store.")
+@click.option("--refresh", is_flag=True, help="Ask the registry even for stored DOIs.")
+@click.pass_obj
+def resolve(obj: Context, dois: tuple[str, ...], as_json: bool, offline: bool,
+            refresh: bool) -> int:
+    """Resolve DOIs through the store and Crossref, store them, print them.
+
+    DOIs come from the arguments, or one per line from standard input with `-`, or from a
+    file named with `@FILE`.
+
+    \b
+    Example:
+      evidence resolve 10.1177/0956797614520714 --json
+      evidence resolve - < dois.txt
+    """
+    from evidence.resolver import resolve_dois
+
+    wanted = _collect(dois)
+    settings = obj.settings(offline=offline or None)
+    sessions = obj.sessions(settings)
+    with Progress(len(wanted), "resolving") as progress:
+        results = asyncio.run(resolve_dois(wanted, sessions=sessions, settings=settings,
+                                           refresh=refresh, progress=progress.advance))
+    if as_json:
+        click.echo(json.dumps([resolution_json(r) for r in results], ensure_ascii=False,
+                              indent=2))
+    else:
+        for result in results:
+            click.echo(_line(result))
+    if settings.mailto is None and any(not r.cached for r in results) and not offline:
+        click.echo("hint: set EVIDENCE_MAILTO or --mailto to use Crossref's polite pool",
+                   err=True)
+    return 0 if all(r.status == "resolved" for r in results) else 1
+
+
+def _collect(arguments: tuple[str, ...]) -> list[str]:
+    dois: list[str] = []
+    for argument in arguments:
+        if argument == "-":
+            dois.extend(_lines(sys.stdin.read(), "standard input"))
+        elif argument.startswith("@"):
+            try:
+                with open(argument[1:], encoding="utf-8") as handle:
+                    dois.extend(_lines(handle.read(), argument[1:]))
+            except (OSError, UnicodeDecodeError) as exc:
+                raise InputError(f"cannot read DOIs from {argument[1:]}: {exc}") from exc
+        else:
+            dois.append(argument)
+    if not dois:
+        raise InputError("no DOI given: pass DOIs as arguments, `-` for stdin or @FILE")
+    return dois
+
+
+def _lines(text: str, where: str) -> list[str]:
+    if "\x00" in text:
+        raise InputError(f"{where} is binary, not a list of DOIs")
+    return [line.strip() for line in text.splitlines() if line.strip()
+            and not line.lstrip().startswith("#")]
+
+
+def resolution_json(result: Any) -> dict[str, Any]:
+    """The JSON object of one resolved DOI (the `resolve --json` contract)."""
+    work = result.work
+    return {
+        "doi": result.doi,
+        "status": result.status,
+        "reason": result.reason,
+        "title": work.title if work else None,
+        "type": work.type if work else None,
+        "year": work.year if work else None,
+        "authors": [_person(p) for p in work.authors] if work else [],
+        "container_title": work.container_title if work else None,
+        "volume": work.volume if work else None,
+        "issue": work.issue if work else None,
+        "pages": work.pages if work else None,
+        "publisher": work.publisher if work else None,
+        "retracted": bool(work and work.retracted),
+        "updates": [_update(u) for u in work.updates] if work else [],
+        "cached": result.cached,
+    }
+
+
+def _person(person: Any) -> dict[str, str | None]:
+    return {"family": person.family, "given": person.given, "literal": person.literal,
+            "orcid": person.orcid}
+
+
+def _update(update: Any) -> dict[str, str | None]:
+    return {"kind": update.kind, "doi": update.doi, "source": update.source,
+            "date": update.date.isoformat() if update.date else None, "label": update.label}
+
+
+def _line(result: Any) -> str:
+    work = result.work
+    if work is None:
+        return f"{result.doi}\t{result.status}\t{result.reason or ''}"
+    first = work.first_author.sort_name if work.first_author else "?"
+    flags = " [RETRACTED]" if work.retracted else " [corrected]" if work.corrected else ""
+    return f"{result.doi}\t{result.status}\t{first} ({work.year or 'n.d.'}) {work.title}{flags}"
+
+
+COMMANDS = [resolve]

@@ -1,0 +1,98 @@
+"""Reading bibliography files whole, then storing what they hold in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from refs import RefsError, Work
+from refs.bibtex import read_bibtex_file
+from refs.csl import read_csl_json
+
+from evidence.errors import InputError
+from evidence.store import queries
+
+__all__ = ["Batch", "ImportReport", "import_files", "read_files"]
+
+MAX_BYTES = 200 * 1024 * 1024
+"""Larger files are refused before reading: a bibliography that size is a mistake."""
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """What one file holds: entries (key, work, origin) and problems as ``file:line: text``."""
+
+    path: Path
+    entries: list[tuple[str | None, Work]]
+    origin: str
+    problems: list[str]
+
+
+@dataclass
+class ImportReport:
+    stored: int = 0
+    new: int = 0
+    updated: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def read_files(paths: Sequence[Path]) -> list[Batch]:
+    """Read every file before storing anything; a file unreadable as a whole stops it all."""
+    return [_read(path) for path in paths]
+
+
+def _read(path: Path) -> Batch:
+    if path.stat().st_size > MAX_BYTES:
+        raise InputError(f"{path}: larger than {MAX_BYTES // 2**20} MB, refused")
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".bib":
+            result = read_bibtex_file(path)
+            entries = [(e.key or None, e.work) for e in result.entries]
+            return Batch(path, entries, "bibtex", _problems(path, result.problems))
+        if suffix == ".json":
+            data = _text(path)
+            csl = read_csl_json(data, path=str(path))
+            csl_entries: list[tuple[str | None, Work]] = [(k or None, w) for k, w in csl.items]
+            return Batch(path, csl_entries, "csl-json", _problems(path, csl.problems))
+    except RefsError as exc:
+        raise InputError(str(exc)) from exc
+    raise InputError(f"{path}: not a .bib or .json file; evidence imports BibTeX and CSL-JSON")
+
+
+def _text(path: Path) -> str:
+    data = path.read_bytes()
+    if b"\x00" in data:
+        raise InputError(f"{path}: binary data, not CSL-JSON")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+
+
+def _problems(path: Path, problems: Sequence[object]) -> list[str]:
+    lines = []
+    for problem in problems:
+        line = getattr(problem, "line", None)
+        where = f"{path}:{line}" if line else str(path)
+        lines.append(f"{where}: {getattr(problem, 'message', problem)}")
+    return lines
+
+
+def import_files(batches: Sequence[Batch], *, sessions: sessionmaker[Session]) -> ImportReport:
+    """Store every entry of every batch in one transaction; idempotent."""
+    report = ImportReport()
+    with sessions.begin() as session:
+        for batch in batches:
+            report.problems.extend(batch.problems)
+            for key, work in batch.entries:
+                existed = queries.find_work_id(session, work) is not None
+                queries.upsert_work(session, work, origin=batch.origin, citation_key=key,
+                                    source_url=str(batch.path))
+                report.stored += 1
+                report.updated += existed
+                report.new += not existed
+    return report

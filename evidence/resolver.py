@@ -1,0 +1,121 @@
+"""DOIs to works, through the store first and the registry second.
+
+The store is the cache: a DOI already stored (or that the registry already said does not
+exist) is not asked for again unless ``refresh``; offline, nothing is asked at all and what
+the store lacks is ``unverified``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Literal
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from evidence.config import Settings
+from evidence.store import queries
+from refs import Work, doi_problem, normalize_doi
+from refs.crossref import CrossrefClient, CrossrefSettings, Outcome
+
+__all__ = ["OFFLINE_HINT", "Resolution", "crossref_settings", "resolve_dois"]
+
+Status = Literal["resolved", "not-found", "invalid", "unverified"]
+
+OFFLINE_HINT = "not in the store and --offline is set; run `evidence resolve` online to warm it"
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """What became of one DOI asked: ``doi`` is normalised when valid, else as written."""
+
+    doi: str
+    status: Status
+    work: Work | None = None
+    reason: str | None = None
+    cached: bool = False
+
+
+def crossref_settings(settings: Settings) -> CrossrefSettings:
+    return CrossrefSettings(
+        base_url=settings.crossref_url,
+        doi_url=settings.doi_url,
+        mailto=settings.mailto,
+        timeout=settings.timeout,
+    )
+
+
+async def resolve_dois(
+    dois: Sequence[str],
+    *,
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    refresh: bool = False,
+    client: CrossrefClient | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[Resolution]:
+    """One Resolution per DOI asked, in order; works found are stored before returning."""
+    known: dict[str, Resolution] = {}
+    wanted: list[str] = []
+    for text in dois:
+        problem = doi_problem(text)
+        if problem is not None:
+            known[text] = Resolution(text, "invalid", reason=problem)
+        elif (doi := normalize_doi(text)) not in wanted:
+            wanted.append(doi)
+    if not refresh:
+        known.update(_from_store(sessions, wanted))
+    missing = [doi for doi in wanted if doi not in known]
+    if progress is not None:
+        progress(len(wanted) - len(missing))
+    if missing and settings.offline:
+        known.update({d: Resolution(d, "unverified", reason=OFFLINE_HINT) for d in missing})
+    elif missing:
+        outcomes = await _ask_registry(missing, settings, client, progress)
+        _store(sessions, outcomes, doi_url=settings.doi_url)
+        known.update({o.doi: _from_outcome(o) for o in outcomes})
+    return [known[text] if text in known else known[normalize_doi(text)] for text in dois]
+
+
+def _from_store(sessions: sessionmaker[Session], dois: list[str]) -> dict[str, Resolution]:
+    with sessions() as session:
+        works = queries.get_works(session, dois)
+        absent = queries.known_not_found(session, [d for d in dois if d not in works])
+    found = {d: Resolution(d, "resolved", work=w, cached=True) for d, w in works.items()}
+    said_no = {
+        d: Resolution(d, "not-found", reason="the registry has no such DOI (stored answer)",
+                      cached=True)
+        for d in absent
+    }
+    return found | said_no
+
+
+async def _ask_registry(
+    dois: list[str],
+    settings: Settings,
+    client: CrossrefClient | None,
+    progress: Callable[[int], None] | None,
+) -> list[Outcome]:
+    if client is not None:
+        return await client.works(dois, progress=progress)
+    async with CrossrefClient(crossref_settings(settings)) as own:
+        return await own.works(dois, progress=progress)
+
+
+def _store(sessions: sessionmaker[Session], outcomes: list[Outcome], *, doi_url: str) -> None:
+    now = datetime.now(UTC)
+    with sessions.begin() as session:
+        for outcome in outcomes:
+            if outcome.status == "found" and outcome.work is not None:
+                by_negotiation = (outcome.source or "").startswith(doi_url)
+                origin = "doi.org" if by_negotiation else "crossref"
+                queries.upsert_work(session, outcome.work, origin=origin,
+                                    source_url=outcome.source, fetched_at=now)
+            elif outcome.status == "not-found":
+                queries.record_not_found(session, outcome.doi, source_url=outcome.source)
+
+
+def _from_outcome(outcome: Outcome) -> Resolution:
+    status: Status = "resolved" if outcome.status == "found" else outcome.status
+    return Resolution(outcome.doi, status, work=outcome.work, reason=outcome.reason)

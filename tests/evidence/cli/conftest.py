@@ -1,0 +1,56 @@
+"""Running the `evidence` command in-process against a temp store and a stand-in Crossref."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from evidence.cli import main
+from tests.standin import Standin, StandinConfig, run_standin
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def store_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'store.db'}"
+
+
+@pytest.fixture
+def standin() -> Standin:
+    return Standin(StandinConfig(generated=5, foreign={}))
+
+
+@pytest.fixture
+def crossref(standin: Standin) -> Iterator[str]:
+    with run_standin(standin) as base_url:
+        yield base_url
+
+
+@pytest.fixture
+def evidence(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], store_url: str,
+    crossref: str, tmp_path: Path,
+) -> Iterator[object]:
+    """Call as ``evidence("resolve", "10.x/y")``; returns exit code, stdout and stderr."""
+    monkeypatch.setenv("EVIDENCE_DATABASE_URL", store_url)
+    monkeypatch.setenv("EVIDENCE_CROSSREF_URL", crossref)
+    monkeypatch.setenv("EVIDENCE_DOI_URL", f"{crossref}/doi")
+    monkeypatch.setenv("EVIDENCE_MAILTO", "tests@example.org")
+    monkeypatch.chdir(tmp_path)
+
+    def run(*args: str) -> Run:
+        capsys.readouterr()
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return Run(code, captured.out, captured.err)
+
+    yield run
