@@ -7,6 +7,7 @@
     - RegistryUnavailable      no answer we can trust (url, status | None, retry_after | None)
       · RateLimited            429, or the rate-limit budget is spent
   + BibTeXError                the file cannot be read at all (path); per-entry problems are data
+  + CSLJSONError               the text is not CSL-JSON at all (path); per-item problems are data
 
 "Not found" and "unavailable" are separate branches on purpose: the registry's silence
 (a timeout, a 429, an HTML error page) is never a verdict on a DOI.
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 __all__ = [
     "BibTeXError",
+    "CSLJSONError",
     "DOINotFound",
     "InvalidDOI",
     "RateLimited",
@@ -74,6 +76,15 @@ class RateLimited(RegistryUnavailable):
 
 class BibTeXError(RefsError):
     """A BibTeX file that cannot be read at all (not text, or not BibTeX)."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class CSLJSONError(RefsError):
+    """A CSL-JSON file that cannot be read at all (not JSON, or not a list of CSL items)."""
 
     def __init__(self, path: str, reason: str) -> None:
         super().__init__(f"{path}: {reason}")

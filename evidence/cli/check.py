@@ -69,7 +69,8 @@ def check(obj: Context, paths: tuple[Path, ...], bibs: tuple[Path, ...], fmt: st
         known = load_baseline(baseline)
         findings = new_findings(findings, known)
         result = replace(result, findings=tuple(findings))
-    color = fmt == "text" and output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    tty = output is None and sys.stdout.isatty()
+    color = fmt == "text" and tty and "NO_COLOR" not in os.environ
     text = render(result, fmt, color=color)
     if output is None:
         click.echo(text, nl=not text.endswith("\n"))
