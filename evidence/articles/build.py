@@ -1,0 +1,150 @@
+"""Blocks into an Article: reference list set apart, sentences cut, markers placed.
+
+``read_article`` and ``parse_article`` are the entry points; the readers (``text``,
+``markdown``, ``html``) only produce blocks, so every format shares what happens next.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from evidence.articles.decode import decode_bytes, normalize_newlines
+from evidence.articles.html import read_html_blocks
+from evidence.articles.markdown import read_markdown_blocks
+from evidence.articles.markers import find_markers
+from evidence.articles.model import Article, ArticleFormat, Marker, Sentence
+from evidence.articles.references import split_references
+from evidence.articles.segment import split_sentences
+from evidence.articles.source import Block, LineIndex
+from evidence.articles.text import read_text_blocks
+from evidence.errors import InputError
+
+__all__ = ["FORMATS", "parse_article", "read_article"]
+
+FORMATS: dict[str, ArticleFormat] = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+}
+"""File extension to format; anything else must name its format."""
+
+
+def read_article(path: str | Path, *, format: str | None = None) -> Article:
+    """Read the file at ``path`` (format from its extension unless given).
+
+    :raises InputError: the file cannot be read, is binary, or its format is unknown.
+    """
+    path = Path(path)
+    kind = _format(path, format)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the file ({exc.strerror or exc})") from exc
+    text, notes = decode_bytes(data, path=str(path))
+    article = parse_article(text, path=str(path), format=kind)
+    return replace(article, problems=(*notes, *article.problems))
+
+
+def parse_article(text: str, *, path: str = "<text>", format: str = "text") -> Article:
+    """Read ``text`` (already decoded) as an article of the given format."""
+    kind = _format(Path(path), format)
+    text = normalize_newlines(text.removeprefix("\ufeff"))
+    lines = LineIndex(text)
+    title: str | None = None
+    bibliography: tuple[str, ...] = ()
+    if kind == "markdown":
+        blocks, front = read_markdown_blocks(text, lines)
+        title, bibliography = front.title, front.bibliography
+    elif kind == "html":
+        blocks, title = read_html_blocks(text, lines)
+    else:
+        blocks = read_text_blocks(text, lines)
+    texts = [block.text for block in blocks]
+    in_references, references = split_references(blocks, texts, lines)
+    sentences: list[Sentence] = []
+    for index, (block, block_text) in enumerate(zip(blocks, texts, strict=True)):
+        if index not in in_references:
+            sentences.extend(_sentences(block, block_text, index, text, lines))
+    title = title or _first_heading(blocks, texts)
+    return Article(path, kind, title, text, tuple(sentences), tuple(references), bibliography, ())
+
+
+def _format(path: Path, format: str | None) -> ArticleFormat:
+    if format is not None:
+        known: tuple[ArticleFormat, ...] = ("text", "markdown", "html")
+        for name in known:
+            if format == name:
+                return name
+        raise InputError(f"{path}: unknown format {format!r}; use text, markdown or html")
+    kind = FORMATS.get(path.suffix.lower())
+    if kind is None:
+        names = ", ".join(sorted(FORMATS))
+        raise InputError(f"{path}: cannot tell the format from the extension (known: {names})")
+    return kind
+
+
+def _sentences(
+    block: Block, text: str, index: int, source: str, lines: LineIndex
+) -> list[Sentence]:
+    spans = [(0, len(text))] if block.kind != "paragraph" else split_sentences(text)
+    markers = _markers(block, text, source, lines)
+    kind = "sentence" if block.kind == "paragraph" else block.kind
+    sentences = []
+    position = 0
+    for number, (start, end) in enumerate(spans):
+        last = number == len(spans) - 1
+        inside = []
+        while position < len(markers) and (last or markers[position][0] <= end):
+            inside.append(markers[position][1])
+            position += 1
+        src_start = block.projection.source(start)
+        src_end = block.projection.source_end(end)
+        sentences.append(
+            Sentence(
+                text[start:end],
+                lines.line(src_start),
+                src_start,
+                src_end,
+                index,
+                kind,
+                tuple(inside),
+            )
+        )
+    return sentences
+
+
+def _markers(block: Block, text: str, source: str, lines: LineIndex) -> list[tuple[int, Marker]]:
+    """Markers of a block with their readable offsets, in order of where they stand."""
+    proj = block.projection
+    found: list[tuple[int, Marker]] = []
+    for kind, start, end, targets in find_markers(text):
+        src_start, src_end = proj.source(start), proj.source_end(end)
+        marker = Marker(
+            source[src_start:src_end], lines.line(src_start), src_start, src_end, kind, targets
+        )
+        found.append((start, marker))
+    for raw in block.markers:
+        marker = Marker(
+            source[raw.start : raw.end],
+            lines.line(raw.start),
+            raw.start,
+            raw.end,
+            raw.kind,
+            raw.targets,
+        )
+        found.append((raw.clean, marker))
+    found.sort(key=lambda pair: (pair[0], pair[1].start))
+    return found
+
+
+def _first_heading(blocks: list[Block], texts: list[str]) -> str | None:
+    for block, text in zip(blocks, texts, strict=True):
+        if block.kind == "heading":
+            return text
+        break
+    return None
