@@ -13,7 +13,7 @@ from refs.bibtex import read_bibtex_file
 from refs.csl import read_csl_json
 
 from evidence.errors import InputError
-from evidence.store import queries
+from evidence.store.queries import find_work_id, upsert_work
 
 __all__ = ["Batch", "ImportReport", "import_files", "read_files"]
 
@@ -89,8 +89,8 @@ def import_files(batches: Sequence[Batch], *, sessions: sessionmaker[Session]) -
         for batch in batches:
             report.problems.extend(batch.problems)
             for key, work in batch.entries:
-                existed = queries.find_work_id(session, work) is not None
-                queries.upsert_work(session, work, origin=batch.origin, citation_key=key,
+                existed = find_work_id(session, work) is not None
+                upsert_work(session, work, origin=batch.origin, citation_key=key,
                                     source_url=str(batch.path))
                 report.stored += 1
                 report.updated += existed

@@ -33,7 +33,7 @@ SEED_REFERENCES = [(53, "Hayden, Jill A et al.", COCHRANE), (55, "Kreiner, D Sco
 def example_claims(lines: dict[str, int]) -> dict[tuple[int, str], str | None]:
     """The examples' four claims; only their lines differ between formats."""
     return {
-        (lines["studies"], "Research has shown that structured exercise programmes"): COCHRANE,
+        (lines["studies"], "Research has shown that exercise therapy reduces"): COCHRANE,
         (lines["nass"], "The North American Spine Society guideline also recommends"): NASS,
         (lines["sessions"], "A typical course of physical therapy for back pain is six"): None,
         (lines["insurance"], "Most private health plans in the United States"): None,
