@@ -79,7 +79,7 @@ _suffix = st.text(
     alphabet=st.characters(min_codepoint=0x21, max_codepoint=0x7E, exclude_characters="\"'"),
     min_size=1,
     max_size=30,
-).filter(lambda s: s[-1] not in ".,;:!?*)]}>" and "%" not in s)
+).filter(lambda s: s[-1] not in ".,;:!?*)]}>" and "%" not in s and s.strip("/") != "")
 _prefix = st.from_regex(r"10\.[0-9]{4,9}", fullmatch=True)
 
 

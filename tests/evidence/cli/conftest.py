@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,9 +25,17 @@ def store_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'store.db'}"
 
 
+ARTICLE_RECORDS = Path(__file__).parents[2] / "fixtures" / "article-records"
+"""Records of the examples' two works built from the article's reference list (see README)."""
+
+
 @pytest.fixture
 def standin() -> Standin:
-    return Standin(StandinConfig(generated=5, foreign={}))
+    app = Standin(StandinConfig(generated=5))
+    for path in ARTICLE_RECORDS.glob("*.json"):
+        message = json.loads(path.read_text(encoding="utf-8"))["message"]
+        app.works[message["DOI"].lower()] = message
+    return app
 
 
 @pytest.fixture

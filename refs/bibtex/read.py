@@ -1,0 +1,160 @@
+"""Read BibTeX: bibtexparser's splitter, our middleware stack, then each entry as a ``Work``.
+
+Bad input is data: a broken entry becomes a ``Problem`` with its line and the good entries
+around it are read; only a file that is not text at all raises ``BibTeXError``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bibtexparser.entrypoint import parse_string
+from bibtexparser.exceptions import BlockAbortedException
+from bibtexparser.middlewares.middleware import Middleware
+from bibtexparser.model import Block, DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
+
+from refs.bibtex.fields import work_from_fields
+from refs.bibtex.keys import citation_key
+from refs.bibtex.middlewares import ExpandStrings, RecoverEntries, line_of
+from refs.errors import BibTeXError
+from refs.problems import Problem
+from refs.work import Work
+
+__all__ = ["BibEntry", "BibReadResult", "read_bibtex", "read_bibtex_file"]
+
+_HEAD = re.compile(r"@\s*(\w+)\s*[{(]\s*([^,\s{}()]*)")
+# Controls other than tab, newline, form feed, carriage return and DOS end-of-file (0x1a).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x19\x1b-\x1f\x7f]")
+_SNIFF = 65536
+
+
+@dataclass(frozen=True, slots=True)
+class BibEntry:
+    """One entry of a .bib file, read.
+
+    ``key`` is the citation key as written (``""`` when empty, with a problem; a different
+    entry under a repeated key is renamed ``KEY-2``, also with a problem). ``fields`` holds
+    the fields as written, names in lower case, ``@string`` macros expanded.
+    """
+
+    key: str
+    work: Work
+    line: int
+    entry_type: str
+    fields: Mapping[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class BibReadResult:
+    """The entries read, in file order, and what could not be read as written."""
+
+    entries: list[BibEntry] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def read_bibtex(text: str, *, path: str | None = None) -> BibReadResult:
+    """Every entry in a BibTeX text, and a problem for each thing not read as written.
+
+    :param path: names the text in the error, when there is one.
+    :raises BibTeXError: when the text holds NUL characters (binary data, not BibTeX).
+    """
+    if "\x00" in text:
+        raise BibTeXError(path or "<text>", "holds NUL characters: binary data, not BibTeX")
+    problems: list[Problem] = []
+    stack: list[Middleware] = [RecoverEntries(problems), ExpandStrings(problems)]
+    library = parse_string(_normalised(text), parse_stack=stack)
+    entries: list[BibEntry] = []
+    for block in library.blocks:
+        entry = _entry_of(block)
+        if entry is not None:
+            entries.append(_read_entry(entry, problems))
+        elif isinstance(block, ParsingFailedBlock):
+            problems.append(_failure(block))
+    if not entries:
+        problems.append(Problem(None, "no BibTeX entries found (an entry starts with @type{key,)"))
+    problems.sort(key=lambda p: p.line or 0)
+    return BibReadResult(entries, problems)
+
+
+def read_bibtex_file(path: str | Path) -> BibReadResult:
+    """Read a .bib file: UTF-8, or Windows-1252 with a problem saying so.
+
+    :raises BibTeXError: when the file cannot be read, or is not text (NUL bytes, control
+        characters, bytes that are neither UTF-8 nor Windows-1252).
+    """
+    name = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise BibTeXError(name, f"cannot be read: {exc.strerror or exc}") from exc
+    text, problems = _decode(data, name)
+    result = read_bibtex(text, path=name)
+    return BibReadResult(result.entries, problems + result.problems)
+
+
+def _normalised(text: str) -> str:
+    # Windows line ends would not change line numbers, but keep values free of \r.
+    return text.removeprefix("\ufeff").replace("\r\n", "\n")
+
+
+def _decode(data: bytes, name: str) -> tuple[str, list[Problem]]:
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise BibTeXError(name, f"binary data (a NUL byte at offset {nul}), not a BibTeX file")
+    try:
+        text = data.decode("utf-8-sig")
+        problems: list[Problem] = []
+    except UnicodeDecodeError as exc:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise BibTeXError(
+                name, f"not text: byte 0x{data[exc.start]:02x} at offset {exc.start} is not "
+                "UTF-8 (nor Windows-1252)"
+            ) from exc
+        problems = [Problem(None, f"not UTF-8 (byte 0x{data[exc.start]:02x} at offset "
+                                  f"{exc.start}); read as Windows-1252: check accented letters")]
+    if len(_CONTROL.findall(text[:_SNIFF])) > max(8, len(text[:_SNIFF]) // 100):
+        raise BibTeXError(name, "binary data (control characters), not a BibTeX file")
+    return text, problems
+
+
+def _entry_of(block: Block) -> Entry | None:
+    if isinstance(block, Entry):
+        return block
+    inner = block.ignore_error_block if isinstance(block, DuplicateBlockKeyBlock) else None
+    return inner if isinstance(inner, Entry) and not inner.key else None
+
+
+def _read_entry(entry: Entry, problems: list[Problem]) -> BibEntry:
+    fields = {f.key: str(f.value) for f in entry.fields}
+    entry_type = entry.entry_type.lower()
+    work, messages = work_from_fields(entry_type, fields)
+    line = line_of(entry) or 1
+    key = entry.key
+    if not key:
+        messages.insert(0, f"the entry has no citation key; give it one, e.g. {citation_key(work)}")
+    problems.extend(Problem(line, message, key or None) for message in messages)
+    return BibEntry(key=key, work=work, line=line, entry_type=entry_type, fields=fields)
+
+
+def _failure(block: ParsingFailedBlock) -> Problem:
+    head = _HEAD.match((block.raw or "").lstrip())
+    kind, key = (head.group(1).lower(), head.group(2)) if head else ("", "")
+    error = block.error
+    reason = error.abort_reason if isinstance(error, BlockAbortedException) else str(error)
+    what = f"@{kind} entry '{key}'" if key else f"@{kind} entry" if kind else "a block"
+    return Problem(
+        line_of(block),
+        f"{what} could not be read and is left out: {_plain(reason)}",
+        key or None,
+    )
+
+
+def _plain(reason: str) -> str:
+    """bibtexparser's reason without its own 0-based line numbers, which would mislead."""
+    reason = re.sub(r"\s*\(?\bline \d+\)?", "", reason)
+    return " ".join(reason.split()).rstrip(".")

@@ -1,0 +1,173 @@
+"""`evidence check` on references that do not hold up, against recorded registry answers."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.standin import Faults, Standin, StandinConfig, run_standin
+
+ARTICLE = """\
+# Dishonesty and creativity
+
+Dishonest people were 30% more creative in five experiments [@gino2014].
+Corrections were published for a related study [@plos2012].
+A third study found the opposite [@nobody2020].
+"""
+
+# Written details of two recorded works (tests/fixtures/crossref/works), one of them wrong.
+BIB = """\
+@article{gino2014,
+  author = {Gino, Francesca and Wiltermuth, Scott S.},
+  title = {Evil Genius? How Dishonesty Can Lead to Greater Creativity},
+  journal = {Psychological Science},
+  year = {2015},
+  volume = {25},
+  number = {4},
+  pages = {973--981},
+  doi = {10.1177/0956797614520714},
+}
+@article{plos2012,
+  author = {Someone, A.},
+  title = {A study},
+  journal = {PLoS ONE},
+  year = {2012},
+  doi = {10.1371/journal.pone.0033693},
+}
+@article{missing2020,
+  title = {Nothing},
+  year = {2020},
+  doi = {10.5555/no-such-work},
+}
+@article{broken2020,
+  title = {Broken},
+  year = {2020},
+  doi = {10.12/short},
+}
+"""
+
+
+@pytest.fixture
+def article(tmp_path: Path) -> Path:
+    (tmp_path / "refs.bib").write_text(BIB, encoding="utf-8")
+    path = tmp_path / "article.md"
+    path.write_text(ARTICLE, encoding="utf-8")
+    return path
+
+
+def findings(run: Any) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for finding in json.loads(run.out)["findings"]:
+        out.setdefault(finding["rule"], []).append(finding)
+    return out
+
+
+def test_bad_references_become_findings(evidence: Any, article: Path) -> None:
+    run = evidence("check", str(article), "--bib", str(article.parent / "refs.bib"),
+                   "--format", "json")
+    assert run.code == 1, run.err
+    found = findings(run)
+    (retracted,) = found["retracted-source"]
+    assert retracted["severity"] == "error" and "10.1177/09567976231187595" in retracted["message"]
+    (corrected,) = found["corrected-source"]
+    assert corrected["severity"] == "warning"
+    mismatch = [f for f in found["metadata-mismatch"] if "2015" in f["message"]]
+    assert mismatch and "2014" in mismatch[0]["message"] and "year" in mismatch[0]["message"]
+    (missing,) = found["doi-not-found"]
+    assert "10.5555/no-such-work" in missing["message"]
+    assert missing["path"].endswith("refs.bib")
+    assert found["doi-invalid"][0]["line"] == 23  # where the entry starts in refs.bib
+    (unknown,) = found["unknown-citation"]
+    assert unknown["line"] == 5 and "nobody2020" in unknown["message"]
+    assert "unverified-reference" not in found
+
+
+def test_registry_down_is_unverified_never_not_found(
+    monkeypatch: pytest.MonkeyPatch, evidence: Any, article: Path
+) -> None:
+    down = Standin(StandinConfig(faults=Faults(status=503)))
+    with run_standin(down) as base_url:
+        monkeypatch.setenv("EVIDENCE_CROSSREF_URL", base_url)
+        run = evidence("check", str(article), "--bib", str(article.parent / "refs.bib"),
+                       "--format", "json")
+    found = findings(run)
+    assert "doi-not-found" not in found and "retracted-source" not in found
+    assert len(found["unverified-reference"]) == 3  # every valid DOI
+    assert found["doi-invalid"]  # syntax needs no registry
+
+
+@pytest.mark.parametrize("fmt", ["sarif", "junit", "github", "html", "text"])
+def test_every_format_renders(evidence: Any, article: Path, fmt: str, tmp_path: Path) -> None:
+    output = tmp_path / f"report.{fmt}"
+    run = evidence("check", str(article), "--bib", str(article.parent / "refs.bib"),
+                   "--format", fmt, "--output", str(output))
+    assert run.code == 1
+    text = output.read_text(encoding="utf-8")
+    if fmt == "sarif":
+        sarif = json.loads(text)
+        results = sarif["runs"][0]["results"]
+        assert sarif["version"] == "2.1.0" and results
+        assert all(r["locations"][0]["physicalLocation"]["region"]["startLine"] >= 1
+                   for r in results)
+    elif fmt == "junit":
+        assert ET.fromstring(text).iter("failure")
+    elif fmt == "github":
+        assert any(line.startswith("::error file=") for line in text.splitlines())
+    elif fmt == "html":
+        assert text.startswith("<!DOCTYPE html>") or text.lower().startswith("<!doctype html>")
+        assert "retracted" in text.lower()
+    else:
+        assert "retracted-source" in text
+
+
+def test_baseline_fails_only_on_new_findings(evidence: Any, article: Path,
+                                             tmp_path: Path) -> None:
+    baseline = tmp_path / "baseline.json"
+    bib = str(article.parent / "refs.bib")
+    assert evidence("check", str(article), "--bib", bib, "--baseline", str(baseline),
+                    "--update-baseline").code == 1
+    assert evidence("check", str(article), "--bib", bib, "--baseline", str(baseline)).code == 0
+    article.write_text(ARTICLE + "\nIt was cited 500 times in 2020 [@ghost].\n",
+                       encoding="utf-8")
+    again = evidence("check", str(article), "--bib", bib, "--baseline", str(baseline),
+                     "--format", "json")
+    assert again.code == 1
+    new = {f["rule"] for f in json.loads(again.out)["findings"]}
+    assert new == {"unknown-citation", "unsupported-claim"}  # the claim cites nothing real
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"\x00\x01\x02binary\xff", "binary"), (b"", None)],
+    ids=["binary", "empty"],
+)
+def test_bad_articles(evidence: Any, tmp_path: Path, content: bytes, message: str | None) -> None:
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    run = evidence("check", str(path), "--format", "json")
+    if message is None:
+        assert run.code == 0 and json.loads(run.out)["articles"][0]["claims"] == []
+    else:
+        assert run.code == 2 and message in run.err and run.out == ""
+
+
+def test_missing_path_is_a_usage_error(evidence: Any, tmp_path: Path) -> None:
+    run = evidence("check", str(tmp_path / "nope.md"))
+    assert run.code == 2 and "does not exist" in run.err
+
+
+def test_inline_suppression_with_reason(evidence: Any, tmp_path: Path) -> None:
+    path = tmp_path / "a.md"
+    path.write_text(
+        "<!-- evidence: ignore unsupported-claim: common knowledge in the field -->\n"
+        "Most patients with back pain recover within six weeks.\n"
+        "Most insurance plans cover 80% of the cost.\n",
+        encoding="utf-8",
+    )
+    run = evidence("check", str(path), "--format", "json", "--offline")
+    lines = [f["line"] for f in json.loads(run.out)["findings"]]
+    assert lines == [3]
