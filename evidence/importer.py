@@ -8,12 +8,11 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from evidence.errors import InputError
+from evidence.store.queries import find_work_id, upsert_work
 from refs import RefsError, Work
 from refs.bibtex import read_bibtex_file
 from refs.csl import read_csl_json
-
-from evidence.errors import InputError
-from evidence.store.queries import find_work_id, upsert_work
 
 __all__ = ["Batch", "ImportReport", "import_files", "read_files"]
 

@@ -76,8 +76,9 @@ def check(obj: Context, paths: tuple[Path, ...], bibs: tuple[Path, ...], fmt: st
         click.echo(text, nl=not text.endswith("\n"))
     else:
         write_whole(output, text)
-    for note in result.notes:
-        click.echo(f"note: {note}", err=True)
+    if fmt != "text" or output is not None:  # the text report carries its notes itself
+        for note in result.notes:
+            click.echo(f"note: {note}", err=True)
     threshold = FAIL_LEVELS[fail_on or config.fail_on or "error"]
     return 1 if any(f.severity.rank >= threshold for f in findings) else 0
 
