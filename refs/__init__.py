@@ -14,6 +14,7 @@ from refs.errors import (
     RefsError,
     RegistryError,
     RegistryUnavailable,
+    RegistryUnreachable,
 )
 from refs.markup import clean_text, strip_jats
 from refs.work import (
@@ -44,6 +45,7 @@ __all__ = [
     "RefsError",
     "RegistryError",
     "RegistryUnavailable",
+    "RegistryUnreachable",
     "SearchHit",
     "Update",
     "Work",

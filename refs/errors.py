@@ -6,6 +6,7 @@
     - DOINotFound              the registry answered: no such DOI (doi)
     - RegistryUnavailable      no answer we can trust (url, status | None, retry_after | None)
       · RateLimited            429, or the rate-limit budget is spent
+      · RegistryUnreachable    no connection at all: the host is unknown or refuses it
   + BibTeXError                the file cannot be read at all (path); per-entry problems are data
   + CSLJSONError               the text is not CSL-JSON at all (path); per-item problems are data
 
@@ -24,6 +25,7 @@ __all__ = [
     "RefsError",
     "RegistryError",
     "RegistryUnavailable",
+    "RegistryUnreachable",
 ]
 
 
@@ -72,6 +74,14 @@ class RegistryUnavailable(RegistryError):
 
 class RateLimited(RegistryUnavailable):
     """The registry answered 429, or our own rate-limit budget is spent."""
+
+
+class RegistryUnreachable(RegistryUnavailable):
+    """No connection could be made: the name does not resolve, or the host refuses it.
+
+    Retried once only: unlike a dropped connection or a 503, this rarely mends in seconds,
+    and a user with no network should not wait through a full backoff schedule.
+    """
 
 
 class BibTeXError(RefsError):

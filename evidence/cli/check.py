@@ -76,6 +76,9 @@ def check(obj: Context, paths: tuple[Path, ...], bibs: tuple[Path, ...], fmt: st
         click.echo(text, nl=not text.endswith("\n"))
     else:
         write_whole(output, text)
+    if settings.mailto is None and not settings.offline:
+        click.echo("hint: set EVIDENCE_MAILTO or --mailto to use Crossref's polite pool",
+                   err=True)
     if fmt != "text" or output is not None:  # the text report carries its notes itself
         for note in result.notes:
             click.echo(f"note: {note}", err=True)

@@ -33,7 +33,14 @@ from refs.crossref.outcome import ClientStats, Outcome, OutcomeTally
 from refs.crossref.retry import RetryPolicy, is_retryable, retrying
 from refs.crossref.settings import CrossrefSettings, user_agent
 from refs.doi import normalize_doi
-from refs.errors import DOINotFound, InvalidDOI, RateLimited, RegistryError, RegistryUnavailable
+from refs.errors import (
+    DOINotFound,
+    InvalidDOI,
+    RateLimited,
+    RegistryError,
+    RegistryUnavailable,
+    RegistryUnreachable,
+)
 from refs.work import SearchHit, Work
 
 __all__ = ["CrossrefClient"]
@@ -264,6 +271,10 @@ class CrossrefClient:
         except httpx.TimeoutException as exc:
             raise RegistryUnavailable(
                 f"no answer within {self.settings.timeout:g}s ({type(exc).__name__})", url=url
+            ) from exc
+        except httpx.ConnectError as exc:
+            raise RegistryUnreachable(
+                f"cannot connect to the registry ({type(exc).__name__}: {exc})", url=url
             ) from exc
         except httpx.RequestError as exc:
             raise RegistryUnavailable(

@@ -7,11 +7,14 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from refs.crossref.limits import backoff_delay
-from refs.errors import RateLimited, RegistryUnavailable
+from refs.errors import RateLimited, RegistryUnavailable, RegistryUnreachable
 
 __all__ = ["RetryPolicy", "is_retryable", "retrying"]
 
 T = TypeVar("T")
+
+UNREACHABLE_RETRIES = 1
+"""Retries when no connection can be made at all (see ``RegistryUnreachable``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +54,9 @@ async def retrying(
         except RegistryUnavailable as exc:
             if not is_retryable(exc):
                 raise
-            if tries >= policy.max_retries:
+            limit = min(policy.max_retries, UNREACHABLE_RETRIES) if isinstance(
+                exc, RegistryUnreachable) else policy.max_retries
+            if tries >= limit:
                 raise _gave_up(exc, f"after {tries + 1} tries") from exc
             delay = exc.retry_after
             if delay is None:
@@ -66,5 +71,5 @@ async def retrying(
 
 
 def _gave_up(exc: RegistryUnavailable, why: str) -> RegistryUnavailable:
-    cls = RateLimited if isinstance(exc, RateLimited) else RegistryUnavailable
+    cls = type(exc) if isinstance(exc, RateLimited | RegistryUnreachable) else RegistryUnavailable
     return cls(f"{exc.reason} ({why})", url=exc.url, status=exc.status, retry_after=exc.retry_after)
