@@ -171,3 +171,19 @@ def test_inline_suppression_with_reason(evidence: Any, tmp_path: Path) -> None:
     run = evidence("check", str(path), "--format", "json", "--offline")
     lines = [f["line"] for f in json.loads(run.out)["findings"]]
     assert lines == [3]
+
+
+def test_two_thousand_references_offline(evidence: Any, tmp_path: Path) -> None:
+    lines = ["# A long list", "", "Exercise therapy reduces chronic low back pain [1, 3-5].", "",
+             "## References", ""]
+    lines += [f"{i}. Author{i}, A. ({1950 + i % 70}). Title {i}. Journal, {i % 50}, {i}-{i + 9}."
+              f" https://doi.org/10.5555/ref.{i:05d}" for i in range(1, 2001)]
+    path = tmp_path / "long.md"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run = evidence("check", str(path), "--offline", "--format", "json")
+    report = json.loads(run.out)
+    references = report["articles"][0]["references"]
+    assert len(references) == 2000 and references[-1]["line"] == 2006
+    (claim,) = report["articles"][0]["claims"]
+    assert [s["doi"] for s in claim["sources"]] == [f"10.5555/ref.{i:05d}" for i in (1, 3, 4, 5)]
+    assert report["summary"]["rule:uncited-reference"] == 1996
