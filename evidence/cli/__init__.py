@@ -31,9 +31,9 @@ def cli(ctx: click.Context, database: str | None, mailto: str | None) -> None:
 
 
 def _register() -> None:
-    from evidence.cli import check, db, match, resolve, transfer
+    from evidence.cli import check, db, match, resolve, serve, token, transfer
 
-    for module in (check, db, match, resolve, transfer):
+    for module in (check, db, match, resolve, serve, token, transfer):
         for command in module.COMMANDS:
             cli.add_command(command)
 

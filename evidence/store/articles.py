@@ -1,0 +1,323 @@
+"""Checked articles in the store: saving a check, carrying editors' work to a new version.
+
+An article is stored once per document (``document_key``, from its name) and content: saving
+the same text again gives back the stored version; a changed text is a new version linked to
+the one before by ``previous_id``. Editors' work on the version before (verdicts, hand-made
+links, "needs no source" marks) is carried to claims whose normalised text did not change;
+the other claims are new and unreviewed.
+
+Every function takes the session first and never commits.
+
+Usage::
+
+    with Session.begin() as session:
+        article_id = save_check(session, article, result.articles[0], name="spine-pain.md")
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from evidence.articles.markers import strip_markers
+from evidence.articles.model import Article as ParsedArticle
+from evidence.results import ArticleResult, ClaimResult, ReferenceResult, SourceLink
+from evidence.store.models import (
+    Article,
+    Claim,
+    Event,
+    How,
+    Link,
+    Reference,
+    Verdict,
+    WorkRecord,
+    utcnow,
+)
+
+__all__ = [
+    "HOW_RANK",
+    "content_hash",
+    "document_key",
+    "find_version",
+    "latest_version",
+    "normalise_claim",
+    "save_check",
+]
+
+HOW_RANK = {How.MARKER.value: 0, How.EDITOR.value: 1, How.INFERRED.value: 2}
+"""When a claim points to one reference twice, the link kept is the strongest kind."""
+
+
+def document_key(name: str) -> str:
+    """What ties versions of one document together: its name, trimmed, case kept."""
+    return name.strip()
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def normalise_claim(text: str) -> str:
+    """A claim's text with markers, case, accents, punctuation and spacing dropped.
+
+    Two versions' claims are "the same claim" when this is equal: renumbering ``[2]`` to
+    ``[3]``, citing by author and year instead, or retyping a quote mark does not make a
+    claim new.
+    """
+    text = strip_markers(text)
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"[\W_]+", " ", letters).strip()
+
+
+def find_version(session: Session, *, name: str, text: str) -> int | None:
+    """The id of the stored version of ``name`` with exactly this text, if any."""
+    query = select(Article.id).where(
+        Article.document_key == document_key(name), Article.content_hash == content_hash(text)
+    )
+    return session.scalars(query).first()
+
+
+def latest_version(session: Session, *, name: str) -> Article | None:
+    """The newest stored version of the document called ``name``."""
+    query = (
+        select(Article)
+        .where(Article.document_key == document_key(name))
+        .order_by(Article.created_at.desc(), Article.id.desc())
+        .limit(1)
+    )
+    return session.scalars(query).first()
+
+
+def save_check(
+    session: Session,
+    article: ParsedArticle,
+    result: ArticleResult,
+    *,
+    name: str,
+    actor: str = "evidence",
+) -> int:
+    """Store one checked article with its references, claims and links; its id.
+
+    The same name and text already stored gives back that version's id, untouched. Otherwise
+    a new version is stored, linked to the newest one of the same name, and the editors'
+    work on that one is carried over (see the module's docstring).
+
+    :param name: the document's name (a path or any label); versions share it.
+    :param actor: who is recorded as carrying editors' work over (the submitter).
+    """
+    known = find_version(session, name=name, text=article.text)
+    if known is not None:
+        return known
+    previous = latest_version(session, name=name)
+    row = Article(
+        document_key=document_key(name),
+        name=name,
+        content_hash=content_hash(article.text),
+        format=result.format or article.format,
+        title=result.title or article.title,
+        text=article.text,
+        created_at=utcnow(),
+        previous_id=previous.id if previous is not None else None,
+    )
+    session.add(row)
+    session.flush()
+    references = _add_references(session, row, result.references)
+    claims = _add_claims(session, row, result.claims)
+    _add_links(session, claims, result.claims, references)
+    if previous is not None:
+        carry_over(session, previous=previous, current=row, actor=actor)
+    return row.id
+
+
+def carry_over(session: Session, *, previous: Article, current: Article, actor: str) -> int:
+    """Copy the editors' work on ``previous`` to the unchanged claims of ``current``.
+
+    Carried: "needs no source" marks; verdicts on links to a reference that is still there
+    (same work, else same DOI, else same text); hand-made links. Each claim that received
+    something gets a ``claim.carry-over`` event. How many claims received something.
+    """
+    old_claims = _claims_by_text(session, previous.id)
+    old_refs = {r.id: _reference_identity(r) for r in _references(session, previous.id)}
+    new_refs: dict[tuple[str, str], Reference] = {}
+    for reference in _references(session, current.id):
+        new_refs.setdefault(_reference_identity(reference), reference)
+    carried = 0
+    for claim in _claims_with_links(session, current.id):
+        old = old_claims.get(normalise_claim(claim.text))
+        if old is None:
+            continue
+        moved = _carry_claim(session, old, claim, old_refs, new_refs)
+        if moved:
+            carried += 1
+            session.add(
+                Event(
+                    at=utcnow(),
+                    actor=actor,
+                    action="claim.carry-over",
+                    object_type="claim",
+                    object_id=claim.id,
+                    before={"claim": old.id, "article": previous.id},
+                    after={"claim": claim.id, "article": current.id, "carried": moved},
+                )
+            )
+    session.flush()
+    return carried
+
+
+# --- writing a check ---------------------------------------------------------------------
+
+
+def _add_references(
+    session: Session, article: Article, references: Sequence[ReferenceResult]
+) -> list[Reference]:
+    dois = sorted({r.doi.lower() for r in references if r.doi})
+    query = select(WorkRecord.doi, WorkRecord.id).where(WorkRecord.doi.in_(dois))
+    work_ids = {doi: work_id for doi, work_id in session.execute(query)} if dois else {}
+    rows = [
+        Reference(
+            article_id=article.id,
+            position=position,
+            text=ref.text,
+            line=ref.line,
+            written_doi=ref.written_doi,
+            status=ref.status,
+            work_id=work_ids.get(ref.doi.lower()) if ref.doi else None,
+            confidence=ref.confidence,
+            citation_key=ref.key,
+        )
+        for position, ref in enumerate(references)
+    ]
+    session.add_all(rows)
+    session.flush()
+    return rows
+
+
+def _add_claims(session: Session, article: Article, claims: Sequence[ClaimResult]) -> list[Claim]:
+    rows = [
+        Claim(
+            article_id=article.id,
+            position=position,
+            text=claim.text,
+            line=claim.line,
+            needs_support=claim.needs_support,
+            reason="; ".join(claim.reasons) or None,
+            no_source_reason=claim.suppressed,
+        )
+        for position, claim in enumerate(claims)
+    ]
+    session.add_all(rows)
+    session.flush()
+    return rows
+
+
+def _add_links(
+    session: Session,
+    rows: list[Claim],
+    claims: Sequence[ClaimResult],
+    references: list[Reference],
+) -> None:
+    now = utcnow()
+    for row, claim in zip(rows, claims, strict=True):
+        for source in _strongest(claim.sources):
+            if not 0 <= source.reference < len(references):
+                continue  # a result that names no stored reference is a caller's bug; skip it
+            session.add(
+                Link(
+                    claim_id=row.id,
+                    reference_id=references[source.reference].id,
+                    how=source.how,
+                    score=source.score,
+                    verdict=Verdict.UNREVIEWED.value,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+    session.flush()
+
+
+def _strongest(sources: Sequence[SourceLink]) -> list[SourceLink]:
+    """One link per reference (the table's unique key), the strongest kind first."""
+    best: dict[int, SourceLink] = {}
+    for source in sorted(sources, key=lambda s: HOW_RANK.get(s.how, 9)):
+        best.setdefault(source.reference, source)
+    return list(best.values())
+
+
+# --- carrying editors' work over ---------------------------------------------------------
+
+
+def _carry_claim(
+    session: Session,
+    old: Claim,
+    new: Claim,
+    old_refs: dict[int, tuple[str, str]],
+    new_refs: dict[tuple[str, str], Reference],
+) -> list[dict[str, object]]:
+    moved: list[dict[str, object]] = []
+    if old.no_source_reason and not new.no_source_reason:
+        new.no_source_reason = old.no_source_reason
+        moved.append({"no_source_reason": old.no_source_reason})
+    links = {link.reference_id: link for link in new.links}
+    for link in old.links:
+        if link.verdict == Verdict.UNREVIEWED and link.how != How.EDITOR:
+            continue
+        target = new_refs.get(old_refs[link.reference_id])
+        if target is None:
+            continue  # the reference left the article; the old version keeps the verdict
+        mine = links.get(target.id)
+        if mine is None:
+            mine = Link(
+                claim_id=new.id,
+                reference_id=target.id,
+                how=link.how,
+                score=link.score,
+                created_at=utcnow(),
+                updated_at=utcnow(),
+            )
+            session.add(mine)
+        mine.verdict = link.verdict
+        moved.append({"reference": target.id, "how": link.how, "verdict": link.verdict})
+    return moved
+
+
+def _claims_by_text(session: Session, article_id: int) -> dict[str, Claim]:
+    found: dict[str, Claim] = {}
+    for claim in _claims_with_links(session, article_id):
+        found.setdefault(normalise_claim(claim.text), claim)
+    return found
+
+
+def _claims_with_links(session: Session, article_id: int) -> list[Claim]:
+    query = (
+        select(Claim)
+        .where(Claim.article_id == article_id)
+        .order_by(Claim.position)
+        .options(selectinload(Claim.links))
+    )
+    return list(session.scalars(query))
+
+
+def _references(session: Session, article_id: int) -> list[Reference]:
+    query = (
+        select(Reference)
+        .where(Reference.article_id == article_id)
+        .order_by(Reference.position)
+        .options(selectinload(Reference.work))
+    )
+    return list(session.scalars(query))
+
+
+def _reference_identity(reference: Reference) -> tuple[str, str]:
+    """The same work, else the same DOI, else the same text: the same reference."""
+    if reference.work_id is not None:
+        return ("work", str(reference.work_id))
+    if reference.written_doi:
+        return ("doi", reference.written_doi.lower())
+    return ("text", normalise_claim(reference.text))
+

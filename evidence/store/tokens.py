@@ -1,0 +1,162 @@
+"""API tokens: created, checked, listed and revoked; only their SHA-256 hash is kept.
+
+A token is ``secrets.token_urlsafe(32)`` (256 random bits), shown once when it is created.
+Every function takes the session first and never commits.
+
+Usage::
+
+    with Session.begin() as session:
+        secret = create_token(session, name="ada", role="editor")
+    with Session() as session:
+        holder = find_token(session, secret)      # None when unknown or revoked
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from evidence.errors import InputError
+from evidence.store.models import Event, Role, Token, utcnow
+
+__all__ = [
+    "ROLES",
+    "TokenInfo",
+    "TokenNotFound",
+    "create_token",
+    "find_token",
+    "hash_token",
+    "list_tokens",
+    "revoke_token",
+]
+
+ROLES = tuple(role.value for role in Role)
+"""Roles from least to most powerful: reviewer < editor < admin (see ``Role``)."""
+
+MAX_NAME = 100
+
+
+class TokenNotFound(InputError):
+    """No active token has that name."""
+
+
+@dataclass(frozen=True, slots=True)
+class TokenInfo:
+    """What is known of a token's holder; never the token itself."""
+
+    id: int
+    name: str
+    role: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+
+def hash_token(secret: str) -> str:
+    """The hex SHA-256 of the token: a fast hash is enough for 256 random bits."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def create_token(session: Session, *, name: str, role: str, actor: str = "cli") -> str:
+    """Store a new token for ``name`` with ``role``; the token, to be shown once.
+
+    :raises InputError: the name is empty or too long, the role unknown, or an active token
+        already has this name (names are how tokens are revoked, so they stay unique).
+    """
+    name = _check_name(name)
+    if role not in ROLES:
+        raise InputError(f"unknown role {role!r}: use one of {', '.join(ROLES)}")
+    if _active(session, name) is not None:
+        raise InputError(f"a token named {name!r} exists; revoke it first or pick another name")
+    secret = secrets.token_urlsafe(32)
+    token = Token(name=name, role=role, hash=hash_token(secret), created_at=utcnow())
+    session.add(token)
+    session.flush()
+    _event(session, actor, "token.create", token, before=None, after={"role": role})
+    return secret
+
+
+def find_token(session: Session, secret: str) -> TokenInfo | None:
+    """The active token matching ``secret``, or None when unknown or revoked."""
+    if not secret:
+        return None
+    token = session.scalars(select(Token).where(Token.hash == hash_token(secret))).first()
+    if token is None or token.revoked_at is not None:
+        return None
+    return _info(token)
+
+
+def list_tokens(session: Session, *, include_revoked: bool = True) -> list[TokenInfo]:
+    """Every token, oldest first."""
+    query = select(Token).order_by(Token.id)
+    if not include_revoked:
+        query = query.where(Token.revoked_at.is_(None))
+    return [_info(token) for token in session.scalars(query)]
+
+
+def revoke_token(session: Session, *, name: str, actor: str = "cli") -> TokenInfo:
+    """Revoke the active token named ``name``; it stops working at once.
+
+    :raises TokenNotFound: no active token has that name.
+    """
+    token = _active(session, name)
+    if token is None:
+        raise TokenNotFound(f"no active token named {name!r}")
+    token.revoked_at = utcnow()
+    session.flush()
+    _event(
+        session, actor, "token.revoke", token, before={"revoked": False}, after={"revoked": True}
+    )
+    return _info(token)
+
+
+def _check_name(name: str) -> str:
+    name = name.strip()
+    if not name or len(name) > MAX_NAME or not name.isprintable():
+        raise InputError(f"a token name is 1 to {MAX_NAME} printable characters, not {name!r}")
+    return name
+
+
+def _active(session: Session, name: str) -> Token | None:
+    query = select(Token).where(Token.name == name.strip(), Token.revoked_at.is_(None))
+    return session.scalars(query).first()
+
+
+def _info(token: Token) -> TokenInfo:
+    return TokenInfo(
+        id=token.id,
+        name=token.name,
+        role=token.role,
+        created_at=token.created_at,
+        revoked_at=token.revoked_at,
+    )
+
+
+def _event(
+    session: Session,
+    actor: str,
+    action: str,
+    token: Token,
+    *,
+    before: dict[str, object] | None,
+    after: dict[str, object],
+) -> None:
+    session.add(
+        Event(
+            at=utcnow(),
+            actor=actor,
+            action=action,
+            object_type="token",
+            object_id=token.id,
+            before=before,
+            after={"name": token.name, **after},
+        )
+    )

@@ -1,0 +1,304 @@
+"""Read models of stored articles for the web service: what a page or an API answer shows.
+
+Plain frozen records, built from the rows in a few queries (``selectinload``), so that a
+handler can close its session before rendering. Every function takes the session first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal, Protocol
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from evidence.store.articles import normalise_claim
+from evidence.store.convert import work_from_record
+from evidence.store.models import (
+    Article,
+    Claim,
+    Comment,
+    Direction,
+    How,
+    Link,
+    Reference,
+    ReferenceStatus,
+    Verdict,
+    WorkRecord,
+)
+from refs import RETRACTION_KINDS, Work
+
+__all__ = [
+    "BAD_STATUSES",
+    "ArticleSummary",
+    "ArticleView",
+    "ClaimStatus",
+    "ClaimView",
+    "CommentView",
+    "LinkView",
+    "ReferenceView",
+    "claim_status",
+    "get_article",
+    "get_claim",
+    "list_articles",
+    "list_versions",
+]
+
+BAD_STATUSES = frozenset({ReferenceStatus.NOT_FOUND.value, ReferenceStatus.INVALID.value})
+"""Reference statuses that are a fault of the reference (``unverified`` is not a verdict)."""
+
+ClaimStatus = Literal["supported", "related", "unsupported", "no-source-needed", "not-a-claim"]
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceView:
+    id: int
+    position: int
+    text: str
+    line: int | None
+    written_doi: str | None
+    status: str
+    confidence: float | None
+    citation_key: str | None
+    work: Work | None
+
+    @property
+    def doi(self) -> str | None:
+        return self.work.doi if self.work is not None and self.work.doi else self.written_doi
+
+    @property
+    def bad(self) -> bool:
+        return self.status in BAD_STATUSES or bool(self.work and self.work.retracted)
+
+
+@dataclass(frozen=True, slots=True)
+class LinkView:
+    id: int
+    claim_id: int
+    reference_id: int
+    how: str
+    score: float | None
+    verdict: str
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+    def snapshot(self) -> dict[str, object]:
+        """What the audit trail keeps of the link, before and after a change."""
+        return {"link": self.id, "claim": self.claim_id, "reference": self.reference_id,
+                "how": self.how, "verdict": self.verdict, "version": self.version}
+
+
+@dataclass(frozen=True, slots=True)
+class CommentView:
+    id: int
+    claim_id: int
+    actor: str
+    text: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimView:
+    id: int
+    article_id: int
+    position: int
+    text: str
+    line: int | None
+    needs_support: bool
+    reason: str | None
+    no_source_reason: str | None
+    version: int
+    links: tuple[LinkView, ...]
+    comments: tuple[CommentView, ...]
+
+    @property
+    def status(self) -> ClaimStatus:
+        return claim_status(self)
+
+    def snapshot(self) -> dict[str, object]:
+        return {"claim": self.id, "no_source_reason": self.no_source_reason,
+                "version": self.version}
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleView:
+    id: int
+    name: str
+    title: str | None
+    format: str
+    text: str
+    created_at: datetime
+    previous_id: int | None
+    claims: tuple[ClaimView, ...]
+    references: tuple[ReferenceView, ...]
+    new_claims: frozenset[int] = frozenset()
+    """Claims with no claim of the same text in the version before (none for a first one)."""
+
+    def reference(self, reference_id: int) -> ReferenceView | None:
+        return next((r for r in self.references if r.id == reference_id), None)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleSummary:
+    id: int
+    name: str
+    title: str | None
+    created_at: datetime
+    versions: int
+    claims: int
+    unsupported: int
+    bad_references: int
+
+
+class _Claim(Protocol):
+    @property
+    def needs_support(self) -> bool: ...
+    @property
+    def no_source_reason(self) -> str | None: ...
+    @property
+    def links(self) -> Sequence[_Link]: ...
+
+
+class _Link(Protocol):
+    @property
+    def how(self) -> str: ...
+    @property
+    def verdict(self) -> str: ...
+
+
+def claim_status(claim: _Claim) -> ClaimStatus:
+    """How a claim stands, the editors' verdicts counted.
+
+    A marker, a hand-made link or a confirmed link supports it; an inferred link that is not
+    rejected only makes it "related" (similarity is not support); a rejected link counts for
+    nothing. A claim marked as needing no source is that, whatever its links.
+    """
+    live = [link for link in claim.links if link.verdict != Verdict.REJECTED]
+    if any(link.how != How.INFERRED or link.verdict == Verdict.CONFIRMED for link in live):
+        return "supported"
+    if claim.no_source_reason:
+        return "no-source-needed"
+    if not claim.needs_support:
+        return "not-a-claim"
+    return "related" if live else "unsupported"
+
+
+def get_article(session: Session, article_id: int) -> ArticleView | None:
+    """One stored version with its claims, links, comments and references' works."""
+    query = select(Article).where(Article.id == article_id).options(
+        selectinload(Article.claims).selectinload(Claim.links),
+        selectinload(Article.claims).selectinload(Claim.comments),
+        selectinload(Article.references).selectinload(Reference.work).options(
+            selectinload(WorkRecord.authors), selectinload(WorkRecord.updates)
+        ),
+    )
+    article = session.scalars(query).first()
+    if article is None:
+        return None
+    return ArticleView(
+        id=article.id, name=article.name, title=article.title, format=article.format,
+        text=article.text, created_at=article.created_at, previous_id=article.previous_id,
+        claims=tuple(_claim(c) for c in article.claims),
+        references=tuple(_reference(r) for r in article.references),
+        new_claims=_new_claims(session, article),
+    )
+
+
+def get_claim(session: Session, claim_id: int) -> ClaimView | None:
+    query = select(Claim).where(Claim.id == claim_id).options(
+        selectinload(Claim.links), selectinload(Claim.comments)
+    )
+    claim = session.scalars(query).first()
+    return _claim(claim) if claim is not None else None
+
+
+def list_articles(session: Session, *, limit: int = 100, offset: int = 0) -> list[ArticleSummary]:
+    """The newest version of each document, newest first, with counts for the list page.
+
+    Three queries whatever the number of articles: the versions, their claims with links,
+    their references with the works' notices.
+    """
+    newest = (
+        select(func.max(Article.id).label("id"), func.count().label("versions"))
+        .group_by(Article.document_key).subquery()
+    )
+    query = (
+        select(Article.id, Article.name, Article.title, Article.created_at, newest.c.versions)
+        .join(newest, newest.c.id == Article.id)
+        .order_by(Article.id.desc()).limit(limit).offset(offset)
+    )
+    rows = session.execute(query).all()
+    ids = [row[0] for row in rows]
+    claims: dict[int, list[ClaimStatus]] = {i: [] for i in ids}
+    for claim in session.scalars(select(Claim).where(Claim.article_id.in_(ids),
+                                                     Claim.needs_support.is_(True))
+                                 .options(selectinload(Claim.links))):
+        claims[claim.article_id].append(claim_status(claim))
+    bad: dict[int, int] = dict.fromkeys(ids, 0)
+    for ref in session.scalars(select(Reference).where(Reference.article_id.in_(ids)).options(
+            selectinload(Reference.work).selectinload(WorkRecord.updates))):
+        bad[ref.article_id] += _is_bad(ref)
+    return [
+        ArticleSummary(id=i, name=name, title=title, created_at=created, versions=versions,
+                       claims=len(claims[i]), bad_references=bad[i],
+                       unsupported=sum(s == "unsupported" for s in claims[i]))
+        for i, name, title, created, versions in rows
+    ]
+
+
+def _is_bad(ref: Reference) -> bool:
+    if ref.status in BAD_STATUSES:
+        return True
+    updates = ref.work.updates if ref.work is not None else []
+    return any(u.direction == Direction.UPDATED_BY and u.kind in RETRACTION_KINDS
+               for u in updates)
+
+
+def list_versions(session: Session, article_id: int) -> list[tuple[int, datetime]]:
+    """(id, created) of every version of the document ``article_id`` belongs to, oldest first."""
+    key = select(Article.document_key).where(Article.id == article_id).scalar_subquery()
+    query = select(Article.id, Article.created_at).where(Article.document_key == key)
+    return [(row[0], row[1]) for row in session.execute(query.order_by(Article.id))]
+
+
+def _new_claims(session: Session, article: Article) -> frozenset[int]:
+    if article.previous_id is None:
+        return frozenset()
+    before = session.scalars(select(Claim.text).where(Claim.article_id == article.previous_id))
+    known = {normalise_claim(text) for text in before}
+    return frozenset(c.id for c in article.claims if normalise_claim(c.text) not in known)
+
+
+def _claim(claim: Claim) -> ClaimView:
+    return ClaimView(
+        id=claim.id, article_id=claim.article_id, position=claim.position, text=claim.text,
+        line=claim.line, needs_support=claim.needs_support, reason=claim.reason,
+        no_source_reason=claim.no_source_reason, version=claim.version,
+        links=tuple(link_view(link) for link in sorted(claim.links, key=lambda k: k.id)),
+        comments=tuple(comment_view(c) for c in claim.comments),
+    )
+
+
+def link_view(link: Link) -> LinkView:
+    return LinkView(
+        id=link.id, claim_id=link.claim_id, reference_id=link.reference_id, how=link.how,
+        score=link.score, verdict=link.verdict, version=link.version,
+        created_at=link.created_at, updated_at=link.updated_at,
+    )
+
+
+def comment_view(comment: Comment) -> CommentView:
+    return CommentView(id=comment.id, claim_id=comment.claim_id, actor=comment.actor,
+                       text=comment.text, at=comment.at)
+
+
+def _reference(reference: Reference) -> ReferenceView:
+    return ReferenceView(
+        id=reference.id, position=reference.position, text=reference.text, line=reference.line,
+        written_doi=reference.written_doi, status=reference.status,
+        confidence=reference.confidence, citation_key=reference.citation_key,
+        work=work_from_record(reference.work) if reference.work is not None else None,
+    )

@@ -1,0 +1,109 @@
+"""The editors' service: ``create_app(settings)`` builds the FastAPI app, engine and all.
+
+Nothing happens at import time. The store is opened (and migrated) when the app is made;
+the Crossref client is opened when the app starts and closed when it stops.
+
+Usage::
+
+    app = create_app(Settings.from_env())
+    uvicorn.run(app, host="127.0.0.1", port=8000)
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+import evidence
+from evidence.config import Settings
+from evidence.resolver import crossref_settings
+from evidence.store.engine import open_store, session_factory
+from evidence.web.auth import Principal, principal
+from evidence.web.errors import install_handlers
+from evidence.web.middleware import BodyLimit, SecurityHeaders
+from evidence.web.render import STATIC
+from evidence.web.routes import articles, claims, pages, tokens, works
+from evidence.web.schemas import ErrorOut, Health
+from evidence.web.service import Service
+from refs.crossref import CrossrefClient, CrossrefSettings
+
+__all__ = ["MAX_BODY", "create_app"]
+
+MAX_BODY = 5 * 1024 * 1024
+"""Largest request body accepted (413 past it): an article is text, never this large."""
+
+COMMON_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorOut, "description": "bad input: the body is not JSON, or says nonsense"},
+    413: {"model": ErrorOut, "description": "the request body is over 5 MB"},
+    422: {"model": ErrorOut, "description": "bad input: a field is missing or wrong"},
+}
+"""Answers any route can give; each route documents its own others."""
+
+
+def create_app(settings: Settings, *, crossref: CrossrefSettings | None = None) -> FastAPI:
+    """The app, on the store at ``settings.database_url`` (opened and migrated now).
+
+    :param crossref: the Crossref client's settings, when not the ones ``settings`` imply
+        (tests and benchmarks shorten the retries).
+    """
+    engine = open_store(settings.database_url)
+    svc = Service(settings=settings, engine=engine, sessions=session_factory(engine))
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if not settings.offline:
+            svc.client = CrossrefClient(crossref or crossref_settings(settings))
+        try:
+            yield
+        finally:
+            if svc.client is not None:
+                await svc.client.aclose()
+                svc.client = None
+            engine.dispose()
+
+    app = FastAPI(
+        title="evidence", version=evidence.__version__, lifespan=lifespan,
+        description="Verify the claims of articles against their sources. Every route but "
+                    "/health needs `Authorization: Bearer TOKEN` (`evidence token create`).",
+        docs_url=None, redoc_url=None, openapi_url=None, responses=COMMON_ERRORS,
+    )
+    app.state.service = svc
+    app.add_middleware(BodyLimit, max_bytes=MAX_BODY)
+    app.add_middleware(SecurityHeaders)
+    install_handlers(app)
+    app.add_exception_handler(pages.SignInRequired, pages.sign_in_redirect)
+    app.add_api_route("/health", _health(svc), methods=["GET"], response_model=Health,
+                      responses={503: {"model": ErrorOut}}, tags=["service"],
+                      summary="Is the service up and its store reachable (no token)")
+    app.add_api_route("/openapi.json", _schema(app), methods=["GET"], include_in_schema=False)
+    for module in (articles, claims, works, tokens, pages):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app
+
+
+def _health(svc: Service) -> Any:
+    def health() -> Any:
+        try:
+            with svc.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except SQLAlchemyError:
+            body = {"error": "the store cannot be reached", "status": 503}
+            return JSONResponse(body, status_code=503)
+        return {"status": "ok", "database": svc.engine.dialect.name}
+
+    return health
+
+
+def _schema(app: FastAPI) -> Any:
+    def openapi(_: Annotated[Principal, Depends(principal)]) -> Any:
+        return app.openapi()
+
+    return openapi

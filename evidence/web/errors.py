@@ -1,0 +1,111 @@
+"""Errors as JSON with a clear message and the right status, mapped in one place.
+
+Every error body is ``{"error": MESSAGE, "status": CODE}``, with ``details`` for bad input
+(422) and ``current`` (the row as it now is) for a stale write (409). Pages get the same
+message as an HTML page instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from evidence.errors import InputError, StoreError
+from evidence.store.editing import AlreadyLinked, RecordNotFound, StaleVersion
+from evidence.store.tokens import TokenNotFound
+from refs import DOINotFound, InvalidDOI, RegistryUnavailable
+
+__all__ = ["ApiError", "install_handlers", "is_page"]
+
+
+class ApiError(Exception):
+    """An answer other than success: status, message, and extra fields for the body."""
+
+    def __init__(self, status: int, message: str, **extra: Any) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.extra = extra
+        self.headers: dict[str, str] = {}
+
+
+def install_handlers(app: FastAPI) -> None:
+    """Map the library's errors and the framework's to one error shape."""
+    app.add_exception_handler(ApiError, _api_error)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
+    for error, status in _MAPPED.items():
+        app.add_exception_handler(error, _mapped(status))
+
+
+def is_page(request: Request) -> bool:
+    """Whether the request is for a page (HTML), not the API."""
+    path = request.url.path
+    return not (path.startswith("/api/") or path in ("/health", "/openapi.json"))
+
+
+def render_error(request: Request, error: ApiError) -> Response:
+    if is_page(request):
+        from evidence.web.render import error_page
+
+        return error_page(request, error.status, error.message, error.headers)
+    body = {"error": error.message, "status": error.status, **error.extra}
+    return JSONResponse(jsonable_encoder(body), status_code=error.status, headers=error.headers)
+
+
+async def _api_error(request: Request, exc: ApiError) -> Response:
+    return render_error(request, exc)
+
+
+async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+    message = exc.detail if isinstance(exc.detail, str) else "request refused"
+    if exc.status_code == 404 and message == "Not Found":
+        message = f"no such page or route: {request.url.path}"
+    elif message == "There was an error parsing the body":
+        message = "the request body cannot be read: send JSON in UTF-8"
+    elif exc.status_code == 405:
+        message = f"method {request.method} is not allowed on {request.url.path}"
+    error = ApiError(exc.status_code, message)
+    error.headers = dict(exc.headers or {})
+    return render_error(request, error)
+
+
+async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
+    details = [
+        {"where": ".".join(str(p) for p in e.get("loc", ())), "problem": e.get("msg", "")}
+        for e in exc.errors()
+    ]
+    first = details[0] if details else {"where": "request", "problem": "invalid"}
+    message = f"bad input at {first['where']}: {first['problem']}"
+    return render_error(request, ApiError(422, message, details=details))
+
+
+def _mapped(status: int) -> Any:
+    async def handler(request: Request, exc: Exception) -> Response:
+        extra = {"current": exc.current} if isinstance(exc, StaleVersion | AlreadyLinked) else {}
+        error = ApiError(status, str(exc), **extra)
+        retry_after = getattr(exc, "retry_after", None)
+        if isinstance(exc, RegistryUnavailable) and retry_after:
+            error.headers["Retry-After"] = str(max(1, round(float(retry_after))))
+        return render_error(request, error)
+
+    return handler
+
+
+_MAPPED: dict[type[Exception], int] = {
+    InputError: 400,
+    InvalidDOI: 400,
+    RecordNotFound: 404,
+    TokenNotFound: 404,
+    DOINotFound: 404,
+    StaleVersion: 409,
+    AlreadyLinked: 409,
+    RegistryUnavailable: 503,
+    StoreError: 503,
+}
+"""Library errors and their HTTP status; everything else is a bug (500)."""

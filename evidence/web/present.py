@@ -1,0 +1,175 @@
+"""Stored articles as the API shows them: the article object of ``check --format json``.
+
+The object has the design's keys (path, title, claims[text, line, needs_support,
+sources[doi, how, score]], references[text, line, doi, status, title, retracted], findings)
+and, for editors, the ids, versions, verdicts and comments they act on. Findings are worked
+out again from the stored state, so they count the editors' verdicts: a rejected link
+supports nothing, a hand-made link does, a claim marked as needing no source is not
+reported as unsupported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any, cast
+
+from evidence.audit.findings import Finding
+from evidence.results import (
+    ArticleResult,
+    ClaimResult,
+    How,
+    ReferenceResult,
+    ReferenceStatus,
+    SourceLink,
+)
+from evidence.store.models import Verdict
+from evidence.store.views import ArticleView, ClaimView, CommentView, LinkView, ReferenceView
+from refs import Work
+from refs.match import Mismatch, compare, parse_reference
+
+__all__ = [
+    "article_findings",
+    "article_json",
+    "article_result",
+    "claim_json",
+    "comment_json",
+    "link_json",
+    "work_json",
+]
+
+
+def article_json(
+    view: ArticleView, versions: list[tuple[int, Any]], findings: list[Finding]
+) -> dict[str, Any]:
+    refs = {r.id: r for r in view.references}
+    return {
+        "id": view.id, "name": view.name, "path": view.name, "title": view.title,
+        "format": view.format, "created_at": view.created_at, "previous_id": view.previous_id,
+        "versions": [{"id": i, "created_at": at} for i, at in versions],
+        "text": view.text,
+        "claims": [claim_json(c, refs, new=c.id in view.new_claims) for c in view.claims],
+        "references": [reference_json(r) for r in view.references],
+        "findings": [finding_json(f) for f in findings],
+    }
+
+
+def claim_json(
+    claim: ClaimView, refs: dict[int, ReferenceView], *, new: bool = False
+) -> dict[str, Any]:
+    return {
+        "id": claim.id, "text": claim.text, "line": claim.line, "new": new,
+        "needs_support": claim.needs_support, "status": claim.status, "reason": claim.reason,
+        "no_source_reason": claim.no_source_reason, "version": claim.version,
+        "sources": [source_json(link, refs.get(link.reference_id)) for link in claim.links],
+        "comments": [comment_json(c) for c in claim.comments],
+    }
+
+
+def source_json(link: LinkView, ref: ReferenceView | None) -> dict[str, Any]:
+    return {
+        "doi": ref.doi if ref is not None else None, "how": link.how, "score": link.score,
+        "link": link.id, "reference": link.reference_id, "verdict": link.verdict,
+        "version": link.version,
+    }
+
+
+def link_json(link: LinkView) -> dict[str, Any]:
+    return {
+        "id": link.id, "claim": link.claim_id, "reference": link.reference_id, "how": link.how,
+        "score": link.score, "verdict": link.verdict, "version": link.version,
+        "updated_at": link.updated_at,
+    }
+
+
+def comment_json(comment: CommentView) -> dict[str, Any]:
+    return {"id": comment.id, "claim": comment.claim_id, "actor": comment.actor,
+            "text": comment.text, "at": comment.at}
+
+
+def reference_json(ref: ReferenceView) -> dict[str, Any]:
+    return {
+        "id": ref.id, "text": ref.text, "line": ref.line, "doi": ref.doi, "status": ref.status,
+        "title": ref.work.title if ref.work else None,
+        "retracted": bool(ref.work and ref.work.retracted), "confidence": ref.confidence,
+        "work": work_json(ref.work) if ref.work else None,
+    }
+
+
+def work_json(work: Work) -> dict[str, Any]:
+    return {
+        "doi": work.doi, "title": work.title, "authors": [p.display for p in work.authors],
+        "year": work.year, "container_title": work.container_title, "type": work.type,
+        "publisher": work.publisher, "retracted": work.retracted, "corrected": work.corrected,
+        "updates": [
+            {"kind": u.kind, "doi": u.doi, "date": u.date.isoformat() if u.date else None}
+            for u in work.updates
+        ],
+    }
+
+
+def finding_json(finding: Finding) -> dict[str, Any]:
+    return {"rule": finding.rule, "severity": finding.severity.value, "path": finding.path,
+            "line": finding.line, "message": finding.message}
+
+
+# --- findings from the stored state ------------------------------------------------------
+
+
+def article_findings(view: ArticleView) -> list[Finding]:
+    """The audit of the article as it stands now, editors' work included."""
+    from evidence.audit.rules import audit
+
+    return audit(article_result(view))
+
+
+def article_result(view: ArticleView) -> ArticleResult:
+    """The stored article as a check result, with the editors' verdicts applied."""
+    index = {r.id: position for position, r in enumerate(view.references)}
+    refs = {r.id: r for r in view.references}
+    flat = " ".join(view.text.split())
+    return ArticleResult(
+        path=view.name, title=view.title, format=view.format,
+        claims=tuple(_claim_result(c, index, refs) for c in view.claims),
+        references=tuple(_reference_result(r, view.name, flat) for r in view.references),
+    )
+
+
+def _claim_result(
+    claim: ClaimView, index: dict[int, int], refs: dict[int, ReferenceView]
+) -> ClaimResult:
+    sources = tuple(
+        SourceLink(reference=index[link.reference_id], doi=refs[link.reference_id].doi,
+                   how=_how(link.how), score=link.score)
+        for link in claim.links
+        if link.verdict != Verdict.REJECTED and link.reference_id in index
+    )
+    reasons = tuple(r for r in (claim.reason or "").split("; ") if r)
+    # A claim an editor marked as needing no source is audited as one that needs none.
+    needs = claim.needs_support and not claim.no_source_reason
+    return ClaimResult(text=claim.text, line=claim.line or 1, needs_support=needs,
+                       reasons=reasons, sources=sources, suppressed=claim.no_source_reason)
+
+
+def _how(how: str) -> How:
+    return cast(How, how)  # the table's check constraint allows only these three
+
+
+def _reference_result(ref: ReferenceView, path: str, article_text: str) -> ReferenceResult:
+    result = ReferenceResult(
+        text=ref.text, line=ref.line or 1, doi=ref.doi, status=cast(ReferenceStatus, ref.status),
+        work=ref.work, written_doi=ref.written_doi, confidence=ref.confidence,
+        key=ref.citation_key, path=path,
+    )
+    # Only a reference written in the article can be compared again from its text: one from
+    # a bibliography file is stored as a summary of its fields, which is not what was written.
+    if ref.work is not None and ref.status == "resolved" and (
+        " ".join(ref.text.split()) in article_text
+    ):
+        result = replace(result, mismatches=_mismatches(ref.text, ref.work))
+    return result
+
+
+def _mismatches(text: str, work: Work) -> tuple[Mismatch, ...]:
+    """The written details that disagree with the registry, worked out again from the text
+    as ``check`` does for an article's own reference list."""
+    return tuple(compare(parse_reference(text), work))

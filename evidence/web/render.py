@@ -1,0 +1,53 @@
+"""The pages' templates: Jinja2 with autoescape on, so article text and registry titles (which
+carry HTML, MathML, even ``<script>``) are shown as text, never run."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+__all__ = ["STATIC", "environment", "error_page", "page"]
+
+TEMPLATES = Path(__file__).parent / "templates"
+STATIC = Path(__file__).parent / "static"
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,  # every template, whatever its name: nothing is trusted
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["when"] = _when
+    return env
+
+
+def page(
+    request: Request, template: str, status: int = 200, headers: dict[str, str] | None = None,
+    **context: Any,
+) -> HTMLResponse:
+    """Render ``template`` with ``context``, the request and the signed-in person (or None)."""
+    context.setdefault("who", getattr(request.state, "who", None))
+    context.setdefault("notice", request.query_params.get("notice"))
+    html = environment().get_template(template).render(request=request, **context)
+    return HTMLResponse(html, status_code=status, headers=headers)
+
+
+def error_page(
+    request: Request, status: int, message: str, headers: dict[str, str] | None = None
+) -> HTMLResponse:
+    return page(request, "error.html", status=status, headers=headers, status_code=status,
+                message=message)
+
+
+def _when(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M UTC") if value is not None else ""

@@ -1,0 +1,1 @@
+"""The app's routers: the JSON API (articles, claims, works, tokens) and the pages."""

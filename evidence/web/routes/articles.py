@@ -1,0 +1,91 @@
+"""``/api/articles``: submit (and re-submit) articles, list them, read one."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Response
+
+from evidence.store.views import get_article, list_articles, list_versions
+from evidence.web.auth import Principal, require
+from evidence.web.errors import ApiError
+from evidence.web.present import article_findings, article_json
+from evidence.web.schemas import (
+    ArticleCreated,
+    ArticleIn,
+    ArticleList,
+    ArticleOut,
+    ErrorOut,
+    IdPath,
+)
+from evidence.web.service import Service, service
+from evidence.web.submit import submit_article
+
+__all__ = ["article_object", "router"]
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorOut, "description": "no token, or an unknown or revoked one"},
+    403: {"model": ErrorOut, "description": "the token's role does not allow this"},
+}
+router = APIRouter(prefix="/api/articles", tags=["articles"], responses=ERRORS)
+
+
+@router.get("", response_model=ArticleList, summary="List articles (newest version of each)")
+def list_all(
+    svc: Annotated[Service, Depends(service)],
+    _: Annotated[Principal, Depends(require("reviewer"))],
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+) -> dict[str, Any]:
+    with svc.sessions() as session:
+        summaries = list_articles(session, limit=limit, offset=offset)
+    return {"articles": [asdict(s) for s in summaries]}
+
+
+@router.post(
+    "", status_code=201, response_model=ArticleCreated,
+    summary="Check and store an article; the same name again makes a new version",
+    responses={200: {"model": ArticleCreated, "description": "this exact text was stored"},
+               400: {"model": ErrorOut, "description": "the text cannot be read"},
+               413: {"model": ErrorOut, "description": "the body is over 5 MB"}},
+)
+async def create(
+    body: ArticleIn,
+    response: Response,
+    svc: Annotated[Service, Depends(service)],
+    who: Annotated[Principal, Depends(require("editor"))],
+) -> dict[str, Any]:
+    done = await submit_article(
+        svc, name=body.name, text=body.text, format=body.format,
+        bibliography=body.bibliography, bibliography_format=body.bibliography_format,
+        actor=who.name,
+    )
+    if not done.created:
+        response.status_code = 200
+    response.headers["Location"] = f"/api/articles/{done.id}"
+    return {"id": done.id, "name": body.name, "previous_id": done.previous_id,
+            "created": done.created, "url": f"/articles/{done.id}"}
+
+
+@router.get(
+    "/{article_id}", response_model=ArticleOut,
+    summary="One version: claims, references and findings, with the editors' verdicts",
+    responses={404: {"model": ErrorOut}},
+)
+def read(
+    article_id: IdPath,
+    svc: Annotated[Service, Depends(service)],
+    _: Annotated[Principal, Depends(require("reviewer"))],
+) -> dict[str, Any]:
+    return article_object(svc, article_id)
+
+
+def article_object(svc: Service, article_id: int) -> dict[str, Any]:
+    """The article object of ``check --format json`` for a stored version, or 404."""
+    with svc.sessions() as session:
+        view = get_article(session, article_id)
+        if view is None:
+            raise ApiError(404, f"no article {article_id}")
+        versions = list_versions(session, article_id)
+    return article_json(view, versions, article_findings(view))

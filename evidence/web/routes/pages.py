@@ -1,0 +1,222 @@
+"""The editors' pages: sign in, the article list, an article with its claims and sources.
+
+Readable without JavaScript: every action is a plain HTML form that POSTs and is redirected
+back (303) to where it was made. The token is kept in an HttpOnly, SameSite=Strict cookie;
+a POST from another origin is refused as well.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import parse_qs, quote, urlsplit
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from evidence.store import editing
+from evidence.store.tokens import find_token
+from evidence.store.views import get_article, list_articles, list_versions
+from evidence.web.auth import COOKIE, Principal, bearer
+from evidence.web.errors import ApiError
+from evidence.web.present import article_findings
+from evidence.web.render import page
+from evidence.web.schemas import MAX_ID, MAX_TEXT, IdPath
+from evidence.web.service import Service, service
+from evidence.web.submit import submit_article
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+Svc = Annotated[Service, Depends(service)]
+COOKIE_DAYS = 30
+
+
+class SignInRequired(Exception):
+    """The page needs a signed-in person; answered with a redirect to the sign-in page."""
+
+
+async def form(request: Request) -> dict[str, str]:
+    """The posted form (application/x-www-form-urlencoded), after a same-origin check."""
+    origin = request.headers.get("origin")
+    if origin and origin != "null" and urlsplit(origin).netloc != request.headers.get("host"):
+        raise ApiError(403, "a form posted from another site is refused")
+    fields = parse_qs((await request.body()).decode("utf-8", "replace"), keep_blank_values=True)
+    return {key: values[-1] for key, values in fields.items()}
+
+
+Form = Annotated[dict[str, str], Depends(form)]
+
+
+def signed_in(request: Request, svc: Svc) -> Principal:
+    """The person signed in by cookie (or bearer token), else a redirect to sign in."""
+    secret = bearer(request)
+    holder = None
+    if secret:
+        with svc.sessions() as session:
+            holder = find_token(session, secret)
+    if holder is None:
+        raise SignInRequired()
+    who = Principal(name=holder.name, role=holder.role, token_id=holder.id)
+    request.state.who = who
+    return who
+
+
+Who = Annotated[Principal, Depends(signed_in)]
+
+
+def needs(who: Principal, role: str) -> None:
+    if not who.can(role):
+        raise ApiError(403, f"{who.name} is a {who.role}; this needs the {role} role")
+
+
+# --- signing in --------------------------------------------------------------------------
+
+
+@router.get("/")
+def home() -> Response:
+    return RedirectResponse("/articles", status_code=303)
+
+
+@router.get("/signin")
+def signin_form(request: Request) -> Response:
+    return page(request, "signin.html", next=_local(request.query_params.get("next")),
+                failed=False)
+
+
+@router.post("/signin")
+def signin(request: Request, fields: Form, svc: Svc) -> Response:
+    secret = fields.get("token", "").strip()
+    target = _local(fields.get("next"))
+    with svc.sessions() as session:
+        holder = find_token(session, secret) if secret else None
+    if holder is None:
+        return page(request, "signin.html", status=401, next=target, failed=True)
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(COOKIE, secret, max_age=COOKIE_DAYS * 86400, httponly=True,
+                        samesite="strict", secure=request.url.scheme == "https", path="/")
+    return response
+
+
+@router.post("/signout")
+def signout(_: Form) -> Response:
+    response = RedirectResponse("/signin", status_code=303)
+    response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict")
+    return response
+
+
+# --- articles ----------------------------------------------------------------------------
+
+
+@router.get("/articles")
+def articles(request: Request, who: Who, svc: Svc) -> Response:
+    with svc.sessions() as session:
+        summaries = list_articles(session, limit=500)
+    return page(request, "articles.html", articles=summaries, max_text=MAX_TEXT)
+
+
+@router.post("/articles")
+async def submit(request: Request, fields: Form, svc: Svc) -> Response:
+    who = await run_in_threadpool(signed_in, request, svc)
+    needs(who, "editor")
+    name, text = fields.get("name", "").strip(), fields.get("text", "")
+    if not name or not text.strip():
+        raise ApiError(400, "an article needs a name and a text")
+    fmt = fields.get("format", "text")
+    if fmt not in ("text", "markdown", "html"):
+        raise ApiError(400, f"unknown format {fmt!r}: text, markdown or html")
+    done = await submit_article(svc, name=name, text=text.replace("\r\n", "\n"), format=fmt,
+                                bibliography=fields.get("bibliography") or None, actor=who.name)
+    return RedirectResponse(f"/articles/{done.id}", status_code=303)
+
+
+@router.get("/articles/{article_id}")
+def article(request: Request, article_id: IdPath, who: Who, svc: Svc) -> Response:
+    with svc.sessions() as session:
+        view = get_article(session, article_id)
+        if view is None:
+            raise ApiError(404, f"no article {article_id}")
+        versions = list_versions(session, article_id)
+        trails = {c.id: editing.claim_trail(session, c.id) for c in view.claims
+                  if c.needs_support or c.links}
+    findings = article_findings(view)
+    return page(request, "article.html", article=view, versions=versions, findings=findings,
+                trails=trails, refs={r.id: r for r in view.references},
+                can_edit=who.can("editor"))
+
+
+@router.post("/articles/{article_id}/links/{link_id}/verdict")
+def verdict(article_id: IdPath, link_id: IdPath, fields: Form, who: Who, svc: Svc) -> Response:
+    needs(who, "editor")
+    with svc.sessions.begin() as session:
+        link = editing.set_verdict(session, link_id=link_id, verdict=fields.get("verdict", ""),
+                                   version=_int(fields, "version"), actor=who.name)
+    return _back(article_id, link.claim_id, f"link {link.verdict}")
+
+
+@router.post("/articles/{article_id}/links/{link_id}/remove")
+def remove(article_id: IdPath, link_id: IdPath, fields: Form, who: Who, svc: Svc) -> Response:
+    needs(who, "editor")
+    with svc.sessions.begin() as session:
+        gone = editing.remove_link(session, link_id=link_id, version=_int(fields, "version"),
+                                   actor=who.name)
+    return _back(article_id, gone.claim_id, "link removed")
+
+
+@router.post("/articles/{article_id}/claims/{claim_id}/links")
+def add_link(article_id: IdPath, claim_id: IdPath, fields: Form, who: Who, svc: Svc) -> Response:
+    needs(who, "editor")
+    with svc.sessions.begin() as session:
+        editing.add_link(session, claim_id=claim_id, reference_id=_int(fields, "reference"),
+                         version=_int(fields, "version"), actor=who.name)
+    return _back(article_id, claim_id, "link added")
+
+
+@router.post("/articles/{article_id}/claims/{claim_id}/no-source")
+def no_source(
+    article_id: IdPath, claim_id: IdPath, fields: Form, who: Who, svc: Svc
+) -> Response:
+    needs(who, "editor")
+    reason = None if fields.get("unmark") else fields.get("reason", "")
+    if reason is not None and not reason.strip():
+        raise ApiError(400, "say why the claim needs no source")
+    with svc.sessions.begin() as session:
+        editing.mark_no_source(session, claim_id=claim_id, reason=reason,
+                               version=_int(fields, "version"), actor=who.name)
+    return _back(article_id, claim_id, "marked" if reason else "unmarked")
+
+
+@router.post("/articles/{article_id}/claims/{claim_id}/comments")
+def comment(article_id: IdPath, claim_id: IdPath, fields: Form, who: Who, svc: Svc) -> Response:
+    with svc.sessions.begin() as session:
+        editing.add_comment(session, claim_id=claim_id, text=fields.get("text", ""),
+                            actor=who.name)
+    return _back(article_id, claim_id, "comment added")
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+
+def sign_in_redirect(request: Request, _: Exception) -> Response:
+    target = quote(request.url.path, safe="/")
+    return RedirectResponse(f"/signin?next={target}", status_code=303)
+
+
+def _back(article_id: int, claim_id: int, notice: str) -> Response:
+    anchor = f"#claim-{claim_id}" if claim_id else ""
+    return RedirectResponse(f"/articles/{article_id}?notice={quote(notice)}{anchor}",
+                            status_code=303)
+
+
+def _int(fields: dict[str, str], name: str) -> int:
+    value = fields.get(name, "")
+    if not value.isdigit() or not 1 <= int(value) <= MAX_ID:
+        raise ApiError(400, f"the form's {name} must be a positive whole number")
+    return int(value)
+
+
+def _local(target: str | None) -> str:
+    """Only a path on this site is a place to go after signing in (no open redirect)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/articles"

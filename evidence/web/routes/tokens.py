@@ -1,0 +1,56 @@
+"""``/api/tokens`` (admins) and ``/api/me`` (anyone with a token)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path
+
+from evidence.store.tokens import TokenInfo, create_token, list_tokens, revoke_token
+from evidence.web.auth import Principal, principal, require
+from evidence.web.schemas import ErrorOut, Me, TokenCreated, TokenIn, TokenOut
+from evidence.web.service import Service, service
+
+__all__ = ["router"]
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorOut, "description": "no token, or an unknown or revoked one"},
+    403: {"model": ErrorOut, "description": "the token's role does not allow this"},
+}
+router = APIRouter(prefix="/api", tags=["tokens"], responses=ERRORS)
+Svc = Annotated[Service, Depends(service)]
+Admin = Annotated[Principal, Depends(require("admin"))]
+TokenPath = Annotated[str, Path(min_length=1, max_length=100)]
+
+
+@router.get("/me", response_model=Me, summary="Who the token belongs to")
+def me(who: Annotated[Principal, Depends(principal)]) -> dict[str, Any]:
+    return {"name": who.name, "role": who.role}
+
+
+@router.get("/tokens", response_model=list[TokenOut], summary="Every token (never the secret)")
+def tokens(svc: Svc, _: Admin) -> list[dict[str, Any]]:
+    with svc.sessions() as session:
+        return [_out(t) for t in list_tokens(session)]
+
+
+@router.post("/tokens", status_code=201, response_model=TokenCreated,
+             responses={400: {"model": ErrorOut, "description": "name taken or bad"}},
+             summary="Make a token; it is shown once")
+def create(body: TokenIn, svc: Svc, who: Admin) -> dict[str, Any]:
+    with svc.sessions.begin() as session:
+        secret = create_token(session, name=body.name, role=body.role, actor=who.name)
+    return {"name": body.name.strip(), "role": body.role, "token": secret}
+
+
+@router.delete("/tokens/{name}", response_model=TokenOut,
+               responses={404: {"model": ErrorOut, "description": "no active token so named"}},
+               summary="Revoke a token by name; it stops working at once")
+def revoke(name: TokenPath, svc: Svc, who: Admin) -> dict[str, Any]:
+    with svc.sessions.begin() as session:
+        return _out(revoke_token(session, name=name, actor=who.name))
+
+
+def _out(token: TokenInfo) -> dict[str, Any]:
+    return {"name": token.name, "role": token.role, "created_at": token.created_at,
+            "revoked_at": token.revoked_at}

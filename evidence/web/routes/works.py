@@ -1,0 +1,58 @@
+"""``/api/works``: look up a DOI (from the store, else the registry, then stored) and match
+a free-text reference to its most likely DOI."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+
+from evidence.resolver import resolve_dois
+from evidence.web.auth import Principal, require
+from evidence.web.errors import ApiError
+from evidence.web.present import work_json
+from evidence.web.schemas import ErrorOut, MatchIn, MatchOut, WorkOut
+from evidence.web.service import Service, service
+
+__all__ = ["router"]
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorOut, "description": "no token, or an unknown or revoked one"},
+    403: {"model": ErrorOut, "description": "the token's role does not allow this"},
+    503: {"model": ErrorOut, "description": "the registry could not be asked"},
+}
+router = APIRouter(prefix="/api/works", tags=["works"], responses=ERRORS)
+Svc = Annotated[Service, Depends(service)]
+Reviewer = Annotated[Principal, Depends(require("reviewer"))]
+
+
+@router.get(
+    "/{doi:path}", response_model=WorkOut,
+    responses={400: {"model": ErrorOut, "description": "not a DOI"},
+               404: {"model": ErrorOut, "description": "the registry has no such DOI"}},
+    summary="A work by DOI: from the store, else asked of the registry and stored",
+)
+async def work(doi: str, svc: Svc, _: Reviewer) -> dict[str, Any]:
+    if len(doi) > 1000:
+        raise ApiError(400, "a DOI is at most 1000 characters")
+    [found] = await resolve_dois([doi], sessions=svc.sessions, settings=svc.settings,
+                                 client=svc.client)
+    if found.status == "resolved" and found.work is not None:
+        return work_json(found.work)
+    if found.status == "invalid":
+        raise ApiError(400, f"{doi!r} is not a DOI: {found.reason or 'invalid'}")
+    if found.status == "not-found":
+        raise ApiError(404, f"the registry has no DOI {found.doi}")
+    raise ApiError(503, f"could not ask the registry about {found.doi}: "
+                        f"{found.reason or 'no answer'}")
+
+
+@router.post("/match", response_model=MatchOut, summary="The most likely DOI of a reference")
+async def match(body: MatchIn, svc: Svc, _: Reviewer) -> dict[str, Any]:
+    from refs.match import match_reference
+
+    if svc.client is None:
+        raise ApiError(503, "the service runs offline: no registry to match against")
+    found = await match_reference(body.text, svc.client)
+    return {"doi": found.doi, "confidence": found.confidence,
+            "work": work_json(found.work) if found.work is not None else None}

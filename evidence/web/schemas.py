@@ -1,0 +1,308 @@
+"""The API's request and response bodies, as pydantic models (they make /openapi.json).
+
+Text fields refuse what no database can store (NUL, lone surrogates) with a 422, and every
+id is a positive 32-bit integer, so that bad input is refused before it reaches the store.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import Path
+from pydantic import AfterValidator, BaseModel, Field
+
+__all__ = [
+    "MAX_ID",
+    "MAX_TEXT",
+    "ArticleCreated",
+    "ArticleIn",
+    "ArticleList",
+    "ArticleOut",
+    "ArticleSummaryOut",
+    "ClaimOut",
+    "CommentIn",
+    "CommentOut",
+    "ErrorOut",
+    "EventOut",
+    "FindingOut",
+    "Health",
+    "Id",
+    "IdPath",
+    "LinkIn",
+    "LinkOut",
+    "MatchIn",
+    "MatchOut",
+    "Me",
+    "NoSourceIn",
+    "ReferenceOut",
+    "SourceOut",
+    "TokenCreated",
+    "TokenIn",
+    "TokenOut",
+    "Trail",
+    "VerdictIn",
+    "VersionOut",
+    "WorkOut",
+]
+
+MAX_ID = 2**31 - 1
+
+
+def _storable(text: str) -> str:
+    if "\x00" in text:
+        raise ValueError("text must not contain NUL characters")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError("text must be valid Unicode (no lone surrogates)") from exc
+    return text
+
+
+_STORABLE = AfterValidator(_storable)
+MAX_TEXT = 5_000_000
+"""An article or bibliography of more characters is refused (the body limit is 5 MB too)."""
+
+Name = Annotated[str, Field(min_length=1, max_length=500), _STORABLE]
+Body = Annotated[str, Field(min_length=1, max_length=MAX_TEXT), _STORABLE]
+Bibliography = Annotated[str, Field(max_length=MAX_TEXT), _STORABLE]
+Reason = Annotated[str, Field(max_length=2000), _STORABLE]
+Note = Annotated[str, Field(min_length=1, max_length=10_000), _STORABLE]
+ReferenceText = Annotated[str, Field(min_length=1, max_length=5000), _STORABLE]
+TokenName = Annotated[str, Field(min_length=1, max_length=100), _STORABLE]
+
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
+Version = Annotated[int, Field(ge=1, le=MAX_ID, description="the version you read")]
+Verdict = Literal["confirmed", "rejected", "unreviewed"]
+
+
+class ErrorOut(BaseModel):
+    error: str
+    status: int
+    details: list[dict[str, Any]] | None = None
+    current: dict[str, Any] | None = None
+
+
+class Health(BaseModel):
+    status: str
+    database: str
+
+
+class Me(BaseModel):
+    name: str
+    role: str
+
+
+# --- articles ----------------------------------------------------------------------------
+
+
+class ArticleIn(BaseModel):
+    name: Name = Field(description="the document's name; versions share it")
+    text: Body
+    format: Literal["text", "markdown", "html"] = "text"
+    bibliography: Bibliography | None = Field(
+        default=None, description="BibTeX or CSL-JSON text holding the references"
+    )
+    bibliography_format: Literal["bibtex", "csl-json"] | None = Field(
+        default=None, description="guessed from the text when not given"
+    )
+
+
+class ArticleCreated(BaseModel):
+    id: int
+    name: str
+    previous_id: int | None
+    created: bool = Field(description="false when this exact text was stored already")
+    url: str
+
+
+class ArticleSummaryOut(BaseModel):
+    id: int
+    name: str
+    title: str | None
+    created_at: datetime
+    versions: int
+    claims: int
+    unsupported: int
+    bad_references: int
+
+
+class ArticleList(BaseModel):
+    articles: list[ArticleSummaryOut]
+
+
+class SourceOut(BaseModel):
+    doi: str | None
+    how: str
+    score: float | None
+    link: int
+    reference: int
+    verdict: Verdict
+    version: int
+
+
+class CommentOut(BaseModel):
+    id: int
+    claim: int
+    actor: str
+    text: str
+    at: datetime
+
+
+class ClaimOut(BaseModel):
+    id: int
+    text: str
+    line: int | None
+    new: bool = Field(default=False, description="not in the version before (unreviewed)")
+    needs_support: bool
+    status: str
+    reason: str | None
+    no_source_reason: str | None
+    version: int
+    sources: list[SourceOut]
+    comments: list[CommentOut]
+
+
+class UpdateOut(BaseModel):
+    kind: str
+    doi: str | None
+    date: str | None
+
+
+class WorkOut(BaseModel):
+    doi: str | None
+    title: str
+    authors: list[str]
+    year: int | None
+    container_title: str | None
+    type: str | None
+    publisher: str | None
+    retracted: bool
+    corrected: bool
+    updates: list[UpdateOut]
+
+
+class ReferenceOut(BaseModel):
+    id: int
+    text: str
+    line: int | None
+    doi: str | None
+    status: str
+    title: str | None
+    retracted: bool
+    confidence: float | None
+    work: WorkOut | None
+
+
+class FindingOut(BaseModel):
+    rule: str
+    severity: str
+    path: str
+    line: int
+    message: str
+
+
+class VersionOut(BaseModel):
+    id: int
+    created_at: datetime
+
+
+class ArticleOut(BaseModel):
+    id: int
+    name: str
+    path: str
+    title: str | None
+    format: str
+    created_at: datetime
+    previous_id: int | None
+    versions: list[VersionOut]
+    text: str
+    claims: list[ClaimOut]
+    references: list[ReferenceOut]
+    findings: list[FindingOut]
+
+
+# --- editors' work -----------------------------------------------------------------------
+
+
+class VerdictIn(BaseModel):
+    verdict: Verdict
+    version: Version
+
+
+class LinkIn(BaseModel):
+    reference_id: Id
+    version: Version = Field(description="the version of the claim you read")
+
+
+class NoSourceIn(BaseModel):
+    reason: Reason | None = Field(description="why no source is needed; null unmarks")
+    version: Version
+
+
+class CommentIn(BaseModel):
+    text: Note
+
+
+class LinkOut(BaseModel):
+    id: int
+    claim: int
+    reference: int
+    how: str
+    score: float | None
+    verdict: Verdict
+    version: int
+    updated_at: datetime
+
+
+class EventOut(BaseModel):
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    object_type: str
+    object_id: int | None
+    before: Any
+    after: Any
+
+
+class Trail(BaseModel):
+    claim: int
+    events: list[EventOut]
+    comments: list[CommentOut]
+
+
+# --- works -------------------------------------------------------------------------------
+
+
+class MatchIn(BaseModel):
+    text: ReferenceText = Field(description="a reference as written, in any style")
+
+
+class MatchOut(BaseModel):
+    doi: str | None
+    confidence: float | None
+    work: WorkOut | None
+
+
+# --- tokens ------------------------------------------------------------------------------
+
+
+class TokenIn(BaseModel):
+    name: TokenName
+    role: Literal["reviewer", "editor", "admin"]
+
+
+class TokenOut(BaseModel):
+    name: str
+    role: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class TokenCreated(BaseModel):
+    name: str
+    role: str
+    token: str = Field(description="shown once; only its hash is kept")

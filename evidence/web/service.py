@@ -1,0 +1,32 @@
+"""What the app's handlers share: settings, the store's sessions, the Crossref client.
+
+Built by ``create_app`` (never at import time) and kept on ``app.state.service``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from fastapi import Request
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from evidence.config import Settings
+from refs.crossref import CrossrefClient
+
+__all__ = ["Service", "service"]
+
+
+@dataclass
+class Service:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    client: CrossrefClient | None = field(default=None)
+    """Opened when the app starts, unless offline; shared so that rate limits are shared."""
+
+
+def service(request: Request) -> Service:
+    """FastAPI dependency: the app's service."""
+    svc: Service = request.app.state.service
+    return svc
