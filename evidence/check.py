@@ -35,6 +35,7 @@ from evidence.results import (
     ReferenceResult,
     UnknownCitation,
 )
+from evidence.store.articles import save_check
 from refs import RefsError, Work, doi_problem
 from refs.bibtex import read_bibtex
 from refs.crossref import CrossrefClient
@@ -63,6 +64,7 @@ class CheckOptions:
     bib: tuple[Path, ...] = ()
     refresh: bool = False
     config: CheckConfig | None = None
+    record: bool = True  # keep the articles, claims and links in the store (check_articles)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,8 +106,13 @@ async def check_articles(
         folder = Path(article.path).parent
         named = [read_bibliography_file(folder / name) for name in article.bibliography]
         inputs.append((article, [*named, *extra]))
-    return await check_parsed(inputs, settings=settings, sessions=sessions, options=options,
-                              client=client)
+    result = await check_parsed(inputs, settings=settings, sessions=sessions, options=options,
+                                client=client)
+    if options.record:
+        with sessions.begin() as session:
+            for (article, _), checked in zip(inputs, result.articles, strict=True):
+                save_check(session, article, checked, name=article.path)
+    return result
 
 
 async def check_parsed(

@@ -103,3 +103,24 @@ def test_seed_article(evidence: Any) -> None:
     assert backed == {"Many studies have sh": [HAYDEN], "Furthermore the Nort": [KREINER]}
     references = report["articles"][0]["references"]
     assert [(r["line"], r["doi"]) for r in references] == [(53, HAYDEN), (55, KREINER)]
+
+
+def test_check_records_the_article_and_its_links(evidence: Any, store_url: str) -> None:
+    from sqlalchemy import func, select
+
+    from evidence.store.engine import open_store, session_factory
+    from evidence.store.models import Article, Claim, Link
+
+    path = str(EXAMPLES / "spine-pain.md")
+    assert evidence("check", path).code == 0
+    assert evidence("check", path).code == 0  # unchanged text: the same version
+    engine = open_store(store_url)
+    try:
+        with session_factory(engine)() as session:
+            assert session.scalar(select(func.count()).select_from(Article)) == 1
+            claims = session.scalar(select(func.count()).select_from(Claim)
+                                    .where(Claim.needs_support))
+            hows = sorted(session.scalars(select(Link.how)))
+    finally:
+        engine.dispose()
+    assert claims == 4 and hows == ["marker", "marker"]
