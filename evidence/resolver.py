@@ -105,15 +105,19 @@ async def _ask_registry(
 
 def _store(sessions: sessionmaker[Session], outcomes: list[Outcome], *, doi_url: str) -> None:
     now = datetime.now(UTC)
+    # One batch upsert per answer (a list request answers for up to 50 DOIs): a statement
+    # per work cost about a millisecond each, 14% of a cold run (benchmarks/RESULTS.md).
+    found: dict[tuple[str, str | None], list[Work]] = {}
     with sessions.begin() as session:
         for outcome in outcomes:
             if outcome.status == "found" and outcome.work is not None:
                 by_negotiation = (outcome.source or "").startswith(doi_url)
                 origin = "doi.org" if by_negotiation else "crossref"
-                queries.upsert_work(session, outcome.work, origin=origin,
-                                    source_url=outcome.source, fetched_at=now)
+                found.setdefault((origin, outcome.source), []).append(outcome.work)
             elif outcome.status == "not-found":
                 queries.record_not_found(session, outcome.doi, source_url=outcome.source)
+        for (origin, source), works in found.items():
+            queries.upsert_works(session, works, origin=origin, source_url=source, fetched_at=now)
 
 
 def _from_outcome(outcome: Outcome) -> Resolution:

@@ -20,13 +20,20 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from evidence.articles.markers import strip_markers
 from evidence.articles.model import Article as ParsedArticle
-from evidence.results import ArticleResult, ClaimResult, ReferenceResult, SourceLink
+from evidence.results import (
+    ArticleResult,
+    ClaimResult,
+    ReferenceResult,
+    SourceLink,
+    UnknownCitation,
+)
 from evidence.store.models import (
     Article,
     Claim,
@@ -124,10 +131,11 @@ def save_check(
         text=article.text,
         created_at=utcnow(),
         previous_id=previous.id if previous is not None else None,
+        unknown_citations=_unknown_citations(result.unknown_citations),
     )
     session.add(row)
     session.flush()
-    references = _add_references(session, row, result.references)
+    references = _add_references(session, row, result)
     claims = _add_claims(session, row, result.claims)
     _add_links(session, claims, result.claims, references)
     if previous is not None:
@@ -173,9 +181,8 @@ def carry_over(session: Session, *, previous: Article, current: Article, actor: 
 # --- writing a check ---------------------------------------------------------------------
 
 
-def _add_references(
-    session: Session, article: Article, references: Sequence[ReferenceResult]
-) -> list[Reference]:
+def _add_references(session: Session, article: Article, result: ArticleResult) -> list[Reference]:
+    references = result.references
     dois = sorted({r.doi.lower() for r in references if r.doi})
     query = select(WorkRecord.doi, WorkRecord.id).where(WorkRecord.doi.in_(dois))
     work_ids = {doi: work_id for doi, work_id in session.execute(query)} if dois else {}
@@ -190,12 +197,33 @@ def _add_references(
             work_id=work_ids.get(ref.doi.lower()) if ref.doi else None,
             confidence=ref.confidence,
             citation_key=ref.key,
+            source_path=_source_path(ref, result.path),
+            reason=ref.reason,
+            mismatches=_mismatches(ref),
         )
         for position, ref in enumerate(references)
     ]
     session.add_all(rows)
     session.flush()
     return rows
+
+
+def _source_path(ref: ReferenceResult, article_path: str) -> str | None:
+    """The file a reference is written in, kept only when it is not the article itself."""
+    return ref.path if ref.path and ref.path != article_path else None
+
+
+def _mismatches(ref: ReferenceResult) -> list[dict[str, str]] | None:
+    if not ref.mismatches:
+        return None
+    return [{"field": m.field, "written": m.written, "registry": m.registry}
+            for m in ref.mismatches]
+
+
+def _unknown_citations(unknown: Sequence[UnknownCitation]) -> list[dict[str, Any]] | None:
+    if not unknown:
+        return None
+    return [{"marker": u.marker, "target": u.target, "line": u.line} for u in unknown]
 
 
 def _add_claims(session: Session, article: Article, claims: Sequence[ClaimResult]) -> list[Claim]:

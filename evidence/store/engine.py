@@ -59,10 +59,7 @@ def make_engine(url: str) -> Engine:
         if parsed.get_backend_name() == "sqlite":
             return _sqlite_engine(parsed)
         if parsed.get_backend_name() == "postgresql":
-            connect_args = {}
-            if "connect_timeout" not in parsed.query:
-                connect_args["connect_timeout"] = POSTGRESQL_CONNECT_TIMEOUT_S
-            return create_engine(parsed, connect_args=connect_args)
+            return _postgresql_engine(parsed)
         return create_engine(parsed)
     except (ArgumentError, NoSuchModuleError, ImportError) as exc:
         raise StoreError(f"cannot open database {_shown(parsed)}: {exc}") from exc
@@ -174,6 +171,31 @@ def _sqlite_engine(url: URL) -> Engine:
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def _postgresql_engine(url: URL) -> Engine:
+    """psycopg 3 with native ``$1`` placeholders (``RawCursor``, paramstyle ``numeric_dollar``).
+
+    With the default ``%(name)s`` style, psycopg parses every statement for placeholders and
+    caches the result only for statements under 4 KB and 50 parameters; the batch upsert's
+    multi-row INSERT (28,000 parameters a chunk) was re-parsed on every chunk, which took
+    over half its time (benchmarks/RESULTS.md, store). Native placeholders need no parsing.
+    """
+    connect_args: dict[str, Any] = {}
+    if "connect_timeout" not in url.query:
+        connect_args["connect_timeout"] = POSTGRESQL_CONNECT_TIMEOUT_S
+    if url.get_driver_name() != "psycopg":  # another driver named explicitly: its defaults
+        return create_engine(url, connect_args=connect_args)
+    engine = create_engine(url, connect_args=connect_args, paramstyle="numeric_dollar")
+    event.listen(engine, "connect", _raw_cursors)
+    return engine
+
+
+def _raw_cursors(dbapi_connection: Any, _record: Any) -> None:
+    from psycopg import RawCursor, RawServerCursor
+
+    dbapi_connection.cursor_factory = RawCursor
+    dbapi_connection.server_cursor_factory = RawServerCursor  # yield_per streams through it
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -269,6 +269,8 @@ class Article(Base):
     text: Mapped[str]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     previous_id: Mapped[int | None] = mapped_column(ForeignKey("article.id", ondelete="SET NULL"))
+    # Markers that point to no reference: [{"marker", "target", "line"}]; None = none.
+    unknown_citations: Mapped[list[dict[str, Any]] | None] = mapped_column(_JSON)
 
     previous: Mapped[Article | None] = relationship(remote_side=[id])
     references: Mapped[list[Reference]] = relationship(
@@ -306,6 +308,11 @@ class Reference(Base):
     )
     confidence: Mapped[float | None]
     citation_key: Mapped[str | None]
+    source_path: Mapped[str | None]  # the file it is written in (a .bib); None: the article
+    reason: Mapped[str | None]  # why unverified / not found / invalid
+    # Written details the registry disagrees with, as the check found them:
+    # [{"field", "written", "registry"}]; None = none.
+    mismatches: Mapped[list[dict[str, str]] | None] = mapped_column(_JSON)
 
     article: Mapped[Article] = relationship(back_populates="references")
     work: Mapped[WorkRecord | None] = relationship()

@@ -14,6 +14,7 @@ from typing import Literal, Protocol
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from evidence.results import UnknownCitation
 from evidence.store.articles import normalise_claim
 from evidence.store.convert import work_from_record
 from evidence.store.models import (
@@ -29,6 +30,7 @@ from evidence.store.models import (
     WorkRecord,
 )
 from refs import RETRACTION_KINDS, Work
+from refs.match import Mismatch
 
 __all__ = [
     "BAD_STATUSES",
@@ -63,6 +65,9 @@ class ReferenceView:
     confidence: float | None
     citation_key: str | None
     work: Work | None
+    source_path: str | None = None  # the bibliography file it is written in; None: the article
+    reason: str | None = None  # why unverified / not found / invalid
+    mismatches: tuple[Mismatch, ...] = ()  # as the check found them
 
     @property
     def doi(self) -> str | None:
@@ -136,6 +141,7 @@ class ArticleView:
     references: tuple[ReferenceView, ...]
     new_claims: frozenset[int] = frozenset()
     """Claims with no claim of the same text in the version before (none for a first one)."""
+    unknown_citations: tuple[UnknownCitation, ...] = ()
 
     def reference(self, reference_id: int) -> ReferenceView | None:
         return next((r for r in self.references if r.id == reference_id), None)
@@ -204,6 +210,10 @@ def get_article(session: Session, article_id: int) -> ArticleView | None:
         claims=tuple(_claim(c) for c in article.claims),
         references=tuple(_reference(r) for r in article.references),
         new_claims=_new_claims(session, article),
+        unknown_citations=tuple(
+            UnknownCitation(marker=u["marker"], target=u["target"], line=u["line"])
+            for u in article.unknown_citations or ()
+        ),
     )
 
 
@@ -301,4 +311,9 @@ def _reference(reference: Reference) -> ReferenceView:
         written_doi=reference.written_doi, status=reference.status,
         confidence=reference.confidence, citation_key=reference.citation_key,
         work=work_from_record(reference.work) if reference.work is not None else None,
+        source_path=reference.source_path, reason=reference.reason,
+        mismatches=tuple(
+            Mismatch(field=m["field"], written=m["written"], registry=m["registry"])
+            for m in reference.mismatches or ()
+        ),
     )

@@ -1,16 +1,17 @@
 """Stored articles as the API shows them: the article object of ``check --format json``.
 
 The object has the design's keys (path, title, claims[text, line, needs_support,
-sources[doi, how, score]], references[text, line, doi, status, title, retracted], findings)
-and, for editors, the ids, versions, verdicts and comments they act on. Findings are worked
-out again from the stored state, so they count the editors' verdicts: a rejected link
-supports nothing, a hand-made link does, a claim marked as needing no source is not
-reported as unsupported.
+sources[doi, how, score]], references[text, line, path, doi, status, reason, title, retracted,
+mismatches], findings) and, for editors, the ids, versions, verdicts and comments they act on.
+Findings are worked out again from the stored state, so they count the editors' verdicts: a
+rejected link supports nothing, a hand-made link does, a claim marked as needing no source is
+not reported as unsupported. What the check found about the references (their reasons and
+mismatches, the bibliography file they are written in) and the markers that point nowhere are
+stored with the check and read back as they were, never worked out again.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any, cast
 
 from evidence.audit.findings import Finding
@@ -25,7 +26,6 @@ from evidence.results import (
 from evidence.store.models import Verdict
 from evidence.store.views import ArticleView, ClaimView, CommentView, LinkView, ReferenceView
 from refs import Work
-from refs.match import Mismatch, compare, parse_reference
 
 __all__ = [
     "article_findings",
@@ -48,7 +48,7 @@ def article_json(
         "versions": [{"id": i, "created_at": at} for i, at in versions],
         "text": view.text,
         "claims": [claim_json(c, refs, new=c.id in view.new_claims) for c in view.claims],
-        "references": [reference_json(r) for r in view.references],
+        "references": [reference_json(r, view.name) for r in view.references],
         "findings": [finding_json(f) for f in findings],
     }
 
@@ -86,9 +86,13 @@ def comment_json(comment: CommentView) -> dict[str, Any]:
             "text": comment.text, "at": comment.at}
 
 
-def reference_json(ref: ReferenceView) -> dict[str, Any]:
+def reference_json(ref: ReferenceView, article_path: str) -> dict[str, Any]:
+    """A reference; ``path`` is where it is written (a .bib file, else the article)."""
     return {
-        "id": ref.id, "text": ref.text, "line": ref.line, "doi": ref.doi, "status": ref.status,
+        "id": ref.id, "text": ref.text, "line": ref.line, "path": ref.source_path or article_path,
+        "doi": ref.doi, "status": ref.status, "reason": ref.reason,
+        "mismatches": [{"field": m.field, "written": m.written, "registry": m.registry}
+                       for m in ref.mismatches],
         "title": ref.work.title if ref.work else None,
         "retracted": bool(ref.work and ref.work.retracted), "confidence": ref.confidence,
         "work": work_json(ref.work) if ref.work else None,
@@ -126,11 +130,11 @@ def article_result(view: ArticleView) -> ArticleResult:
     """The stored article as a check result, with the editors' verdicts applied."""
     index = {r.id: position for position, r in enumerate(view.references)}
     refs = {r.id: r for r in view.references}
-    flat = " ".join(view.text.split())
     return ArticleResult(
         path=view.name, title=view.title, format=view.format,
         claims=tuple(_claim_result(c, index, refs) for c in view.claims),
-        references=tuple(_reference_result(r, view.name, flat) for r in view.references),
+        references=tuple(_reference_result(r, view.name) for r in view.references),
+        unknown_citations=view.unknown_citations,
     )
 
 
@@ -154,22 +158,12 @@ def _how(how: str) -> How:
     return cast(How, how)  # the table's check constraint allows only these three
 
 
-def _reference_result(ref: ReferenceView, path: str, article_text: str) -> ReferenceResult:
-    result = ReferenceResult(
+def _reference_result(ref: ReferenceView, path: str) -> ReferenceResult:
+    # The check's own findings as stored: a reference from a bibliography file keeps that
+    # file's path (its line is a line of the file), its reason and its mismatches.
+    return ReferenceResult(
         text=ref.text, line=ref.line or 1, doi=ref.doi, status=cast(ReferenceStatus, ref.status),
         work=ref.work, written_doi=ref.written_doi, confidence=ref.confidence,
-        key=ref.citation_key, path=path,
+        reason=ref.reason, key=ref.citation_key, mismatches=ref.mismatches,
+        path=ref.source_path or path,
     )
-    # Only a reference written in the article can be compared again from its text: one from
-    # a bibliography file is stored as a summary of its fields, which is not what was written.
-    if ref.work is not None and ref.status == "resolved" and (
-        " ".join(ref.text.split()) in article_text
-    ):
-        result = replace(result, mismatches=_mismatches(ref.text, ref.work))
-    return result
-
-
-def _mismatches(text: str, work: Work) -> tuple[Mismatch, ...]:
-    """The written details that disagree with the registry, worked out again from the text
-    as ``check`` does for an article's own reference list."""
-    return tuple(compare(parse_reference(text), work))

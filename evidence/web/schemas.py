@@ -33,6 +33,7 @@ __all__ = [
     "LinkOut",
     "MatchIn",
     "MatchOut",
+    "MismatchOut",
     "Me",
     "NoSourceIn",
     "ReferenceOut",
@@ -184,12 +185,23 @@ class WorkOut(BaseModel):
     updates: list[UpdateOut]
 
 
+class MismatchOut(BaseModel):
+    field: str
+    written: str
+    registry: str
+
+
 class ReferenceOut(BaseModel):
     id: int
     text: str
     line: int | None
+    path: str = Field(description="where it is written: a bibliography file, else the article")
     doi: str | None
     status: str
+    reason: str | None = Field(default=None, description="why unverified, not found or invalid")
+    mismatches: list[MismatchOut] = Field(
+        default_factory=list, description="written details the registry disagrees with"
+    )
     title: str | None
     retracted: bool
     confidence: float | None

@@ -22,7 +22,10 @@ def run_standin(
 
     The URL includes the app's ``config.prefix`` when it has one.
     """
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # IPPROTO_TCP named explicitly: asyncio sets TCP_NODELAY on accepted connections only
+    # when the socket's proto says TCP; with proto 0, Nagle holds the body that uvicorn
+    # writes after the headers until the client's delayed ACK (~40 ms on every request).
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, 0))
     port = sock.getsockname()[1]
