@@ -56,6 +56,22 @@ class _TooLarge(HTTPException):
         super().__init__(413, f"request body too large: at most {max_bytes} bytes")
 
 
+DRAIN_LIMIT = 64 * 1024 * 1024
+"""Bytes of a refused body read and dropped before answering. Answering while the client is
+still sending makes some clients see a reset instead of the 413; past this, close anyway."""
+
+
+async def _drain(receive: Receive, *, limit: int) -> None:
+    read = 0
+    while read <= limit:
+        message = await receive()
+        if message["type"] != "http.request":
+            return
+        read += len(message.get("body", b""))
+        if not message.get("more_body", False):
+            return
+
+
 class BodyLimit:
     """Refuse request bodies over ``max_bytes`` with 413 and the API's JSON error.
 
@@ -73,6 +89,7 @@ class BodyLimit:
             return
         declared = dict(scope.get("headers", [])).get(b"content-length", b"")
         if declared.isdigit() and int(declared) > self.max_bytes:
+            await _drain(receive, limit=DRAIN_LIMIT)
             await self._refuse(send)
             return
         seen = 0
@@ -96,6 +113,7 @@ class BodyLimit:
         except _TooLarge:
             if started:
                 raise
+            await _drain(receive, limit=DRAIN_LIMIT)
             await self._refuse(send)
 
     async def _refuse(self, send: Send) -> None:
