@@ -11,7 +11,7 @@ from typing import Any
 
 import uvicorn
 
-__all__ = ["free_port_url", "run_standin"]
+__all__ = ["free_port_url", "run_standin", "serve_in_thread"]
 
 
 @contextmanager
@@ -22,6 +22,24 @@ def run_standin(
 
     The URL includes the app's ``config.prefix`` when it has one.
     """
+    prefix = getattr(getattr(app, "config", None), "prefix", "")
+    # log_level critical: dropped connections on purpose would log tracebacks.
+    with serve_in_thread(app, host=host, startup_timeout=startup_timeout, lifespan="off",
+                         log_level="critical", name="the stand-in server") as base_url:
+        yield f"{base_url}{prefix}"
+
+
+@contextmanager
+def serve_in_thread(
+    app: Any,
+    *,
+    host: str = "127.0.0.1",
+    startup_timeout: float = 10.0,
+    lifespan: str = "off",
+    log_level: str = "warning",
+    name: str = "the server",
+) -> Iterator[str]:
+    """Run ``app`` under uvicorn on a free port of ``host`` in a thread; yield its base URL."""
     # IPPROTO_TCP named explicitly: asyncio sets TCP_NODELAY on accepted connections only
     # when the socket's proto says TCP; with proto 0, Nagle holds the body that uvicorn
     # writes after the headers until the client's delayed ACK (~40 ms on every request).
@@ -31,9 +49,9 @@ def run_standin(
     port = sock.getsockname()[1]
     config = uvicorn.Config(
         app,
-        log_level="critical",  # dropped connections on purpose would log tracebacks
+        log_level=log_level,
         access_log=False,
-        lifespan="off",
+        lifespan=lifespan,
         http="h11",
         ws="none",
         loop="asyncio",
@@ -47,14 +65,13 @@ def run_standin(
         if not thread.is_alive() or time.monotonic() > deadline:
             server.should_exit = True
             sock.close()
-            raise RuntimeError("the stand-in server did not start")
+            raise RuntimeError(f"{name} did not start")
         time.sleep(0.01)
-    prefix = getattr(getattr(app, "config", None), "prefix", "")
     try:
-        yield f"http://{host}:{port}{prefix}"
+        yield f"http://{host}:{port}"
     finally:
         server.should_exit = True
-        thread.join(timeout=10)
+        thread.join(timeout=20)
         sock.close()
 
 
