@@ -29,25 +29,25 @@ def match(obj: Context, reference: str, as_json: bool) -> int:
     """
     from evidence.resolver import crossref_settings
     from refs.crossref import CrossrefClient
-    from refs.match import match_reference, parse_reference
+    from refs.match import Match, match_reference, parse_reference
 
     if not reference.strip():
         raise InputError("the reference text is empty")
     settings = obj.settings()
 
-    async def run() -> object:
+    async def run() -> Match:
         async with CrossrefClient(crossref_settings(settings)) as client:
             return await match_reference(parse_reference(reference), client)
 
     found = asyncio.run(run())
-    work = getattr(found, "work", None)
+    work = found.work
     payload = {
         "reference": reference,
-        "doi": getattr(found, "doi", None),
-        "confidence": round(float(getattr(found, "confidence", 0.0)), 3),
+        "doi": found.doi,
+        "confidence": round(found.confidence, 3),
         "title": work.title if work else None,
         "year": work.year if work else None,
-        "reasons": list(getattr(found, "reasons", ())),
+        "reasons": list(found.reasons),
     }
     if as_json:
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
