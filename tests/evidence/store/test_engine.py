@@ -1,16 +1,21 @@
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
 
 import evidence
+from alembic import command
 from evidence.errors import StoreError
 from evidence.store.engine import (
+    SCHEMA_HEAD,
     current_revision,
     head_revision,
     make_engine,
+    migration_config,
     open_store,
     script_location,
     upgrade,
@@ -87,6 +92,41 @@ def test_open_store_migrates_once(db_url: str) -> None:
         engine.dispose()
     again = open_store(db_url)  # already at head: nothing to do, no error
     again.dispose()
+
+
+def test_schema_head_names_the_newest_migration() -> None:
+    assert head_revision() == SCHEMA_HEAD, (
+        "a migration was added: set evidence.store.engine.SCHEMA_HEAD to its revision"
+    )
+
+
+def test_a_store_at_head_opens_without_importing_alembic(db_url: str) -> None:
+    open_store(db_url).dispose()
+    probe = (
+        "import sys; from evidence.store.engine import open_store; "
+        f"open_store({db_url!r}).dispose(); "
+        "print(sorted(name for name in sys.modules if name.split('.')[0] == 'alembic'))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_a_store_behind_head_is_migrated(db_url: str) -> None:
+    engine = open_store(db_url)
+    try:
+        with engine.begin() as connection:
+            config = migration_config()
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0002")
+        assert current_revision(engine) == "0002"
+    finally:
+        engine.dispose()
+    again = open_store(db_url)
+    try:
+        assert current_revision(again) == SCHEMA_HEAD
+    finally:
+        again.dispose()
 
 
 def test_a_newer_schema_is_refused(engine: Engine) -> None:
