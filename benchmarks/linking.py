@@ -7,7 +7,9 @@ how often the linker links at all, how often its first link is a cited abstract,
 often it links a distractor. Claims whose evidence is empty (not enough information) are
 counted apart: their cited abstracts are on the subject but do not settle the claim.
 
-Run: ``.venv/bin/python benchmarks/linking.py [--data DIR] [--output FILE]``
+Run: ``.venv/bin/python benchmarks/linking.py [--data DIR] [--output FILE]``. The figures and
+the machine go to standard output as Markdown (and to ``--output FILE`` when given); figures
+worth keeping are copied by hand into benchmarks/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -30,7 +32,6 @@ from evidence.linking.score import ReferenceIndex
 from evidence.linking.text import content_terms
 
 DATA = Path("/work/shared/data/scifact")
-OUTPUT = Path(__file__).with_name("RESULTS-linking.md")
 DISTRACTORS = 9
 SEED = 20240601
 SWEEP = [round(0.25 + 0.05 * i, 2) for i in range(10)]
@@ -273,11 +274,13 @@ def _jsonl(path: Path) -> Iterable[dict[str, object]]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--data", type=Path, default=DATA)
-    parser.add_argument("--output", type=Path, default=OUTPUT)
+    parser.add_argument("--output", type=Path, default=None,
+                        help="also write the Markdown figures to this file")
     args = parser.parse_args(argv)
     text = report(args.data)
-    print(text)
-    args.output.write_text(text, encoding="utf-8")
+    print(text, end="")
+    if args.output is not None:
+        args.output.write_text(text, encoding="utf-8")
     return 0
 
 

@@ -12,7 +12,9 @@ events (one per acknowledged write) and its final verdict (its last event's). "l
 many acknowledged writes the store does not hold.
 
 Run: ``.venv/bin/python benchmarks/service.py [--duration 60] [--clients 20]
-[--database sqlite|postgresql|both] [--output benchmarks/RESULTS-service.md]``
+[--database sqlite|postgresql|both] [--output FILE]``. The figures and the machine go to
+standard output as Markdown (and to ``--output FILE`` when given); progress goes to standard
+error. Figures worth keeping are copied by hand into benchmarks/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -310,27 +312,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=60.0, help="seconds per store")
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
-    parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "RESULTS-service.md")
+    parser.add_argument("--output", type=Path, default=None,
+                        help="also write the Markdown figures to this file")
     args = parser.parse_args(argv)
     machine = describe(["fastapi", "uvicorn", "SQLAlchemy", "psycopg"])
-    print(machine, flush=True)
+    print(machine, file=sys.stderr, flush=True)
     results = []
     if args.database in ("sqlite", "both"):
         with tempfile.TemporaryDirectory() as folder:
             url = f"sqlite:///{Path(folder) / 'evidence.db'}"
             results.append(run(url, "SQLite", args.clients, args.duration))
-            print(results[-1], flush=True)
+            print(results[-1], file=sys.stderr, flush=True)
     if args.database in ("postgresql", "both"):
         from tests import database
 
         url = database.create_database()
         try:
             results.append(run(url, "PostgreSQL", args.clients, args.duration))
-            print(results[-1], flush=True)
+            print(results[-1], file=sys.stderr, flush=True)
         finally:
             database.drop_database(url)
-    args.output.write_text(render(results, machine, args), encoding="utf-8")
-    print(f"written to {args.output}")
+    text = render(results, machine, args)
+    print(text)
+    if args.output is not None:
+        args.output.write_text(text, encoding="utf-8")
     lost = any(v for r in results for k, v in r["lost"].items() if k != "acknowledged")
     return 1 if lost or any(r["server_errors"] for r in results) else 0
 
