@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -37,10 +38,10 @@ from evidence.results import (
 )
 from evidence.store.articles import save_check
 from refs import RefsError, Work, doi_problem
-from refs.bibtex import read_bibtex
-from refs.crossref import CrossrefClient
-from refs.csl import read_csl_json
 from refs.match import ParsedReference, compare, parse_reference
+
+if TYPE_CHECKING:
+    from refs.crossref.client import CrossrefClient
 
 __all__ = [
     "Bibliography",
@@ -128,6 +129,8 @@ async def check_parsed(
     articles = [article for article, _ in inputs]
     written = [written_references(a, bibs) for a, bibs in inputs]
     if client is None and not settings.offline:
+        from refs.crossref.client import CrossrefClient
+
         async with CrossrefClient(crossref_settings(settings)) as own:
             return await _check(articles, written, settings, sessions, options, own)
     return await _check(articles, written, settings, sessions, options, client)
@@ -201,6 +204,10 @@ def read_bibliography_file(path: Path) -> Bibliography:
 
 def parse_bibliography(text: str, *, path: str, format: str = "bibtex") -> Bibliography:
     """Bibliography text as references; a text that is not BibTeX/CSL-JSON at all is refused."""
+    # Imported here: most checks have no bibliography file, and these readers cost ~0.04 s.
+    from refs.bibtex import read_bibtex
+    from refs.csl import read_csl_json
+
     items: list[tuple[str, Work, int | None, str | None]]
     try:
         if format == "csl-json":

@@ -11,15 +11,17 @@ import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from evidence.store import queries
 from evidence.store.matches import get_matches, record_match
 from refs import RegistryUnavailable, Work
-from refs.crossref import CrossrefClient
 from refs.match import ParsedReference, match_reference
+
+if TYPE_CHECKING:
+    from refs.crossref.client import CrossrefClient
 
 __all__ = ["MatchOutcome", "match_references"]
 

@@ -10,14 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from evidence.config import Settings
 from evidence.store import queries
 from refs import Work, doi_problem, normalize_doi
-from refs.crossref import CrossrefClient, CrossrefSettings, Outcome
+from refs.crossref import CrossrefSettings, Outcome
+
+if TYPE_CHECKING:
+    from refs.crossref.client import CrossrefClient
 
 __all__ = ["OFFLINE_HINT", "Resolution", "crossref_settings", "resolve_dois"]
 
@@ -99,6 +102,8 @@ async def _ask_registry(
 ) -> list[Outcome]:
     if client is not None:
         return await client.works(dois, progress=progress)
+    from refs.crossref.client import CrossrefClient
+
     async with CrossrefClient(crossref_settings(settings)) as own:
         return await own.works(dois, progress=progress)
 

@@ -13,7 +13,7 @@ Usage::
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from itertools import islice
 from typing import Any, TypeVar
@@ -28,7 +28,6 @@ from sqlalchemy import (
     literal_column,
     select,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
 from evidence.errors import StoreError
@@ -260,13 +259,17 @@ def _replace_children(session: Session, works: dict[int, Work]) -> None:
 def _insert_for(session: Session, table: Table) -> Any:
     """INSERT with ON CONFLICT for the session's database (SQLite and PostgreSQL alike)."""
     dialect = session.get_bind().dialect.name
-    inserts: dict[str, Callable[[Table], Any]] = {
-        "sqlite": sqlite.insert,
-        "postgresql": postgresql.insert,
-    }
-    if dialect not in inserts:
-        raise StoreError(f"unsupported database {dialect!r}: use SQLite or PostgreSQL")
-    return inserts[dialect](table)
+    # The dialect's module is imported with its engine; importing PostgreSQL's here for a
+    # SQLite store would add ~0.025 s to every start-up.
+    if dialect == "sqlite":
+        from sqlalchemy.dialects import sqlite
+
+        return sqlite.insert(table)
+    if dialect == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert(table)
+    raise StoreError(f"unsupported database {dialect!r}: use SQLite or PostgreSQL")
 
 
 def _work_query() -> Any:
