@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from evidence.articles import Article, decode_bytes, read_article
+from evidence.articles import Article, ArticleFormat, decode_bytes, read_article
 from evidence.audit.rules import audit
 from evidence.checkconfig import (
     CheckConfig,
@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from refs.crossref.client import CrossrefClient
 
 __all__ = [
+    "BIBLIOGRAPHY_SUFFIXES",
     "Bibliography",
     "CheckOptions",
     "WrittenReference",
@@ -58,6 +59,10 @@ WARM_HINT = (
     "some references could not be verified; run `evidence check` once with network access "
     "(or `evidence resolve`) to warm the store, after which checks need no network"
 )
+
+
+BIBLIOGRAPHY_SUFFIXES: dict[str, ArticleFormat] = {".bib": "bibtex", ".json": "csl-json"}
+"""A path with one of these is a bibliography checked on its own: a reviewer's reference audit."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +108,9 @@ async def check_articles(
     extra = [read_bibliography_file(path) for path in options.bib]
     inputs = []
     for path in paths:
+        if path.suffix.lower() in BIBLIOGRAPHY_SUFFIXES:
+            inputs.append(_bibliography_alone(path, extra))
+            continue
         article = read_article(path)
         folder = Path(article.path).parent
         named = [read_bibliography_file(folder / name) for name in article.bibliography]
@@ -192,14 +200,36 @@ def written_references(
 
 def read_bibliography_file(path: Path) -> Bibliography:
     """A .bib or CSL-JSON file named with ``--bib`` or in front matter."""
+    return parse_bibliography(_bibliography_text(path), path=str(path), format=_bib_format(path))
+
+
+def _bibliography_alone(
+    path: Path, extra: Sequence[Bibliography]
+) -> tuple[Article, list[Bibliography]]:
+    """A bibliography checked as an article with no sentences, its entries the references.
+
+    The article's text is the file's, so inline suppressions in its comments apply.
+    """
+    text = _bibliography_text(path)
+    fmt = _bib_format(path)
+    bibliography = parse_bibliography(text, path=str(path), format=fmt)
+    article = Article(path=str(path), format=fmt, title=None, text=text, sentences=(),
+                      references=(), bibliography=(), problems=())
+    return article, [bibliography, *extra]
+
+
+def _bibliography_text(path: Path) -> str:
     if not path.is_file():
         raise InputError(f"bibliography {path} does not exist")
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read bibliography {path}: {exc}") from exc
-    fmt = "csl-json" if path.suffix.lower() == ".json" else "bibtex"
-    return parse_bibliography(decode_bytes(data, path=str(path))[0], path=str(path), format=fmt)
+    return decode_bytes(data, path=str(path))[0]
+
+
+def _bib_format(path: Path) -> ArticleFormat:
+    return "csl-json" if path.suffix.lower() == ".json" else "bibtex"
 
 
 def parse_bibliography(text: str, *, path: str, format: str = "bibtex") -> Bibliography:

@@ -21,7 +21,8 @@ __all__ = [
 
 MarkerKind = Literal["pandoc", "numeric", "superscript", "footnote", "author-year", "doi-link"]
 SentenceKind = Literal["sentence", "heading", "list-item"]
-ArticleFormat = Literal["text", "markdown", "html"]
+ArticleFormat = Literal["text", "markdown", "html", "bibtex", "csl-json"]
+"""The last two are a bibliography checked on its own: no sentences, its entries as references."""
 
 
 @dataclass(frozen=True, slots=True)

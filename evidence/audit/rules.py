@@ -278,6 +278,8 @@ def duplicate_reference(article: ArticleResult) -> Iterator[Finding]:
 
 @rule("uncited-reference")
 def uncited_reference(article: ArticleResult) -> Iterator[Finding]:
+    if article.format in ("bibtex", "csl-json"):  # a bibliography alone has nothing that cites
+        return
     cited = {link.reference for claim in article.claims for link in claim.sources}
     for index, ref in enumerate(article.references):
         if index not in cited:

@@ -40,11 +40,13 @@ def check(obj: Context, paths: tuple[Path, ...], bibs: tuple[Path, ...], fmt: st
           baseline: Path | None, update_baseline: bool) -> int:
     """Check articles: claims without sources, and references that do not hold up.
 
-    PATH is a text, Markdown or HTML article, or a folder of them.
+    PATH is a text, Markdown or HTML article, or a folder of them; or a BibTeX (.bib) or
+    CSL-JSON (.json) file, checked on its own as a reference audit.
 
     \b
     Example:
       evidence check examples/spine-pain.txt
+      evidence check references.bib
       evidence check docs/ --format github --fail-on warning
     """
     from evidence.check import CheckOptions, check_articles
