@@ -1,0 +1,232 @@
+"""Accuracy of the claim detector on held-out sentences labelled by reading.
+
+Data: ``benchmarks/data/claims-labels.jsonl`` (guideline and provenance in
+``benchmarks/data/README.md``): 150 sentences drawn (seeded) from SciFact abstracts, whose text
+is read from ``--data`` (``../shared/data/scifact``), and 50 sentences we wrote. Each is labelled
+``claim``, ``own-finding`` (the abstract's own result: no other source needed in its paper, one
+needed anywhere else) or ``none``.
+
+Each sentence is read the way ``evidence check`` reads a plain-text article (its own paragraph,
+through the segmenter) and judged by ``find_claims``; a labelled sentence the segmenter cuts in
+two is flagged when any piece is, and a line read as a heading is never a claim (check drops
+headings). ``find_claims`` judges each sentence on its own text and kind alone, so the
+paragraph around it would not change the verdict. Precision and recall are given with
+own-finding sentences counted as claims and with them left out.
+
+Run: ``.venv/bin/python benchmarks/claims.py [--data DIR] [--labels FILE]``;
+``--draw`` prints the seeded SciFact sample (doc_id, index, text) that was labelled.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from _machine import ROOT, describe
+
+from evidence.articles import parse_article
+from evidence.claims import assess, find_claims
+
+DATA = ROOT / ".." / "shared" / "data" / "scifact"
+LABELS = ROOT / "benchmarks" / "data" / "claims-labels.jsonl"
+SEED = 20261127
+SAMPLE = 150
+CLASSES = ("claim", "own-finding", "none")
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    source: str  # "scifact" or "ours"
+    key: str  # "doc_id/index" for SciFact, "ours/n" for ours
+    text: str
+    label: str
+    note: str
+
+    @property
+    def borderline(self) -> bool:
+        return self.note.startswith("borderline")
+
+
+@dataclass(frozen=True, slots=True)
+class Judged:
+    item: Item
+    flagged: bool
+    reasons: tuple[str, ...]
+    pieces: int  # sentences the segmenter made of it
+    heading: bool  # some piece was read as a heading
+    prose_reasons: tuple[str, ...] = ()  # a heading's verdict had it been a sentence of prose
+
+
+def draw(corpus: dict[int, list[str]], size: int = SAMPLE) -> list[tuple[int, int, str]]:
+    """The seeded sample: ``size`` abstracts, one sentence each (see data/README.md)."""
+    rng = random.Random(SEED)
+    chosen = rng.sample(sorted(corpus), size)
+    return [(doc, (i := rng.randrange(len(corpus[doc]))), corpus[doc][i]) for doc in chosen]
+
+
+def load_corpus(data: Path) -> dict[int, list[str]]:
+    docs = _jsonl(data / "corpus_subset.jsonl")
+    return {int(doc["doc_id"]): list(doc["abstract"]) for doc in docs}
+
+
+def load_items(labels: Path, corpus: dict[int, list[str]]) -> list[Item]:
+    items = []
+    for number, row in enumerate(_jsonl(labels)):
+        if row["label"] not in CLASSES:
+            raise ValueError(f"{labels}: line {number + 1}: unknown label {row['label']!r}")
+        if row["source"] == "scifact":
+            doc, index = int(row["doc_id"]), int(row["sentence"])
+            text, key = corpus[doc][index], f"{doc}/{index}"
+        else:
+            text, key = str(row["text"]), f"ours/{number}"
+        # SciFact keeps the abstract's line breaks inside some sentences: one line, as in prose.
+        items.append(Item(row["source"], key, " ".join(text.split()), row["label"], row["note"]))
+    return items
+
+
+def judge(item: Item) -> Judged:
+    """The detector's verdict on one labelled sentence, read as a paragraph of plain text."""
+    article = parse_article(item.text + "\n")
+    verdicts = find_claims(article)
+    reasons: list[str] = []
+    prose_reasons: list[str] = []
+    flagged = heading = False
+    for sentence, verdict in verdicts:
+        if sentence.kind == "heading":
+            reasons.append("read as a heading")
+            heading = True
+            prose = assess(replace(sentence, kind="sentence"))
+            prose_reasons.extend(prose.reasons if prose.needs_support else ())
+            continue
+        flagged = flagged or verdict.needs_support
+        reasons.extend(verdict.reasons)
+    return Judged(item, flagged, tuple(reasons), len(verdicts), heading, tuple(prose_reasons))
+
+
+def scores(judged: Iterable[Judged], *, own_is_claim: bool) -> tuple[int, int, int, int]:
+    """(tp, fp, fn, tn); own-finding sentences count as claims, or are left out."""
+    tp = fp = fn = tn = 0
+    for j in judged:
+        if j.item.label == "own-finding" and not own_is_claim:
+            continue
+        positive = j.item.label != "none"
+        tp += positive and j.flagged
+        fp += not positive and j.flagged
+        fn += positive and not j.flagged
+        tn += not positive and not j.flagged
+    return tp, fp, fn, tn
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.1f}% ({part}/{whole})" if whole else "-"
+
+
+def score_rows(judged: Sequence[Judged]) -> Iterator[str]:
+    yield "| sentences | own-finding | n | precision | recall | false alarms (of `none`) |"
+    yield "|---|---|---|---|---|---|"
+    subsets = [
+        ("SciFact", [j for j in judged if j.item.source == "scifact"]),
+        ("SciFact, borderline left out", [
+            j for j in judged if j.item.source == "scifact" and not j.item.borderline
+        ]),
+        ("ours", [j for j in judged if j.item.source == "ours"]),
+        ("all", list(judged)),
+    ]
+    for name, subset in subsets:
+        for own_is_claim in (True, False):
+            if name == "ours" and not own_is_claim:
+                continue  # we wrote no own-finding sentences
+            tp, fp, fn, tn = scores(subset, own_is_claim=own_is_claim)
+            how = "counted as claims" if own_is_claim else "left out"
+            yield (f"| {name} | {how} | {tp + fp + fn + tn} | {_pct(tp, tp + fp)} | "
+                   f"{_pct(tp, tp + fn)} | {_pct(fp, fp + tn)} |")
+
+
+def confusion(judged: Sequence[Judged]) -> Iterator[str]:
+    yield "| source | label | n | flagged | not flagged |"
+    yield "|---|---|---|---|---|"
+    for source in ("scifact", "ours"):
+        for label in CLASSES:
+            rows = [j for j in judged if j.item.source == source and j.item.label == label]
+            if rows:
+                flagged = sum(j.flagged for j in rows)
+                yield f"| {source} | {label} | {len(rows)} | {flagged} | {len(rows) - flagged} |"
+
+
+def cue_counts(judged: Iterable[Judged]) -> Counter[str]:
+    """Flagged sentences by rule (the reason's text before its colon) that fired in them."""
+    return Counter(
+        name for j in judged if j.flagged for name in {r.split(":", 1)[0] for r in j.reasons}
+    )
+
+
+def listing(title: str, judged: Iterable[Judged], width: int = 110) -> Iterator[str]:
+    rows = list(judged)
+    yield f"\n{title} ({len(rows)}):"
+    for j in rows:
+        text = j.item.text if len(j.item.text) <= width else j.item.text[: width - 1] + "\u2026"
+        yield f"- [{j.item.key}] {text}"
+        yield f"    label {j.item.label} ({j.item.note}); detector: " + (
+            "; ".join(j.reasons) or "no cue")
+
+
+def report(judged: Sequence[Judged]) -> Iterator[str]:
+    yield "\nPrecision and recall of `needs_support` against the labels:\n"
+    yield from score_rows(judged)
+    split = sum(j.pieces > 1 for j in judged)
+    headings = [j for j in judged if j.heading]
+    yield f"\nRead as more than one sentence by the segmenter: {split}."
+    yield (f"Read as a heading (a short line of its own; check drops headings): {len(headings)}"
+           + "".join(f"\n- [{j.item.key}] {j.item.text}\n    as a sentence of prose: "
+                     + ("; ".join(j.prose_reasons) or "not flagged") for j in headings))
+    yield "\nConfusion (flagged = the detector says the sentence needs a source):\n"
+    yield from confusion(judged)
+    false_alarms = [j for j in judged if j.item.label == "none" and j.flagged]
+    yield "\nFlagged sentences per rule that fired in them (a sentence can have several)."
+    yield "False alarms: " + ", ".join(
+        f"{name} {n}" for name, n in cue_counts(false_alarms).most_common())
+    yield "Flagged own-findings: " + ", ".join(
+        f"{name} {n}" for name, n in cue_counts(
+            j for j in judged if j.item.label == "own-finding").most_common())
+    yield from listing("False alarms: labelled none, flagged", false_alarms)
+    yield from listing("Missed claims: labelled claim, not flagged",
+                       (j for j in judged if j.item.label == "claim" and not j.flagged))
+    yield from listing("Own findings not flagged",
+                       (j for j in judged if j.item.label == "own-finding" and not j.flagged))
+
+
+def _jsonl(path: Path) -> Iterator[dict[str, Any]]:
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                yield json.loads(line)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--data", type=Path, default=DATA, help="folder of corpus_subset.jsonl")
+    parser.add_argument("--labels", type=Path, default=LABELS)
+    parser.add_argument("--draw", action="store_true",
+                        help="print the seeded SciFact sample to label, and stop")
+    args = parser.parse_args(argv)
+    corpus = load_corpus(args.data)
+    if args.draw:
+        for doc, index, text in draw(corpus):
+            print(doc, index, " ".join(text.split()), sep="\t")
+        return 0
+    print(describe(["pysbd"]))
+    judged = [judge(item) for item in load_items(args.labels, corpus)]
+    for line in report(judged):
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
