@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from alembic import command
 from evidence.store.engine import make_engine, migration_config, upgrade
@@ -60,3 +62,31 @@ def test_constraint_names_follow_the_convention(empty: Engine) -> None:
     foreign = {f["name"] for f in inspector.get_foreign_keys("link")}
     assert {"uq_work_doi", "uq_work_fingerprint"} <= uniques
     assert foreign == {"fk_link_claim_id_claim", "fk_link_reference_id_reference"}
+
+
+def test_revision_0004_numbers_stored_versions_in_the_order_they_were_stored(
+    empty: Engine,
+) -> None:
+    upgrade(empty, "0003")
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    rows = [  # (id, document, previous): b.md was forked, both 2 and 4 following 1
+        (1, "b.md", None), (2, "b.md", 1), (3, "a.md", None), (4, "b.md", 1), (5, "a.md", 3)]
+    with empty.begin() as connection:
+        for id_, key, previous in rows:
+            connection.execute(
+                text("INSERT INTO article (id, document_key, name, content_hash, format, text, "
+                     "created_at, previous_id) VALUES (:id, :key, :key, :hash, 'text', '', "
+                     ":at, :previous)"),
+                {"id": id_, "key": key, "hash": f"h{id_}", "at": now, "previous": previous})
+    upgrade(empty)
+    with empty.connect() as connection:
+        numbers = connection.execute(text("SELECT id, number FROM article ORDER BY id")).all()
+    assert [tuple(row) for row in numbers] == [(1, 1), (2, 2), (3, 1), (4, 3), (5, 2)]
+    indexes = {i["name"]: i for i in inspect(empty).get_indexes("article")}
+    assert indexes["uq_article_document_key_number"]["unique"]
+    with pytest.raises(IntegrityError, match="uq_article_document_key_number|article.number"), \
+            empty.begin() as connection:
+        connection.execute(
+            text("INSERT INTO article (id, document_key, number, name, content_hash, format, "
+                 "text, created_at) VALUES (6, 'a.md', 2, 'a.md', 'h6', 'text', '', :at)"),
+            {"at": now})

@@ -2,9 +2,10 @@
 
 An article is stored once per document (``document_key``, from its name) and content: saving
 the same text again gives back the stored version; a changed text is a new version linked to
-the one before by ``previous_id``. Editors' work on the version before (verdicts, hand-made
-links, "needs no source" marks) is carried to claims whose normalised text did not change;
-the other claims are new and unreviewed.
+the one before by ``previous_id`` and numbered (``number``: 1, 2, ...; unique per document,
+so two versions stored at once cannot both follow the same one). Editors' work on the version
+before (verdicts, hand-made links, "needs no source" marks, comments) is carried to claims
+whose normalised text did not change; the other claims are new and unreviewed.
 
 Every function takes the session first and never commits.
 
@@ -27,6 +28,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from evidence.articles.markers import strip_markers
 from evidence.articles.model import Article as ParsedArticle
+from evidence.errors import EvidenceError
 from evidence.results import (
     ArticleResult,
     ClaimResult,
@@ -37,6 +39,7 @@ from evidence.results import (
 from evidence.store.models import (
     Article,
     Claim,
+    Comment,
     Event,
     How,
     Link,
@@ -48,16 +51,27 @@ from evidence.store.models import (
 
 __all__ = [
     "HOW_RANK",
+    "SupersededVersion",
     "content_hash",
     "document_key",
     "find_version",
     "latest_version",
+    "newest_replaced",
     "normalise_claim",
     "save_check",
+    "version_state",
 ]
 
 HOW_RANK = {How.MARKER.value: 0, How.EDITOR.value: 1, How.INFERRED.value: 2}
 """When a claim points to one reference twice, the link kept is the strongest kind."""
+
+
+class SupersededVersion(EvidenceError):
+    """The version a new one was to replace is no longer the newest; ``current`` is."""
+
+    def __init__(self, message: str, current: dict[str, Any] | None) -> None:
+        super().__init__(message)
+        self.current = current
 
 
 def document_key(name: str) -> str:
@@ -95,7 +109,7 @@ def latest_version(session: Session, *, name: str) -> Article | None:
     query = (
         select(Article)
         .where(Article.document_key == document_key(name))
-        .order_by(Article.created_at.desc(), Article.id.desc())
+        .order_by(Article.number.desc(), Article.id.desc())
         .limit(1)
     )
     return session.scalars(query).first()
@@ -108,6 +122,7 @@ def save_check(
     *,
     name: str,
     actor: str = "evidence",
+    replaces: int | None = None,
 ) -> int:
     """Store one checked article with its references, claims and links; its id.
 
@@ -115,13 +130,20 @@ def save_check(
     a new version is stored, linked to the newest one of the same name, and the editors'
     work on that one is carried over (see the module's docstring).
 
+    Another writer storing a version of the same document at the same time makes the flush
+    or the commit raise ``IntegrityError`` (the version number is taken): the caller runs
+    this again in a new transaction, on top of that version, or gives up.
+
     :param name: the document's name (a path or any label); versions share it.
     :param actor: who is recorded as carrying editors' work over (the submitter).
+    :param replaces: the id of the version the caller read and means to replace; None
+        replaces whatever version is newest.
+    :raises SupersededVersion: ``replaces`` is not the newest version of ``name``.
     """
     known = find_version(session, name=name, text=article.text)
     if known is not None:
         return known
-    previous = latest_version(session, name=name)
+    previous = newest_replaced(session, name=name, replaces=replaces)
     row = Article(
         document_key=document_key(name),
         name=name,
@@ -131,6 +153,7 @@ def save_check(
         text=article.text,
         created_at=utcnow(),
         previous_id=previous.id if previous is not None else None,
+        number=previous.number + 1 if previous is not None else 1,
         unknown_citations=_unknown_citations(result.unknown_citations),
     )
     session.add(row)
@@ -143,12 +166,19 @@ def save_check(
     return row.id
 
 
+def version_state(row: Article) -> dict[str, Any]:
+    """A stored version as a stale submission is shown it: which one is newest now."""
+    return {"id": row.id, "name": row.name, "number": row.number,
+            "previous_id": row.previous_id, "created_at": row.created_at}
+
+
 def carry_over(session: Session, *, previous: Article, current: Article, actor: str) -> int:
     """Copy the editors' work on ``previous`` to the unchanged claims of ``current``.
 
     Carried: "needs no source" marks; verdicts on links to a reference that is still there
-    (same work, else same DOI, else same text); hand-made links. Each claim that received
-    something gets a ``claim.carry-over`` event. How many claims received something.
+    (same work, else same DOI, else same text); hand-made links; comments (copied with
+    their author and time, so the discussion goes on beside the claim). Each claim that
+    received something gets a ``claim.carry-over`` event. How many claims received something.
     """
     old_claims = _claims_by_text(session, previous.id)
     old_refs = {r.id: _reference_identity(r) for r in _references(session, previous.id)}
@@ -176,6 +206,23 @@ def carry_over(session: Session, *, previous: Article, current: Article, actor: 
             )
     session.flush()
     return carried
+
+
+def newest_replaced(session: Session, *, name: str, replaces: int | None) -> Article | None:
+    """The newest version of ``name``, which a new one will follow.
+
+    :raises SupersededVersion: ``replaces`` is given and is not that version.
+    """
+    newest = latest_version(session, name=name)
+    if replaces is None or (newest is not None and newest.id == replaces):
+        return newest
+    if newest is None:
+        raise SupersededVersion(f"article {replaces} is not a version of {name!r}", None)
+    raise SupersededVersion(
+        f"article {replaces} is not the newest version of {name!r}: version {newest.number} "
+        f"(article {newest.id}) is; read it and submit your changes on top of it",
+        version_state(newest),
+    )
 
 
 # --- writing a check ---------------------------------------------------------------------
@@ -311,6 +358,10 @@ def _carry_claim(
             session.add(mine)
         mine.verdict = link.verdict
         moved.append({"reference": target.id, "how": link.how, "verdict": link.verdict})
+    if old.comments:
+        session.add_all(Comment(claim_id=new.id, actor=c.actor, text=c.text, at=c.at)
+                        for c in old.comments)
+        moved.append({"comments": [c.id for c in old.comments]})
     return moved
 
 
@@ -326,7 +377,7 @@ def _claims_with_links(session: Session, article_id: int) -> list[Claim]:
         select(Claim)
         .where(Claim.article_id == article_id)
         .order_by(Claim.position)
-        .options(selectinload(Claim.links))
+        .options(selectinload(Claim.links), selectinload(Claim.comments))
     )
     return list(session.scalars(query))
 

@@ -258,10 +258,19 @@ class Article(Base):
     """One version of one document; ``previous`` links it to the version before."""
 
     __tablename__ = "article"
-    __table_args__ = (UniqueConstraint("document_key", "content_hash"),)
+    __table_args__ = (
+        UniqueConstraint("document_key", "content_hash"),
+        # Two submissions at once cannot both become version N + 1 of a document: the
+        # second one's insert fails and it is retried on top of the first (or refused).
+        Index("uq_article_document_key_number", "document_key", "number", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_key: Mapped[str] = mapped_column(index=True)
+    # 1 for a document's first version, then 2, 3... Always written; the column is nullable
+    # only because SQLite cannot make an added column NOT NULL without rebuilding the table,
+    # and dropping the old article table would cascade-delete every claim and reference.
+    number: Mapped[int] = mapped_column(nullable=True)
     name: Mapped[str]
     content_hash: Mapped[str]
     format: Mapped[str]

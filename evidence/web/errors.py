@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from evidence.errors import InputError, StoreError
+from evidence.store.articles import SupersededVersion
 from evidence.store.editing import AlreadyLinked, RecordNotFound, StaleVersion
 from evidence.store.tokens import TokenNotFound
 from refs import DOINotFound, InvalidDOI, RegistryUnavailable
@@ -87,7 +88,8 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> Re
 
 def _mapped(status: int) -> Any:
     async def handler(request: Request, exc: Exception) -> Response:
-        extra = {"current": exc.current} if isinstance(exc, StaleVersion | AlreadyLinked) else {}
+        stale = StaleVersion | AlreadyLinked | SupersededVersion
+        extra = {"current": exc.current} if isinstance(exc, stale) else {}
         error = ApiError(status, str(exc), **extra)
         retry_after = getattr(exc, "retry_after", None)
         if isinstance(exc, RegistryUnavailable) and retry_after:
@@ -104,6 +106,7 @@ _MAPPED: dict[type[Exception], int] = {
     TokenNotFound: 404,
     DOINotFound: 404,
     StaleVersion: 409,
+    SupersededVersion: 409,
     AlreadyLinked: 409,
     RegistryUnavailable: 503,
     StoreError: 503,

@@ -109,12 +109,19 @@ class ArticleIn(BaseModel):
     bibliography_format: Literal["bibtex", "csl-json"] | None = Field(
         default=None, description="guessed from the text when not given"
     )
+    replaces: int | None = Field(
+        default=None, ge=1, le=MAX_ID,
+        description="the id of the version you read and are replacing: if another version "
+        "was stored since, 409 with the newest one as `current`; omitted, the new version "
+        "follows whatever version is newest",
+    )
 
 
 class ArticleCreated(BaseModel):
     id: int
     name: str
     previous_id: int | None
+    number: int = Field(description="the version's number within its document: 1, 2, ...")
     created: bool = Field(description="false when this exact text was stored already")
     url: str
 

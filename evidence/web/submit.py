@@ -1,6 +1,10 @@
 """Submitting an article: read it, check it (``evidence check``'s pipeline), store it.
 
 A text already stored under the same name is not checked again: its version is given back.
+A new version may name the version it replaces (``replaces``, optimistic like the editors'
+writes): when another version was stored since, it is refused with the newest one
+(:class:`SupersededVersion`, 409). Without it, a new version goes on top of the newest one,
+and two stored at once are numbered one after the other, never both as the same number.
 """
 
 from __future__ import annotations
@@ -10,17 +14,26 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 
-from evidence.store.articles import find_version, save_check
+from evidence.store.articles import document_key, find_version, newest_replaced, save_check
 from evidence.store.models import Article
+from evidence.web.errors import ApiError
 from evidence.web.service import Service
 
-__all__ = ["Submitted", "guess_bibliography_format", "submit_article"]
+__all__ = ["SAVE_ATTEMPTS", "Submitted", "guess_bibliography_format", "submit_article"]
+
+SAVE_ATTEMPTS = 20
+"""Stores tried while other versions of the same document keep taking the next number.
+
+A failed try is cheap (the article's insert fails before its claims are written) and waits
+for the other writer's commit, so each try is lost to a version that was really stored: of
+k submissions at once, the last one stores at its k-th try."""
 
 
 @dataclass(frozen=True, slots=True)
 class Submitted:
     id: int
     previous_id: int | None
+    number: int
     created: bool
 
 
@@ -38,10 +51,14 @@ async def submit_article(
     bibliography: str | None = None,
     bibliography_format: str | None = None,
     actor: str,
+    replaces: int | None = None,
 ) -> Submitted:
     """Check and store one article; the stored version.
 
+    :param replaces: the id of the version the client read and replaces (None: the newest).
     :raises InputError: the article or its bibliography cannot be read at all.
+    :raises SupersededVersion: ``replaces`` is no longer the newest version (409).
+    :raises ApiError: ``replaces`` names no article (404) or one of another document (400).
     """
     from evidence.articles import parse_article
     from evidence.check import check_parsed, parse_bibliography
@@ -49,6 +66,9 @@ async def submit_article(
     known = await run_in_threadpool(_known, svc, name, text)
     if known is not None:
         return known
+    if replaces is not None:
+        # Refused before the check, which is the slow part; save_check asks again.
+        await run_in_threadpool(_check_replaces, svc, name, replaces)
     article = parse_article(text, path=name, format=format)
     bibliographies = []
     if bibliography and bibliography.strip():
@@ -58,18 +78,27 @@ async def submit_article(
                                 sessions=svc.sessions, client=svc.client)
 
     def save() -> Submitted:
-        try:
-            with svc.sessions.begin() as session:
-                new_id = save_check(session, article, result.articles[0], name=name, actor=actor)
-                row = session.get(Article, new_id)
-                previous = row.previous_id if row is not None else None
-        except IntegrityError:
-            # The same text sent twice at once: the other request stored it first.
-            again = _known(svc, name, text)
-            if again is None:
-                raise
-            return again
-        return Submitted(id=new_id, previous_id=previous, created=True)
+        for attempt in range(SAVE_ATTEMPTS):
+            try:
+                with svc.sessions.begin() as session:
+                    new_id = save_check(session, article, result.articles[0], name=name,
+                                        actor=actor, replaces=replaces)
+                    row = session.get(Article, new_id)
+                    assert row is not None  # just stored or found, in this transaction
+                    stored = Submitted(id=new_id, previous_id=row.previous_id,
+                                       number=row.number, created=True)
+            except IntegrityError:
+                # Another request stored a version of this document first: the same text
+                # (that version is the answer), or another one that took the next number
+                # (store again on top of it; with `replaces`, save_check now refuses).
+                again = _known(svc, name, text)
+                if again is not None:
+                    return again
+                if attempt == SAVE_ATTEMPTS - 1:
+                    raise
+                continue
+            return stored
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
     return await run_in_threadpool(save)
 
@@ -80,4 +109,18 @@ def _known(svc: Service, name: str, text: str) -> Submitted | None:
         if found is None:
             return None
         row = session.get(Article, found)
-        return Submitted(id=found, previous_id=row.previous_id if row else None, created=False)
+        assert row is not None  # found by the query above, in this session
+        return Submitted(id=found, previous_id=row.previous_id, number=row.number,
+                         created=False)
+
+
+def _check_replaces(svc: Service, name: str, replaces: int) -> None:
+    """Refuse a ``replaces`` naming no article (404) or a version of another document (400)."""
+    with svc.sessions() as session:
+        row = session.get(Article, replaces)
+        if row is None:
+            raise ApiError(404, f"replaces: no article {replaces}")
+        if row.document_key != document_key(name):
+            raise ApiError(400, f"replaces: article {replaces} is a version of {row.name!r}, "
+                                f"not of {name!r}")
+        newest_replaced(session, name=name, replaces=replaces)

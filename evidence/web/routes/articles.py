@@ -47,7 +47,11 @@ def list_all(
     "", status_code=201, response_model=ArticleCreated,
     summary="Check and store an article; the same name again makes a new version",
     responses={200: {"model": ArticleCreated, "description": "this exact text was stored"},
-               400: {"model": ErrorOut, "description": "the text cannot be read"},
+               400: {"model": ErrorOut, "description": "the text cannot be read, or "
+                     "`replaces` is a version of another document"},
+               404: {"model": ErrorOut, "description": "`replaces` names no article"},
+               409: {"model": ErrorOut, "description": "`replaces` is not the newest version; "
+                     "`current` is"},
                413: {"model": ErrorOut, "description": "the body is over 5 MB"}},
 )
 async def create(
@@ -59,13 +63,13 @@ async def create(
     done = await submit_article(
         svc, name=body.name, text=body.text, format=body.format,
         bibliography=body.bibliography, bibliography_format=body.bibliography_format,
-        actor=who.name,
+        actor=who.name, replaces=body.replaces,
     )
     if not done.created:
         response.status_code = 200
     response.headers["Location"] = f"/api/articles/{done.id}"
     return {"id": done.id, "name": body.name, "previous_id": done.previous_id,
-            "created": done.created, "url": f"/articles/{done.id}"}
+            "number": done.number, "created": done.created, "url": f"/articles/{done.id}"}
 
 
 @router.get(

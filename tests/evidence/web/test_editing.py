@@ -150,3 +150,32 @@ def test_a_new_version_keeps_the_editors_work_on_unchanged_claims(site: Site) ->
     assert not any(c["new"] for c in first["claims"])
     # The trail follows the claim back into the first version.
     assert [e["action"] for e in trail["events"]] == ["link.verdict", "claim.carry-over"]
+
+
+def test_comments_carry_over_to_unchanged_claims_once_per_version(site: Site) -> None:
+    third_text = EDITED.replace("under ten minutes", "under a quarter of an hour")
+    with site.client() as client, site.client("reviewer") as reviewer:
+        first = submit(client)
+        kept, changed = claim(first, RELATED), claim(first, UNSUPPORTED)
+        made = reviewer.post(f"/api/claims/{kept['id']}/comments",
+                             json={"text": "Mice, not people."}).json()
+        client.post(f"/api/claims/{changed['id']}/comments", json={"text": "Which readers?"})
+        second = submit(client, text=EDITED)
+        third = submit(client, text=third_text)
+        before = client.get(f"/api/articles/{first['id']}").json()
+        trail = client.get(f"/api/claims/{claim(second, RELATED)['id']}/events").json()
+    for version in (second, third):
+        carried = claim(version, RELATED)["comments"]
+        assert [(c["text"], c["actor"], c["at"]) for c in carried] == [
+            ("Mice, not people.", "reviewer-1", made["at"])]
+        assert carried[0]["claim"] == claim(version, RELATED)["id"]
+        assert carried[0]["id"] != made["id"]
+    assert claim(second, CITED)["comments"] == []
+    edited = EDITED.split("\n\n")[3].strip()
+    assert claim(second, edited)["comments"] == []  # its text changed: a new claim
+    # The first version keeps its own comments.
+    assert [c["text"] for c in claim(before, RELATED)["comments"]] == ["Mice, not people."]
+    assert [c["text"] for c in claim(before, UNSUPPORTED)["comments"]] == ["Which readers?"]
+    carry = [e for e in trail["events"] if e["action"] == "claim.carry-over"]
+    assert carry and {"comments": [made["id"]]} in carry[0]["after"]["carried"]
+    assert [c["text"] for c in trail["comments"]] == ["Mice, not people."]
