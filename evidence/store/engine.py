@@ -13,6 +13,7 @@ Usage::
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -166,7 +167,9 @@ def migration_config() -> Config:
     """An Alembic config built in code: no alembic.ini is needed at run time."""
     from alembic.config import Config
 
-    config = Config()
+    # Alembic's default ``stdout`` is bound when Alembic is first imported; now that it is
+    # imported lazily, that can be a stream someone has since closed (pytest's capture).
+    config = Config(stdout=sys.stdout)
     config.set_main_option("script_location", str(script_location()))
     return config
 
