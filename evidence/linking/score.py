@@ -118,12 +118,13 @@ class ReferenceIndex:
 
     def scores(self, text: str) -> list[Match]:
         """Every reference sharing a content stem with ``text``, best first."""
-        terms = list(dict.fromkeys(content_terms(text)))
+        stems = content_terms(text)
+        terms = list(dict.fromkeys(stems))
         candidates = {i for term in terms for i in self._postings.get(term, ())}
         if not candidates:
             return []
         weights = {term: self.idf(term) for term in terms}
-        pairs = _pairs(content_terms(text))
+        pairs = _pairs(stems)
         keys = key_phrases(text)
         found = [
             Match(i, self._score(i, weights, pairs, keys), _shared(self._refs[i], terms))

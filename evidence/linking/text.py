@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["KeyPhrase", "content_terms", "fold", "initials", "key_phrases", "stem"]
 
@@ -69,10 +70,13 @@ _SUFFIXES = (
 
 def fold(text: str) -> str:
     """Lower case without accents: ``Müller`` -> ``muller``."""
+    if text.isascii():  # nothing to decompose: most text, and the whole cost otherwise
+        return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
+@lru_cache(maxsize=1 << 16)  # a vocabulary is small next to the words of a long article
 def stem(word: str) -> str:
     """A light suffix-stripping stem; words of four letters or fewer are kept whole.
 
