@@ -21,7 +21,8 @@ def match(obj: Context, reference: str, as_json: bool) -> int:
     """Find the DOI of a free-text reference, with a confidence.
 
     The registry's candidates are validated field by field (year, first author, title,
-    container, volume, pages); below the threshold the reference stays unmatched.
+    container, volume, pages); below the threshold the reference stays unmatched. Exit 0
+    when matched, 1 when not, or when the registry could not be asked (unverified).
 
     \b
     Example:
@@ -29,6 +30,7 @@ def match(obj: Context, reference: str, as_json: bool) -> int:
     """
     from evidence.resolver import crossref_settings
     from refs.crossref import CrossrefClient
+    from refs.errors import RegistryUnavailable
     from refs.match import Match, match_reference, parse_reference
 
     if not reference.strip():
@@ -39,10 +41,15 @@ def match(obj: Context, reference: str, as_json: bool) -> int:
         async with CrossrefClient(crossref_settings(settings)) as client:
             return await match_reference(parse_reference(reference), client)
 
-    found = asyncio.run(run())
+    try:
+        found = asyncio.run(run())
+    except RegistryUnavailable as exc:
+        # The registry's silence is not a verdict: never "no match", never "not found".
+        return _unverified(reference, str(exc), as_json)
     work = found.work
     payload = {
         "reference": reference,
+        "status": "matched" if found.doi else "unmatched",
         "doi": found.doi,
         "confidence": round(found.confidence, 3),
         "title": work.title if work else None,
@@ -56,6 +63,16 @@ def match(obj: Context, reference: str, as_json: bool) -> int:
     else:
         click.echo(f"no match (best confidence {payload['confidence']})")
     return 0 if payload["doi"] else 1
+
+
+def _unverified(reference: str, reason: str, as_json: bool) -> int:
+    said = f"unverified: the registry could not be asked ({reason}); try again later"
+    if as_json:
+        payload = {"reference": reference, "status": "unverified", "doi": None, "reason": reason}
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        click.echo(said)
+    return 1
 
 
 COMMANDS = [match]

@@ -1,0 +1,82 @@
+"""``evidence match`` against the stand-in Crossref: matched, below the threshold, registry down."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from evidence import resolver
+from evidence.config import Settings
+from refs.crossref import CrossrefSettings
+from tests.standin import Faults, Standin, StandinConfig, run_standin
+
+GINO = "10.1177/0956797614520714"
+WRITTEN = (
+    "Gino F, Wiltermuth SS. Evil genius? How dishonesty can lead to greater creativity. "
+    "Psychol Sci. 2014;25(4):973-81."
+)
+"""How a reference list writes the recorded work (tests/fixtures/crossref/works/)."""
+OTHER = (
+    "Moreau P, Lindqvist K. Evil genius in the office: creativity among managers. "
+    "Journal of Imaginary Workplace Studies. 1987;3(2):11-19."
+)
+"""Shares the title's words with the recorded work and nothing else: it must stay unmatched."""
+
+
+def test_a_written_reference_is_matched_with_its_confidence(
+    evidence: Any, standin: Standin
+) -> None:
+    run = evidence("match", "--json", WRITTEN)
+    assert run.code == 0, run.err
+    found = json.loads(run.out)
+    assert found["status"] == "matched" and found["doi"] == GINO and found["year"] == 2014
+    assert 0.5 < found["confidence"] <= 1.0
+    assert "Evil Genius?" in found["title"]
+    assert [r.kind for r in standin.log] == ["search"]
+    text = evidence("match", WRITTEN)
+    assert text.code == 0 and text.out.startswith(f"{GINO}\tconfidence ")
+
+
+def test_a_reference_below_the_threshold_stays_unmatched(evidence: Any) -> None:
+    run = evidence("match", "--json", OTHER)
+    assert run.code == 1, run.err
+    found = json.loads(run.out)
+    assert found["status"] == "unmatched" and found["doi"] is None and found["title"] is None
+    assert found["confidence"] < 0.5
+    text = evidence("match", OTHER)
+    assert text.code == 1 and text.out.startswith("no match (best confidence ")
+
+
+@pytest.mark.parametrize("status", [429, 500, 503], ids=["rate-limited", "error", "unavailable"])
+def test_registry_silence_is_unverified_never_not_found(
+    monkeypatch: pytest.MonkeyPatch, evidence: Any, status: int
+) -> None:
+    patient = resolver.crossref_settings
+
+    def impatient(settings: Settings) -> CrossrefSettings:
+        # no long backoff: what is tested is what the command says when it gives up
+        return replace(patient(settings), max_retries=1, retry_budget=0.2)
+
+    monkeypatch.setattr("evidence.resolver.crossref_settings", impatient)
+    down = Standin(StandinConfig(faults=Faults(status=status)))
+    with run_standin(down) as base_url:
+        monkeypatch.setenv("EVIDENCE_CROSSREF_URL", base_url)
+        as_json = evidence("match", "--json", WRITTEN)
+        as_text = evidence("match", WRITTEN)
+    assert len(down.log) >= 2 and {r.status for r in down.log} == {status}  # both runs asked
+    assert (as_json.code, as_text.code) == (1, 1)
+    found = json.loads(as_json.out)
+    assert found["status"] == "unverified" and found["doi"] is None
+    assert str(status) in found["reason"]
+    assert as_text.out.startswith("unverified: the registry could not be asked")
+    for said in (as_json.out.lower(), as_text.out.lower()):
+        assert "not found" not in said and "no match" not in said
+
+
+def test_an_empty_reference_is_a_usage_error(evidence: Any, standin: Standin) -> None:
+    run = evidence("match", "  ")
+    assert run.code == 2 and "empty" in run.err
+    assert standin.log == []
