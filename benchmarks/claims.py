@@ -13,8 +13,11 @@ headings). ``find_claims`` judges each sentence on its own text and kind alone, 
 paragraph around it would not change the verdict. Precision and recall are given with
 own-finding sentences counted as claims and with them left out.
 
-Run: ``.venv/bin/python benchmarks/claims.py [--data DIR] [--labels FILE]``;
-``--draw`` prints the seeded SciFact sample (doc_id, index, text) that was labelled.
+Run: ``.venv/bin/python benchmarks/claims.py [--data DIR] [--labels FILE]``; the default
+labels are the held-out test set; ``--labels benchmarks/data/claims-dev.jsonl`` scores the
+development set the detector is tuned on (SciFact abstracts disjoint from the test set's, and
+sentences we wrote). ``--draw`` prints the seeded SciFact test sample (doc_id, index, text)
+that was labelled, ``--draw-dev`` the development sample.
 """
 
 from __future__ import annotations
@@ -36,7 +39,9 @@ from evidence.claims import assess, find_claims
 
 DATA = ROOT / ".." / "shared" / "data" / "scifact"
 LABELS = ROOT / "benchmarks" / "data" / "claims-labels.jsonl"
+DEV_LABELS = ROOT / "benchmarks" / "data" / "claims-dev.jsonl"
 SEED = 20261127
+DEV_SEED = 20261128
 SAMPLE = 150
 CLASSES = ("claim", "own-finding", "none")
 
@@ -64,11 +69,24 @@ class Judged:
     prose_reasons: tuple[str, ...] = ()  # a heading's verdict had it been a sentence of prose
 
 
-def draw(corpus: dict[int, list[str]], size: int = SAMPLE) -> list[tuple[int, int, str]]:
+def draw(
+    corpus: dict[int, list[str]], size: int = SAMPLE, seed: int = SEED
+) -> list[tuple[int, int, str]]:
     """The seeded sample: ``size`` abstracts, one sentence each (see data/README.md)."""
-    rng = random.Random(SEED)
+    rng = random.Random(seed)
     chosen = rng.sample(sorted(corpus), size)
     return [(doc, (i := rng.randrange(len(corpus[doc]))), corpus[doc][i]) for doc in chosen]
+
+
+def draw_dev(
+    corpus: dict[int, list[str]], test_docs: set[int], size: int = SAMPLE
+) -> list[tuple[int, int, str]]:
+    """The development sample: as ``draw``, on another seed, from abstracts the test set lacks."""
+    return draw({doc: corpus[doc] for doc in corpus if doc not in test_docs}, size, DEV_SEED)
+
+
+def test_doc_ids(labels: Path = LABELS) -> set[int]:
+    return {int(row["doc_id"]) for row in _jsonl(labels) if row["source"] == "scifact"}
 
 
 def load_corpus(data: Path) -> dict[int, list[str]]:
@@ -215,10 +233,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--labels", type=Path, default=LABELS)
     parser.add_argument("--draw", action="store_true",
                         help="print the seeded SciFact sample to label, and stop")
+    parser.add_argument("--draw-dev", action="store_true",
+                        help="print the development sample (abstracts not in the test labels)")
     args = parser.parse_args(argv)
     corpus = load_corpus(args.data)
-    if args.draw:
-        for doc, index, text in draw(corpus):
+    if args.draw or args.draw_dev:
+        sample = draw_dev(corpus, test_doc_ids()) if args.draw_dev else draw(corpus)
+        for doc, index, text in sample:
             print(doc, index, " ".join(text.split()), sep="\t")
         return 0
     print(describe(["pysbd"]))
