@@ -4,8 +4,10 @@ Handles the common shapes: APA and Harvard (``Author, A. (2020). Title. Journal,
 Springer (``Author A (2020) Title. Journal 1:3-4``), Vancouver (``Author A, Author B. Title.
 Journal. 2020;1(2):3-4.``), IEEE and MLA-like with a quoted title (``A. Author, "Title,"
 Journal, vol. 1, no. 2, pp. 3-4, 2020.``, ``Hayden, Jill A et al. "Title." Journal vol. 9,9
-CD009790. 28 Sep. 2021``). Anything it cannot place stays ``None``: a wrong field is worse
-than a missing one, since scoring and comparison trust what is here.
+CD009790. 28 Sep. 2021``), and book chapters, whose container is the book (``Title. In E.
+Editor (Ed.), Book (pp. 1-20). Publisher.``, ``Title. In: Editor E (eds) Book. Publisher, pp
+1-20``). Anything it cannot place stays ``None``: a wrong field is worse than a missing one,
+since scoring and comparison trust what is here.
 """
 
 from __future__ import annotations
@@ -92,6 +94,28 @@ _GLUED_YEAR = re.compile(r"(?<=[A-Za-z])(?=(?:1[6-9]|20)\d\d;)")
 _LOOSE_BREAK = re.compile(r"[.?!\u201d\u00bb]\s+(?=[A-Z\u00c0-\u024f])")
 _IN_BOOK = re.compile(r"\.\s*In\s*:?\s+[A-Z].*$")
 _LEADING_IN = re.compile(r"^(?:in\s*:|in\s+)", re.IGNORECASE)
+_CHAPTER_IN = re.compile(r"(?<=[.?!,\u2019\u201d'\"])\s*(?:In|in(?=\s*:))\b(?P<colon>\s*:)?\s*")
+"""Where a chapter's book is introduced: ``Title. In``, ``Title. In:`` (not a title ``In Vivo``)."""
+_EDITORS = re.compile(
+    r"(?P<editors>[^()]{2,200}?)\s*(?:\((?:eds?|editors?|hrsg|dir|coord|compls?|comps?)\.?\)"
+    r"|,\s*(?:eds?|editors?)\.)\s*[,:.]?\s*",
+    re.IGNORECASE,
+)
+_EDITED_BY = re.compile(
+    rf"(?P<book>[^()]+?),\s*eds?\.\s+[^,]{{2,80}}?,\s*(?P<pages>\d+\s*[{DASHES}]\s*\d+)"
+)
+"""Chicago: ``In Book, ed. A. Editor, 29-44.``"""
+_BOOK_END = re.compile(
+    r"\s*\(|\s*,\s*(?:pp?\.?\s*)?\d+\s*[-\u2013]\s*\d+|\s*,\s*pp?\.?\s*\d"
+    r"|(?<!\b[A-Z])(?<!\b[A-Z][a-z])(?<!\b[A-Z][a-z]{2})(?<!\b[A-Z][a-z]{3})\.(?:\s|$)"
+)
+"""Where a book's title stops: a bracket, a full stop (not ``Proc.``, ``J.``), its pages."""
+_EDITION = re.compile(
+    r",?\s*\b\d+(?:st|nd|rd|th)?\.?\s*(?:ed|edn|edition|Aufl)\b\.?", re.IGNORECASE
+)
+"""``, 2nd edn.``, ``, 6. Aufl.``: taken out of a book's title, its full stop left."""
+_PAGES_IN_BRACKETS = re.compile(r"\s*\((?:[^()]*,\s*)?pp?\.\s*\d")
+_CHAPTER_PAGES = re.compile(rf"(?<![\w.])pp?\.?\s*(?P<pages>{_PAGES})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +136,7 @@ def parse_reference(text: str) -> ParsedReference:
     fields = _split(body, year_span)
     authors = parse_authors(fields.authors)
     tail = _find_tail(body, year_span, start=fields.tail_from)
+    book, chapter_pages = _chapter(body, fields.tail_from)
     return ParsedReference(
         text=text,
         doi=doi,
@@ -119,10 +144,10 @@ def parse_reference(text: str) -> ParsedReference:
         first_author=authors[0] if authors else None,
         authors=authors,
         title=_clean_title(fields.title),
-        container=_clean_container(fields.container),
+        container=book or _clean_container(fields.container),
         volume=tail.get("volume"),
         issue=tail.get("issue"),
-        pages=_clean_pages(tail.get("pages")),
+        pages=_clean_pages(chapter_pages or tail.get("pages")),
     )
 
 
@@ -321,6 +346,48 @@ def _find_tail(body: str, year_span: tuple[int, int] | None, *, start: int) -> d
         groups["issue"] = issue
     groups["start"] = str(best.start())
     return groups
+
+
+def _chapter(body: str, start: int) -> tuple[str | None, str | None]:
+    """The book and the pages of a chapter (``None, None`` when this is no chapter).
+
+    A chapter is recognised by what only chapters carry after ``In``: editors marked
+    ``(Ed.)``/``(eds)``, a colon (``In: Book``), or pages in brackets (``In Book (pp. 1-20)``).
+    """
+    for marker in _CHAPTER_IN.finditer(body, start):
+        rest = body[marker.end() :]
+        chicago = _EDITED_BY.match(rest)
+        if chicago:
+            return _clean_container(chicago.group("book")), chicago.group("pages")
+        editors = _EDITORS.match(rest)
+        book_text = rest[editors.end() :] if editors else rest
+        book_text = _EDITION.sub(lambda m: "." if m.group().endswith(".") else "", book_text)
+        end = _BOOK_END.search(book_text)
+        stop = end.start() if end else len(book_text)
+        if not editors and not marker.group("colon"):
+            if not _PAGES_IN_BRACKETS.match(book_text, stop):
+                continue
+        book = _without_imprint(book_text[:stop], before_pages=bool(end and "," in end.group()))
+        pages = _CHAPTER_PAGES.search(rest) or _CHAPTER_PAGES.search(body, start, marker.start())
+        return _clean_container(book), pages.group("pages") if pages else None
+    return None, None
+
+
+def _without_imprint(book: str, *, before_pages: bool) -> str:
+    """``Book, London, Sage`` without the city and the publisher (short capitalised parts).
+
+    Only when the pages follow or the book has three parts or more: ``Pain, Mind`` may be
+    a title of its own.
+    """
+    book = re.sub(r",?\s*(?:1[6-9]|20)\d\d\W*$", "", book)
+    book = re.sub(r",?\s*(?:vol\.?\s*)?\d+$", "", book, flags=re.IGNORECASE)  # "Poetica 13"
+    parts = book.split(", ")
+    if not before_pages and len(parts) < 3:
+        return book
+    for _ in range(3):
+        if len(parts) > 1 and len(parts[-1].split()) <= 3 and parts[-1][:1].isupper():
+            parts.pop()
+    return ", ".join(parts)
 
 
 def _clean_title(title: str | None) -> str | None:

@@ -104,3 +104,53 @@ def test_what_is_not_there_stays_none() -> None:
 
 def test_empty_text_gives_an_empty_record() -> None:
     assert parse_reference("   ") == ParsedReference(text="   ")
+
+
+CHAPTER = ("Marsh", 2010, "Walking after surgery", "Recovery at home", "45-67")
+"""What each style of the same (made-up) chapter says: its book is the container."""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Marsh, T. (2010). Walking after surgery. In P. Okafor & L. Brandt (Eds.), Recovery at "
+        "home (2nd ed., pp. 45-67). Leeds: Fenwick Press.",
+        "Marsh T (2010) Walking after surgery. In: Okafor P, Brandt L (eds) Recovery at home, "
+        "2nd edn. Fenwick Press, Leeds, pp 45-67",
+        "Marsh T. Walking after surgery. In: Okafor P, Brandt L, editors. Recovery at home. "
+        "Leeds: Fenwick Press; 2010. p. 45-67.",
+        "Marsh, Tom. 2010. Walking after surgery. In Recovery at home, ed. P. Okafor, 45-67. "
+        "Leeds: Fenwick Press.",
+        "Marsh, T. (2010). Walking after surgery. In Recovery at home (pp. 45-67). Leeds: "
+        "Fenwick Press.",
+    ],
+    ids=["apa", "springer", "vancouver", "chicago", "apa-no-editors"],
+)
+def test_a_chapters_container_is_its_book(text: str) -> None:
+    p = parse_reference(text)
+    assert (p.first_author, p.year, p.title, p.container, p.pages) == CHAPTER
+    assert (p.volume, p.issue) == (None, None)
+
+
+def test_a_real_chapter_names_its_book() -> None:
+    (row,) = [r for r in _sample() if r["ref_string"].startswith("Gottlieb, J.;Leyser")]
+    parsed = parse_reference(row["ref_string"])
+    assert parsed.title == row["expected"]["title"]
+    assert parsed.container == "The Development of Children's Friendships"
+    assert parsed.pages is None  # the string gives none
+
+
+@pytest.mark.parametrize(
+    ("text", "container"),
+    [
+        ("Ortega, R. (2019). In vivo imaging of the lumbar disc. Spine Research, 12(3), 101-110.",
+         "Spine Research"),
+        ("Ortega R. In Memoriam: a teacher of therapists. Spine Res. 2019;12(3):101-10.",
+         "Spine Res"),
+    ],
+    ids=["in-vivo", "in-memoriam"],
+)
+def test_a_title_opening_with_in_is_no_chapter(text: str, container: str) -> None:
+    parsed = parse_reference(text)
+    assert parsed.title is not None and parsed.title.startswith("In ")
+    assert (parsed.container, parsed.volume, parsed.issue) == (container, "12", "3")
