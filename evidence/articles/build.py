@@ -32,14 +32,32 @@ FORMATS: dict[str, ArticleFormat] = {
 """File extension to format; anything else must name its format."""
 
 
-def read_article(path: str | Path, *, format: str | None = None) -> Article:
+def read_article(
+    path: str | Path,
+    *,
+    format: str | None = None,
+    max_bytes: int | None = None,
+    raise_limit: str = "raise the limit",
+) -> Article:
     """Read the file at ``path`` (format from its extension unless given).
 
-    :raises InputError: the file cannot be read, is binary, or its format is unknown.
+    A file over ``max_bytes`` is refused before it is read: a check takes about five
+    seconds per megabyte, so a limit says so at once instead of minutes later.
+    ``raise_limit`` tells the reader how (``"use --max-article-size MB"``).
+
+    :raises InputError: the file cannot be read, is too large, is binary, or its format is
+        unknown.
     """
     path = Path(path)
     kind = _format(path, format)
     try:
+        size = path.stat().st_size
+        if max_bytes is not None and size > max_bytes:
+            raise InputError(
+                f"{path}: the article is {_megabytes(size)}, over the limit of "
+                f"{_megabytes(max_bytes)} for one article; {raise_limit} to check it whole, "
+                "or split it"
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read the file ({exc.strerror or exc})") from exc
@@ -76,6 +94,10 @@ def parse_article(text: str, *, path: str = "<text>", format: str = "text") -> A
             sentences.extend(_sentences(block, block_text, index, text, lines))
     title = title or _first_heading(blocks, texts)
     return Article(path, kind, title, text, tuple(sentences), tuple(references), bibliography, ())
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB ({size:,} bytes)"
 
 
 def _format(path: Path, format: str | None) -> ArticleFormat:

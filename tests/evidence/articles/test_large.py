@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from evidence.articles import read_article
+from evidence.errors import InputError
 
 REFERENCES = (
     "References\n\n"
@@ -46,3 +49,16 @@ def test_a_two_megabyte_article_loses_no_sentence(tmp_path: Path) -> None:
     assert [r.text[:9] for r in article.references] == ["Hayden JA", "Kreiner D"]
     cited = [m.targets for s in read for m in s.markers]
     assert cited.count(("2",)) == cited.count(("hayden 2021",)) == 5_000
+
+
+def test_an_article_over_the_limit_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "huge.txt"
+    path.write_text("Exercise helps " * 160_000, encoding="utf-8")  # 2,400,000 bytes
+    with pytest.raises(InputError) as refused:
+        read_article(path, max_bytes=2_000_000, raise_limit="use --max-article-size 3")
+    said = str(refused.value)
+    assert said.startswith(f"{path}: the article is 2.4 MB (2,400,000 bytes)")
+    assert "over the limit of 2.0 MB (2,000,000 bytes)" in said
+    assert "use --max-article-size 3 to check it whole" in said
+    (whole,) = read_article(path, max_bytes=2_400_000).sentences  # at the limit: read
+    assert len(whole.text) == 2_400_000 - 1
