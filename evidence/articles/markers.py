@@ -41,6 +41,7 @@ _SUPERSCRIPT_DIGITS = "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2
 _UNICODE_SUP = re.compile(
     rf"(?:(?<=[^\W\d_]{{3}})|(?<=[.,;:)\]]))[{_SUPERSCRIPT_DIGITS}]+(?:[\u207b,][{_SUPERSCRIPT_DIGITS}]+)*"
 )
+_ANY_SUPERSCRIPT = re.compile(f"[{_SUPERSCRIPT_DIGITS}]")
 _SUP_TABLE = str.maketrans(_SUPERSCRIPT_DIGITS + "\u207b", "0123456789-")
 _NAME = r"[A-Z\u00c0-\u00de][\w'\u2019-]+"
 _AUTHORS = rf"{_NAME}(?:\s+et\s+al\.?|\s+(?:and|&)\s+{_NAME})?"
@@ -117,11 +118,15 @@ def _doi_target(doi: str) -> str:
 
 
 def _footnotes(text: str) -> Iterator[TextMarker]:
+    if "[^" not in text:  # each finder first looks for a character its pattern cannot lack
+        return
     for m in _FOOTNOTE.finditer(text):
         yield "footnote", m.start(), m.end(), (m.group(1),)
 
 
 def _pandoc(text: str) -> Iterator[TextMarker]:
+    if "@" not in text or "[" not in text:
+        return
     for m in _PANDOC.finditer(text):
         targets = pandoc_targets(m.group())
         if targets:
@@ -129,18 +134,25 @@ def _pandoc(text: str) -> Iterator[TextMarker]:
 
 
 def _numeric(text: str) -> Iterator[TextMarker]:
+    if "[" not in text:
+        return
     for m in _NUMERIC.finditer(text):
         yield "numeric", m.start(), m.end(), expand_numbers(m.group(1))
 
 
 def _superscript(text: str) -> Iterator[TextMarker]:
-    for m in _CARET.finditer(text):
-        yield "superscript", m.start(), m.end(), expand_numbers(m.group(1))
+    if "^" in text:
+        for m in _CARET.finditer(text):
+            yield "superscript", m.start(), m.end(), expand_numbers(m.group(1))
+    if _ANY_SUPERSCRIPT.search(text) is None:
+        return
     for m in _UNICODE_SUP.finditer(text):
         yield "superscript", m.start(), m.end(), expand_numbers(m.group().translate(_SUP_TABLE))
 
 
 def _author_year(text: str) -> Iterator[TextMarker]:
+    if "(" not in text:
+        return
     for m in _AUTHOR_YEAR.finditer(text):
         targets = tuple(_author_key(c.group(1), c.group(2)) for c in _ONE_CITE.finditer(m.group()))
         yield "author-year", m.start(), m.end(), targets
@@ -153,6 +165,8 @@ def _author_key(authors: str, year: str) -> str:
 
 
 def _dois(text: str) -> Iterator[TextMarker]:
+    if "10." not in text:
+        return
     for found in find_dois(text):
         start = _with_prefix(text, found.start)
         yield "doi-link", start, found.end, (f"doi:{found.doi}",)
