@@ -146,3 +146,157 @@ def test_find_claims_gives_every_sentence() -> None:
         ("Most plans cover it.", True),
         ("Ask your insurer.", False),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        (
+            "Earlier research on night work found higher rates of ulcers.",
+            "earlier work: 'Earlier research'",
+        ),
+        (
+            "We have previously mapped these receptors in rats.",
+            "earlier work: 'We have previously mapped'",
+        ),
+        (
+            "We showed earlier that the drug is cleared by the liver.",
+            "earlier work: 'We showed earlier'",
+        ),
+        (
+            "Gene X has been implicated in early hearing loss.",
+            "earlier work: 'has been implicated'",
+        ),
+        ("Ginger is thought to settle the stomach.", "earlier work: 'thought to settle'"),
+        (
+            "Trials of acupuncture have mostly focused on neck pain.",
+            "earlier work: 'Trials of acupuncture have mostly focused'",
+        ),
+        (
+            "Okafor and colleagues traced the outbreak to one farm.",
+            "earlier work: 'Okafor and colleagues'",
+        ),
+        (
+            "A 2019 survey in Ohio reported long waits for care.",
+            "evidence phrase: 'survey in Ohio reported'",
+        ),
+        ("Obesity is a major cause of knee pain.", "cause/role: 'a major cause'"),
+        (
+            "Heat stroke is the leading preventable reason for deaths in athletes.",
+            "cause/role: 'the leading preventable reason'",
+        ),
+        ("Stress plays an important role in migraine.", "cause/role: 'plays an important role in'"),
+        ("Vitamin K is essential for blood clotting.", "cause/role: 'is essential for'"),
+        (
+            "Road traffic is responsible for most of the noise in cities.",
+            "cause/role: 'responsible for most'",
+        ),
+        ("Loneliness worsens sleep in older adults.", "causation: 'worsens'"),
+        ("Most pharmacies stock the spray.", "prevalence: 'Most pharmacies'"),
+        ("Hay fever is common in spring.", "prevalence: 'is common'"),
+        ("Malaria remains endemic in much of the tropics.", "prevalence: 'remains endemic'"),
+        ("Asthma is more frequent in cities.", "prevalence: 'more frequent'"),
+        (
+            "The incidence of measles has risen again.",
+            "prevalence: 'incidence of measles has risen'",
+        ),
+        ("Pregnant women should avoid raw fish.", "recommendation: 'women should avoid'"),
+        (
+            "Painkillers should not be the first choice for tension headache.",
+            "recommendation: 'Painkillers should not be'",
+        ),
+        ("In a small trial, the new cream halved itching.", "effect: 'cream halved'"),
+        ("Daily stretching eased stiffness in office workers.", "effect: 'stretching eased'"),
+        (
+            "Bronchitis is among the most common reasons for a GP visit.",
+            "comparison: 'among the most common'",
+        ),
+        ("Tendon pain takes about six weeks to settle.", "treatment count/duration: 'six weeks'"),
+    ],
+)
+def test_new_kinds_of_cue(text: str, reason: str) -> None:
+    verdict = assess(sentence(text))
+    assert verdict.needs_support, verdict
+    assert reason in verdict.reasons, verdict
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        (
+            "We recruited 120 nurses aged 25 to 60 years from four hospitals.",
+            "methods: 'We recruited'",
+        ),
+        (
+            "In this guide we compare the costs of three kinds of crutch.",
+            "methods: 'In this guide we compare'",
+        ),
+        (
+            "To find out whether noise is linked to poor sleep, we surveyed 900 tenants.",
+            "methods: 'To find out'",
+        ),
+        (
+            "Volunteers aged 40-70 were invited to 3 clinics in 2023.",
+            "methods: 'Volunteers aged 40-70 were invited'",
+        ),
+        (
+            "The next chapter explains how the prevalence of gout is estimated.",
+            "methods: 'The next chapter explains'",
+        ),
+        ("The costs of each option are discussed.", "methods: 'are discussed.'"),
+        ("The team is now recruiting 50 families for a trial.", "methods: 'is now recruiting'"),
+        ("OUTCOME MEASURES Pain scores and costs at 12 weeks.", "methods: 'OUTCOME MEASURES'"),
+        (
+            "A deductible is the amount you pay before your insurer pays.",
+            "definition: 'A deductible is the amount'",
+        ),
+        ("Measles is an infection caused by a virus.", "definition: 'Measles is an infection'"),
+        (
+            "If a rash lasts longer than two weeks, see a doctor.",
+            "instruction: 'If a rash lasts longer than two weeks, see'",
+        ),
+        ("Comparing Costs of Hearing Aids in 2024", "title case"),
+    ],
+)
+def test_frames_and_new_exemptions(text: str, reason: str) -> None:
+    assert assess(sentence(text)) == ClaimVerdict(False, (reason,))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "This leaflet was last revised on 2 May 2024.",
+        "The pharmacy opens at 9 am and closes at 5:30 pm.",
+        "Children aged 5 to 11 years took part.",
+        "Our nurse has worked on the ward for 15 years.",
+        "Samples were taken again 1 year later.",
+        "The COVID-19 and H1N1 pages link to the B12 factsheet.",
+        "People with reduced mobility can ask for a home visit by phone.",
+        "Depending on the cause of your pain, the plan will differ.",
+    ],
+)
+def test_dates_ages_times_and_names_are_not_quantities(text: str) -> None:
+    assert assess(sentence(text)) == ClaimVerdict(False, ()), assess(sentence(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        (
+            "We enrolled 300 adults, and 45% of them had never seen a physiotherapist.",
+            "statistic: '45%'",
+        ),
+        (
+            "In this review we summarise what previous studies found.",
+            "earlier work: 'previous studies'",
+        ),
+        (
+            "Sciatica is a condition that is more common than most people think.",
+            "comparison: 'more common than'",
+        ),
+    ],
+)
+def test_frames_keep_strong_cues(text: str, reason: str) -> None:
+    verdict = assess(sentence(text))
+    assert verdict.needs_support and reason in verdict.reasons, verdict
+    assert not any(r.startswith(("number", "methods", "definition")) for r in verdict.reasons)
