@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 __all__ = ["DEFAULT_RULES", "ClaimRule"]
 
@@ -32,14 +33,22 @@ def _cues(label: str, *patterns: str, flags: int = re.IGNORECASE) -> ClaimRule:
     return rule
 
 
-def _masked(mask: re.Pattern[str], rule: ClaimRule) -> ClaimRule:
-    """``rule`` on the text with ``mask``'s matches blanked out (dates, ages, clock times)."""
+def _masked(rule: ClaimRule) -> ClaimRule:
+    """``rule`` on the text with dates, ages and clock times blanked out."""
 
     def masked(text: str) -> list[str]:
-        return rule(mask.sub(lambda m: " " * len(m.group()), text))
+        return rule(_quantities_only(text))
 
     masked.__name__, masked.__doc__ = rule.__name__, rule.__doc__
     return masked
+
+
+@lru_cache(maxsize=8)
+def _quantities_only(text: str) -> str:
+    # Three rules read the masked text of the same sentence in turn: mask it once.
+    if not _DIGIT.search(text):
+        return text  # every masked form holds a digit
+    return _NOT_A_QUANTITY.sub(lambda m: " " * len(m.group()), text)
 
 
 _NUMBER_WORD = (
@@ -66,6 +75,7 @@ _NOT_A_QUANTITY = re.compile(
     rf"|\b\d+(?:\s*(?:-|\u2013|to|and)\s*\d+)?\s*{_TIME_UNIT}\s+(?:of\s+age|old)\b",
     re.IGNORECASE,
 )
+_DIGIT = re.compile(r"\d")
 
 evidence_phrase = _cues(
     "evidence phrase",
@@ -111,7 +121,7 @@ recommendation = _cues(
     r"[a-z][\w-]*\s+(?:should|ought to)(?:\s+not|n't)?\s+(?!(?:you|we|i|take|last|feel|look"
     r"|arrive|come|fit|begin|start|finish|end)\b)[a-z]+",
 )
-statistic = _masked(_NOT_A_QUANTITY, _cues(
+statistic = _masked(_cues(
     "statistic",
     r"\b\d+(?:[.,]\d+)?\s*(?:%|percent\b|per cent\b)",
     r"\bp\s*[<=>\u2264]\s*0?\.\d+",
@@ -119,7 +129,7 @@ statistic = _masked(_NOT_A_QUANTITY, _cues(
     rf"\b{_NUMBER_WORD} (?:in|out of) (?:\d+|two|three|four|five|six|seven|eight|nine|ten)\b",
     r"\b(?:half|a third|one third|two thirds|a quarter|one quarter) of\b",
 ))
-number = _masked(_NOT_A_QUANTITY, _cues(
+number = _masked(_cues(
     "number",
     # Not digits inside a name (TET2, COVID-19, 25(OH)D), nor a span of time (the duration
     # rule judges those), nor a share (the statistic rule's).
@@ -230,7 +240,7 @@ coverage_cost = _cues(
     r"|affordable|cheaper|fees?|dollars)\b",
     r"\$\s?\d+(?:[.,]\d+)*",
 )
-treatment_amount = _masked(_NOT_A_QUANTITY, _cues(
+treatment_amount = _masked(_cues(
     "treatment count/duration",
     rf"\b{_NUMBER_WORD}(?:\s*(?:to|-|\u2013|or)\s*{_NUMBER_WORD})?\s+(?:sessions?|visits?"
     r"|treatments?|appointments?|times a week)\b",
