@@ -36,7 +36,7 @@ from evidence.results import (
     ReferenceResult,
     UnknownCitation,
 )
-from evidence.store.articles import save_check
+from evidence.store.articles import store_check
 from refs import RefsError, Work, doi_problem
 from refs.match import ParsedReference, compare, parse_reference
 
@@ -118,9 +118,8 @@ async def check_articles(
     result = await check_parsed(inputs, settings=settings, sessions=sessions, options=options,
                                 client=client)
     if options.record:
-        with sessions.begin() as session:
-            for (article, _), checked in zip(inputs, result.articles, strict=True):
-                save_check(session, article, checked, name=article.path)
+        for (article, _), checked in zip(inputs, result.articles, strict=True):
+            store_check(sessions, article, checked, name=article.path)
     return result
 
 

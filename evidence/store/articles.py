@@ -24,11 +24,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from evidence.articles.markers import strip_markers
 from evidence.articles.model import Article as ParsedArticle
-from evidence.errors import EvidenceError
+from evidence.errors import EvidenceError, StoreError
 from evidence.results import (
     ArticleResult,
     ClaimResult,
@@ -51,6 +52,7 @@ from evidence.store.models import (
 
 __all__ = [
     "HOW_RANK",
+    "SAVE_ATTEMPTS",
     "SupersededVersion",
     "content_hash",
     "document_key",
@@ -59,6 +61,7 @@ __all__ = [
     "newest_replaced",
     "normalise_claim",
     "save_check",
+    "store_check",
     "version_state",
 ]
 
@@ -113,6 +116,46 @@ def latest_version(session: Session, *, name: str) -> Article | None:
         .limit(1)
     )
     return session.scalars(query).first()
+
+
+SAVE_ATTEMPTS = 20
+"""Stores tried while other versions of the same document keep taking the next number.
+
+A failed try is cheap (the article's insert fails before its claims are written) and waits
+for the other writer's commit, so each try is lost to a version that was really stored: of
+k writers at once, the last one stores at its k-th try."""
+
+
+def store_check(
+    sessions: sessionmaker[Session],
+    article: ParsedArticle,
+    result: ArticleResult,
+    *,
+    name: str,
+    actor: str = "evidence",
+    replaces: int | None = None,
+) -> tuple[int, bool]:
+    """``save_check`` in its own transaction, again while other writers take the number.
+
+    Returns the version's id and whether this call stored it (False: that text was stored
+    already, perhaps by a writer racing this one). The service and ``evidence check`` both
+    store through here, so two of them writing one document at once never fork it.
+
+    :raises SupersededVersion: ``replaces`` is not the newest version of ``name``.
+    :raises StoreError: other writers kept taking the number ``SAVE_ATTEMPTS`` times.
+    """
+    for _ in range(SAVE_ATTEMPTS):
+        try:
+            with sessions.begin() as session:
+                known = find_version(session, name=name, text=article.text)
+                if known is not None:
+                    return known, False
+                return save_check(session, article, result, name=name, actor=actor,
+                                  replaces=replaces), True
+        except IntegrityError:
+            continue  # another writer stored a version first: try again on top of it
+    raise StoreError(f"could not store {name!r}: {SAVE_ATTEMPTS} other versions of it were "
+                     "stored at the same time; try again")
 
 
 def save_check(

@@ -11,23 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 
-from evidence.store.articles import document_key, find_version, newest_replaced, save_check
+from evidence.store.articles import document_key, find_version, newest_replaced, store_check
 from evidence.store.models import Article
 from evidence.web.errors import ApiError
 from evidence.web.service import Service
 
-__all__ = ["SAVE_ATTEMPTS", "Submitted", "guess_bibliography_format", "submit_article"]
-
-SAVE_ATTEMPTS = 20
-"""Stores tried while other versions of the same document keep taking the next number.
-
-A failed try is cheap (the article's insert fails before its claims are written) and waits
-for the other writer's commit, so each try is lost to a version that was really stored: of
-k submissions at once, the last one stores at its k-th try."""
-
+__all__ = ["Submitted", "guess_bibliography_format", "submit_article"]
 
 @dataclass(frozen=True, slots=True)
 class Submitted:
@@ -78,27 +69,13 @@ async def submit_article(
                                 sessions=svc.sessions, client=svc.client)
 
     def save() -> Submitted:
-        for attempt in range(SAVE_ATTEMPTS):
-            try:
-                with svc.sessions.begin() as session:
-                    new_id = save_check(session, article, result.articles[0], name=name,
-                                        actor=actor, replaces=replaces)
-                    row = session.get(Article, new_id)
-                    assert row is not None  # just stored or found, in this transaction
-                    stored = Submitted(id=new_id, previous_id=row.previous_id,
-                                       number=row.number, created=True)
-            except IntegrityError:
-                # Another request stored a version of this document first: the same text
-                # (that version is the answer), or another one that took the next number
-                # (store again on top of it; with `replaces`, save_check now refuses).
-                again = _known(svc, name, text)
-                if again is not None:
-                    return again
-                if attempt == SAVE_ATTEMPTS - 1:
-                    raise
-                continue
-            return stored
-        raise AssertionError("unreachable: the last attempt returns or raises")
+        new_id, created = store_check(svc.sessions, article, result.articles[0], name=name,
+                                      actor=actor, replaces=replaces)
+        with svc.sessions() as session:
+            row = session.get(Article, new_id)
+            assert row is not None  # just stored or found, and versions are never deleted
+            return Submitted(id=new_id, previous_id=row.previous_id, number=row.number,
+                             created=created)
 
     return await run_in_threadpool(save)
 
