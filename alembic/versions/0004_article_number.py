@@ -12,7 +12,7 @@ table cascade-deletes every claim and reference of every article.
 
 Revision ID: 0004
 Revises: 0003
-Create Date: 2026-12-02 00:00:00.000000
+Create Date: 2026-11-27 04:10:00.000000
 """
 
 from __future__ import annotations
