@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from evidence.articles import Article, ArticleFormat, decode_bytes, read_article
 from evidence.audit.rules import audit
 from evidence.checkconfig import (
+    DEFAULT_MAX_ARTICLE_MB,
     CheckConfig,
     apply_config,
     apply_suppressions,
@@ -70,6 +71,7 @@ class CheckOptions:
     bib: tuple[Path, ...] = ()
     refresh: bool = False
     config: CheckConfig | None = None
+    max_article_mb: float = DEFAULT_MAX_ARTICLE_MB  # 0: no limit
     record: bool = True  # keep the articles, claims and links in the store (check_articles)
 
 
@@ -111,7 +113,8 @@ async def check_articles(
         if path.suffix.lower() in BIBLIOGRAPHY_SUFFIXES:
             inputs.append(_bibliography_alone(path, extra))
             continue
-        article = read_article(path)
+        article = read_article(path, max_bytes=_limit(options.max_article_mb),
+                               raise_limit=RAISE_LIMIT)
         folder = Path(article.path).parent
         named = [read_bibliography_file(folder / name) for name in article.bibliography]
         inputs.append((article, [*named, *extra]))
@@ -178,6 +181,13 @@ async def _check(
     unverified = any(r.status == "unverified" for a in results for r in a.references)
     notes = (*problems, *((WARM_HINT,) if unverified else ()))
     return CheckResult(articles=tuple(results), findings=tuple(findings), notes=notes)
+
+
+RAISE_LIMIT = "use --max-article-size MB (or max-article-size in [tool.evidence]; 0: no limit)"
+
+
+def _limit(megabytes: float) -> int | None:
+    return int(megabytes * 1_000_000) if megabytes > 0 else None
 
 
 def written_references(

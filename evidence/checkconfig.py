@@ -9,6 +9,7 @@ filesystem root or the first folder holding ``.git``::
     fail-on = "warning"               # error | warning | note | never
     baseline = "evidence-baseline.json"
     disable = ["uncited-reference"]
+    max-article-size = 10             # MB; a larger article is refused (0: no limit)
 
     [tool.evidence.severity]
     unsupported-claim = "error"       # error | warning | note | off
@@ -36,6 +37,7 @@ from evidence.audit.suppressions import (
 from evidence.errors import InputError
 
 __all__ = [
+    "DEFAULT_MAX_ARTICLE_MB",
     "FAIL_ON",
     "CheckConfig",
     "Suppression",
@@ -52,7 +54,11 @@ __all__ = [
 ]
 
 FAIL_ON = ("error", "warning", "note", "never")
-_KEYS = ("paths", "fail-on", "baseline", "disable", "severity")
+_KEYS = ("paths", "fail-on", "baseline", "disable", "severity", "max-article-size")
+DEFAULT_MAX_ARTICLE_MB = 10.0
+"""Largest article checked unless configured: a check takes seconds per megabyte (about 90 s
+for 20 MB, benchmarks/RESULTS.md), and a book-length article is about 2 MB, so anything far
+larger is more likely a wrong file than an article; refused at once with how to go on."""
 _GLOB_CHARS = frozenset("*?[")
 
 
@@ -72,6 +78,7 @@ class CheckConfig:
     fail_on: str | None = None
     baseline: Path | None = None  # resolved against the folder of the configuration file
     source: Path | None = None  # the file this was read from, if any
+    max_article_mb: float | None = None  # None: the default; 0: no limit
 
     @property
     def root(self) -> Path:
@@ -127,6 +134,8 @@ def read_config_file(path: Path) -> CheckConfig:
         fail_on=_fail_on(path, f"{prefix}fail-on", table.get("fail-on")),
         baseline=_baseline(path, f"{prefix}baseline", table.get("baseline")),
         source=path,
+        max_article_mb=_megabytes(path, f"{prefix}max-article-size",
+                                  table.get("max-article-size")),
     )
 
 
@@ -198,6 +207,14 @@ def _fail_on(path: Path, key: str, value: Any) -> str | None:
     if value is not None and value not in FAIL_ON:
         raise InputError(f"{path}: {key} = {value!r} is not one of {', '.join(FAIL_ON)}")
     return None if value is None else str(value)
+
+
+def _megabytes(path: Path, key: str, value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise InputError(f"{path}: {key} must be a number of megabytes (0: no limit)")
+    return float(value)
 
 
 def _baseline(path: Path, key: str, value: Any) -> Path | None:

@@ -34,10 +34,12 @@ FAIL_LEVELS = {"error": 3, "warning": 2, "note": 1, "never": 99}
 @click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path),
               help="Fail only on findings not in this baseline file.")
 @click.option("--update-baseline", is_flag=True, help="Write the current findings to --baseline.")
+@click.option("--max-article-size", "max_mb", type=click.FloatRange(min=0), metavar="MB",
+              help="Refuse an article larger than this (0: no limit) [default: 10].")
 @click.pass_obj
 def check(obj: Context, paths: tuple[Path, ...], bibs: tuple[Path, ...], fmt: str,
           output: Path | None, fail_on: str | None, offline: bool, refresh: bool,
-          baseline: Path | None, update_baseline: bool) -> int:
+          baseline: Path | None, update_baseline: bool, max_mb: float | None) -> int:
     """Check articles: claims without sources, and references that do not hold up.
 
     PATH is a text, Markdown or HTML article, or a folder of them; or a BibTeX (.bib) or
@@ -50,7 +52,13 @@ def check(obj: Context, paths: tuple[Path, ...], bibs: tuple[Path, ...], fmt: st
       evidence check docs/ --format github --fail-on warning
     """
     from evidence.check import CheckOptions, check_articles
-    from evidence.checkconfig import load_baseline, load_config, new_findings, write_baseline
+    from evidence.checkconfig import (
+        DEFAULT_MAX_ARTICLE_MB,
+        load_baseline,
+        load_config,
+        new_findings,
+        write_baseline,
+    )
     from evidence.cli.transfer import write_whole
     from evidence.report import render
 
@@ -60,7 +68,9 @@ def check(obj: Context, paths: tuple[Path, ...], bibs: tuple[Path, ...], fmt: st
     if update_baseline and baseline is None:
         raise InputError("--update-baseline needs --baseline FILE")
     settings = obj.settings(offline=offline or None)
-    options = CheckOptions(bib=bibs, refresh=refresh, config=config)
+    limit = next((mb for mb in (max_mb, config.max_article_mb) if mb is not None),
+                 DEFAULT_MAX_ARTICLE_MB)
+    options = CheckOptions(bib=bibs, refresh=refresh, config=config, max_article_mb=limit)
     result = asyncio.run(check_articles(articles, settings=settings,
                                         sessions=obj.sessions(settings), options=options))
     findings = list(result.findings)
