@@ -7,6 +7,7 @@ a POST from another origin is refused as well.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import parse_qs, quote, urlsplit
 
@@ -15,8 +16,10 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from evidence.store import editing
+from evidence.store.articles import SupersededVersion
+from evidence.store.models import Article
 from evidence.store.tokens import find_token
-from evidence.store.views import get_article, list_articles, list_versions
+from evidence.store.views import get_article, list_articles
 from evidence.web.auth import COOKIE, Principal, bearer
 from evidence.web.errors import ApiError
 from evidence.web.present import article_findings
@@ -24,6 +27,7 @@ from evidence.web.render import page
 from evidence.web.schemas import MAX_ID, MAX_TEXT, IdPath
 from evidence.web.service import Service, service
 from evidence.web.submit import submit_article
+from evidence.web.versions import Versions, versions_of
 
 __all__ = ["router"]
 
@@ -119,15 +123,37 @@ def articles(request: Request, who: Who, svc: Svc) -> Response:
 async def submit(request: Request, fields: Form, svc: Svc) -> Response:
     who = await run_in_threadpool(signed_in, request, svc)
     needs(who, "editor")
-    name, text = fields.get("name", "").strip(), fields.get("text", "")
-    if not name or not text.strip():
+    name = fields.get("name", "").strip()
+    if not name or not fields.get("text", "").strip():
         raise ApiError(400, "an article needs a name and a text")
-    fmt = fields.get("format", "text")
-    if fmt not in ("text", "markdown", "html"):
-        raise ApiError(400, f"unknown format {fmt!r}: text, markdown or html")
-    done = await submit_article(svc, name=name, text=text.replace("\r\n", "\n"), format=fmt,
+    text, fmt = _text_and_format(fields)
+    done = await submit_article(svc, name=name, text=text, format=fmt,
                                 bibliography=fields.get("bibliography") or None, actor=who.name)
     return RedirectResponse(f"/articles/{done.id}", status_code=303)
+
+
+@router.post("/articles/{article_id}/versions")
+async def new_version(request: Request, article_id: IdPath, fields: Form, svc: Svc) -> Response:
+    """A new version of the document, replacing ``article_id`` (optimistic, as the API's
+    ``replaces``): when another version was stored since, nothing is stored and the page
+    names the newer one (409), with the text sent, so that no edit is lost."""
+    who = await run_in_threadpool(signed_in, request, svc)
+    needs(who, "editor")
+    replaced = await run_in_threadpool(_replaced, svc, article_id)
+    if not fields.get("text", "").strip():
+        raise ApiError(400, "a new version needs a text")
+    text, fmt = _text_and_format(fields)
+    try:
+        done = await submit_article(svc, name=replaced.name, text=text, format=fmt,
+                                    bibliography=fields.get("bibliography") or None,
+                                    actor=who.name, replaces=article_id)
+    except SupersededVersion as stale:
+        return page(request, "version-conflict.html", status=409, name=replaced.name,
+                    replaced=replaced.versions.current, current=stale.current,
+                    message=str(stale), text=text, format=fmt)
+    notice = (f"version {done.number} stored" if done.created
+              else f"nothing new: this text is already version {done.number}")
+    return RedirectResponse(f"/articles/{done.id}?notice={quote(notice)}", status_code=303)
 
 
 @router.get("/articles/{article_id}")
@@ -136,13 +162,15 @@ def article(request: Request, article_id: IdPath, who: Who, svc: Svc) -> Respons
         view = get_article(session, article_id)
         if view is None:
             raise ApiError(404, f"no article {article_id}")
-        versions = list_versions(session, article_id)
+        versions = versions_of(session, article_id)
         trails = {c.id: editing.claim_trail(session, c.id) for c in view.claims
                   if c.needs_support or c.links}
+    assert versions is not None  # the article was just read in this session
     findings = article_findings(view)
     return page(request, "article.html", article=view, versions=versions, findings=findings,
                 trails=trails, refs={r.id: r for r in view.references},
-                can_edit=who.can("editor"))
+                can_edit=who.can("editor"), max_text=MAX_TEXT,
+                had_bibliography=any(r.source_path for r in view.references))
 
 
 @router.post("/articles/{article_id}/links/{link_id}/verdict")
@@ -195,6 +223,30 @@ def comment(article_id: IdPath, claim_id: IdPath, fields: Form, who: Who, svc: S
 
 
 # --- helpers -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Replaced:
+    name: str
+    versions: Versions
+
+
+def _replaced(svc: Service, article_id: int) -> _Replaced:
+    """The version a new one is to replace: its document's name and versions, else 404."""
+    with svc.sessions() as session:
+        row = session.get(Article, article_id)
+        versions = versions_of(session, article_id)
+    if row is None or versions is None:
+        raise ApiError(404, f"no article {article_id}")
+    return _Replaced(name=row.name, versions=versions)
+
+
+def _text_and_format(fields: dict[str, str]) -> tuple[str, str]:
+    """The posted text (browsers send CRLF line ends; the store keeps LF) and its format."""
+    fmt = fields.get("format", "text")
+    if fmt not in ("text", "markdown", "html"):
+        raise ApiError(400, f"unknown format {fmt!r}: text, markdown or html")
+    return fields.get("text", "").replace("\r\n", "\n"), fmt
 
 
 def sign_in_redirect(request: Request, _: Exception) -> Response:

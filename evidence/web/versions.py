@@ -1,0 +1,64 @@
+"""The versions of one document as the article page shows them: their stored numbers, the
+one before and the one after, and whether the page's version is the newest.
+
+The numbers are the stored ones (``article.number``), the same the API answers with, so a
+page and a 409 name a version alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from evidence.store.models import Article
+
+__all__ = ["Version", "Versions", "versions_of"]
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    id: int
+    number: int
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Versions:
+    """Every version of a document, oldest first, and which of them a page shows."""
+
+    all: tuple[Version, ...]
+    position: int
+
+    @property
+    def current(self) -> Version:
+        return self.all[self.position]
+
+    @property
+    def previous(self) -> Version | None:
+        return self.all[self.position - 1] if self.position > 0 else None
+
+    @property
+    def newer(self) -> Version | None:
+        return self.all[self.position + 1] if self.position + 1 < len(self.all) else None
+
+    @property
+    def newest(self) -> Version:
+        return self.all[-1]
+
+
+def versions_of(session: Session, article_id: int) -> Versions | None:
+    """The versions of the document ``article_id`` belongs to; None when there is no such."""
+    key = select(Article.document_key).where(Article.id == article_id).scalar_subquery()
+    query = select(Article.id, Article.number, Article.created_at).where(
+        Article.document_key == key)
+    # A row written before numbers existed has none: it is older than every numbered one,
+    # and its place in the line stands in for its number. (Sorted here, not in SQL, where
+    # SQLite and PostgreSQL put NULLs at opposite ends.)
+    rows = sorted(session.execute(query), key=lambda row: (row[1] or 0, row[0]))
+    found = tuple(Version(id=id_, number=number or place, created_at=at)
+                  for place, (id_, number, at) in enumerate(rows, start=1))
+    ids = [v.id for v in found]
+    return Versions(all=found, position=ids.index(article_id)) if article_id in ids else None

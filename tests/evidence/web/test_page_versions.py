@@ -1,0 +1,129 @@
+"""A new version from the article page: the form, the optimistic ``replaces``, the roles."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import httpx
+
+from tests.evidence.web.articles import ARTICLE, EDITED, UNSUPPORTED, article_body
+from tests.evidence.web.helpers import signed_in, submit
+from tests.evidence.web.site import Site
+
+
+def _form_of(page: str) -> tuple[str, str, str]:
+    """(action, format chosen, text) of the page's new-version form."""
+    form = page.split('<details class="new-version"', 1)[1].split("</form>", 1)[0]
+    action = re.search(r'<form method="post" action="([^"]+)"', form)
+    chosen = re.search(r'<option value="([a-z]+)" selected>', form)
+    text = re.search(r'<textarea id="new-version-text"[^>]*>\n(.*?)</textarea>', form, re.S)
+    assert action and chosen and text, form
+    return action.group(1), chosen.group(1), html.unescape(text.group(1))
+
+
+def _post_form(browser: httpx.Client, action: str, text: str) -> httpx.Response:
+    # As a browser sends a textarea: CRLF line ends.
+    return browser.post(action, data={"format": "markdown", "text": text.replace("\n", "\r\n"),
+                                      "bibliography": ""})
+
+
+def _stored_numbers(site: Site, article_id: int) -> list[int]:
+    with site.client() as api:
+        versions = api.get(f"/api/articles/{article_id}").json()["versions"]
+    return [v["id"] for v in versions]
+
+
+def test_an_editor_submits_a_new_version_from_the_page_and_lands_on_it(site: Site) -> None:
+    with site.client() as client:
+        first = submit(client)
+    with signed_in(site) as browser:
+        action, chosen, text = _form_of(browser.get(f"/articles/{first['id']}").text)
+        edited = text.replace(UNSUPPORTED, "Most readers finish this article in under ten minutes.")
+        done = _post_form(browser, action, edited)
+        landed = browser.get(done.headers["location"]).text
+        old = browser.get(f"/articles/{first['id']}").text
+    assert (action, chosen, text) == (f"/articles/{first['id']}/versions", "markdown", ARTICLE)
+    assert done.status_code == 303
+    new_id = int(re.fullmatch(r"/articles/(\d+)\?notice=.*", done.headers["location"])[1])
+    with site.client() as api:
+        stored = api.get(f"/api/articles/{new_id}").json()
+    assert stored["previous_id"] == first["id"] and stored["text"] == EDITED
+    assert 'data-version="2">version 2 of 2<' in landed
+    assert f'<a rel="prev" class="previous-version" href="/articles/{first["id"]}">' \
+           "previous: version 1</a>" in landed
+    assert "version 2 stored" in landed  # the notice
+    assert _form_of(landed)[0] == f"/articles/{new_id}/versions"
+    # The old version says so, links to the newer one, and offers no form that would fail.
+    assert 'data-version="1">version 1 of 2<' in old
+    assert f'<a rel="next" class="newer-version" href="/articles/{new_id}">' in old
+    assert "This is not the newest version" in old
+    assert f'action="/articles/{first["id"]}/versions"' not in old
+
+
+def test_the_same_text_again_stores_nothing_and_says_so(site: Site) -> None:
+    with site.client() as client:
+        first = submit(client)
+    with signed_in(site) as browser:
+        action, _, text = _form_of(browser.get(f"/articles/{first['id']}").text)
+        again = _post_form(browser, action, text)
+        page = browser.get(again.headers["location"]).text
+    assert again.status_code == 303
+    assert again.headers["location"].startswith(f"/articles/{first['id']}?")
+    assert "nothing new: this text is already version 1" in page
+    assert _stored_numbers(site, first["id"]) == [first["id"]]
+
+
+def test_a_stale_new_version_form_names_the_newer_version(site: Site) -> None:
+    with site.client() as client:
+        first = submit(client)
+    with signed_in(site) as browser:
+        action, _, text = _form_of(browser.get(f"/articles/{first['id']}").text)
+        with site.client() as other_editor:  # stores version 2 while the form is open
+            second = other_editor.post("/api/articles", json={
+                **article_body(text=EDITED), "replaces": first["id"]}).json()
+        mine = text.replace(UNSUPPORTED, "Most readers <b>skim</b> this article.")
+        stale = _post_form(browser, action, mine)
+    assert stale.status_code == 409
+    assert "text/html" in stale.headers["content-type"]
+    assert "Version 2 of creativity.md was stored after you opened version 1" in stale.text
+    assert f'<a class="newest-version" href="/articles/{second["id"]}#new-version">' \
+           "Open version 2</a>" in stale.text
+    assert "Most readers &lt;b&gt;skim&lt;/b&gt; this article." in stale.text  # kept, escaped
+    assert _stored_numbers(site, first["id"]) == [first["id"], second["id"]]
+
+
+def test_a_reviewer_sees_no_form_and_cannot_post_one(site: Site) -> None:
+    with site.client() as client:
+        first = submit(client)
+    with signed_in(site, "reviewer") as browser:
+        page = browser.get(f"/articles/{first['id']}").text
+        refused = _post_form(browser, f"/articles/{first['id']}/versions", EDITED)
+    with signed_in(site, "admin") as admin:
+        admins = admin.get(f"/articles/{first['id']}").text
+    assert 'data-version="1">version 1 of 1<' in page
+    assert "New version" not in page and "/versions" not in page
+    assert refused.status_code == 403 and "needs the editor role" in refused.text
+    assert _form_of(admins)[0] == f"/articles/{first['id']}/versions"
+    assert _stored_numbers(site, first["id"]) == [first["id"]]
+
+
+def test_a_new_version_posted_from_another_site_is_refused(site: Site) -> None:
+    with site.client() as client:
+        first = submit(client)
+    with signed_in(site) as browser:
+        forged = browser.post(f"/articles/{first['id']}/versions",
+                              data={"format": "markdown", "text": EDITED},
+                              headers={"Origin": "https://elsewhere.example"})
+    assert forged.status_code == 403 and "another site" in forged.text
+    assert _stored_numbers(site, first["id"]) == [first["id"]]
+
+
+def test_the_prefilled_text_cannot_close_its_textarea(site: Site) -> None:
+    hostile = ARTICLE + "\n</textarea><script>alert(1)</script>\n"
+    with site.client() as client:
+        first = submit(client, text=hostile)
+    with signed_in(site) as browser:
+        page = browser.get(f"/articles/{first['id']}").text
+    assert "<script>alert(1)" not in page
+    assert _form_of(page)[2] == hostile
