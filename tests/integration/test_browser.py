@@ -1,8 +1,9 @@
 """A real browser on the editors' pages: Debian's chromium driven by playwright.
 
 Loads the example article, signs in with a token, confirms a link and sees the badges
-change, and saves screenshots under tests/_artifacts/ (gitignored), so a test run leaves
-the tree clean. The README's docs/screenshot-article.png is refreshed only on request:
+change, submits a new version through the page's form and lands on version 2, and saves
+screenshots under tests/_artifacts/ (gitignored), so a test run leaves the tree clean. The
+README's docs/screenshot-article.png is refreshed only on request:
 `EVIDENCE_UPDATE_SCREENSHOT=1 .venv/bin/pytest tests/integration/test_browser.py`.
 Without chromium or playwright the test is skipped with the reason, except under CI=true,
 where it fails: CI must not pass by skipping the browser.
@@ -15,6 +16,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -109,4 +111,16 @@ def test_an_editor_confirms_a_link_and_sees_the_badge_change(
     page.screenshot(path=str(ARTIFACTS / "article-top.png"))
     if os.environ.get("EVIDENCE_UPDATE_SCREENSHOT") == "1":
         shutil.copyfile(ARTIFACTS / "article-top.png", SCREENSHOT)
+
+    # A new version through the page's form, the text edited where it stands.
+    first_url = page.url.split("#", 1)[0]
+    page.click("details.new-version summary")
+    text = page.input_value("#new-version-text")
+    assert text.startswith("Physical Therapy for Back and Neck Pain\n")
+    page.fill("#new-version-text", text.replace("move, work and play", "move, work, rest and play"))
+    page.click("details.new-version button[type=submit]")
+    page.wait_for_url(lambda url: url.split("?", 1)[0] != first_url)
+    assert page.locator(".version-number").inner_text() == "version 2 of 2"
+    assert page.locator(".notice").inner_text() == "version 2 stored"
+    assert page.locator("a.previous-version").get_attribute("href") == urlsplit(first_url).path
     assert problems == []  # no script errors, no Content-Security-Policy violations
