@@ -8,20 +8,29 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache, lru_cache
+
+from evidence.claims.prefilter import Strings, fold, needed, passes
 
 __all__ = ["DEFAULT_RULES", "ClaimRule"]
 
 ClaimRule = Callable[[str], list[str]]
 """Text (markers taken out) to reasons, one per cue found; empty when the rule sees none."""
 
+PREFILTERED: list[tuple[re.Pattern[str], Strings | None]] = []
+"""Every pattern run behind a prefilter, with the words it needs (the tests check them)."""
+
 
 def _cues(label: str, *patterns: str, flags: int = re.IGNORECASE) -> ClaimRule:
-    compiled = [re.compile(p, flags) for p in patterns]
+    compiled = [(re.compile(p, flags), needed(p, flags)) for p in patterns]
+    PREFILTERED.extend(compiled)
 
     def rule(text: str) -> list[str]:
         found: dict[str, None] = {}
-        for pattern in compiled:
+        folded = fold(text)
+        for pattern, needs in compiled:
+            if not passes(needs, folded):
+                continue  # no match is possible without one of these words
             for match in pattern.finditer(text):
                 # A pattern may name the words to quote ("cue") apart from their context.
                 cue = match.group("cue") if "cue" in pattern.groupindex else match.group()
@@ -48,7 +57,22 @@ def _quantities_only(text: str) -> str:
     # Three rules read the masked text of the same sentence in turn: mask it once.
     if not _DIGIT.search(text):
         return text  # every masked form holds a digit
-    return _NOT_A_QUANTITY.sub(lambda m: " " * len(m.group()), text)
+    # Only the kinds of date or age whose key words are in the sentence are tried: a kind that
+    # cannot match anywhere changes nothing in the alternation, and most sentences hold few.
+    folded = fold(text)
+    kinds = tuple(i for i, needs in enumerate(_NOT_A_QUANTITY_NEEDS) if passes(needs, folded))
+    return _not_a_quantity(kinds).sub(_blank, text) if kinds else text
+
+
+def _blank(match: re.Match[str]) -> str:
+    return " " * len(match.group())
+
+
+@cache
+def _not_a_quantity(kinds: tuple[int, ...]) -> re.Pattern[str]:
+    if len(kinds) == len(_NOT_A_QUANTITY_KINDS):
+        return _NOT_A_QUANTITY
+    return re.compile("|".join(_NOT_A_QUANTITY_KINDS[i] for i in kinds), re.IGNORECASE)
 
 
 _NUMBER_WORD = (
@@ -64,16 +88,23 @@ _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
     r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
 )
-_NOT_A_QUANTITY = re.compile(
+_NOT_A_QUANTITY_KINDS = (
     # Numbers that say when, how old or what time, not how much: no claim rests on them.
-    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+\d{{4}})?\b"
-    rf"|\b{_MONTH},?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,\s+\d{{4}})?\b|\b{_MONTH},?\s+\d{{4}}\b"
-    r"|(?:\b(?:in|since|from|to|until|till|by|between|and|before|after|during|through|of"
-    r"|spring|summer|autumn|fall|winter)\s+|[(\u2013-])(?:1[89]|20)\d{2}s?\b(?!\s*%)"
-    r"|\b\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)(?!\w)|\b\d{1,2}:\d{2}\b"
-    rf"|\baged?\s+(?:between\s+)?\d+(?:\s*(?:-|\u2013|to|and)\s*\d+)?(?:\s*{_TIME_UNIT})?"
-    rf"|\b\d+(?:\s*(?:-|\u2013|to|and)\s*\d+)?\s*{_TIME_UNIT}\s+(?:of\s+age|old)\b",
-    re.IGNORECASE,
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+\d{{4}})?\b",
+    rf"\b{_MONTH},?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,\s+\d{{4}})?\b",
+    rf"\b{_MONTH},?\s+\d{{4}}\b",
+    r"(?:\b(?:in|since|from|to|until|till|by|between|and|before|after|during|through|of"
+    r"|spring|summer|autumn|fall|winter)\s+|[(\u2013-])(?:1[89]|20)\d{2}s?\b(?!\s*%)",
+    r"\b\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)(?!\w)",
+    r"\b\d{1,2}:\d{2}\b",
+    rf"\baged?\s+(?:between\s+)?\d+(?:\s*(?:-|\u2013|to|and)\s*\d+)?(?:\s*{_TIME_UNIT})?",
+    rf"\b\d+(?:\s*(?:-|\u2013|to|and)\s*\d+)?\s*{_TIME_UNIT}\s+(?:of\s+age|old)\b",
+)
+_NOT_A_QUANTITY = re.compile("|".join(_NOT_A_QUANTITY_KINDS), re.IGNORECASE)
+_NOT_A_QUANTITY_NEEDS = tuple(needed(kind, re.IGNORECASE) for kind in _NOT_A_QUANTITY_KINDS)
+PREFILTERED.extend(
+    (re.compile(kind, re.IGNORECASE), needs)
+    for kind, needs in zip(_NOT_A_QUANTITY_KINDS, _NOT_A_QUANTITY_NEEDS, strict=True)
 )
 _DIGIT = re.compile(r"\d")
 
@@ -191,6 +222,8 @@ _PAST_EFFECT = re.compile(
     r"[\w(-]",
     re.IGNORECASE,
 )
+_PAST_EFFECT_NEEDS = needed(_PAST_EFFECT.pattern, _PAST_EFFECT.flags)
+PREFILTERED.append((_PAST_EFFECT, _PAST_EFFECT_NEEDS))
 _NOT_A_SUBJECT = frozenset(
     # Before a participle used as an adjective ("with reduced mobility", "a reduced dose") or
     # after an auxiliary (the effectiveness rule's passive and perfect forms).
@@ -203,6 +236,8 @@ _NOT_A_SUBJECT = frozenset(
 
 def effect_in_past(text: str) -> list[str]:
     """A result told in the active past: "walking lowered blood pressure", "X reduced Y"."""
+    if not passes(_PAST_EFFECT_NEEDS, fold(text)):
+        return []
     return [
         f"effect: '{m.group(1)} {m.group(2)}'"
         for m in _PAST_EFFECT.finditer(text)
