@@ -143,14 +143,15 @@ async def new_version(request: Request, article_id: IdPath, fields: Form, svc: S
     if not fields.get("text", "").strip():
         raise ApiError(400, "a new version needs a text")
     text, fmt = _text_and_format(fields)
+    bibliography = fields.get("bibliography") or None
     try:
         done = await submit_article(svc, name=replaced.name, text=text, format=fmt,
-                                    bibliography=fields.get("bibliography") or None,
-                                    actor=who.name, replaces=article_id)
+                                    bibliography=bibliography, actor=who.name,
+                                    replaces=article_id)
     except SupersededVersion as stale:
         return page(request, "version-conflict.html", status=409, name=replaced.name,
                     replaced=replaced.versions.current, current=stale.current,
-                    message=str(stale), text=text, format=fmt)
+                    message=str(stale), text=text, format=fmt, bibliography=bibliography)
     notice = (f"version {done.number} stored" if done.created
               else f"nothing new: this text is already version {done.number}")
     return RedirectResponse(f"/articles/{done.id}?notice={quote(notice)}", status_code=303)

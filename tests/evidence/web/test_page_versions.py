@@ -83,13 +83,16 @@ def test_a_stale_new_version_form_names_the_newer_version(site: Site) -> None:
             second = other_editor.post("/api/articles", json={
                 **article_body(text=EDITED), "replaces": first["id"]}).json()
         mine = text.replace(UNSUPPORTED, "Most readers <b>skim</b> this article.")
-        stale = _post_form(browser, action, mine)
+        stale = browser.post(action, data={"format": "markdown", "text": mine,
+                                           "bibliography": "@article{k, title={<i>T</i>}}"})
     assert stale.status_code == 409
     assert "text/html" in stale.headers["content-type"]
     assert "Version 2 of creativity.md was stored after you opened version 1" in stale.text
     assert f'<a class="newest-version" href="/articles/{second["id"]}#new-version">' \
            "Open version 2</a>" in stale.text
-    assert "Most readers &lt;b&gt;skim&lt;/b&gt; this article." in stale.text  # kept, escaped
+    # What was sent is given back (escaped), so that no edit is lost.
+    assert "Most readers &lt;b&gt;skim&lt;/b&gt; this article." in stale.text
+    assert "@article{k, title={&lt;i&gt;T&lt;/i&gt;}}" in stale.text
     assert _stored_numbers(site, first["id"]) == [first["id"], second["id"]]
 
 
