@@ -29,8 +29,12 @@ def _cues(label: str, *patterns: str, flags: int = re.IGNORECASE) -> ClaimRule:
         found: dict[str, None] = {}
         folded = fold(text)
         for pattern, needs in compiled:
-            if not passes(needs, folded):
-                continue  # no match is possible without one of these words
+            if needs is not None:  # ``passes`` inlined: it runs some 50 times a sentence
+                for word in needs:
+                    if word in folded:
+                        break
+                else:
+                    continue  # no match is possible without one of these words
             for match in pattern.finditer(text):
                 # A pattern may name the words to quote ("cue") apart from their context.
                 cue = match.group("cue") if "cue" in pattern.groupindex else match.group()
