@@ -1,7 +1,9 @@
 """The cues: each rule is a small function from text to reasons (``"coverage/cost: 'insurance'"``).
 
 A reason names its rule before the colon, so that frames (``frames.py``) can tell strong cues
-from weak ones, and a person can see which words fired.
+from weak ones, and a person can see which words fired. A pattern is tried only when the
+sentence holds one of the words it cannot match without (``prefilter.py``): most sentences
+hold few, and the answer is the same.
 """
 
 from __future__ import annotations
