@@ -15,7 +15,7 @@ from re import _constants as C  # type: ignore[attr-defined]  # noqa: N812
 from re import _parser as P  # type: ignore[attr-defined]  # noqa: N812
 from typing import Any
 
-__all__ = ["Strings", "fold", "needed", "passes"]
+__all__ = ["ASKED", "Strings", "fold", "known_needs", "needed", "passes", "table_source"]
 
 _MAX_STRINGS = 256  # beyond this a set of alternatives is not worth spelling out
 # Characters outside ASCII that re.IGNORECASE matches to an ASCII letter, and str.lower()
@@ -39,6 +39,48 @@ def passes(needs: Strings | None, folded: str) -> bool:
         if word in folded:
             return True
     return False
+
+
+ASKED: set[tuple[str, int]] = set()
+"""Every (pattern, flags) the rules asked ``known_needs`` about (the tests compare the table)."""
+
+
+def known_needs(pattern: str, flags: int = 0) -> Strings | None:
+    """``needed``, read from the table ``_needs.py`` when it holds the pattern.
+
+    Reading 58 patterns with the regex parser costs about 22 ms, paid by every ``evidence
+    check`` process at start-up; the table spares it. A pattern edited since the table was
+    written is not in it and is read afresh, so a stale table costs time, never a wrong
+    filter; a test fails until the table is written again (``python -m
+    evidence.claims.write_needs``).
+    """
+    from evidence.claims._needs import NEEDS
+
+    key = (pattern, int(flags))
+    ASKED.add(key)
+    if key in NEEDS:
+        words = NEEDS[key]
+        return None if words is None else frozenset(words)
+    return needed(pattern, flags)
+
+
+def table_source(keys: set[tuple[str, int]]) -> str:
+    """The text of ``_needs.py`` for ``keys``: each pattern's needed words, worked out now."""
+    lines = [
+        "# ruff: noqa: E501",
+        '"""Words each claim pattern needs, read off the patterns by ``prefilter.needed``.',
+        "",
+        "Written by ``python -m evidence.claims.write_needs``; do not edit by hand.",
+        '"""',
+        "",
+        "NEEDS: dict[tuple[str, int], tuple[str, ...] | None] = {",
+    ]
+    for pattern, flags in sorted(keys):
+        words = needed(pattern, flags)
+        value = None if words is None else tuple(sorted(words))
+        lines.append(f"    ({pattern!r}, {flags}): {value!r},")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
 
 
 def needed(pattern: str, flags: int = 0) -> Strings | None:
@@ -119,3 +161,4 @@ def _item(op: Any, av: Any) -> tuple[Strings | None, Strings | None]:
     if op is C.AT or op is C.ASSERT or op is C.ASSERT_NOT:
         return frozenset({""}), None  # zero width: matches the empty string, needs nothing
     return None, None
+

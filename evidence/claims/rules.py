@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from functools import cache, lru_cache
 
-from evidence.claims.prefilter import Strings, fold, needed, passes
+from evidence.claims.prefilter import Strings, fold, known_needs, passes
 
 __all__ = ["DEFAULT_RULES", "ClaimRule"]
 
@@ -24,7 +24,7 @@ PREFILTERED: list[tuple[re.Pattern[str], Strings | None]] = []
 
 
 def _cues(label: str, *patterns: str, flags: int = re.IGNORECASE) -> ClaimRule:
-    compiled = [(re.compile(p, flags), needed(p, flags)) for p in patterns]
+    compiled = [(re.compile(p, flags), known_needs(p, flags)) for p in patterns]
     PREFILTERED.extend(compiled)
 
     def rule(text: str) -> list[str]:
@@ -107,7 +107,7 @@ _NOT_A_QUANTITY_KINDS = (
     rf"\b\d+(?:\s*(?:-|\u2013|to|and)\s*\d+)?\s*{_TIME_UNIT}\s+(?:of\s+age|old)\b",
 )
 _NOT_A_QUANTITY = re.compile("|".join(_NOT_A_QUANTITY_KINDS), re.IGNORECASE)
-_NOT_A_QUANTITY_NEEDS = tuple(needed(kind, re.IGNORECASE) for kind in _NOT_A_QUANTITY_KINDS)
+_NOT_A_QUANTITY_NEEDS = tuple(known_needs(kind, re.IGNORECASE) for kind in _NOT_A_QUANTITY_KINDS)
 PREFILTERED.extend(
     (re.compile(kind, re.IGNORECASE), needs)
     for kind, needs in zip(_NOT_A_QUANTITY_KINDS, _NOT_A_QUANTITY_NEEDS, strict=True)
@@ -228,7 +228,7 @@ _PAST_EFFECT = re.compile(
     r"[\w(-]",
     re.IGNORECASE,
 )
-_PAST_EFFECT_NEEDS = needed(_PAST_EFFECT.pattern, _PAST_EFFECT.flags)
+_PAST_EFFECT_NEEDS = known_needs(_PAST_EFFECT.pattern, _PAST_EFFECT.flags)
 PREFILTERED.append((_PAST_EFFECT, _PAST_EFFECT_NEEDS))
 _NOT_A_SUBJECT = frozenset(
     # Before a participle used as an adjective ("with reduced mobility", "a reduced dose") or

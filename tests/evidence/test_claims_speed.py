@@ -88,3 +88,26 @@ def test_fold_finds_what_ignorecase_matches() -> None:
     assert re.search(r"\bstudies\b", text, re.IGNORECASE)
     assert passes(frozenset({"studies"}), fold(text))
     assert passes(frozenset({"known"}), fold(text))
+
+
+def test_the_table_of_needed_words_is_the_patterns_own() -> None:
+    # The rules asked for every pattern's words at import; the table must hold exactly those,
+    # with the words the parser reads off them now (else: python -m evidence.claims.write_needs).
+    from evidence.claims import prefilter
+    from evidence.claims._needs import NEEDS
+
+    assert prefilter.ASKED and set(NEEDS) == prefilter.ASKED
+    for (pattern, flags), words in NEEDS.items():
+        fresh = needed(pattern, flags)
+        assert (None if fresh is None else tuple(sorted(fresh))) == words, pattern
+
+
+def test_a_pattern_missing_from_the_table_is_read_afresh() -> None:
+    from evidence.claims import prefilter
+
+    pattern = r"\bunlisted (?:cue|signal)\b"
+    try:
+        assert prefilter.known_needs(pattern, re.IGNORECASE) == frozenset(
+            {"unlisted cue", "unlisted signal"})
+    finally:
+        prefilter.ASKED.discard((pattern, int(re.IGNORECASE)))  # not one of the rules' own
