@@ -56,7 +56,7 @@ __all__ = [
 FAIL_ON = ("error", "warning", "note", "never")
 _KEYS = ("paths", "fail-on", "baseline", "disable", "severity", "max-article-size")
 DEFAULT_MAX_ARTICLE_MB = 10.0
-"""Largest article checked unless configured: a check takes seconds per megabyte (about 90 s
+"""Largest article checked unless configured: a check takes seconds per megabyte (about 110 s
 for 20 MB, benchmarks/RESULTS.md), and a book-length article is about 2 MB, so anything far
 larger is more likely a wrong file than an article; refused at once with how to go on."""
 _GLOB_CHARS = frozenset("*?[")
