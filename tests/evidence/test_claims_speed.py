@@ -61,9 +61,10 @@ def test_no_prefilter_skips_a_match_in_the_articles() -> None:
     texts = [s.text for path in paths for s in read_article(str(path)).sentences]
     assert len(texts) > 50
     assert [(t, _letting_through(t)) for t in texts if _letting_through(t)] == []
-    # The articles make a dozen patterns match (of 58): the check above is not vacuous.
+    # The examples alone make 8 patterns of 58 match (the seed, when present, more): the check
+    # above is not vacuous, on a clean clone (no ../shared) as here.
     matched = {p.pattern for p, _ in PREFILTERED for t in texts if p.search(t)}
-    assert len(matched) >= 10
+    assert len(matched) >= 8
 
 
 @pytest.mark.parametrize(
