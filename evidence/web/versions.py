@@ -52,13 +52,10 @@ class Versions:
 def versions_of(session: Session, article_id: int) -> Versions | None:
     """The versions of the document ``article_id`` belongs to; None when there is no such."""
     key = select(Article.document_key).where(Article.id == article_id).scalar_subquery()
-    query = select(Article.id, Article.number, Article.created_at).where(
-        Article.document_key == key)
-    # A row written before numbers existed has none: it is older than every numbered one,
-    # and its place in the line stands in for its number. (Sorted here, not in SQL, where
-    # SQLite and PostgreSQL put NULLs at opposite ends.)
-    rows = sorted(session.execute(query), key=lambda row: (row[1] or 0, row[0]))
-    found = tuple(Version(id=id_, number=number or place, created_at=at)
-                  for place, (id_, number, at) in enumerate(rows, start=1))
+    query = (select(Article.id, Article.number, Article.created_at)
+             .where(Article.document_key == key).order_by(Article.number))
+    # Every version has its number: revision 0004 numbered the ones stored before it.
+    found = tuple(Version(id=id_, number=number, created_at=at)
+                  for id_, number, at in session.execute(query))
     ids = [v.id for v in found]
     return Versions(all=found, position=ids.index(article_id)) if article_id in ids else None
