@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
+from evidence.articles.model import BIBLIOGRAPHY_FORMATS
 from evidence.audit.findings import Finding
 from refs import Work
 
@@ -93,6 +94,11 @@ class ArticleResult:
     format: str = "text"
     unknown_citations: tuple[UnknownCitation, ...] = ()
     suppressions: tuple[tuple[int, str, str], ...] = ()  # (line, rule, reason) written inline
+
+    @property
+    def is_bibliography(self) -> bool:
+        """A bibliography checked on its own (``evidence check refs.bib``): nothing cites."""
+        return self.format in BIBLIOGRAPHY_FORMATS
 
 
 @dataclass(frozen=True, slots=True)

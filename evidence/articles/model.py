@@ -12,6 +12,7 @@ from typing import Literal
 __all__ = [
     "Article",
     "ArticleFormat",
+    "BIBLIOGRAPHY_FORMATS",
     "Marker",
     "MarkerKind",
     "ReferenceEntry",
@@ -22,7 +23,8 @@ __all__ = [
 MarkerKind = Literal["pandoc", "numeric", "superscript", "footnote", "author-year", "doi-link"]
 SentenceKind = Literal["sentence", "heading", "list-item"]
 ArticleFormat = Literal["text", "markdown", "html", "bibtex", "csl-json"]
-"""The last two are a bibliography checked on its own: no sentences, its entries as references."""
+BIBLIOGRAPHY_FORMATS: frozenset[str] = frozenset({"bibtex", "csl-json"})
+"""Formats of a bibliography checked on its own: no sentences, its entries as references."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -278,7 +278,7 @@ def duplicate_reference(article: ArticleResult) -> Iterator[Finding]:
 
 @rule("uncited-reference")
 def uncited_reference(article: ArticleResult) -> Iterator[Finding]:
-    if article.format in ("bibtex", "csl-json"):  # a bibliography alone has nothing that cites
+    if article.is_bibliography:  # nothing in it cites
         return
     cited = {link.reference for claim in article.claims for link in claim.sources}
     for index, ref in enumerate(article.references):

@@ -55,7 +55,7 @@ def _article(article: ArticleResult, paint: _Painter) -> Iterator[str]:
     title = f" ({_flat(article.title)})" if article.title else ""
     yield paint("bold", f"{_flat(article.path)}{title}")
     claims = [c for c in article.claims if c.needs_support or c.sources]
-    if article.format in ("bibtex", "csl-json"):
+    if article.is_bibliography:
         yield f"  a {article.format} bibliography: its references audited, no claims to read"
     else:
         yield f"  claims: {len(claims)} of {len(article.claims)} sentences"
