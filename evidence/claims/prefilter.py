@@ -15,6 +15,8 @@ from re import _constants as C  # type: ignore[attr-defined]  # noqa: N812
 from re import _parser as P  # type: ignore[attr-defined]  # noqa: N812
 from typing import Any
 
+from evidence.claims._needs import NEEDS
+
 __all__ = ["ASKED", "Strings", "fold", "known_needs", "needed", "passes", "table_source"]
 
 _MAX_STRINGS = 256  # beyond this a set of alternatives is not worth spelling out
@@ -54,8 +56,6 @@ def known_needs(pattern: str, flags: int = 0) -> Strings | None:
     filter; a test fails until the table is written again (``python -m
     evidence.claims.write_needs``).
     """
-    from evidence.claims._needs import NEEDS
-
     key = (pattern, int(flags))
     ASKED.add(key)
     if key in NEEDS:
