@@ -1,9 +1,10 @@
 """URLs for Crossref requests, and the packing of DOIs into list requests.
 
 Every URL is built from the configured base, so a mirror, proxy or stand-in serves them all.
-DOIs go into paths percent-encoded: SICI DOIs hold ``<>;()[]``, and a ``#``, ``?`` or ``%`` in
-a suffix would otherwise end the path or start an escape. ``/`` stays as it is (Crossref and
-doi.org route on it, and some proxies refuse an encoded ``%2F``).
+A DOI goes into a path as one percent-encoded segment: SICI DOIs hold ``<>;()[]``, a ``#``,
+``?`` or ``%`` in a suffix would otherwise end the path or start an escape, and its ``/`` is
+``%2F``, so that a DOI such as ``10.1234/../../x`` (``%2E%2E`` decodes to ``..``) stays a name
+and never climbs to another path of the registry host. Crossref and doi.org decode it.
 """
 
 from __future__ import annotations
@@ -18,8 +19,13 @@ __all__ = ["list_url", "plan_batches", "work_url"]
 
 
 def work_url(base: str, doi: str, *, prefix: str = "/works") -> str:
-    """``{base}/works/{doi}`` with the DOI percent-encoded (``prefix=""`` for a resolver)."""
-    return f"{base.rstrip('/')}{prefix}/{quote(doi, safe='/')}"
+    """``{base}/works/{doi}`` with the DOI one percent-encoded segment (``prefix=""`` for a
+    resolver).
+
+    >>> work_url("https://api.crossref.org", "10.1234/../x")
+    'https://api.crossref.org/works/10.1234%2F..%2Fx'
+    """
+    return f"{base.rstrip('/')}{prefix}/{quote(doi, safe='')}"
 
 
 def list_url(dois: list[str], settings: CrossrefSettings) -> tuple[str, dict[str, str]]:

@@ -6,7 +6,9 @@
 Every answer is judged before it is believed: a 404 with Crossref's own "Resource not found."
 is a verdict (after asking which agency registered the DOI), while a timeout, a dropped
 connection, a 429, a 5xx, an HTML page or garbage is silence, retried and, when retries run
-out, reported as ``unverified``: never as ``not-found``.
+out, reported as ``unverified``: never as ``not-found``. Each call waits at most
+``settings.wait`` seconds for the registry, retries included; what is unanswered by then is
+``unverified`` too. Redirects are followed only to registry hosts (``redirects``).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from refs.crossref.limits import (
     parse_retry_after,
 )
 from refs.crossref.outcome import ClientStats, Outcome, OutcomeTally
+from refs.crossref.redirects import MAX_REDIRECTS, RedirectPolicy, RedirectRefused
 from refs.crossref.retry import RetryPolicy, is_retryable, retrying
 from refs.crossref.settings import CrossrefSettings, user_agent
 from refs.doi import normalize_doi
@@ -46,6 +49,9 @@ from refs.work import SearchHit, Work
 __all__ = ["CrossrefClient"]
 
 T = TypeVar("T")
+OnRetry = Callable[[str, float, str], None]
+"""``on_retry(url, delay, reason)``: a request to ``url`` is asked again in ``delay`` seconds,
+because of ``reason`` (a timeout, a 429, a 503...)."""
 _CSL = "application/vnd.citationstyles.csl+json"
 _NOT_REGISTERED = frozenset({"unknown", "none", ""})
 """Agency ids meaning no registration agency knows the DOI."""
@@ -55,7 +61,8 @@ class CrossrefClient:
     """Asks Crossref (or whatever ``settings.base_url`` points at) about DOIs.
 
     ``transport`` replaces the network (tests pass ``httpx.MockTransport``); ``sleep`` replaces
-    :func:`asyncio.sleep` for backoff and pacing, so tests never wait.
+    :func:`asyncio.sleep` for backoff and pacing, so tests never wait. ``on_retry`` hears of
+    every retry before its wait (a shell can say what it is waiting for).
     """
 
     def __init__(
@@ -64,10 +71,15 @@ class CrossrefClient:
         *,
         transport: httpx.AsyncBaseTransport | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        on_retry: OnRetry | None = None,
     ) -> None:
         self.settings = settings or CrossrefSettings()
         self.stats = ClientStats()
         self._sleep = sleep
+        self._on_retry = on_retry
+        self._redirects = RedirectPolicy.for_registry(
+            (self.settings.base_url, self.settings.doi_url), self.settings.registry_hosts
+        )
         self._jitter = random.Random().random
         self._policy = RetryPolicy(self.settings.max_retries, self.settings.retry_budget)
         self._limiters = {
@@ -77,7 +89,7 @@ class CrossrefClient:
             transport=transport,
             timeout=httpx.Timeout(self.settings.timeout),
             headers={"User-Agent": user_agent(self.settings), "Accept": "application/json"},
-            follow_redirects=True,  # Crossref answers 301 for aliased DOIs
+            follow_redirects=False,  # followed in _send, to registry hosts only
         )
 
     async def __aenter__(self) -> Self:
@@ -103,7 +115,8 @@ class CrossrefClient:
         :raises DOINotFound: the registry said there is no such DOI.
         :raises RegistryUnavailable: no answer to trust, after retries.
         """
-        work, _source = await self._single(normalize_doi(doi))
+        key = normalize_doi(doi)
+        work, _source = await self._within_wait(self._single(key), work_url(self.settings.api, key))
         return work
 
     async def works(
@@ -128,11 +141,17 @@ class CrossrefClient:
                     tally.add(Outcome(text.strip(), "invalid", reason=exc.reason), key=key)
         unique = list(dict.fromkeys(k for k in keys if k not in tally.outcomes))
         batches, lone = plan_batches(unique, self.settings)
-        async with asyncio.TaskGroup() as group:
-            for batch in batches:
-                group.create_task(self._resolve_batch(batch, tally))
-            for doi in lone:
-                group.create_task(self._resolve_single(doi, tally))
+        try:
+            async with asyncio.timeout(self.settings.wait):
+                async with asyncio.TaskGroup() as group:
+                    for batch in batches:
+                        group.create_task(self._resolve_batch(batch, tally))
+                    for doi in lone:
+                        group.create_task(self._resolve_single(doi, tally))
+        except TimeoutError:
+            # Silence is not a verdict: what the wait left unanswered is unverified.
+            tally.add_many(Outcome(doi, "unverified", reason=self._waited())
+                           for doi in unique if doi not in tally.outcomes)
         return [tally.outcomes[key] for key in keys]
 
     async def search(self, bibliographic: str, *, rows: int = 5) -> list[SearchHit]:
@@ -141,12 +160,23 @@ class CrossrefClient:
             raise ValueError("nothing to search for: the reference text is empty")
         url = f"{self.settings.api}/works"
         params = {"query.bibliographic": bibliographic, "rows": str(rows)}
-        hits = await self._fetch(
+        hits = await self._within_wait(self._fetch(
             url, kind="list", counter="search_requests", read=_envelope.read_hits, params=params
-        )
+        ), url)
         if hits is None:
             raise RegistryUnavailable("the search route answered 404", url=url, status=404)
         return hits
+
+    async def _within_wait(self, call: Awaitable[T], url: str) -> T:
+        """``await call``, or RegistryUnavailable once ``settings.wait`` has passed."""
+        try:
+            async with asyncio.timeout(self.settings.wait):
+                return await call
+        except TimeoutError as exc:
+            raise RegistryUnavailable(self._waited(), url=url) from exc
+
+    def _waited(self) -> str:
+        return f"no answer from the registry within the {self.settings.wait:g}s wait"
 
     # --- resolution --------------------------------------------------------------------
 
@@ -258,6 +288,8 @@ class CrossrefClient:
             self.stats.retries += 1
             if exc.status == 429:
                 limiter.hold(delay)  # the whole kind waits, not just this request
+            if self._on_retry is not None:
+                self._on_retry(exc.url or url, delay, exc.reason)
 
         return await retrying(
             attempt, policy=self._policy, sleep=self._sleep, jitter=self._jitter, on_retry=on_retry
@@ -267,7 +299,8 @@ class CrossrefClient:
         self, url: str, query: Mapping[str, str], headers: Mapping[str, str] | None
     ) -> httpx.Response:
         try:
-            return await self._http.get(url, params=query, headers=headers)
+            response = await self._http.get(url, params=query, headers=headers)
+            return await self._follow(response, url)
         except httpx.TimeoutException as exc:
             raise RegistryUnavailable(
                 f"no answer within {self.settings.timeout:g}s ({type(exc).__name__})", url=url
@@ -280,6 +313,21 @@ class CrossrefClient:
             raise RegistryUnavailable(
                 f"the connection failed ({type(exc).__name__}: {exc})", url=url
             ) from exc
+
+    async def _follow(self, response: httpx.Response, url: str) -> httpx.Response:
+        """Follow ``response``'s redirects while they lead to registry hosts."""
+        hops = 0
+        while (target := response.next_request) is not None:
+            await response.aclose()
+            refusal = self._redirects.refusal(target.url)
+            if refusal is not None:
+                raise RedirectRefused(refusal, url=url, status=response.status_code)
+            if hops == MAX_REDIRECTS:
+                raise RedirectRefused(f"more than {MAX_REDIRECTS} redirects", url=url,
+                                      status=response.status_code)
+            response = await self._http.send(target)
+            hops += 1
+        return response
 
     def _judge(self, response: httpx.Response, url: str) -> Any:
         status = response.status_code

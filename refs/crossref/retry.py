@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from refs.crossref.limits import backoff_delay
+from refs.crossref.redirects import RedirectRefused
 from refs.errors import RateLimited, RegistryUnavailable, RegistryUnreachable
 
 __all__ = ["RetryPolicy", "is_retryable", "retrying"]
@@ -28,7 +29,10 @@ class RetryPolicy:
 
 
 def is_retryable(exc: RegistryUnavailable) -> bool:
-    """Silence and overload are worth asking again; a 4xx refusal (400, 403...) is not."""
+    """Silence and overload are worth asking again; a 4xx refusal (400, 403...) or a redirect
+    the policy does not follow is not."""
+    if isinstance(exc, RedirectRefused):
+        return False
     status = exc.status
     return status is None or status == 429 or not 400 <= status < 500
 

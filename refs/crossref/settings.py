@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from refs.crossref.redirects import DEFAULT_REGISTRY_HOSTS
+
 __all__ = ["PROJECT_URL", "TOOL_NAME", "CrossrefSettings", "user_agent"]
 
 TOOL_NAME = "evidence"
@@ -31,6 +33,12 @@ class CrossrefSettings:
     """Seconds of backoff at most, per call; past it the call gives up as unavailable."""
     max_url_length: int = 4000
     """A list request's URL is kept under this many characters (proxies cut longer ones)."""
+    wait: float = 60.0
+    """Seconds at most one call (``works``, ``work``, ``search``) waits for the registry,
+    retries included; what is unanswered by then is ``unverified``."""
+    registry_hosts: tuple[str, ...] = DEFAULT_REGISTRY_HOSTS
+    """Hosts a redirect may lead to, besides those of ``base_url`` and ``doi_url``
+    (``refs.crossref.redirects``)."""
 
     def __post_init__(self) -> None:
         if self.batch_size < 1:
@@ -39,6 +47,8 @@ class CrossrefSettings:
             raise ValueError(f"max_retries must be 0 or more, not {self.max_retries}")
         if self.timeout <= 0:
             raise ValueError(f"timeout must be positive, not {self.timeout}")
+        if self.wait <= 0:
+            raise ValueError(f"wait must be positive, not {self.wait}")
 
     @property
     def api(self) -> str:

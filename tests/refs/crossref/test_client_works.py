@@ -84,7 +84,8 @@ async def test_outcomes_in_order_with_duplicates_invalid_and_missing(
     assert outcomes[1].reason == "a DOI starts with '10.'"
     assert outcomes[2] is outcomes[4]
     assert outcomes[3].reason and NOT_A_DOI_THERE in outcomes[3].reason
-    assert outcomes[3].source == f"https://crossref.test/works/{NOT_A_DOI_THERE}"
+    encoded = NOT_A_DOI_THERE.replace("/", "%2F")  # a DOI is one path segment
+    assert outcomes[3].source == f"https://crossref.test/works/{encoded}"
     # One list request for the three; the one it left out is asked on its own, once.
     assert recorder.paths() == [
         "/works",
