@@ -171,6 +171,8 @@ def article(request: Request, article_id: IdPath, who: Who, svc: Svc) -> Respons
     return page(request, "article.html", article=view, versions=versions, findings=findings,
                 trails=trails, refs={r.id: r for r in view.references},
                 can_edit=who.can("editor"), max_text=MAX_TEXT,
+                # Only the newest version takes writes (an older one answers 409).
+                writable=versions.newest.id == article_id,
                 had_bibliography=any(r.source_path for r in view.references))
 
 
