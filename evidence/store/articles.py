@@ -23,7 +23,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
@@ -58,6 +58,8 @@ __all__ = [
     "document_key",
     "find_version",
     "latest_version",
+    "lock_version",
+    "newest_of",
     "newest_replaced",
     "normalise_claim",
     "save_check",
@@ -187,6 +189,11 @@ def save_check(
     if known is not None:
         return known
     previous = newest_replaced(session, name=name, replaces=replaces)
+    if previous is not None:
+        # Editors' writes on ``previous`` hold this lock too: each one either commits before
+        # the carry-over below reads its claims (and is carried), or waits and then finds
+        # that ``previous`` is superseded (409). None is accepted and left behind.
+        lock_version(session, previous.id)
     row = Article(
         document_key=document_key(name),
         name=name,
@@ -207,6 +214,27 @@ def save_check(
     if previous is not None:
         carry_over(session, previous=previous, current=row, actor=actor)
     return row.id
+
+
+def lock_version(session: Session, article_id: int) -> None:
+    """Hold the version ``article_id`` until the transaction ends: writes on it and the
+    storing of the version after it take turns.
+
+    A no-op ``UPDATE``, not ``SELECT ... FOR UPDATE``: it locks the row on PostgreSQL and,
+    being a write, takes SQLite's one write lock, which a ``SELECT`` would not (SQLite has
+    no row locks). Reads after it see what the writer before it committed.
+    """
+    session.execute(update(Article).where(Article.id == article_id)
+                    .values(number=Article.number)
+                    .execution_options(synchronize_session=False))
+
+
+def newest_of(session: Session, article_id: int) -> Article | None:
+    """The newest version of the document ``article_id`` belongs to (None: no such article)."""
+    key = select(Article.document_key).where(Article.id == article_id).scalar_subquery()
+    query = (select(Article).where(Article.document_key == key)
+             .order_by(Article.number.desc(), Article.id.desc()).limit(1))
+    return session.scalars(query).first()
 
 
 def version_state(row: Article) -> dict[str, Any]:

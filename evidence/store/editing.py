@@ -24,7 +24,13 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from evidence.errors import EvidenceError, InputError
-from evidence.store.articles import normalise_claim
+from evidence.store.articles import (
+    SupersededVersion,
+    lock_version,
+    newest_of,
+    normalise_claim,
+    version_state,
+)
 from evidence.store.models import (
     Article,
     Claim,
@@ -103,6 +109,7 @@ def set_verdict(
     if verdict not in {v.value for v in Verdict}:
         raise InputError(f"verdict must be confirmed, rejected or unreviewed, not {verdict!r}")
     before = _link(session, link_id)
+    _on_newest_version(session, before.claim_id)
     _compare_and_set(session, Link, link_id, version, verdict=verdict, updated_at=utcnow())
     after = _link(session, link_id)
     _record(session, actor, "link.verdict", before.claim_id, before.snapshot(), after.snapshot())
@@ -114,6 +121,7 @@ def add_link(
 ) -> LinkView:
     """Link a claim (read at ``version``) to a reference of its article by hand (confirmed)."""
     claim = _claim(session, claim_id)
+    _on_newest_version(session, claim_id)
     reference = session.get(Reference, reference_id)
     if reference is None or reference.article_id != claim.article_id:
         raise RecordNotFound(f"article of claim {claim_id} has no reference {reference_id}")
@@ -146,6 +154,7 @@ def remove_link(session: Session, *, link_id: int, version: int, actor: str) -> 
             f"link {link_id} was found by {before.how}, and a new check would find it again: "
             "reject it instead of removing it"
         )
+    _on_newest_version(session, before.claim_id)
     result = session.execute(delete(Link).where(Link.id == link_id, Link.version == version))
     if _rowcount(result) != 1:
         _stale(session, Link, link_id, version)
@@ -161,6 +170,7 @@ def mark_no_source(
     if reason is not None and len(reason) > MAX_REASON:
         raise InputError(f"a reason is at most {MAX_REASON} characters")
     before = _claim(session, claim_id)
+    _on_newest_version(session, claim_id)
     _compare_and_set(session, Claim, claim_id, version, no_source_reason=reason)
     after = _claim(session, claim_id)
     action = "claim.no-source" if reason else "claim.needs-source"
@@ -174,6 +184,7 @@ def add_comment(session: Session, *, claim_id: int, text: str, actor: str) -> Co
     if not text or len(text) > MAX_COMMENT:
         raise InputError(f"a comment is 1 to {MAX_COMMENT} characters")
     _claim(session, claim_id)
+    _on_newest_version(session, claim_id)
     comment = Comment(claim_id=claim_id, actor=actor, text=text, at=utcnow())
     session.add(comment)
     session.flush()
@@ -197,6 +208,28 @@ def claim_trail(session: Session, claim_id: int) -> list[EventView]:
 
 
 # --- helpers -----------------------------------------------------------------------------
+
+
+def _on_newest_version(session: Session, claim_id: int) -> None:
+    """Lock the claim's version, then refuse the write if a newer version exists.
+
+    A write on an older version would stay there, unseen on the newest one (editors' work
+    is carried over once, when the new version is stored). Under the lock, a version being
+    stored at this moment either is committed already (refused here) or waits for this
+    write and carries it over.
+
+    :raises SupersededVersion: a newer version exists; ``current`` names it (409).
+    """
+    article_id = session.scalar(select(Claim.article_id).where(Claim.id == claim_id))
+    if article_id is None:
+        raise RecordNotFound(f"no claim {claim_id}")
+    lock_version(session, article_id)
+    newest = newest_of(session, article_id)
+    if newest is not None and newest.id != article_id:
+        raise SupersededVersion(
+            f"claim {claim_id} belongs to article {article_id}, an older version of "
+            f"{newest.name!r}: version {newest.number} (article {newest.id}) has replaced it; "
+            "make the change there", version_state(newest))
 
 
 def _compare_and_set(

@@ -7,12 +7,16 @@ message as an HTML page instead.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from pydantic_core import ErrorDetails
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from evidence.errors import InputError, StoreError
@@ -21,7 +25,10 @@ from evidence.store.editing import AlreadyLinked, RecordNotFound, StaleVersion
 from evidence.store.tokens import TokenNotFound
 from refs import DOINotFound, InvalidDOI, RegistryUnavailable
 
-__all__ = ["ApiError", "install_handlers", "is_page"]
+__all__ = ["ApiError", "bad_input", "install_handlers", "is_page"]
+
+RETRY_STORE_AFTER = 5
+"""Seconds a client is told to wait (``Retry-After``) when the store is unreachable or busy."""
 
 
 class ApiError(Exception):
@@ -42,6 +49,8 @@ def install_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     for error, status in _MAPPED.items():
         app.add_exception_handler(error, _mapped(status))
+    for store_error in (OperationalError, InterfaceError, PoolTimeout):
+        app.add_exception_handler(store_error, _store_unavailable)
 
 
 def is_page(request: Request) -> bool:
@@ -77,13 +86,33 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> Response
 
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
+    return render_error(request, bad_input(exc.errors()))
+
+
+def bad_input(errors: Sequence[ErrorDetails | dict[str, Any]]) -> ApiError:
+    """The 422 for a request the models refuse, naming the first field at fault.
+
+    One wording for the API's bodies and the pages' forms (``evidence.web.forms``).
+    """
     details = [
         {"where": ".".join(str(p) for p in e.get("loc", ())), "problem": e.get("msg", "")}
-        for e in exc.errors()
+        for e in errors
     ]
     first = details[0] if details else {"where": "request", "problem": "invalid"}
-    message = f"bad input at {first['where']}: {first['problem']}"
-    return render_error(request, ApiError(422, message, details=details))
+    return ApiError(422, f"bad input at {first['where']}: {first['problem']}", details=details)
+
+
+async def _store_unavailable(request: Request, exc: Exception) -> Response:
+    """The database cannot be reached, or (SQLite) another writer held it past the wait.
+
+    503 and a retry hint, never the driver's words: they can name hosts and ports.
+    """
+    busy = "database is locked" in str(getattr(exc, "orig", exc))
+    message = ("the store is busy with another write: try again shortly" if busy
+               else "the store cannot be reached: try again shortly")
+    error = ApiError(503, message)
+    error.headers["Retry-After"] = str(RETRY_STORE_AFTER)
+    return render_error(request, error)
 
 
 def _mapped(status: int) -> Any:

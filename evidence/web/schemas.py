@@ -1,7 +1,9 @@
 """The API's request and response bodies, as pydantic models (they make /openapi.json).
 
-Text fields refuse what no database can store (NUL, lone surrogates) with a 422, and every
-id is a positive 32-bit integer, so that bad input is refused before it reaches the store.
+Text fields refuse what no database can store (NUL, lone surrogates) with a 422, names and
+texts refuse blanks, and every id is a positive 32-bit integer, so that bad input is
+refused before it reaches the store. The pages' forms are read through the same models
+(``evidence.web.forms``), so a page refuses what the API refuses.
 """
 
 from __future__ import annotations
@@ -10,11 +12,13 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import Path
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic.config import JsonDict
 
 __all__ = [
     "MAX_ID",
     "MAX_TEXT",
+    "NO_NUL",
     "ArticleCreated",
     "ArticleIn",
     "ArticleList",
@@ -24,11 +28,13 @@ __all__ = [
     "CommentIn",
     "CommentOut",
     "ErrorOut",
+    "FILLED",
     "EventOut",
     "FindingOut",
     "Health",
     "Id",
     "IdPath",
+    "Input",
     "LinkIn",
     "LinkOut",
     "MatchIn",
@@ -40,14 +46,22 @@ __all__ = [
     "SourceOut",
     "TokenCreated",
     "TokenIn",
+    "TokenNamePath",
     "TokenOut",
     "Trail",
     "VerdictIn",
+    "VersionIn",
     "VersionOut",
     "WorkOut",
 ]
 
 MAX_ID = 2**31 - 1
+
+
+class Input(BaseModel):
+    """A request body: a field it does not know is refused (422), not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 def _storable(text: str) -> str:
@@ -60,18 +74,42 @@ def _storable(text: str) -> str:
     return text
 
 
+def _filled(text: str) -> str:
+    if not text.strip():
+        raise ValueError("must not be blank (only spaces)")
+    return text
+
+
+NO_NUL = "^[^\\x00]*$"
+FILLED = "^[^\\x00]*[^\\x00\\s][^\\x00]*$"
+"""The rules above as JSON-schema patterns, so /openapi.json states what is refused. Only
+stated, not enforced by pattern: the validators give the clearer message."""
+
 _STORABLE = AfterValidator(_storable)
+_FILLED = AfterValidator(_filled)
 MAX_TEXT = 5_000_000
 """An article or bibliography of more characters is refused (the body limit is 5 MB too)."""
 
-Name = Annotated[str, Field(min_length=1, max_length=500), _STORABLE]
-Body = Annotated[str, Field(min_length=1, max_length=MAX_TEXT), _STORABLE]
-Bibliography = Annotated[str, Field(max_length=MAX_TEXT), _STORABLE]
-Reason = Annotated[str, Field(max_length=2000), _STORABLE]
-Note = Annotated[str, Field(min_length=1, max_length=10_000), _STORABLE]
-ReferenceText = Annotated[str, Field(min_length=1, max_length=5000), _STORABLE]
-TokenName = Annotated[str, Field(min_length=1, max_length=100), _STORABLE]
+def _text(*, max_length: int, filled: bool = True) -> Any:
+    """A text field: at most ``max_length`` characters, storable, and not blank if ``filled``."""
+    stated: JsonDict = {"pattern": FILLED if filled else NO_NUL}
+    return Field(min_length=1 if filled else 0, max_length=max_length,
+                 json_schema_extra=stated)
 
+
+Name = Annotated[str, _text(max_length=500), _STORABLE, _FILLED]
+Body = Annotated[str, _text(max_length=MAX_TEXT), _STORABLE, _FILLED]
+Bibliography = Annotated[str, _text(max_length=MAX_TEXT, filled=False), _STORABLE]
+Reason = Annotated[str, _text(max_length=2000), _STORABLE, _FILLED]
+Note = Annotated[str, _text(max_length=10_000), _STORABLE, _FILLED]
+ReferenceText = Annotated[str, _text(max_length=5000), _STORABLE, _FILLED]
+TokenName = Annotated[str, _text(max_length=100), _STORABLE, _FILLED]
+
+
+TokenNamePath = Annotated[
+    str, Path(min_length=1, max_length=100, json_schema_extra={"pattern": NO_NUL}), _STORABLE
+]
+"""A token's name in a path (``DELETE /api/tokens/{name}``): no NUL, as in a body."""
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -99,7 +137,7 @@ class Me(BaseModel):
 # --- articles ----------------------------------------------------------------------------
 
 
-class ArticleIn(BaseModel):
+class ArticleIn(Input):
     name: Name = Field(description="the document's name; versions share it")
     text: Body
     format: Literal["text", "markdown", "html"] = "text"
@@ -246,22 +284,26 @@ class ArticleOut(BaseModel):
 # --- editors' work -----------------------------------------------------------------------
 
 
-class VerdictIn(BaseModel):
+class VerdictIn(Input):
     verdict: Verdict
     version: Version
 
 
-class LinkIn(BaseModel):
+class VersionIn(Input):
+    version: Version
+
+
+class LinkIn(Input):
     reference_id: Id
     version: Version = Field(description="the version of the claim you read")
 
 
-class NoSourceIn(BaseModel):
+class NoSourceIn(Input):
     reason: Reason | None = Field(description="why no source is needed; null unmarks")
     version: Version
 
 
-class CommentIn(BaseModel):
+class CommentIn(Input):
     text: Note
 
 
@@ -296,7 +338,7 @@ class Trail(BaseModel):
 # --- works -------------------------------------------------------------------------------
 
 
-class MatchIn(BaseModel):
+class MatchIn(Input):
     text: ReferenceText = Field(description="a reference as written, in any style")
 
 
@@ -309,7 +351,7 @@ class MatchOut(BaseModel):
 # --- tokens ------------------------------------------------------------------------------
 
 
-class TokenIn(BaseModel):
+class TokenIn(Input):
     name: TokenName
     role: Literal["reviewer", "editor", "admin"]
 

@@ -38,7 +38,8 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorOut, "description": "no such claim, link or reference"},
 }
 STALE: dict[int | str, dict[str, Any]] = {
-    409: {"model": ErrorOut, "description": "changed since you read it; `current` is how it is"},
+    409: {"model": ErrorOut, "description": "changed since you read it (`current` is how it "
+          "is), or a newer version of the article has replaced this one (`current` names it)"},
 }
 router = APIRouter(prefix="/api", tags=["claims"], responses=ERRORS)
 Svc = Annotated[Service, Depends(service)]
@@ -90,7 +91,7 @@ def remove_link(
 
 
 @router.post("/claims/{claim_id}/comments", status_code=201, response_model=CommentOut,
-             summary="Comment on a claim (reviewers too)")
+             responses=STALE, summary="Comment on a claim (reviewers too)")
 def comment(claim_id: IdPath, body: CommentIn, svc: Svc, who: Reviewer) -> dict[str, Any]:
     with svc.sessions.begin() as session:
         made = editing.add_comment(session, claim_id=claim_id, text=body.text, actor=who.name)

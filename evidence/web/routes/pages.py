@@ -22,9 +22,19 @@ from evidence.store.tokens import find_token
 from evidence.store.views import get_article, list_articles
 from evidence.web.auth import COOKIE, Principal, bearer
 from evidence.web.errors import ApiError
+from evidence.web.forms import validated
 from evidence.web.present import article_findings
 from evidence.web.render import page
-from evidence.web.schemas import MAX_ID, MAX_TEXT, IdPath
+from evidence.web.schemas import (
+    MAX_TEXT,
+    ArticleIn,
+    CommentIn,
+    IdPath,
+    LinkIn,
+    NoSourceIn,
+    VerdictIn,
+    VersionIn,
+)
 from evidence.web.service import Service, service
 from evidence.web.submit import submit_article
 from evidence.web.versions import Versions, versions_of
@@ -123,12 +133,9 @@ def articles(request: Request, who: Who, svc: Svc) -> Response:
 async def submit(request: Request, fields: Form, svc: Svc) -> Response:
     who = await run_in_threadpool(signed_in, request, svc)
     needs(who, "editor")
-    name = fields.get("name", "").strip()
-    if not name or not fields.get("text", "").strip():
-        raise ApiError(400, "an article needs a name and a text")
-    text, fmt = _text_and_format(fields)
-    done = await submit_article(svc, name=name, text=text, format=fmt,
-                                bibliography=fields.get("bibliography") or None, actor=who.name)
+    body = validated(ArticleIn, _article_fields(fields, name=fields.get("name", "")))
+    done = await submit_article(svc, name=body.name.strip(), text=body.text, format=body.format,
+                                bibliography=body.bibliography, actor=who.name)
     return RedirectResponse(f"/articles/{done.id}", status_code=303)
 
 
@@ -140,10 +147,8 @@ async def new_version(request: Request, article_id: IdPath, fields: Form, svc: S
     who = await run_in_threadpool(signed_in, request, svc)
     needs(who, "editor")
     replaced = await run_in_threadpool(_replaced, svc, article_id)
-    if not fields.get("text", "").strip():
-        raise ApiError(400, "a new version needs a text")
-    text, fmt = _text_and_format(fields)
-    bibliography = fields.get("bibliography") or None
+    body = validated(ArticleIn, _article_fields(fields, name=replaced.name))
+    text, fmt, bibliography = body.text, body.format, body.bibliography
     try:
         done = await submit_article(svc, name=replaced.name, text=text, format=fmt,
                                     bibliography=bibliography, actor=who.name,
@@ -171,23 +176,27 @@ def article(request: Request, article_id: IdPath, who: Who, svc: Svc) -> Respons
     return page(request, "article.html", article=view, versions=versions, findings=findings,
                 trails=trails, refs={r.id: r for r in view.references},
                 can_edit=who.can("editor"), max_text=MAX_TEXT,
+                # Only the newest version takes writes (an older one answers 409).
+                writable=versions.newest.id == article_id,
                 had_bibliography=any(r.source_path for r in view.references))
 
 
 @router.post("/articles/{article_id}/links/{link_id}/verdict")
 def verdict(article_id: IdPath, link_id: IdPath, fields: Form, who: Who, svc: Svc) -> Response:
     needs(who, "editor")
+    body = validated(VerdictIn, _only(fields, "verdict", "version"))
     with svc.sessions.begin() as session:
-        link = editing.set_verdict(session, link_id=link_id, verdict=fields.get("verdict", ""),
-                                   version=_int(fields, "version"), actor=who.name)
+        link = editing.set_verdict(session, link_id=link_id, verdict=body.verdict,
+                                   version=body.version, actor=who.name)
     return _back(article_id, link.claim_id, f"link {link.verdict}")
 
 
 @router.post("/articles/{article_id}/links/{link_id}/remove")
 def remove(article_id: IdPath, link_id: IdPath, fields: Form, who: Who, svc: Svc) -> Response:
     needs(who, "editor")
+    body = validated(VersionIn, _only(fields, "version"))
     with svc.sessions.begin() as session:
-        gone = editing.remove_link(session, link_id=link_id, version=_int(fields, "version"),
+        gone = editing.remove_link(session, link_id=link_id, version=body.version,
                                    actor=who.name)
     return _back(article_id, gone.claim_id, "link removed")
 
@@ -195,9 +204,11 @@ def remove(article_id: IdPath, link_id: IdPath, fields: Form, who: Who, svc: Svc
 @router.post("/articles/{article_id}/claims/{claim_id}/links")
 def add_link(article_id: IdPath, claim_id: IdPath, fields: Form, who: Who, svc: Svc) -> Response:
     needs(who, "editor")
+    body = validated(LinkIn, {"reference_id": fields.get("reference"),
+                              **_only(fields, "version")})
     with svc.sessions.begin() as session:
-        editing.add_link(session, claim_id=claim_id, reference_id=_int(fields, "reference"),
-                         version=_int(fields, "version"), actor=who.name)
+        editing.add_link(session, claim_id=claim_id, reference_id=body.reference_id,
+                         version=body.version, actor=who.name)
     return _back(article_id, claim_id, "link added")
 
 
@@ -207,19 +218,18 @@ def no_source(
 ) -> Response:
     needs(who, "editor")
     reason = None if fields.get("unmark") else fields.get("reason", "")
-    if reason is not None and not reason.strip():
-        raise ApiError(400, "say why the claim needs no source")
+    body = validated(NoSourceIn, {"reason": reason, **_only(fields, "version")})
     with svc.sessions.begin() as session:
-        editing.mark_no_source(session, claim_id=claim_id, reason=reason,
-                               version=_int(fields, "version"), actor=who.name)
-    return _back(article_id, claim_id, "marked" if reason else "unmarked")
+        editing.mark_no_source(session, claim_id=claim_id, reason=body.reason,
+                               version=body.version, actor=who.name)
+    return _back(article_id, claim_id, "marked" if body.reason else "unmarked")
 
 
 @router.post("/articles/{article_id}/claims/{claim_id}/comments")
 def comment(article_id: IdPath, claim_id: IdPath, fields: Form, who: Who, svc: Svc) -> Response:
+    body = validated(CommentIn, _only(fields, "text"))
     with svc.sessions.begin() as session:
-        editing.add_comment(session, claim_id=claim_id, text=fields.get("text", ""),
-                            actor=who.name)
+        editing.add_comment(session, claim_id=claim_id, text=body.text, actor=who.name)
     return _back(article_id, claim_id, "comment added")
 
 
@@ -242,12 +252,17 @@ def _replaced(svc: Service, article_id: int) -> _Replaced:
     return _Replaced(name=row.name, versions=versions)
 
 
-def _text_and_format(fields: dict[str, str]) -> tuple[str, str]:
-    """The posted text (browsers send CRLF line ends; the store keeps LF) and its format."""
-    fmt = fields.get("format", "text")
-    if fmt not in ("text", "markdown", "html"):
-        raise ApiError(400, f"unknown format {fmt!r}: text, markdown or html")
-    return fields.get("text", "").replace("\r\n", "\n"), fmt
+def _article_fields(fields: dict[str, str], *, name: str) -> dict[str, object]:
+    """The article form as ``ArticleIn``'s fields: browsers send CRLF line ends (the store
+    keeps LF), and an empty bibliography box means none."""
+    return {"name": name, "format": fields.get("format", "text"),
+            "text": fields.get("text", "").replace("\r\n", "\n"),
+            "bibliography": fields.get("bibliography") or None}
+
+
+def _only(fields: dict[str, str], *names: str) -> dict[str, str]:
+    """The named fields that were sent (a missing one is reported missing by the model)."""
+    return {name: fields[name] for name in names if name in fields}
 
 
 def sign_in_redirect(request: Request, _: Exception) -> Response:
@@ -259,13 +274,6 @@ def _back(article_id: int, claim_id: int, notice: str) -> Response:
     anchor = f"#claim-{claim_id}" if claim_id else ""
     return RedirectResponse(f"/articles/{article_id}?notice={quote(notice)}{anchor}",
                             status_code=303)
-
-
-def _int(fields: dict[str, str], name: str) -> int:
-    value = fields.get(name, "")
-    if not value.isdigit() or not 1 <= int(value) <= MAX_ID:
-        raise ApiError(400, f"the form's {name} must be a positive whole number")
-    return int(value)
 
 
 def _local(target: str | None) -> str:

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends
 
 from evidence.store.tokens import TokenInfo, create_token, list_tokens, revoke_token
 from evidence.web.auth import Principal, principal, require
-from evidence.web.schemas import ErrorOut, Me, TokenCreated, TokenIn, TokenOut
+from evidence.web.schemas import (
+    ErrorOut,
+    Me,
+    TokenCreated,
+    TokenIn,
+    TokenNamePath,
+    TokenOut,
+)
 from evidence.web.service import Service, service
 
 __all__ = ["router"]
@@ -20,7 +27,6 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 router = APIRouter(prefix="/api", tags=["tokens"], responses=ERRORS)
 Svc = Annotated[Service, Depends(service)]
 Admin = Annotated[Principal, Depends(require("admin"))]
-TokenPath = Annotated[str, Path(min_length=1, max_length=100)]
 
 
 @router.get("/me", response_model=Me, summary="Who the token belongs to")
@@ -46,7 +52,7 @@ def create(body: TokenIn, svc: Svc, who: Admin) -> dict[str, Any]:
 @router.delete("/tokens/{name}", response_model=TokenOut,
                responses={404: {"model": ErrorOut, "description": "no active token so named"}},
                summary="Revoke a token by name; it stops working at once")
-def revoke(name: TokenPath, svc: Svc, who: Admin) -> dict[str, Any]:
+def revoke(name: TokenNamePath, svc: Svc, who: Admin) -> dict[str, Any]:
     with svc.sessions.begin() as session:
         return _out(revoke_token(session, name=name, actor=who.name))
 
