@@ -49,6 +49,7 @@ from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from _machine import describe
 
@@ -113,7 +114,7 @@ def _gold(article: str, ref: dict[str, Any]) -> Gold:
         year=year if year and re.fullmatch(r"\d{4}", year) else None,
         volume=volume,
         first_page=first_page,
-        doi=ref["doi"].lower() if ref.get("doi") else None,
+        doi=unquote(ref["doi"]).lower() if ref.get("doi") else None,  # %3c as written in XML
     )
 
 
@@ -164,6 +165,12 @@ def pdfify(gold: Gold) -> str:
                 lines.append(f"{line} {word[: cut + 1]}")
                 line = word[cut + 1:]
                 continue
+        if "-" in word[1:room] and not word.lower().startswith("doi:"):
+            # An author's hyphen at the line end stays: "Texture-" / "surround".
+            cut = word.rfind("-", 1, room)
+            lines.append(f"{line} {word[: cut + 1]}")
+            line = word[cut + 1:]
+            continue
         point = _hyphen_point(word)
         if point is not None and point + 1 <= room:
             lines.append(f"{line} {word[:point]}-")
