@@ -28,6 +28,19 @@ _PREFIXES = re.compile(
 _SHAPE = re.compile(r"^10\.(\d+(?:\.\d+)*)/(.+)$", re.DOTALL)
 # In running text the suffix stops at whitespace or a quote; an encoded slash (%2F) counts.
 _IN_TEXT = re.compile(r"10\.\d{4,9}(?:\.\d+)*(?:/|%2[Ff])[^\s\"'\u201c\u201d\u2018\u2019]+")
+_STUB = re.compile(r"10\.\d{4,9}(?:\.\d+)*/(?=\s+\S)")
+"""A DOI cut right after its slash by a line break: ``10.1093/`` + ``nar/gkq1167``."""
+_NEXT_TOKEN = re.compile(r"\s+([^\s\"'\u201c\u201d\u2018\u2019]+)")
+_BREAK_AFTER = "./-_:;("
+"""Characters a typesetter breaks a DOI after (a line may also start with ``.``)."""
+_LABEL = re.compile(
+    r"^(?:https?:|www\.|doi\b|10\.\d{4,}/|pmid|pmcid|pubmed|epub|available|accessed|retrieved)",
+    re.IGNORECASE,
+)
+"""Tokens that start the next part of a reference: another identifier, a note."""
+_YEAR = re.compile(r"\(?(?:1[5-9]|20)\d\d[a-z]?\)?")
+_VOLUME_PAGES = re.compile(r"^\d+(?:\(\w+\))?[:;,]")
+"""``12:34``, ``5(2);``: a volume and pages, not a DOI's rest."""
 _TRAILING = ".,;:!?*"
 _PAIRS = {")": "(", "]": "[", "}": "{", ">": "<"}
 
@@ -88,8 +101,17 @@ def normalize_doi(text: str) -> str:
     return candidate.lower()
 
 
-def find_dois(text: str) -> list[DOIMatch]:
-    """Every DOI in ``text``, in order, each once per occurrence."""
+def find_dois(text: str, *, across_breaks: bool = False) -> list[DOIMatch]:
+    """Every DOI in ``text``, in order, each once per occurrence.
+
+    ``across_breaks``: text out of a PDF, where a line break may have cut a DOI
+    (``10.1016/j.`` / ``gaitpost.2004.05.005``); a piece after whitespace is joined when the
+    break came after a character DOIs are broken at, or the piece holds a ``.`` or ``/``
+    between word characters, when it cannot start the next part of the reference (a year, a
+    number, a capitalised word, another identifier), and when the whole is a DOI.
+    """
+    if across_breaks:
+        return _find_across_breaks(text)
     found: list[DOIMatch] = []
     for match in _IN_TEXT.finditer(text):
         candidate = _trim(match.group(0))
@@ -102,6 +124,55 @@ def find_dois(text: str) -> list[DOIMatch]:
             end = match.start() + len(candidate)
             found.append(DOIMatch(candidate_doi.lower(), match.start(), end))
     return found
+
+
+def _find_across_breaks(text: str) -> list[DOIMatch]:
+    found: list[DOIMatch] = []
+    position = 0
+    while True:
+        match = _IN_TEXT.search(text, position)
+        stub = _STUB.search(text, position)
+        if stub and (match is None or stub.start() < match.start()):
+            match = stub
+        if match is None:
+            return found
+        raw, end = match.group(0), match.end()
+        while (piece := _continuation(text, raw, end)) is not None:
+            raw, end = raw + piece.group(1), piece.end()
+        candidate = _trim(raw)
+        decoded = _trim(unquote(candidate)) if "%" in candidate else candidate
+        if doi_problem(decoded) is None:
+            # The span runs over the break's whitespace, up to what _trim left.
+            found.append(DOIMatch(decoded.lower(), match.start(), end - len(raw) + len(candidate)))
+        position = max(end, match.start() + 1)
+
+
+def _continuation(text: str, raw: str, end: int) -> re.Match[str] | None:
+    """The next token when it continues the DOI ``raw`` across a line break, else ``None``."""
+    piece = _NEXT_TOKEN.match(text, end)
+    if piece is None:
+        return None
+    token = piece.group(1)
+    core = token.lstrip("./").rstrip(".,;")
+    if not core or _LABEL.match(core) or _VOLUME_PAGES.match(core):
+        return None
+    if re.match(r"[A-Z][a-z]", core):
+        return None  # a capitalised word: "Nature", "Epub"
+    broken_after = raw[-1] in _BREAK_AFTER or token[0] in "./"
+    if core.isdigit():
+        # "10.1371/journal.pbio." + "1001195"; but a year after a DOI that ends a sentence
+        # starts the next part, unless nothing follows it ("jneurosci.1775-07." + "2007").
+        at_end = not text[piece.end():].strip(" .,;)]")
+        if not broken_after or (_YEAR.fullmatch(core) and not at_end):
+            return None
+    else:
+        digits = re.search(r"\d", core) is not None
+        inner = re.search(r"\w[./]\w", core) is not None
+        if not ((broken_after and (digits or inner)) or (inner and digits)):
+            return None  # "10.1000/xyz. in press": a word of the reference, not a DOI's piece
+    if doi_problem(_trim(raw + token)) is not None:
+        return None
+    return piece
 
 
 def _strip_prefix(text: str) -> str:

@@ -15,9 +15,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from refs.doi import doi_problem, find_dois
+from refs.doi import find_dois
 from refs.markup import clean_text
 from refs.match.authors import looks_like_authors, parse_authors
+from refs.match.linebreaks import repair_line_breaks
 from refs.match.normalize import DASHES
 
 __all__ = ["ParsedReference", "bibliographic_text", "parse_reference"]
@@ -86,7 +87,6 @@ _BREAK = re.compile(
     r"\s+(?=[A-Z\d])"
 )
 """A sentence ends after ``.?!`` unless the word before is an initial (``J.``)."""
-_SPLIT_DOI = re.compile(r"^(\.?)\s+(\.?\d[\w.;()/-]*)")
 _COLON_AUTHORS = re.compile(r"^(.{3,300}?\s[A-Z]{1,3}):\s+(?=\S)")
 """Vancouver authors closed by a colon: ``Hilali M, Fatani A, Al-Atiya S: Title``."""
 _GLUED_YEAR = re.compile(r"(?<=[A-Za-z])(?=(?:1[6-9]|20)\d\d;)")
@@ -153,28 +153,31 @@ def parse_reference(text: str) -> ParsedReference:
 
 def bibliographic_text(text: str) -> str:
     """The reference without numbering, DOIs, URLs, arXiv and PubMed ids: only its own words."""
-    body = _IDENTIFIERS.sub(" ", _prepare(text))
+    body = _IDENTIFIERS.sub(" ", _without_dois(_prepare(text)))
     return re.sub(r"\s+", " ", body).strip(" .,;")
 
 
 def _find_doi(text: str) -> str | None:
-    """The first DOI, mended when a line break or a typo put a space inside it."""
-    found = find_dois(text)
-    if not found:
-        return None
-    doi, end = found[0].doi, found[0].end
-    # "10.1523/jneurosci. 0300-04.2004", "10.2217/fca .14.82": a suffix cut after a word
-    # and continued by digits is one DOI, as the gold DOIs of Crossref's real set confirm.
-    rest = _SPLIT_DOI.match(text[end:])
-    if rest and not re.search(r"\d", doi.rsplit(".", 1)[-1].rsplit("/", 1)[-1]):
-        mended = (doi + rest.group(1) + rest.group(2)).rstrip(".").lower()
-        if doi_problem(mended) is None:
-            return mended
-    return doi
+    """The first DOI, mended when a line break or a typo put a space inside it.
+
+    ``10.1523/jneurosci. 0300-04.2004``, ``10.2217/fca .14.82``: Crossref's real strings
+    and their gold DOIs show such spaces are breaks, not ends.
+    """
+    found = find_dois(text, across_breaks=True)
+    return found[0].doi if found else None
+
+
+def _without_dois(text: str) -> str:
+    """``text`` with its DOIs (pieces split by a break included) blanked out."""
+    for found in reversed(find_dois(text, across_breaks=True)):
+        before = re.sub(r"(?:\bdoi\s*[:=]?|https?://(?:dx\.)?doi\.org/)\s*$", "",
+                        text[: found.start], flags=re.IGNORECASE)
+        text = before + " " + text[found.end :]
+    return text
 
 
 def _prepare(text: str) -> str:
-    text = clean_text(text)
+    text = clean_text(repair_line_breaks(text))
     text = _GLUED_YEAR.sub(" ", text)
     return _NUMBERING.sub("", text)
 

@@ -104,3 +104,58 @@ def test_a_doi_in_prose_is_found_whole(prefix: str, suffix: str, before: str, af
 
 def test_doi_problem_is_none_for_valid() -> None:
     assert doi_problem(SICI) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("doi:10.1016/j.\ngaitpost.2004.05.005", "10.1016/j.gaitpost.2004.05.005"),
+        ("10.1093/ nar/gkq1167.", "10.1093/nar/gkq1167"),
+        ("doi:10.1371/journal.pbio.\n1001195", "10.1371/journal.pbio.1001195"),
+        ("doi:10.1007/s13277-\n013-0955-0.", "10.1007/s13277-013-0955-0"),
+        ("doi:10.1016/\nS0140-6736(04)17051-1", "10.1016/s0140-6736(04)17051-1"),
+        ("doi:10.1523/jneurosci.1775-07.\n2007", "10.1523/jneurosci.1775-07.2007"),
+        ("10.2217/fca .14.82", "10.2217/fca.14.82"),
+    ],
+    ids=["after-dot", "after-slash", "number-rest", "after-hyphen", "capital-letter-rest",
+         "year-like-rest-at-end", "line-starts-with-dot"],
+)
+def test_a_doi_split_by_a_line_break_is_rejoined(text: str, expected: str) -> None:
+    assert [m.doi for m in find_dois(text, across_breaks=True)] == [expected]
+    (match,) = find_dois(text, across_breaks=True)
+    assert "".join(text[match.start : match.end].split()).lower() == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("doi:10.1000/xyz. in press", "10.1000/xyz"),
+        ("doi:10.1000/182. 2004;12:34-56.", "10.1000/182"),
+        ("doi:10.1000/182. 2004. Reprinted", "10.1000/182"),
+        ("doi:10.1000/182. Epub 2004 May 3", "10.1000/182"),
+        ("doi:10.1000/182. PMID: 15902993", "10.1000/182"),
+        ("doi:10.1000/182 12:34", "10.1000/182"),
+        ("doi:10.1000/182. Nature. 2004", "10.1000/182"),
+    ],
+    ids=["word", "volume-pages", "year-then-more", "epub", "pmid", "no-break-char", "title-word"],
+)
+def test_what_follows_a_doi_is_not_joined_to_it(text: str, expected: str) -> None:
+    assert [m.doi for m in find_dois(text, across_breaks=True)] == [expected]
+
+
+def test_two_dois_stay_two_across_breaks() -> None:
+    text = "see 10.1000/182 and\n10.1000/183."
+    assert [m.doi for m in find_dois(text, across_breaks=True)] == ["10.1000/182", "10.1000/183"]
+
+
+def test_a_stub_without_its_rest_is_no_doi() -> None:
+    assert find_dois("registrant 10.1093/ and nothing more", across_breaks=True) == []
+
+
+@given(prefix=_prefix, suffix=_suffix, after=st.sampled_from(["", ".", " and more", " 2004."]))
+def test_an_unbroken_doi_is_found_the_same_across_breaks(
+    prefix: str, suffix: str, after: str
+) -> None:
+    text = f"doi:{prefix}/{suffix}{after}"
+    if not any(ch.isspace() for ch in after) or after.strip(" .") == "":
+        assert find_dois(text, across_breaks=True) == find_dois(text)
