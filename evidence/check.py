@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from evidence.articles import Article, ArticleFormat, decode_bytes, read_article
@@ -26,7 +27,7 @@ from evidence.checkconfig import (
 )
 from evidence.claims import find_claims
 from evidence.config import Settings
-from evidence.errors import InputError
+from evidence.errors import InputError, StoreError
 from evidence.linking import ReferenceText, link_claims
 from evidence.matching import MatchOutcome, match_references
 from evidence.resolver import OFFLINE_HINT, Resolution, crossref_settings, resolve_dois
@@ -37,7 +38,7 @@ from evidence.results import (
     ReferenceResult,
     UnknownCitation,
 )
-from evidence.store.articles import store_check
+from evidence.store.articles import SAVE_ATTEMPTS, find_version, save_check
 from refs import RefsError, Work, doi_problem
 from refs.match import ParsedReference, compare, parse_reference
 
@@ -53,6 +54,7 @@ __all__ = [
     "check_parsed",
     "parse_bibliography",
     "read_bibliography_file",
+    "store_checks",
     "written_references",
 ]
 
@@ -121,9 +123,30 @@ async def check_articles(
     result = await check_parsed(inputs, settings=settings, sessions=sessions, options=options,
                                 client=client)
     if options.record:
-        for (article, _), checked in zip(inputs, result.articles, strict=True):
-            store_check(sessions, article, checked, name=article.path)
+        store_checks(sessions, [(article, checked) for (article, _), checked
+                                in zip(inputs, result.articles, strict=True)])
     return result
+
+
+def store_checks(
+    sessions: sessionmaker[Session], checked: Sequence[tuple[Article, ArticleResult]]
+) -> None:
+    """Store every article of a run in one transaction, at the end of the run.
+
+    An interrupted or failed run then leaves nothing of itself behind: a store holding half
+    the articles of a check (or an article without its claims) would look like a finished one.
+    """
+    for _ in range(SAVE_ATTEMPTS):
+        try:
+            with sessions.begin() as session:
+                for article, result in checked:
+                    if find_version(session, name=article.path, text=article.text) is None:
+                        save_check(session, article, result, name=article.path)
+            return
+        except IntegrityError:
+            continue  # another writer stored a version of one of them first: again on top
+    raise StoreError(f"could not store this check: other versions of its articles were stored "
+                     f"at the same time {SAVE_ATTEMPTS} times; try again")
 
 
 async def check_parsed(

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path, PurePath
 from typing import Any
 
 from evidence.audit.findings import Finding
 from evidence.errors import InputError
+from evidence.files import write_whole
 
 __all__ = ["BASELINE_VERSION", "fingerprint", "load_baseline", "new_findings", "write_baseline"]
 
@@ -61,29 +60,9 @@ def write_baseline(path: Path, findings: Iterable[Finding]) -> None:
     }
     body = {"version": BASELINE_VERSION, "findings": [entries[k] for k in sorted(entries)]}
     text = json.dumps(body, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    _write_whole(path, text)
+    write_whole(path, text, what="baseline", make_folder=True)
 
 
 def new_findings(findings: Iterable[Finding], baseline: set[str]) -> list[Finding]:
     """The findings not in ``baseline``."""
     return [f for f in findings if fingerprint(f) not in baseline]
-
-
-def _write_whole(path: Path, text: str) -> None:
-    # A temporary file in the same folder, then an atomic rename: an interrupted run leaves
-    # the old baseline, never half of a new one.
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise InputError(f"cannot write baseline {path}: {exc}") from exc
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.replace(tmp, path)
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise InputError(f"cannot write baseline {path}: {exc}") from exc
-        raise

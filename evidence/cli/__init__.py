@@ -13,6 +13,7 @@ import click
 
 from evidence import __version__
 from evidence.cli.context import Context
+from evidence.cli.interrupt import Interrupted, stop_on_signals
 from evidence.errors import EvidenceError
 
 __all__ = ["cli", "main"]
@@ -44,7 +45,12 @@ _register()
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code instead of raising SystemExit."""
     try:
-        result = cli.main(args=argv, prog_name="evidence", standalone_mode=False)
+        with stop_on_signals():
+            result = cli.main(args=argv, prog_name="evidence", standalone_mode=False)
+    except Interrupted as exc:
+        click.echo(f"evidence: stopped by {exc.name}; nothing unfinished was stored",
+                   err=True)
+        return exc.exit_code
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.ClickException as exc:

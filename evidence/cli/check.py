@@ -59,7 +59,7 @@ def check(obj: Context, paths: tuple[Path, ...], bibs: tuple[Path, ...], fmt: st
         new_findings,
         write_baseline,
     )
-    from evidence.cli.transfer import write_whole
+    from evidence.files import write_whole
     from evidence.report import render
 
     config = load_config(Path.cwd())

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import click
 
 from evidence.cli.context import Context
-from evidence.errors import InputError
+from evidence.files import write_whole
 
 __all__ = ["COMMANDS", "write_whole"]
 
@@ -68,18 +66,6 @@ def export(obj: Context, fmt: str, output: Path | None) -> int:
         write_whole(output, text)
         click.echo(f"exported {len(entries)} works to {output}", err=True)
     return 0
-
-
-def write_whole(path: Path, text: str) -> None:
-    """Write through a temporary file and rename, so a failure leaves no half file."""
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        handle, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temp, path)
-    except OSError as exc:
-        raise InputError(f"cannot write {path}: {exc}") from exc
 
 
 COMMANDS = [import_, export]
