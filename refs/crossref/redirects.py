@@ -26,22 +26,10 @@ from dataclasses import dataclass
 
 import httpx
 
+from refs.crossref.settings import DEFAULT_REGISTRY_HOSTS
 from refs.errors import RegistryUnavailable
 
 __all__ = ["DEFAULT_REGISTRY_HOSTS", "MAX_REDIRECTS", "RedirectPolicy", "RedirectRefused"]
-
-DEFAULT_REGISTRY_HOSTS: tuple[str, ...] = (
-    "api.crossref.org",
-    "data.crossref.org",
-    "doi.org",
-    "dx.doi.org",
-    "data.crosscite.org",
-    "data.datacite.org",
-    "api.datacite.org",
-    "data.medra.org",
-)
-"""Crossref's API, the DOI resolver, and the metadata services doi.org sends content-negotiated
-requests to (Crossref, DataCite, mEDRA)."""
 
 MAX_REDIRECTS = 5
 """Hops followed at most: an aliased DOI takes one, content negotiation two."""

@@ -4,12 +4,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from refs.crossref.redirects import DEFAULT_REGISTRY_HOSTS
-
-__all__ = ["PROJECT_URL", "TOOL_NAME", "CrossrefSettings", "user_agent"]
+__all__ = [
+    "DEFAULT_REGISTRY_HOSTS", "PROJECT_URL", "TOOL_NAME", "CrossrefSettings", "user_agent",
+]
 
 TOOL_NAME = "evidence"
 PROJECT_URL = "https://github.com/evidence-tools/evidence"
+
+DEFAULT_REGISTRY_HOSTS: tuple[str, ...] = (
+    "api.crossref.org",
+    "data.crossref.org",
+    "doi.org",
+    "dx.doi.org",
+    "data.crosscite.org",
+    "data.datacite.org",
+    "api.datacite.org",
+    "data.medra.org",
+)
+"""Crossref's API, the DOI resolver, and the metadata services doi.org sends content-negotiated
+requests to (Crossref, DataCite, mEDRA)."""
 
 
 @dataclass(frozen=True, slots=True)
