@@ -101,7 +101,10 @@ class MainLoopClient:
         here = asyncio.get_running_loop()
 
         def heard(done: int) -> None:
-            here.call_soon_threadsafe(progress, done)
+            try:
+                here.call_soon_threadsafe(progress, done)
+            except RuntimeError:  # the caller's loop has closed: nobody is listening
+                pass
 
         return heard
 

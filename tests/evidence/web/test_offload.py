@@ -82,3 +82,22 @@ def test_the_checks_registry_deadline_reaches_the_clients_loop(
     finally:
         asyncio.run_coroutine_threadsafe(client.aclose(), service_loop).result(5)
     assert time.monotonic() - started < 10  # the check's 0.3 s, not the client's 60 s
+
+
+def test_progress_is_heard_on_the_callers_loop(
+    service_loop: asyncio.AbstractEventLoop,
+) -> None:
+    client, _ = client_on(service_loop, httpx.MockTransport(
+        lambda request: work_response(CORRECTED)))
+    heard: list[tuple[int, int]] = []  # (DOIs done, thread)
+
+    async def check() -> None:
+        await MainLoopClient(client, service_loop).works(
+            [CORRECTED], progress=lambda done: heard.append((done, threading.get_ident())))
+        await asyncio.sleep(0.05)  # the callback was queued on this loop: let it run
+
+    try:
+        asyncio.run(check())
+    finally:
+        asyncio.run_coroutine_threadsafe(client.aclose(), service_loop).result(5)
+    assert heard == [(1, threading.get_ident())]
