@@ -11,6 +11,13 @@ This script times, for each size, in the same run:
 * ``check``     reading the text and ``check_parsed`` offline on an empty SQLite store
   (sentences, claims, linking, audit), the step ``evidence check`` and the service run.
 
+Then the service (``--service``, on by default): the largest article the service accepts
+(one paragraph of just under its 5,000,000 characters) is sent to ``POST /api/articles``
+of a real uvicorn server (offline, SQLite), while ``/health`` is asked every 0.1 s. Twice:
+``worker``, the check in a worker thread as now, and ``on-loop``, the submit handler awaiting
+the check on the event loop as it did before issue 16 (linking already linear in both).
+Figures: the submission's seconds, and /health's answer times (median, 95th centile, max).
+
 The paragraph: SciFact dev claims (CC BY 4.0; Wadden et al., EMNLP 2020), in order, repeated,
 joined into one paragraph; every 100th sentence is followed by "This was shown in [2]."
 (rule 1 of the linker), and the paragraph ends with "See [1]." (rule 2, which covers it
@@ -25,13 +32,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import statistics
 import tempfile
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from _machine import describe
+import httpx
+from _machine import describe, repo_root_on_path
 
 import evidence.linking.link as link_module
 from evidence.articles import Article, parse_article
@@ -41,6 +51,10 @@ from evidence.config import Settings
 from evidence.linking import link_claims, reference_texts
 from evidence.linking.shapes import SentenceLike
 from evidence.store.engine import open_store, session_factory
+from evidence.store.tokens import create_token
+from evidence.web import create_app
+from evidence.web.app import MAX_BODY
+from evidence.web.schemas import MAX_TEXT
 
 DATA = Path("/work/shared/data/scifact/claims_dev.jsonl")
 SIZES = (10_000, 20_000, 50_000, 100_000)
@@ -141,12 +155,72 @@ def time_check(text: str, folder: Path) -> tuple[float, int]:
     return seconds, sum(c.needs_support for c in result.articles[0].claims)
 
 
+def largest_accepted(claims: Sequence[str]) -> str:
+    """The longest paragraph the service takes: at most ``MAX_TEXT`` characters, in a
+    ``POST /api/articles`` body under ``MAX_BODY`` bytes (to within 2%)."""
+    sentences = MAX_BODY // 80
+    while True:
+        text = paragraph_text(claims, sentences)
+        body = json.dumps({"name": "long-paragraph.txt", "text": text})
+        if len(body) < MAX_BODY - 1024 and len(text) <= MAX_TEXT:
+            return text
+        sentences = int(sentences * 0.98)
+
+
+async def _on_loop(svc: object, work: object) -> object:
+    """``run_check`` as it was before issue 16: the check awaited on the event loop."""
+    return await work(svc.client)  # type: ignore[attr-defined,operator]
+
+
+def service_health(text: str, folder: Path, *, on_loop: bool) -> tuple[float, list[float]]:
+    """Seconds to submit ``text`` to a running service; /health's answer times meanwhile."""
+    repo_root_on_path()
+    import evidence.web.submit as submit_module
+    from tests.standin.server import serve_in_thread
+
+    settings = Settings(database_url=f"sqlite:///{folder / 'service.db'}", offline=True)
+    app = create_app(settings)
+    with app.state.service.sessions.begin() as session:
+        token = create_token(session, name="bench", role="editor")
+    original = submit_module.run_check
+    if on_loop:
+        submit_module.run_check = _on_loop  # type: ignore[assignment]
+    latencies: list[float] = []
+    done = threading.Event()
+    try:
+        with serve_in_thread(app, lifespan="on", log_level="critical") as url:
+
+            def poll() -> None:
+                with httpx.Client(base_url=url, timeout=3600) as client:
+                    while not done.is_set():
+                        start = time.perf_counter()
+                        client.get("/health").raise_for_status()
+                        latencies.append(time.perf_counter() - start)
+                        time.sleep(0.1)
+
+            poller = threading.Thread(target=poll, daemon=True)
+            poller.start()
+            headers = {"Authorization": f"Bearer {token}"}
+            with httpx.Client(base_url=url, headers=headers, timeout=3600) as client:
+                start = time.perf_counter()
+                client.post("/api/articles", json={"name": "long-paragraph.txt",
+                                                   "text": text}).raise_for_status()
+                seconds = time.perf_counter() - start
+            done.set()
+            poller.join()
+    finally:
+        submit_module.run_check = original
+    return seconds, latencies
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
     parser.add_argument("--old-max", type=int, default=OLD_MAX,
                         help="largest size at which the old linking step is timed too")
     parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--no-service", dest="service", action="store_false",
+                        help="skip the service's /health measurement")
     args = parser.parse_args()
     claims = [str(json.loads(line)["claim"])
               for line in args.data.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -168,6 +242,20 @@ def main() -> None:
             seconds, needing = time_check(text, Path(folder))
         print(f"{n:>9} {megabytes:>5.2f}  {'check':<9} {seconds:>8.2f} {seconds / n * 1e6:>8.1f} "
               f"{'':>21}  {needing}")
+    if not args.service:
+        return
+    text = largest_accepted(claims)
+    n = len(parse_article(text, path="long-paragraph.txt", format="text").sentences)
+    print(f"\nservice: POST /api/articles of one paragraph of {n:,} sentences "
+          f"({len(text):,} characters), /health every 0.1 s meanwhile")
+    print(f"{'check':<8} {'submit s':>9} {'polls':>6} {'median s':>9} {'p95 s':>7} {'max s':>7}")
+    for on_loop in (False, True):
+        with tempfile.TemporaryDirectory() as folder:
+            seconds, latencies = service_health(text, Path(folder), on_loop=on_loop)
+        ranked = sorted(latencies)
+        p95 = ranked[min(len(ranked) - 1, int(len(ranked) * 0.95))]
+        print(f"{'on-loop' if on_loop else 'worker':<8} {seconds:>9.1f} {len(ranked):>6} "
+              f"{statistics.median(ranked):>9.3f} {p95:>7.3f} {ranked[-1]:>7.3f}")
 
 
 if __name__ == "__main__":

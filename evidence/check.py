@@ -40,6 +40,7 @@ from evidence.results import (
 )
 from evidence.store.articles import SAVE_ATTEMPTS, find_version, save_check
 from refs import RefsError, Work, doi_problem
+from refs.crossref.deadline import registry_deadline
 from refs.match import ParsedReference, compare, parse_reference
 
 if TYPE_CHECKING:
@@ -161,12 +162,14 @@ async def check_parsed(
     options = options or CheckOptions()
     articles = [article for article, _ in inputs]
     written = [written_references(a, bibs) for a, bibs in inputs]
-    if client is None and not settings.offline:
-        from refs.crossref.client import CrossrefClient
+    # One wait for the whole check (DOIs, then searches): past it, what is left is unverified.
+    with registry_deadline(settings.registry_wait):
+        if client is None and not settings.offline:
+            from refs.crossref.client import CrossrefClient
 
-        async with CrossrefClient(crossref_settings(settings)) as own:
-            return await _check(articles, written, settings, sessions, options, own)
-    return await _check(articles, written, settings, sessions, options, client)
+            async with CrossrefClient(crossref_settings(settings)) as own:
+                return await _check(articles, written, settings, sessions, options, own)
+        return await _check(articles, written, settings, sessions, options, client)
 
 
 async def _check(

@@ -6,16 +6,32 @@ environment at import time.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-__all__ = ["DEFAULT_CROSSREF_URL", "DEFAULT_DOI_URL", "Settings", "default_database_url"]
+from evidence.errors import InputError
+
+__all__ = [
+    "DEFAULT_CHECK_WORKERS",
+    "DEFAULT_CROSSREF_URL",
+    "DEFAULT_DOI_URL",
+    "DEFAULT_REGISTRY_WAIT",
+    "Settings",
+    "default_database_url",
+]
+
+_N = TypeVar("_N", int, float)
 
 DEFAULT_CROSSREF_URL = "https://api.crossref.org"
 DEFAULT_DOI_URL = "https://doi.org"
+DEFAULT_REGISTRY_WAIT = 60.0
+"""Seconds a check waits for the registry in all; what is unanswered by then is unverified."""
+DEFAULT_CHECK_WORKERS = 2
+"""Checks the service runs at once, each in a worker thread (never on the event loop)."""
 
 
 def default_database_url(cwd: Path | None = None) -> str:
@@ -40,6 +56,11 @@ class Settings:
     mailto: str | None = None
     offline: bool = False
     timeout: float = 20.0
+    registry_wait: float = DEFAULT_REGISTRY_WAIT
+    registry_hosts: tuple[str, ...] | None = None
+    """Hosts the registry may redirect to (besides the Crossref and DOI URLs' own); None: the
+    known registries' (``refs.crossref.settings.DEFAULT_REGISTRY_HOSTS``)."""
+    check_workers: int = DEFAULT_CHECK_WORKERS
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -49,6 +70,30 @@ class Settings:
             crossref_url=(env.get("EVIDENCE_CROSSREF_URL") or DEFAULT_CROSSREF_URL).rstrip("/"),
             doi_url=(env.get("EVIDENCE_DOI_URL") or DEFAULT_DOI_URL).rstrip("/"),
             mailto=env.get("EVIDENCE_MAILTO") or None,
+            registry_wait=_positive(env, "EVIDENCE_REGISTRY_WAIT", float, DEFAULT_REGISTRY_WAIT),
+            registry_hosts=_hosts(env.get("EVIDENCE_REGISTRY_HOSTS")),
+            check_workers=_positive(env, "EVIDENCE_CHECK_WORKERS", int, DEFAULT_CHECK_WORKERS),
         )
         given = {k: v for k, v in overrides.items() if v is not None}
         return replace(settings, **given)
+
+
+def _positive(env: Mapping[str, str], name: str, kind: type[_N], default: _N) -> _N:
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = kind(text)
+    except ValueError:
+        value = kind(0)
+    if not 0 < value < math.inf:  # also refuses "nan" and "inf"
+        what = "a whole number" if kind is int else "a number"
+        raise InputError(f"{name} must be {what} above 0, not {text!r}")
+    return value
+
+
+def _hosts(text: str | None) -> tuple[str, ...] | None:
+    """``EVIDENCE_REGISTRY_HOSTS``: host names separated by commas or spaces."""
+    if text is None or not text.strip():
+        return None
+    return tuple(host for host in text.replace(",", " ").split() if host)

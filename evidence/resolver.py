@@ -18,6 +18,7 @@ from evidence.config import Settings
 from evidence.store import queries
 from refs import Work, doi_problem, normalize_doi
 from refs.crossref import CrossrefSettings, Outcome
+from refs.crossref.settings import DEFAULT_REGISTRY_HOSTS
 
 if TYPE_CHECKING:
     from refs.crossref.client import CrossrefClient
@@ -41,11 +42,15 @@ class Resolution:
 
 
 def crossref_settings(settings: Settings) -> CrossrefSettings:
+    """The client's settings: where to ask, how long to wait, where a redirect may lead."""
     return CrossrefSettings(
         base_url=settings.crossref_url,
         doi_url=settings.doi_url,
         mailto=settings.mailto,
         timeout=settings.timeout,
+        wait=settings.registry_wait,
+        registry_hosts=(DEFAULT_REGISTRY_HOSTS if settings.registry_hosts is None
+                        else settings.registry_hosts),
     )
 
 

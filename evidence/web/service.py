@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from anyio import CapacityLimiter
 from fastapi import Request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -24,6 +25,10 @@ class Service:
     sessions: sessionmaker[Session]
     client: CrossrefClient | None = field(default=None)
     """Opened when the app starts, unless offline; shared so that rate limits are shared."""
+    check_limiter: CapacityLimiter | None = field(default=None)
+    """Checks running at once (``evidence.web.offload``), made on first use."""
+    form_limiter: CapacityLimiter | None = field(default=None)
+    """Large forms decoded at once (``evidence.web.offload``), made on first use."""
 
 
 def service(request: Request) -> Service:

@@ -10,13 +10,20 @@ and two stored at once are numbered one after the other, never both as the same 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from starlette.concurrency import run_in_threadpool
 
 from evidence.store.articles import document_key, find_version, newest_replaced, store_check
 from evidence.store.models import Article
 from evidence.web.errors import ApiError
+from evidence.web.offload import run_check
 from evidence.web.service import Service
+
+if TYPE_CHECKING:
+    from evidence.articles import Article as ParsedArticle
+    from evidence.results import CheckResult
+    from refs.crossref import CrossrefClient
 
 __all__ = ["Submitted", "guess_bibliography_format", "submit_article"]
 
@@ -60,13 +67,20 @@ async def submit_article(
     if replaces is not None:
         # Refused before the check, which is the slow part; save_check asks again.
         await run_in_threadpool(_check_replaces, svc, name, replaces)
-    article = parse_article(text, path=name, format=format)
-    bibliographies = []
-    if bibliography and bibliography.strip():
-        fmt = bibliography_format or guess_bibliography_format(bibliography)
-        bibliographies.append(parse_bibliography(bibliography, path=f"{name}.bib", format=fmt))
-    result = await check_parsed([(article, bibliographies)], settings=svc.settings,
-                                sessions=svc.sessions, client=svc.client)
+
+    async def check(client: CrossrefClient | None) -> tuple[ParsedArticle, CheckResult]:
+        article = parse_article(text, path=name, format=format)
+        bibliographies = []
+        if bibliography and bibliography.strip():
+            fmt = bibliography_format or guess_bibliography_format(bibliography)
+            bibliographies.append(parse_bibliography(bibliography, path=f"{name}.bib",
+                                                     format=fmt))
+        result = await check_parsed([(article, bibliographies)], settings=svc.settings,
+                                    sessions=svc.sessions, client=client)
+        return article, result
+
+    # Never on the event loop: a large article is minutes of CPU (evidence.web.offload).
+    article, result = await run_check(svc, check)
 
     def save() -> Submitted:
         new_id, created = store_check(svc.sessions, article, result.articles[0], name=name,

@@ -24,6 +24,7 @@ import httpx
 
 from refs.crossref import _envelope
 from refs.crossref.batching import list_url, plan_batches, work_url
+from refs.crossref.deadline import wait_allowed
 from refs.crossref.limits import (
     DEFAULT_LIMITS,
     Limiter,
@@ -116,7 +117,8 @@ class CrossrefClient:
         :raises RegistryUnavailable: no answer to trust, after retries.
         """
         key = normalize_doi(doi)
-        work, _source = await self._within_wait(self._single(key), work_url(self.settings.api, key))
+        url = work_url(self.settings.api, key)
+        work, _source = await self._within_wait(self._single(key), url)
         return work
 
     async def works(
@@ -141,8 +143,9 @@ class CrossrefClient:
                     tally.add(Outcome(text.strip(), "invalid", reason=exc.reason), key=key)
         unique = list(dict.fromkeys(k for k in keys if k not in tally.outcomes))
         batches, lone = plan_batches(unique, self.settings)
+        allowed = wait_allowed(self.settings.wait)
         try:
-            async with asyncio.timeout(self.settings.wait):
+            async with asyncio.timeout(allowed):
                 async with asyncio.TaskGroup() as group:
                     for batch in batches:
                         group.create_task(self._resolve_batch(batch, tally))
@@ -150,7 +153,7 @@ class CrossrefClient:
                         group.create_task(self._resolve_single(doi, tally))
         except TimeoutError:
             # Silence is not a verdict: what the wait left unanswered is unverified.
-            tally.add_many(Outcome(doi, "unverified", reason=self._waited())
+            tally.add_many(Outcome(doi, "unverified", reason=_waited(allowed))
                            for doi in unique if doi not in tally.outcomes)
         return [tally.outcomes[key] for key in keys]
 
@@ -168,15 +171,14 @@ class CrossrefClient:
         return hits
 
     async def _within_wait(self, call: Awaitable[T], url: str) -> T:
-        """``await call``, or RegistryUnavailable once ``settings.wait`` has passed."""
+        """``await call``, or RegistryUnavailable once ``settings.wait`` (or the enclosing
+        ``registry_deadline``) has passed."""
+        allowed = wait_allowed(self.settings.wait)
         try:
-            async with asyncio.timeout(self.settings.wait):
+            async with asyncio.timeout(allowed):
                 return await call
         except TimeoutError as exc:
-            raise RegistryUnavailable(self._waited(), url=url) from exc
-
-    def _waited(self) -> str:
-        return f"no answer from the registry within the {self.settings.wait:g}s wait"
+            raise RegistryUnavailable(_waited(allowed), url=url) from exc
 
     # --- resolution --------------------------------------------------------------------
 
@@ -352,6 +354,10 @@ class CrossrefClient:
             status=status,
             retry_after=retry_after,
         )
+
+
+def _waited(allowed: float) -> str:
+    return f"no answer from the registry within the {allowed:.3g}s allowed"
 
 
 _NOT_FOUND: Any = object()

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["DEFAULT_REGISTRY_HOSTS", "PROJECT_URL", "TOOL_NAME", "CrossrefSettings", "user_agent"]
+__all__ = [
+    "DEFAULT_REGISTRY_HOSTS", "PROJECT_URL", "TOOL_NAME", "CrossrefSettings", "user_agent",
+]
 
 TOOL_NAME = "evidence"
 PROJECT_URL = "https://github.com/evidence-tools/evidence"
 
-# Here, not in redirects.py: reading settings must not import httpx (an offline check needs none).
 DEFAULT_REGISTRY_HOSTS: tuple[str, ...] = (
     "api.crossref.org",
     "data.crossref.org",

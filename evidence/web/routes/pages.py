@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Annotated
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import quote, urlsplit
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
@@ -23,6 +23,7 @@ from evidence.store.views import get_article, list_articles
 from evidence.web.auth import COOKIE, Principal, bearer
 from evidence.web.errors import ApiError
 from evidence.web.forms import validated
+from evidence.web.offload import parse_form
 from evidence.web.present import article_findings
 from evidence.web.render import page
 from evidence.web.schemas import (
@@ -55,8 +56,8 @@ async def form(request: Request) -> dict[str, str]:
     origin = request.headers.get("origin")
     if origin and origin != "null" and urlsplit(origin).netloc != request.headers.get("host"):
         raise ApiError(403, "a form posted from another site is refused")
-    fields = parse_qs((await request.body()).decode("utf-8", "replace"), keep_blank_values=True)
-    return {key: values[-1] for key, values in fields.items()}
+    svc: Service = request.app.state.service
+    return await parse_form(svc, await request.body())  # off the loop when large
 
 
 Form = Annotated[dict[str, str], Depends(form)]

@@ -11,6 +11,7 @@ import pytest
 
 from refs.crossref import CrossrefClient, CrossrefSettings
 from refs.crossref.batching import work_url
+from refs.crossref.deadline import registry_deadline
 from refs.crossref.redirects import RedirectPolicy
 from refs.errors import RegistryUnavailable
 from tests.refs.crossref.conftest import FakeSleep
@@ -161,12 +162,12 @@ async def test_a_hung_registry_leaves_every_doi_unverified_once_the_wait_is_spen
     started = time.monotonic()
     async with CrossrefClient(settings, transport=httpx.MockTransport(hang)) as client:
         outcomes = await client.works([CORRECTED, "10.5555/other", "not a doi"])
-        with pytest.raises(RegistryUnavailable, match="0.3s wait"):
+        with pytest.raises(RegistryUnavailable, match="0.3s allowed"):
             await client.work(CORRECTED)
-        with pytest.raises(RegistryUnavailable, match="0.3s wait"):
+        with pytest.raises(RegistryUnavailable, match="0.3s allowed"):
             await client.search("Exercise therapy for chronic low back pain")
     assert [o.status for o in outcomes] == ["unverified", "unverified", "invalid"]
-    assert all("within the 0.3s wait" in (o.reason or "") for o in outcomes[:2])
+    assert all("within the 0.3s allowed" in (o.reason or "") for o in outcomes[:2])
     assert time.monotonic() - started < 10  # three waits of 0.3 s, not 20 s timeouts
 
 
@@ -194,3 +195,15 @@ async def test_on_retry_hears_the_url_the_delay_and_the_reason(
     assert url == work_url(BASE, CORRECTED)
     assert delay == sleep.delays[0] and delay > 0
     assert "503" in reason
+
+
+async def test_calls_inside_a_registry_deadline_share_one_wait() -> None:
+    settings = CrossrefSettings(base_url=BASE, wait=60.0)
+    started = time.monotonic()
+    async with CrossrefClient(settings, transport=httpx.MockTransport(hang)) as client:
+        with registry_deadline(0.4):
+            (outcome,) = await client.works([CORRECTED])
+            with pytest.raises(RegistryUnavailable, match="within the 0s allowed"):
+                await client.search("Exercise therapy for chronic low back pain")
+    assert outcome.status == "unverified"
+    assert time.monotonic() - started < 10  # one shared 0.4 s, not two 60 s waits

@@ -1,0 +1,46 @@
+"""The settings of issue 16 read from the environment: the registry wait, the hosts a
+redirect may lead to, and the service's check workers."""
+
+from __future__ import annotations
+
+import pytest
+
+from evidence.config import DEFAULT_CHECK_WORKERS, DEFAULT_REGISTRY_WAIT, Settings
+from evidence.errors import InputError
+from evidence.resolver import crossref_settings
+from refs.crossref.settings import DEFAULT_REGISTRY_HOSTS
+
+
+def test_defaults_when_nothing_is_set() -> None:
+    settings = Settings.from_env({})
+    assert settings.registry_wait == DEFAULT_REGISTRY_WAIT == 60.0
+    assert settings.check_workers == DEFAULT_CHECK_WORKERS == 2
+    client = crossref_settings(settings)
+    assert client.wait == 60.0 and client.registry_hosts == DEFAULT_REGISTRY_HOSTS
+
+
+def test_environment_sets_wait_hosts_and_workers() -> None:
+    settings = Settings.from_env({
+        "EVIDENCE_REGISTRY_WAIT": "12.5",
+        "EVIDENCE_REGISTRY_HOSTS": "api.crossref.org, mirror.example  doi.org",
+        "EVIDENCE_CHECK_WORKERS": "3",
+    })
+    assert settings.check_workers == 3
+    client = crossref_settings(settings)
+    assert client.wait == 12.5
+    assert client.registry_hosts == ("api.crossref.org", "mirror.example", "doi.org")
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("EVIDENCE_REGISTRY_WAIT", "0"),
+        ("EVIDENCE_REGISTRY_WAIT", "soon"),
+        ("EVIDENCE_REGISTRY_WAIT", "nan"),
+        ("EVIDENCE_CHECK_WORKERS", "-1"),
+        ("EVIDENCE_CHECK_WORKERS", "1.5"),
+    ],
+)
+def test_a_wrong_value_is_refused_with_its_name(name: str, value: str) -> None:
+    with pytest.raises(InputError, match=f"{name} must be .* above 0, not '{value}'"):
+        Settings.from_env({name: value})
