@@ -33,6 +33,7 @@ __all__ = [
     "hash_token",
     "list_tokens",
     "revoke_token",
+    "token_info",
 ]
 
 ROLES = tuple(role.value for role in Role)
@@ -91,7 +92,7 @@ def find_token(session: Session, secret: str) -> TokenInfo | None:
     token = session.scalars(select(Token).where(Token.hash == hash_token(secret))).first()
     if token is None or token.revoked_at is not None:
         return None
-    return _info(token)
+    return token_info(token)
 
 
 def list_tokens(session: Session, *, include_revoked: bool = True) -> list[TokenInfo]:
@@ -99,7 +100,7 @@ def list_tokens(session: Session, *, include_revoked: bool = True) -> list[Token
     query = select(Token).order_by(Token.id)
     if not include_revoked:
         query = query.where(Token.revoked_at.is_(None))
-    return [_info(token) for token in session.scalars(query)]
+    return [token_info(token) for token in session.scalars(query)]
 
 
 def revoke_token(session: Session, *, name: str, actor: str = "cli") -> TokenInfo:
@@ -115,7 +116,7 @@ def revoke_token(session: Session, *, name: str, actor: str = "cli") -> TokenInf
     _event(
         session, actor, "token.revoke", token, before={"revoked": False}, after={"revoked": True}
     )
-    return _info(token)
+    return token_info(token)
 
 
 def _check_name(name: str) -> str:
@@ -130,7 +131,8 @@ def _active(session: Session, name: str) -> Token | None:
     return session.scalars(query).first()
 
 
-def _info(token: Token) -> TokenInfo:
+def token_info(token: Token) -> TokenInfo:
+    """What may be shown of ``token``."""
     return TokenInfo(
         id=token.id,
         name=token.name,

@@ -12,6 +12,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from evidence.config import Settings
+from evidence.web.options import WebOptions
+from evidence.web.throttle import SignInThrottle
 from refs.crossref import CrossrefClient
 
 __all__ = ["Service", "service"]
@@ -24,6 +26,9 @@ class Service:
     sessions: sessionmaker[Session]
     client: CrossrefClient | None = field(default=None)
     """Opened when the app starts, unless offline; shared so that rate limits are shared."""
+    options: WebOptions = field(default_factory=WebOptions)
+    throttle: SignInThrottle = field(default_factory=SignInThrottle)
+    """Failed sign-ins per client address."""
 
 
 def service(request: Request) -> Service:
