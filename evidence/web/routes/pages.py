@@ -26,6 +26,7 @@ from evidence.store.web_sessions import end_session, start_session
 from evidence.web.auth import COOKIE, Principal, holder
 from evidence.web.errors import ApiError
 from evidence.web.forms import validated
+from evidence.web.notices import notice_text
 from evidence.web.options import scheme_of
 from evidence.web.present import article_findings
 from evidence.web.render import page
@@ -171,9 +172,8 @@ async def new_version(request: Request, article_id: IdPath, fields: Form, svc: S
         return page(request, "version-conflict.html", status=409, name=replaced.name,
                     replaced=replaced.versions.current, current=stale.current,
                     message=str(stale), text=text, format=fmt, bibliography=bibliography)
-    notice = (f"version {done.number} stored" if done.created
-              else f"nothing new: this text is already version {done.number}")
-    return RedirectResponse(f"/articles/{done.id}?notice={quote(notice)}", status_code=303)
+    notice = "version-stored" if done.created else "version-known"
+    return RedirectResponse(f"/articles/{done.id}?notice={notice}", status_code=303)
 
 
 @router.get("/articles/{article_id}")
@@ -189,6 +189,8 @@ def article(request: Request, article_id: IdPath, who: Who, svc: Svc) -> Respons
     findings = article_findings(view)
     return page(request, "article.html", article=view, versions=versions, findings=findings,
                 trails=trails, refs={r.id: r for r in view.references},
+                notice=notice_text(request.query_params.get("notice"),
+                                   number=versions.current.number),
                 can_edit=who.can("editor"), max_text=MAX_TEXT,
                 # Only the newest version takes writes (an older one answers 409).
                 writable=versions.newest.id == article_id,
@@ -202,7 +204,7 @@ def verdict(article_id: IdPath, link_id: IdPath, fields: Form, who: Who, svc: Sv
     with svc.sessions.begin() as session:
         link = editing.set_verdict(session, link_id=link_id, verdict=body.verdict,
                                    version=body.version, actor=who.name)
-    return _back(article_id, link.claim_id, f"link {link.verdict}")
+    return _back(article_id, link.claim_id, f"link-{link.verdict}")
 
 
 @router.post("/articles/{article_id}/links/{link_id}/remove")
@@ -212,7 +214,7 @@ def remove(article_id: IdPath, link_id: IdPath, fields: Form, who: Who, svc: Svc
     with svc.sessions.begin() as session:
         gone = editing.remove_link(session, link_id=link_id, version=body.version,
                                    actor=who.name)
-    return _back(article_id, gone.claim_id, "link removed")
+    return _back(article_id, gone.claim_id, "link-removed")
 
 
 @router.post("/articles/{article_id}/claims/{claim_id}/links")
@@ -223,7 +225,7 @@ def add_link(article_id: IdPath, claim_id: IdPath, fields: Form, who: Who, svc: 
     with svc.sessions.begin() as session:
         editing.add_link(session, claim_id=claim_id, reference_id=body.reference_id,
                          version=body.version, actor=who.name)
-    return _back(article_id, claim_id, "link added")
+    return _back(article_id, claim_id, "link-added")
 
 
 @router.post("/articles/{article_id}/claims/{claim_id}/no-source")
@@ -244,7 +246,7 @@ def comment(article_id: IdPath, claim_id: IdPath, fields: Form, who: Who, svc: S
     body = validated(CommentIn, _only(fields, "text"))
     with svc.sessions.begin() as session:
         editing.add_comment(session, claim_id=claim_id, text=body.text, actor=who.name)
-    return _back(article_id, claim_id, "comment added")
+    return _back(article_id, claim_id, "comment-added")
 
 
 # --- helpers -----------------------------------------------------------------------------
@@ -285,6 +287,7 @@ def sign_in_redirect(request: Request, _: Exception) -> Response:
 
 
 def _back(article_id: int, claim_id: int, notice: str) -> Response:
+    """Back to the claim on its article's page, with the notice of key ``notice``."""
     anchor = f"#claim-{claim_id}" if claim_id else ""
     return RedirectResponse(f"/articles/{article_id}?notice={quote(notice)}{anchor}",
                             status_code=303)
