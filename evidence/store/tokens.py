@@ -27,6 +27,7 @@ from evidence.store.models import Event, Role, Token, utcnow
 __all__ = [
     "ROLES",
     "LastAdmin",
+    "NameTaken",
     "TokenInfo",
     "TokenNotFound",
     "count_tokens",
@@ -46,6 +47,10 @@ MAX_NAME = 100
 
 class TokenNotFound(InputError):
     """No active token has that name."""
+
+
+class NameTaken(InputError):
+    """A token, active or revoked, already has that name."""
 
 
 class LastAdmin(InputError):
@@ -85,7 +90,7 @@ def create_token(session: Session, *, name: str, role: str, actor: str = "cli") 
     taken = session.scalars(select(Token).where(Token.name == name)).first()
     if taken is not None:
         state = "a revoked token" if taken.revoked_at is not None else "a token"
-        raise InputError(f"{state} was named {name!r}; names are never reused (the audit "
+        raise NameTaken(f"{state} was named {name!r}; names are never reused (the audit "
                          "trail would mix up two holders): pick another name")
     secret = secrets.token_urlsafe(32)
     token = Token(name=name, role=role, hash=hash_token(secret), created_at=utcnow())

@@ -22,8 +22,8 @@ from starlette.routing import Match
 
 from evidence.errors import InputError, StoreError
 from evidence.store.articles import SupersededVersion
-from evidence.store.editing import AlreadyLinked, RecordNotFound, StaleVersion
-from evidence.store.tokens import LastAdmin, TokenNotFound
+from evidence.store.editing import AlreadyLinked, NotHandMade, RecordNotFound, StaleVersion
+from evidence.store.tokens import LastAdmin, NameTaken, TokenNotFound
 from refs import DOINotFound, InvalidDOI, RegistryUnavailable
 
 __all__ = ["ApiError", "bad_input", "install_handlers", "is_page"]
@@ -104,13 +104,19 @@ def _allowed_methods(request: Request) -> list[str]:
     """Every method some route takes at this path (the framework's ``Allow`` names only
     the first route's), with HEAD beside GET, and OPTIONS.
 
-    Asked of the routes as they are (routers included in routers), one method at a time.
+    A path the API documents as written (``/api/works/match``) has that entry's methods,
+    though a route with a parameter (``/api/works/{doi}``) would also take it. Any other
+    path: asked of the routes (routers included in routers), one method at a time.
     """
-    methods = {"OPTIONS"}
-    for method in _METHODS:
-        scope = {**request.scope, "method": method}
-        if any(route.matches(scope)[0] is Match.FULL for route in request.app.routes):
-            methods.add(method)
+    documented = request.app.openapi().get("paths", {}).get(request.url.path)
+    if documented is not None:
+        methods = {method.upper() for method in documented} | {"OPTIONS"}
+    else:
+        methods = {"OPTIONS"}
+        for method in _METHODS:
+            scope = {**request.scope, "method": method}
+            if any(route.matches(scope)[0] is Match.FULL for route in request.app.routes):
+                methods.add(method)
     if "GET" in methods:
         methods.add("HEAD")
     return sorted(methods)
@@ -168,6 +174,8 @@ _MAPPED: dict[type[Exception], int] = {
     RecordNotFound: 404,
     TokenNotFound: 404,
     LastAdmin: 409,
+    NameTaken: 409,
+    NotHandMade: 409,
     DOINotFound: 404,
     StaleVersion: 409,
     SupersededVersion: 409,

@@ -47,11 +47,10 @@ def list_all(
     "", status_code=201, response_model=ArticleCreated,
     summary="Check and store an article; the same name again makes a new version",
     responses={200: {"model": ArticleCreated, "description": "this exact text was stored"},
-               400: {"model": ErrorOut, "description": "the text cannot be read, or "
-                     "`replaces` is a version of another document"},
+               400: {"model": ErrorOut, "description": "the text cannot be read"},
                404: {"model": ErrorOut, "description": "`replaces` names no article"},
-               409: {"model": ErrorOut, "description": "`replaces` is not the newest version; "
-                     "`current` is"},
+               409: {"model": ErrorOut, "description": "`replaces` is not the newest "
+                     "version (`current` is), or is a version of another document"},
                413: {"model": ErrorOut, "description": "the body is over 5 MB"}},
 )
 async def create(

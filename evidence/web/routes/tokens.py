@@ -55,7 +55,8 @@ def tokens(
 
 
 @router.post("/tokens", status_code=201, response_model=TokenCreated,
-             responses={400: {"model": ErrorOut, "description": "name taken or bad"}},
+             responses={409: {"model": ErrorOut, "description": "a token (even a revoked "
+                                   "one) has that name: names are never reused"}},
              summary="Make a token; it is shown once")
 def create(body: TokenIn, svc: Svc, who: Admin) -> dict[str, Any]:
     with svc.sessions.begin() as session:

@@ -54,3 +54,17 @@ def test_a_page_notice_key_from_another_page_shows_nothing_odd(site: Site) -> No
     with httpx.Client(base_url=site.url) as client:
         page = client.get("/signin", params={"notice": "version-stored"})
     assert page.status_code == 200 and 'class="notice"' not in page.text
+
+
+def test_the_match_route_asked_with_get_is_a_405_not_a_doi_lookup(site: Site) -> None:
+    with site.client(role="reviewer") as client:
+        answer = client.get("/api/works/match")
+        options = client.options("/api/works/match")
+    assert answer.status_code == 405 and answer.headers["allow"] == "OPTIONS, POST"
+    assert options.headers["allow"] == "OPTIONS, POST"
+
+
+def test_a_token_name_with_control_characters_is_a_422(site: Site) -> None:
+    with site.client(role="admin") as admin:
+        answer = admin.post("/api/tokens", json={"name": "ada\x07", "role": "editor"})
+    assert answer.status_code == 422 and "printable" in answer.json()["error"]

@@ -63,7 +63,7 @@ def test_a_revoked_name_is_not_given_again(site: Site) -> None:
         admin.delete("/api/tokens/sam")
         again = admin.post("/api/tokens", json={"name": "sam", "role": "editor"})
     assert made.status_code == 201
-    assert again.status_code == 400 and "never reused" in again.json()["error"]
+    assert again.status_code == 409 and "never reused" in again.json()["error"]
 
 
 def test_the_token_list_comes_in_pages_with_its_total(site: Site) -> None:
