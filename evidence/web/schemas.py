@@ -299,7 +299,9 @@ class ArticleOut(BaseModel):
     previous_id: int | None
     versions: list[VersionOut]
     text: str
-    claims: list[ClaimOut]
+    claims: list[ClaimOut] = Field(description="the page of claims asked for (`limit`, "
+                                   "`offset`), in text order")
+    claims_total: int = Field(description="how many claims the version has in all")
     references: list[ReferenceOut]
     findings: list[FindingOut]
 

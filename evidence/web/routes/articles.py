@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -73,22 +73,36 @@ async def create(
 
 @router.get(
     "/{article_id}", response_model=ArticleOut,
-    summary="One version: claims, references and findings, with the editors' verdicts",
+    summary="One version: claims (a page of them), references and findings, with the "
+            "editors' verdicts; `claims_total` counts every claim",
     responses={404: {"model": ErrorOut}},
 )
 def read(
     article_id: IdPath,
     svc: Annotated[Service, Depends(service)],
     _: Annotated[Principal, Depends(require("reviewer"))],
+    limit: Annotated[int, Query(ge=1, le=MAX_CLAIMS_PAGE,
+                                description="claims to give, in text order")] = 1000,
+    offset: Annotated[int, Query(ge=0, le=2**31 - 1, description="claims to skip")] = 0,
 ) -> dict[str, Any]:
-    return article_object(svc, article_id)
+    return article_object(svc, article_id, limit=limit, offset=offset)
 
 
-def article_object(svc: Service, article_id: int) -> dict[str, Any]:
-    """The article object of ``check --format json`` for a stored version, or 404."""
+MAX_CLAIMS_PAGE = 10_000
+"""Most claims one answer holds: an article of 130,000 claims was 30 MB of JSON in one."""
+
+
+def article_object(
+    svc: Service, article_id: int, *, limit: int | None = None, offset: int = 0
+) -> dict[str, Any]:
+    """The article object of ``check --format json`` for a stored version, or 404; its
+    claims from ``offset``, at most ``limit`` of them (None: all), and their total."""
     with svc.sessions() as session:
         view = get_article(session, article_id)
         if view is None:
             raise ApiError(404, f"no article {article_id}")
         versions = list_versions(session, article_id)
-    return article_json(view, versions, article_findings(view))
+    findings = article_findings(view)  # of the whole version, whatever the page
+    end = None if limit is None else offset + limit
+    page = replace(view, claims=view.claims[offset:end])
+    return {**article_json(page, versions, findings), "claims_total": len(view.claims)}
