@@ -55,6 +55,7 @@ __all__ = [
     "MAX_COMMENT",
     "MAX_REASON",
     "AlreadyLinked",
+    "NotHandMade",
     "EventView",
     "RecordNotFound",
     "StaleVersion",
@@ -80,6 +81,10 @@ class StaleVersion(EvidenceError):
     def __init__(self, message: str, current: dict[str, Any]) -> None:
         super().__init__(message)
         self.current = current
+
+
+class NotHandMade(InputError):
+    """Only a hand-made link can be removed; the others are found again by each check."""
 
 
 class AlreadyLinked(EvidenceError):
@@ -146,11 +151,11 @@ def remove_link(session: Session, *, link_id: int, version: int, actor: str) -> 
     """Remove a hand-made link read at ``version``; the link as it was.
 
     Links found by a marker or by similarity are found again on every check; they are
-    rejected, not removed (:class:`InputError` says so).
+    rejected, not removed (:class:`NotHandMade` says so).
     """
     before = _link(session, link_id)
     if before.how != How.EDITOR:
-        raise InputError(
+        raise NotHandMade(
             f"link {link_id} was found by {before.how}, and a new check would find it again: "
             "reject it instead of removing it"
         )

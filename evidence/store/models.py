@@ -8,7 +8,8 @@ runs ``alembic check`` so models and migrations cannot drift apart.
 * ``Lookup`` (lookup): the registry's negative answers, so they are not asked again.
 * ``Article`` -> ``Reference`` and ``Claim``; ``Link`` is the claim -> reference association
   object that carries how it was made, its score and the editors' verdict.
-* ``Event`` (the audit trail), ``Comment`` (editors' notes on claims), ``Token`` (API tokens).
+* ``Event`` (the audit trail), ``Comment`` (editors' notes on claims), ``Token`` (API tokens),
+  ``WebSession`` (the pages' signed-in browsers, each under a token).
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ __all__ = [
     "Token",
     "UTCDateTime",
     "Verdict",
+    "WebSession",
     "WorkAuthor",
     "WorkRecord",
     "WorkUpdate",
@@ -428,3 +430,21 @@ class Token(Base):
     hash: Mapped[str] = mapped_column(unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None]
+
+
+class WebSession(Base):
+    """A signed-in browser: the pages' cookie names one of these, never an API token.
+
+    Only the hash of the cookie's secret is kept. A session ends when its person signs out
+    (``ended_at``), when it expires (``expires_at``) or when its token is revoked.
+    """
+
+    __tablename__ = "web_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_id: Mapped[int] = mapped_column(ForeignKey("token.id", ondelete="CASCADE"),
+                                          index=True)
+    hash: Mapped[str] = mapped_column(unique=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]

@@ -18,7 +18,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from evidence.errors import InputError
@@ -26,13 +26,17 @@ from evidence.store.models import Event, Role, Token, utcnow
 
 __all__ = [
     "ROLES",
+    "LastAdmin",
+    "NameTaken",
     "TokenInfo",
     "TokenNotFound",
+    "count_tokens",
     "create_token",
     "find_token",
     "hash_token",
     "list_tokens",
     "revoke_token",
+    "token_info",
 ]
 
 ROLES = tuple(role.value for role in Role)
@@ -43,6 +47,14 @@ MAX_NAME = 100
 
 class TokenNotFound(InputError):
     """No active token has that name."""
+
+
+class NameTaken(InputError):
+    """A token, active or revoked, already has that name."""
+
+
+class LastAdmin(InputError):
+    """Revoking this token would leave no active admin token to manage the others."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,14 +80,18 @@ def hash_token(secret: str) -> str:
 def create_token(session: Session, *, name: str, role: str, actor: str = "cli") -> str:
     """Store a new token for ``name`` with ``role``; the token, to be shown once.
 
-    :raises InputError: the name is empty or too long, the role unknown, or an active token
-        already has this name (names are how tokens are revoked, so they stay unique).
+    :raises InputError: the name is empty or too long, the role unknown, or a token, even a
+        revoked one, already has this name: names are how tokens are revoked and how the
+        audit trail names people, so one name is one holder, ever.
     """
     name = _check_name(name)
     if role not in ROLES:
         raise InputError(f"unknown role {role!r}: use one of {', '.join(ROLES)}")
-    if _active(session, name) is not None:
-        raise InputError(f"a token named {name!r} exists; revoke it first or pick another name")
+    taken = session.scalars(select(Token).where(Token.name == name)).first()
+    if taken is not None:
+        state = "a revoked token" if taken.revoked_at is not None else "a token"
+        raise NameTaken(f"{state} was named {name!r}; names are never reused (the audit "
+                         "trail would mix up two holders): pick another name")
     secret = secrets.token_urlsafe(32)
     token = Token(name=name, role=role, hash=hash_token(secret), created_at=utcnow())
     session.add(token)
@@ -91,31 +107,55 @@ def find_token(session: Session, secret: str) -> TokenInfo | None:
     token = session.scalars(select(Token).where(Token.hash == hash_token(secret))).first()
     if token is None or token.revoked_at is not None:
         return None
-    return _info(token)
+    return token_info(token)
 
 
-def list_tokens(session: Session, *, include_revoked: bool = True) -> list[TokenInfo]:
-    """Every token, oldest first."""
-    query = select(Token).order_by(Token.id)
+def list_tokens(
+    session: Session, *, include_revoked: bool = True, limit: int | None = None,
+    offset: int = 0,
+) -> list[TokenInfo]:
+    """Every token (or ``limit`` of them from ``offset``), oldest first."""
+    query = select(Token).order_by(Token.id).offset(offset).limit(limit)
     if not include_revoked:
         query = query.where(Token.revoked_at.is_(None))
-    return [_info(token) for token in session.scalars(query)]
+    return [token_info(token) for token in session.scalars(query)]
 
 
-def revoke_token(session: Session, *, name: str, actor: str = "cli") -> TokenInfo:
+def count_tokens(session: Session) -> int:
+    """How many tokens there are, revoked ones included."""
+    return int(session.scalar(select(func.count()).select_from(Token)) or 0)
+
+
+def revoke_token(
+    session: Session, *, name: str, actor: str = "cli", keep_an_admin: bool = False
+) -> TokenInfo:
     """Revoke the active token named ``name``; it stops working at once.
 
+    :param keep_an_admin: refuse to revoke the last active admin token (the service asks
+        this: without an admin, nobody could manage tokens there; the command line, run by
+        whoever holds the database, can always make a new one).
     :raises TokenNotFound: no active token has that name.
+    :raises LastAdmin: ``keep_an_admin`` and this is the last active admin token. The
+        revocation is flushed, not committed: the caller's transaction rolls it back
+        (``with Session.begin()`` does, on the exception).
     """
+    if keep_an_admin:
+        # Lock the active admins first (PostgreSQL; SQLite has one writer anyway), so two
+        # admins revoking each other at once cannot both see the other still active.
+        session.scalars(select(Token.id).where(Token.role == Role.ADMIN.value,
+                                               Token.revoked_at.is_(None)).with_for_update())
     token = _active(session, name)
     if token is None:
         raise TokenNotFound(f"no active token named {name!r}")
     token.revoked_at = utcnow()
     session.flush()
+    if keep_an_admin and token.role == Role.ADMIN.value and not _admins_left(session):
+        raise LastAdmin(f"{name!r} is the last active admin token: make another admin token "
+                        "first, then revoke this one")
     _event(
         session, actor, "token.revoke", token, before={"revoked": False}, after={"revoked": True}
     )
-    return _info(token)
+    return token_info(token)
 
 
 def _check_name(name: str) -> str:
@@ -125,12 +165,18 @@ def _check_name(name: str) -> str:
     return name
 
 
+def _admins_left(session: Session) -> bool:
+    query = select(Token.id).where(Token.role == Role.ADMIN.value, Token.revoked_at.is_(None))
+    return session.scalars(query.limit(1)).first() is not None
+
+
 def _active(session: Session, name: str) -> Token | None:
     query = select(Token).where(Token.name == name.strip(), Token.revoked_at.is_(None))
     return session.scalars(query).first()
 
 
-def _info(token: Token) -> TokenInfo:
+def token_info(token: Token) -> TokenInfo:
+    """What may be shown of ``token``."""
     return TokenInfo(
         id=token.id,
         name=token.name,

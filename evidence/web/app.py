@@ -28,6 +28,7 @@ from evidence.store.engine import open_store, session_factory
 from evidence.web.auth import Principal, principal
 from evidence.web.errors import install_handlers
 from evidence.web.middleware import BodyLimit, SecurityHeaders
+from evidence.web.options import WebOptions
 from evidence.web.render import STATIC
 from evidence.web.routes import articles, claims, pages, tokens, works
 from evidence.web.schemas import ErrorOut, Health
@@ -47,14 +48,22 @@ COMMON_ERRORS: dict[int | str, dict[str, Any]] = {
 """Answers any route can give; each route documents its own others."""
 
 
-def create_app(settings: Settings, *, crossref: CrossrefSettings | None = None) -> FastAPI:
+def create_app(
+    settings: Settings, *, crossref: CrossrefSettings | None = None,
+    options: WebOptions | None = None,
+) -> FastAPI:
     """The app, on the store at ``settings.database_url`` (opened and migrated now).
 
     :param crossref: the Crossref client's settings, when not the ones ``settings`` imply
         (tests and benchmarks shorten the retries).
+    :param options: sign-in length and proxy trust; None reads them from the environment.
+    :raises InputError: an ``EVIDENCE_SESSION_HOURS`` or ``EVIDENCE_TRUST_PROXY`` that makes
+        no sense.
     """
+    options = options or WebOptions.from_env()
     engine = open_store(settings.database_url)
-    svc = Service(settings=settings, engine=engine, sessions=session_factory(engine))
+    svc = Service(settings=settings, engine=engine, sessions=session_factory(engine),
+                  options=options)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

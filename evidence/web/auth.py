@@ -1,4 +1,6 @@
-"""Who is asking: a bearer token (API) or the sign-in cookie (pages), and what their role allows.
+"""Who is asking: a bearer token (API) or a sign-in session's cookie (pages), and what their
+role allows. The cookie names a server-side session (``evidence.store.web_sessions``), never
+the token itself.
 
 Roles grow: a reviewer reads and comments; an editor also submits articles and changes links
 and verdicts; an admin also manages tokens. Every route but ``/health``, the sign-in page and
@@ -14,12 +16,13 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from evidence.store.tokens import TokenInfo, find_token
+from evidence.store.web_sessions import find_session
 from evidence.web.errors import ApiError
 from evidence.web.service import Service, service
 
-__all__ = ["COOKIE", "RANK", "Principal", "principal", "require"]
+__all__ = ["COOKIE", "RANK", "Principal", "holder", "principal", "require"]
 
-COOKIE = "evidence_token"
+COOKIE = "evidence_session"
 RANK = {"reviewer": 1, "editor": 2, "admin": 3}
 
 
@@ -35,29 +38,37 @@ class Principal:
         return RANK.get(self.role, 0) >= RANK[role]
 
 
-def bearer(request: Request) -> str | None:
-    """The token of the request: ``Authorization: Bearer``, else the pages' cookie."""
+def holder(request: Request, svc: Service) -> tuple[TokenInfo | None, bool]:
+    """Who the request's credentials belong to, and whether any were sent.
+
+    ``Authorization: Bearer TOKEN`` first (the API); else the sign-in cookie, which names a
+    session (the pages, and the API links they carry).
+    """
     header = request.headers.get("authorization")
     if header:
         scheme, _, value = header.partition(" ")
-        return value.strip() if scheme.lower() == "bearer" else None
-    return request.cookies.get(COOKIE)
+        secret = value.strip() if scheme.lower() == "bearer" else ""
+        if not secret:
+            return None, True
+        with svc.sessions() as session:
+            return find_token(session, secret), True
+    cookie = request.cookies.get(COOKIE)
+    if not cookie:
+        return None, False
+    with svc.sessions() as session:
+        return find_session(session, cookie), True
 
 
 def principal(request: Request, svc: Annotated[Service, Depends(service)]) -> Principal:
     """The caller, or 401 when the token is missing, unknown or revoked."""
-    secret = bearer(request)
-    holder: TokenInfo | None = None
-    if secret:
-        with svc.sessions() as session:
-            holder = find_token(session, secret)
-    if holder is None:
-        why = "a token is needed" if not secret else "the token is unknown or revoked"
+    found, sent = holder(request, svc)
+    if found is None:
+        why = "the token is unknown or revoked" if sent else "a token is needed"
         error = ApiError(401, f"{why}: send Authorization: Bearer TOKEN "
                               "(`evidence token create` makes one)")
         error.headers["WWW-Authenticate"] = "Bearer"
         raise error
-    return Principal(name=holder.name, role=holder.role, token_id=holder.id)
+    return Principal(name=found.name, role=found.role, token_id=found.id)
 
 
 def require(role: str) -> Callable[..., Principal]:

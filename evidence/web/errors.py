@@ -18,11 +18,12 @@ from pydantic_core import ErrorDetails
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from evidence.errors import InputError, StoreError
 from evidence.store.articles import SupersededVersion
-from evidence.store.editing import AlreadyLinked, RecordNotFound, StaleVersion
-from evidence.store.tokens import TokenNotFound
+from evidence.store.editing import AlreadyLinked, NotHandMade, RecordNotFound, StaleVersion
+from evidence.store.tokens import LastAdmin, NameTaken, TokenNotFound
 from refs import DOINotFound, InvalidDOI, RegistryUnavailable
 
 __all__ = ["ApiError", "bad_input", "install_handlers", "is_page"]
@@ -74,15 +75,54 @@ async def _api_error(request: Request, exc: ApiError) -> Response:
 
 async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
     message = exc.detail if isinstance(exc.detail, str) else "request refused"
+    headers = dict(exc.headers or {})
     if exc.status_code == 404 and message == "Not Found":
         message = f"no such page or route: {request.url.path}"
     elif message == "There was an error parsing the body":
-        message = "the request body cannot be read: send JSON in UTF-8"
+        message = _unreadable_body(exc.__cause__)
     elif exc.status_code == 405:
-        message = f"method {request.method} is not allowed on {request.url.path}"
+        allowed = ", ".join(_allowed_methods(request))
+        if request.method == "OPTIONS":
+            return Response(status_code=204, headers={"Allow": allowed})
+        headers["Allow"] = allowed
+        message = f"method {request.method} is not allowed on {request.url.path}: {allowed}"
     error = ApiError(exc.status_code, message)
-    error.headers = dict(exc.headers or {})
+    error.headers = headers
     return render_error(request, error)
+
+
+def _unreadable_body(cause: BaseException | None) -> str:
+    """Why the framework could not read a JSON body, in words a client can act on."""
+    if isinstance(cause, RecursionError):
+        return "the JSON is nested too deeply to read: flatten it"
+    if isinstance(cause, UnicodeDecodeError):
+        return "the request body cannot be read: send JSON in UTF-8"
+    return "the request body cannot be read: send a JSON object in UTF-8"
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route takes at this path (the framework's ``Allow`` names only
+    the first route's), with HEAD beside GET, and OPTIONS.
+
+    A path the API documents as written (``/api/works/match``) has that entry's methods,
+    though a route with a parameter (``/api/works/{doi}``) would also take it. Any other
+    path: asked of the routes (routers included in routers), one method at a time.
+    """
+    documented = request.app.openapi().get("paths", {}).get(request.url.path)
+    if documented is not None:
+        methods = {method.upper() for method in documented} | {"OPTIONS"}
+    else:
+        methods = {"OPTIONS"}
+        for method in _METHODS:
+            scope = {**request.scope, "method": method}
+            if any(route.matches(scope)[0] is Match.FULL for route in request.app.routes):
+                methods.add(method)
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
+
+
+_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
@@ -133,6 +173,9 @@ _MAPPED: dict[type[Exception], int] = {
     InvalidDOI: 400,
     RecordNotFound: 404,
     TokenNotFound: 404,
+    LastAdmin: 409,
+    NameTaken: 409,
+    NotHandMade: 409,
     DOINotFound: 404,
     StaleVersion: 409,
     SupersededVersion: 409,

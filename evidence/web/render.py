@@ -12,6 +12,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from evidence.web.notices import notice_text
+
 __all__ = ["STATIC", "environment", "error_page", "page"]
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -37,7 +39,7 @@ def page(
 ) -> HTMLResponse:
     """Render ``template`` with ``context``, the request and the signed-in person (or None)."""
     context.setdefault("who", getattr(request.state, "who", None))
-    context.setdefault("notice", request.query_params.get("notice"))
+    context.setdefault("notice", notice_text(request.query_params.get("notice")))
     html = environment().get_template(template).render(request=request, **context)
     return HTMLResponse(html, status_code=status, headers=headers)
 

@@ -27,6 +27,8 @@ __all__ = [
     "ClaimOut",
     "CommentIn",
     "CommentOut",
+    "DOIPath",
+    "DOI_PATTERN",
     "ErrorOut",
     "FILLED",
     "EventOut",
@@ -74,6 +76,12 @@ def _storable(text: str) -> str:
     return text
 
 
+def _printable(text: str) -> str:
+    if not text.strip().isprintable():
+        raise ValueError("must be printable characters (no control or invisible ones)")
+    return text
+
+
 def _filled(text: str) -> str:
     if not text.strip():
         raise ValueError("must not be blank (only spaces)")
@@ -103,13 +111,28 @@ Bibliography = Annotated[str, _text(max_length=MAX_TEXT, filled=False), _STORABL
 Reason = Annotated[str, _text(max_length=2000), _STORABLE, _FILLED]
 Note = Annotated[str, _text(max_length=10_000), _STORABLE, _FILLED]
 ReferenceText = Annotated[str, _text(max_length=5000), _STORABLE, _FILLED]
-TokenName = Annotated[str, _text(max_length=100), _STORABLE, _FILLED]
+TOKEN_NAME = r"^[\w.@+'-]+( [\w.@+'-]+)*$"
+"""Token names as documented: words (any script), digits and ``.@+'-``, single spaces
+between. The store takes any printable name; this is the plainer part stated for clients."""
+TokenName = Annotated[
+    str, Field(min_length=1, max_length=100, json_schema_extra={"pattern": TOKEN_NAME}),
+    _STORABLE, _FILLED, AfterValidator(_printable),
+]
 
 
 TokenNamePath = Annotated[
     str, Path(min_length=1, max_length=100, json_schema_extra={"pattern": NO_NUL}), _STORABLE
 ]
 """A token's name in a path (``DELETE /api/tokens/{name}``): no NUL, as in a body."""
+
+DOI_PATTERN = r"^10\.[0-9]{4,9}(\.[0-9]+)*/[!-~]*[!-.0-~][!-~]*$"
+"""What ``/api/works/{doi}`` is documented to take: ``10.``, a registrant code of four to
+nine digits, ``/``, and a suffix of visible ASCII. Stated, not enforced: the route also
+takes ``doi:`` and doi.org forms and any DOI ``refs.doi`` accepts, and says why it refuses
+the rest (400)."""
+
+DOIPath = Annotated[str, Path(description="a DOI, e.g. 10.1002/14651858.CD009790.pub2",
+                              json_schema_extra={"pattern": DOI_PATTERN})]
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -276,7 +299,9 @@ class ArticleOut(BaseModel):
     previous_id: int | None
     versions: list[VersionOut]
     text: str
-    claims: list[ClaimOut]
+    claims: list[ClaimOut] = Field(description="the page of claims asked for (`limit`, "
+                                   "`offset`), in text order")
+    claims_total: int = Field(description="how many claims the version has in all")
     references: list[ReferenceOut]
     findings: list[FindingOut]
 

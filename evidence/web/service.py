@@ -13,6 +13,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from evidence.config import Settings
+from evidence.web.options import WebOptions
+from evidence.web.throttle import SignInThrottle
 from refs.crossref import CrossrefClient
 
 __all__ = ["Service", "service"]
@@ -29,6 +31,9 @@ class Service:
     """Checks running at once (``evidence.web.offload``), made on first use."""
     form_limiter: CapacityLimiter | None = field(default=None)
     """Large forms decoded at once (``evidence.web.offload``), made on first use."""
+    options: WebOptions = field(default_factory=WebOptions)
+    throttle: SignInThrottle = field(default_factory=SignInThrottle)
+    """Failed sign-ins per client address."""
 
 
 def service(request: Request) -> Service:

@@ -56,7 +56,7 @@ async def submit_article(
     :param replaces: the id of the version the client read and replaces (None: the newest).
     :raises InputError: the article or its bibliography cannot be read at all.
     :raises SupersededVersion: ``replaces`` is no longer the newest version (409).
-    :raises ApiError: ``replaces`` names no article (404) or one of another document (400).
+    :raises ApiError: ``replaces`` names no article (404) or one of another document (409).
     """
     from evidence.articles import parse_article
     from evidence.check import check_parsed, parse_bibliography
@@ -106,12 +106,13 @@ def _known(svc: Service, name: str, text: str) -> Submitted | None:
 
 
 def _check_replaces(svc: Service, name: str, replaces: int) -> None:
-    """Refuse a ``replaces`` naming no article (404) or a version of another document (400)."""
+    """Refuse a ``replaces`` naming no article (404) or a version of another document (409:
+    the request is well formed; the stored article it names is what conflicts)."""
     with svc.sessions() as session:
         row = session.get(Article, replaces)
         if row is None:
             raise ApiError(404, f"replaces: no article {replaces}")
         if row.document_key != document_key(name):
-            raise ApiError(400, f"replaces: article {replaces} is a version of {row.name!r}, "
+            raise ApiError(409, f"replaces: article {replaces} is a version of {row.name!r}, "
                                 f"not of {name!r}")
         newest_replaced(session, name=name, replaces=replaces)

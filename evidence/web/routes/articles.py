@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -47,11 +47,10 @@ def list_all(
     "", status_code=201, response_model=ArticleCreated,
     summary="Check and store an article; the same name again makes a new version",
     responses={200: {"model": ArticleCreated, "description": "this exact text was stored"},
-               400: {"model": ErrorOut, "description": "the text cannot be read, or "
-                     "`replaces` is a version of another document"},
+               400: {"model": ErrorOut, "description": "the text cannot be read"},
                404: {"model": ErrorOut, "description": "`replaces` names no article"},
-               409: {"model": ErrorOut, "description": "`replaces` is not the newest version; "
-                     "`current` is"},
+               409: {"model": ErrorOut, "description": "`replaces` is not the newest "
+                     "version (`current` is), or is a version of another document"},
                413: {"model": ErrorOut, "description": "the body is over 5 MB"}},
 )
 async def create(
@@ -74,22 +73,36 @@ async def create(
 
 @router.get(
     "/{article_id}", response_model=ArticleOut,
-    summary="One version: claims, references and findings, with the editors' verdicts",
+    summary="One version: claims (a page of them), references and findings, with the "
+            "editors' verdicts; `claims_total` counts every claim",
     responses={404: {"model": ErrorOut}},
 )
 def read(
     article_id: IdPath,
     svc: Annotated[Service, Depends(service)],
     _: Annotated[Principal, Depends(require("reviewer"))],
+    limit: Annotated[int, Query(ge=1, le=MAX_CLAIMS_PAGE,
+                                description="claims to give, in text order")] = 1000,
+    offset: Annotated[int, Query(ge=0, le=2**31 - 1, description="claims to skip")] = 0,
 ) -> dict[str, Any]:
-    return article_object(svc, article_id)
+    return article_object(svc, article_id, limit=limit, offset=offset)
 
 
-def article_object(svc: Service, article_id: int) -> dict[str, Any]:
-    """The article object of ``check --format json`` for a stored version, or 404."""
+MAX_CLAIMS_PAGE = 10_000
+"""Most claims one answer holds: an article of 130,000 claims was 30 MB of JSON in one."""
+
+
+def article_object(
+    svc: Service, article_id: int, *, limit: int | None = None, offset: int = 0
+) -> dict[str, Any]:
+    """The article object of ``check --format json`` for a stored version, or 404; its
+    claims from ``offset``, at most ``limit`` of them (None: all), and their total."""
     with svc.sessions() as session:
         view = get_article(session, article_id)
         if view is None:
             raise ApiError(404, f"no article {article_id}")
         versions = list_versions(session, article_id)
-    return article_json(view, versions, article_findings(view))
+    findings = article_findings(view)  # of the whole version, whatever the page
+    end = None if limit is None else offset + limit
+    page = replace(view, claims=view.claims[offset:end])
+    return {**article_json(page, versions, findings), "claims_total": len(view.claims)}

@@ -80,7 +80,8 @@ def verdict(link_id: IdPath, body: VerdictIn, svc: Svc, who: Editor) -> dict[str
 
 
 @router.delete("/links/{link_id}", status_code=204, response_class=Response,
-               responses={**STALE, 400: {"model": ErrorOut, "description": "not hand-made"}},
+               responses={409: {"model": ErrorOut, "description": "changed since you read it "
+                                "(`current`), its version was replaced, or it is not hand-made"}},
                summary="Remove a hand-made link (others are rejected, not removed)")
 def remove_link(
     link_id: IdPath, version: Annotated[int, Query(ge=1, le=MAX_ID)], svc: Svc, who: Editor

@@ -1,13 +1,15 @@
 """The editors' pages: sign in, the article list, an article with its claims and sources.
 
 Readable without JavaScript: every action is a plain HTML form that POSTs and is redirected
-back (303) to where it was made. The token is kept in an HttpOnly, SameSite=Strict cookie;
-a POST from another origin is refused as well.
+back (303) to where it was made. Signing in starts a server-side session (a new one each
+time) whose secret is an HttpOnly, SameSite=Strict cookie, ``Secure`` over HTTPS; signing
+out ends it. A POST whose Origin (or, without one, Referer) is not this site is refused.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from math import ceil
 from typing import Annotated
 from urllib.parse import quote, urlsplit
 
@@ -20,10 +22,13 @@ from evidence.store.articles import SupersededVersion
 from evidence.store.models import Article
 from evidence.store.tokens import find_token
 from evidence.store.views import get_article, list_articles
-from evidence.web.auth import COOKIE, Principal, bearer
+from evidence.store.web_sessions import end_session, start_session
+from evidence.web.auth import COOKIE, Principal, holder
 from evidence.web.errors import ApiError
 from evidence.web.forms import validated
+from evidence.web.notices import notice_text
 from evidence.web.offload import parse_form
+from evidence.web.options import scheme_of
 from evidence.web.present import article_findings
 from evidence.web.render import page
 from evidence.web.schemas import (
@@ -44,19 +49,15 @@ __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
 Svc = Annotated[Service, Depends(service)]
-COOKIE_DAYS = 30
 
 
 class SignInRequired(Exception):
     """The page needs a signed-in person; answered with a redirect to the sign-in page."""
 
 
-async def form(request: Request) -> dict[str, str]:
+async def form(request: Request, svc: Svc) -> dict[str, str]:
     """The posted form (application/x-www-form-urlencoded), after a same-origin check."""
-    origin = request.headers.get("origin")
-    if origin and origin != "null" and urlsplit(origin).netloc != request.headers.get("host"):
-        raise ApiError(403, "a form posted from another site is refused")
-    svc: Service = request.app.state.service
+    _same_origin(request, svc)
     return await parse_form(svc, await request.body())  # off the loop when large
 
 
@@ -64,15 +65,11 @@ Form = Annotated[dict[str, str], Depends(form)]
 
 
 def signed_in(request: Request, svc: Svc) -> Principal:
-    """The person signed in by cookie (or bearer token), else a redirect to sign in."""
-    secret = bearer(request)
-    holder = None
-    if secret:
-        with svc.sessions() as session:
-            holder = find_token(session, secret)
-    if holder is None:
+    """The person signed in by session cookie (or bearer token), else a redirect to sign in."""
+    found, _ = holder(request, svc)
+    if found is None:
         raise SignInRequired()
-    who = Principal(name=holder.name, role=holder.role, token_id=holder.id)
+    who = Principal(name=found.name, role=found.role, token_id=found.id)
     request.state.who = who
     return who
 
@@ -101,22 +98,39 @@ def signin_form(request: Request) -> Response:
 
 @router.post("/signin")
 def signin(request: Request, fields: Form, svc: Svc) -> Response:
+    """A new session for a valid token (any session this browser had is ended first)."""
+    address = request.client.host if request.client else "unknown"
+    wait = svc.throttle.wait(address)
+    if wait > 0:
+        error = ApiError(429, f"too many failed sign-ins: try again in {ceil(wait)} s")
+        error.headers["Retry-After"] = str(ceil(wait))
+        raise error
     secret = fields.get("token", "").strip()
     target = _local(fields.get("next"))
-    with svc.sessions() as session:
-        holder = find_token(session, secret) if secret else None
-    if holder is None:
+    with svc.sessions.begin() as session:
+        found = find_token(session, secret) if secret else None
+        if found is not None:
+            end_session(session, request.cookies.get(COOKIE, ""))
+            cookie = start_session(session, token_id=found.id,
+                                   lifetime=svc.options.session_lifetime)
+    if found is None:
+        svc.throttle.failed(address)
         return page(request, "signin.html", status=401, next=target, failed=True)
     response = RedirectResponse(target, status_code=303)
-    response.set_cookie(COOKIE, secret, max_age=COOKIE_DAYS * 86400, httponly=True,
-                        samesite="strict", secure=request.url.scheme == "https", path="/")
+    response.set_cookie(COOKIE, cookie, max_age=round(svc.options.session_hours * 3600),
+                        httponly=True, samesite="strict", path="/",
+                        secure=scheme_of(request, svc.options) == "https")
     return response
 
 
 @router.post("/signout")
-def signout(_: Form) -> Response:
+def signout(request: Request, _: Form, svc: Svc) -> Response:
+    """End the session on the server (a copied cookie stops working too), then forget it."""
+    with svc.sessions.begin() as session:
+        end_session(session, request.cookies.get(COOKIE, ""))
     response = RedirectResponse("/signin", status_code=303)
-    response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict")
+    response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict",
+                           secure=scheme_of(request, svc.options) == "https")
     return response
 
 
@@ -158,9 +172,8 @@ async def new_version(request: Request, article_id: IdPath, fields: Form, svc: S
         return page(request, "version-conflict.html", status=409, name=replaced.name,
                     replaced=replaced.versions.current, current=stale.current,
                     message=str(stale), text=text, format=fmt, bibliography=bibliography)
-    notice = (f"version {done.number} stored" if done.created
-              else f"nothing new: this text is already version {done.number}")
-    return RedirectResponse(f"/articles/{done.id}?notice={quote(notice)}", status_code=303)
+    notice = "version-stored" if done.created else "version-known"
+    return RedirectResponse(f"/articles/{done.id}?notice={notice}", status_code=303)
 
 
 @router.get("/articles/{article_id}")
@@ -176,6 +189,8 @@ def article(request: Request, article_id: IdPath, who: Who, svc: Svc) -> Respons
     findings = article_findings(view)
     return page(request, "article.html", article=view, versions=versions, findings=findings,
                 trails=trails, refs={r.id: r for r in view.references},
+                notice=notice_text(request.query_params.get("notice"),
+                                   number=versions.current.number),
                 can_edit=who.can("editor"), max_text=MAX_TEXT,
                 # Only the newest version takes writes (an older one answers 409).
                 writable=versions.newest.id == article_id,
@@ -189,7 +204,7 @@ def verdict(article_id: IdPath, link_id: IdPath, fields: Form, who: Who, svc: Sv
     with svc.sessions.begin() as session:
         link = editing.set_verdict(session, link_id=link_id, verdict=body.verdict,
                                    version=body.version, actor=who.name)
-    return _back(article_id, link.claim_id, f"link {link.verdict}")
+    return _back(article_id, link.claim_id, f"link-{link.verdict}")
 
 
 @router.post("/articles/{article_id}/links/{link_id}/remove")
@@ -199,7 +214,7 @@ def remove(article_id: IdPath, link_id: IdPath, fields: Form, who: Who, svc: Svc
     with svc.sessions.begin() as session:
         gone = editing.remove_link(session, link_id=link_id, version=body.version,
                                    actor=who.name)
-    return _back(article_id, gone.claim_id, "link removed")
+    return _back(article_id, gone.claim_id, "link-removed")
 
 
 @router.post("/articles/{article_id}/claims/{claim_id}/links")
@@ -210,7 +225,7 @@ def add_link(article_id: IdPath, claim_id: IdPath, fields: Form, who: Who, svc: 
     with svc.sessions.begin() as session:
         editing.add_link(session, claim_id=claim_id, reference_id=body.reference_id,
                          version=body.version, actor=who.name)
-    return _back(article_id, claim_id, "link added")
+    return _back(article_id, claim_id, "link-added")
 
 
 @router.post("/articles/{article_id}/claims/{claim_id}/no-source")
@@ -231,7 +246,7 @@ def comment(article_id: IdPath, claim_id: IdPath, fields: Form, who: Who, svc: S
     body = validated(CommentIn, _only(fields, "text"))
     with svc.sessions.begin() as session:
         editing.add_comment(session, claim_id=claim_id, text=body.text, actor=who.name)
-    return _back(article_id, claim_id, "comment added")
+    return _back(article_id, claim_id, "comment-added")
 
 
 # --- helpers -----------------------------------------------------------------------------
@@ -272,9 +287,28 @@ def sign_in_redirect(request: Request, _: Exception) -> Response:
 
 
 def _back(article_id: int, claim_id: int, notice: str) -> Response:
+    """Back to the claim on its article's page, with the notice of key ``notice``."""
     anchor = f"#claim-{claim_id}" if claim_id else ""
     return RedirectResponse(f"/articles/{article_id}?notice={quote(notice)}{anchor}",
                             status_code=303)
+
+
+def _same_origin(request: Request, svc: Service) -> None:
+    """Refuse a form sent from anywhere but this site: scheme and host must both match.
+
+    ``Origin: null`` (a sandboxed frame, a ``data:`` page) is refused; without an Origin,
+    a Referer from elsewhere is refused. The pages send ``Referrer-Policy: same-origin``, so
+    browsers send our own forms with their real Origin.
+    """
+    here = (scheme_of(request, svc.options), request.headers.get("host", "").lower())
+    origin = request.headers.get("origin")
+    referer = request.headers.get("referer")
+    sent = origin if origin is not None else referer
+    if sent is None:
+        return  # neither header: not a browser's cross-site form (browsers send Origin)
+    parts = urlsplit(sent if sent != "null" else "")
+    if (parts.scheme.lower(), parts.netloc.lower()) != here:
+        raise ApiError(403, "a form posted from another site is refused")
 
 
 def _local(target: str | None) -> str:

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query, Response
 
-from evidence.store.tokens import TokenInfo, create_token, list_tokens, revoke_token
+from evidence.store.tokens import (
+    TokenInfo,
+    count_tokens,
+    create_token,
+    list_tokens,
+    revoke_token,
+)
 from evidence.web.auth import Principal, principal, require
 from evidence.web.schemas import (
+    MAX_ID,
     ErrorOut,
     Me,
     TokenCreated,
@@ -34,14 +41,22 @@ def me(who: Annotated[Principal, Depends(principal)]) -> dict[str, Any]:
     return {"name": who.name, "role": who.role}
 
 
-@router.get("/tokens", response_model=list[TokenOut], summary="Every token (never the secret)")
-def tokens(svc: Svc, _: Admin) -> list[dict[str, Any]]:
+@router.get("/tokens", response_model=list[TokenOut],
+            summary="Tokens, oldest first (never the secret); the total in X-Total-Count")
+def tokens(
+    svc: Svc, _: Admin, response: Response,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
+) -> list[dict[str, Any]]:
     with svc.sessions() as session:
-        return [_out(t) for t in list_tokens(session)]
+        found = list_tokens(session, limit=limit, offset=offset)
+        response.headers["X-Total-Count"] = str(count_tokens(session))
+    return [_out(t) for t in found]
 
 
 @router.post("/tokens", status_code=201, response_model=TokenCreated,
-             responses={400: {"model": ErrorOut, "description": "name taken or bad"}},
+             responses={409: {"model": ErrorOut, "description": "a token (even a revoked "
+                                   "one) has that name: names are never reused"}},
              summary="Make a token; it is shown once")
 def create(body: TokenIn, svc: Svc, who: Admin) -> dict[str, Any]:
     with svc.sessions.begin() as session:
@@ -50,11 +65,13 @@ def create(body: TokenIn, svc: Svc, who: Admin) -> dict[str, Any]:
 
 
 @router.delete("/tokens/{name}", response_model=TokenOut,
-               responses={404: {"model": ErrorOut, "description": "no active token so named"}},
+               responses={404: {"model": ErrorOut, "description": "no active token so named"},
+                          409: {"model": ErrorOut, "description": "the last active admin "
+                                "token: make another admin first"}},
                summary="Revoke a token by name; it stops working at once")
 def revoke(name: TokenNamePath, svc: Svc, who: Admin) -> dict[str, Any]:
     with svc.sessions.begin() as session:
-        return _out(revoke_token(session, name=name, actor=who.name))
+        return _out(revoke_token(session, name=name, actor=who.name, keep_an_admin=True))
 
 
 def _out(token: TokenInfo) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from evidence.resolver import resolve_dois
 from evidence.web.auth import Principal, require
 from evidence.web.errors import ApiError
 from evidence.web.present import work_json
-from evidence.web.schemas import ErrorOut, MatchIn, MatchOut, WorkOut
+from evidence.web.schemas import DOIPath, ErrorOut, MatchIn, MatchOut, WorkOut
 from evidence.web.service import Service, service
 
 __all__ = ["router"]
@@ -32,7 +32,11 @@ Reviewer = Annotated[Principal, Depends(require("reviewer"))]
                404: {"model": ErrorOut, "description": "the registry has no such DOI"}},
     summary="A work by DOI: from the store, else asked of the registry and stored",
 )
-async def work(doi: str, svc: Svc, _: Reviewer) -> dict[str, Any]:
+async def work(doi: DOIPath, svc: Svc, _: Reviewer) -> dict[str, Any]:
+    if doi == "match":  # not a DOI: the matching route, asked with the wrong method
+        error = ApiError(405, "method GET is not allowed on /api/works/match: OPTIONS, POST")
+        error.headers["Allow"] = "OPTIONS, POST"
+        raise error
     if len(doi) > 1000:
         raise ApiError(400, "a DOI is at most 1000 characters")
     [found] = await resolve_dois([doi], sessions=svc.sessions, settings=svc.settings,

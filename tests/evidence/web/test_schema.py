@@ -1,6 +1,8 @@
-"""Schema-driven tests: schemathesis generates requests from /openapi.json and checks that
-none makes a server error and every answer matches the schema. Bounded: a few examples a
-route, derandomised, so the run is short and repeatable."""
+"""Schema-driven tests: schemathesis generates requests from /openapi.json and runs every one
+of its checks on the answers (no server error, answers as documented, valid-looking requests
+accepted, invalid ones refused, auth enforced...). Bounded: a few examples a route,
+derandomised, so the run is short and repeatable. The token-revoking route is included: the
+last admin token cannot be revoked, so the run cannot lock itself out."""
 
 from __future__ import annotations
 
@@ -13,12 +15,6 @@ from hypothesis import HealthCheck, settings
 
 try:
     import schemathesis
-    from schemathesis.checks import (
-        content_type_conformance,
-        not_a_server_error,
-        response_schema_conformance,
-        status_code_conformance,
-    )
 except ImportError:  # a dev dependency: skipped with the reason, but never under CI=true
     if os.environ.get("CI", "").lower() == "true":
         raise
@@ -30,8 +26,6 @@ from tests.evidence.web.helpers import submit
 from tests.evidence.web.site import Site, running_site
 
 MAX_EXAMPLES = 12
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance]
 
 
 @pytest.fixture(
@@ -67,10 +61,7 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 @schema.parametrize()
 @settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True,
           suppress_health_check=list(HealthCheck))
-def test_no_request_makes_a_server_error(case: Any, fuzzed_site: Site) -> None:
-    # DELETE /api/tokens/{name} would revoke the test's own token if it drew its name.
-    if case.path_parameters and case.path_parameters.get("name") == "admin-1":
-        return
+def test_every_check_passes(case: Any, fuzzed_site: Site) -> None:
     headers = {"Authorization": f"Bearer {fuzzed_site.tokens['admin']}"}
     response = case.call(headers=headers)
-    case.validate_response(response, checks=CHECKS)
+    case.validate_response(response, headers=headers)  # no list given: every check

@@ -79,7 +79,7 @@ def test_replacing_no_article_or_another_documents_is_refused(site: Site) -> Non
         missing = _post(client, EDITED, replaces=999_999)
         elsewhere = _post(client, EDITED, replaces=other["id"])
     assert missing.status_code == 404 and "no article 999999" in missing.json()["error"]
-    assert elsewhere.status_code == 400 and "'other.md'" in elsewhere.json()["error"]
+    assert elsewhere.status_code == 409 and "'other.md'" in elsewhere.json()["error"]
     assert len(_versions(site)) == 1
 
 

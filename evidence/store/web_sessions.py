@@ -1,0 +1,63 @@
+"""The pages' sign-in sessions: started at sign-in, found on each page, ended at sign-out.
+
+The browser holds a random secret (``secrets.token_urlsafe(32)``); the store keeps only its
+SHA-256, under the token that signed in. A session counts while it has not ended, has not
+expired, and its token is not revoked, so revoking a token signs its browsers out too.
+Every function takes the session first and never commits.
+
+Usage::
+
+    with Session.begin() as session:
+        secret = start_session(session, token_id=holder.id, lifetime=timedelta(hours=12))
+    with Session() as session:
+        holder = find_session(session, secret)     # None when ended, expired or revoked
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from evidence.store.models import Token, WebSession, utcnow
+from evidence.store.tokens import TokenInfo, hash_token, token_info
+
+__all__ = ["end_session", "find_session", "start_session"]
+
+
+def start_session(session: Session, *, token_id: int, lifetime: timedelta) -> str:
+    """A new session for the holder of ``token_id``, lasting ``lifetime``; its secret."""
+    secret = secrets.token_urlsafe(32)
+    now = utcnow()
+    session.add(WebSession(token_id=token_id, hash=hash_token(secret), created_at=now,
+                           expires_at=now + lifetime))
+    session.flush()
+    return secret
+
+
+def find_session(session: Session, secret: str) -> TokenInfo | None:
+    """Who a live session belongs to; None when unknown, ended, expired or revoked."""
+    if not secret:
+        return None
+    query = (
+        select(Token)
+        .join(WebSession, WebSession.token_id == Token.id)
+        .where(WebSession.hash == hash_token(secret), WebSession.ended_at.is_(None),
+               WebSession.expires_at > utcnow(), Token.revoked_at.is_(None))
+    )
+    token = session.scalars(query).first()
+    return token_info(token) if token is not None else None
+
+
+def end_session(session: Session, secret: str) -> bool:
+    """End the session of ``secret`` (sign-out); whether a live one was ended."""
+    if not secret:
+        return False
+    result = session.execute(
+        update(WebSession)
+        .where(WebSession.hash == hash_token(secret), WebSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
+    return int(getattr(result, "rowcount", 0)) > 0
