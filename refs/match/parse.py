@@ -20,6 +20,7 @@ from refs.markup import clean_text
 from refs.match.authors import looks_like_authors, parse_authors
 from refs.match.linebreaks import repair_line_breaks
 from refs.match.normalize import DASHES
+from refs.match.vancouver import read_vancouver
 
 __all__ = ["ParsedReference", "bibliographic_text", "parse_reference"]
 
@@ -132,6 +133,21 @@ def parse_reference(text: str) -> ParsedReference:
     """Split a reference string into its fields; what cannot be placed stays ``None``."""
     doi = _find_doi(_prepare(text))
     body = bibliographic_text(text)
+    vancouver = read_vancouver(body)
+    if vancouver is not None:
+        authors = parse_authors(vancouver.authors)
+        return ParsedReference(
+            text=text,
+            doi=doi,
+            year=vancouver.year,
+            first_author=authors[0] if authors else None,
+            authors=authors,
+            title=_clean_title(vancouver.title),
+            container=_clean_container(vancouver.container),
+            volume=vancouver.volume,
+            issue=vancouver.issue,
+            pages=_clean_pages(vancouver.pages),
+        )
     year, year_span = _find_year(body)
     fields = _split(body, year_span)
     authors = parse_authors(fields.authors)

@@ -1,0 +1,119 @@
+"""Vancouver / NLM / AMA references, read by their fixed shape.
+
+``Surname AB, Surname C, et al. Title. Journal. 2004 May;58(3):424-41.`` is the commonest
+layout in biomedicine, and its punctuation is fixed: the authors end at the first full stop
+after initials, the year is followed by ``;volume`` (and an optional ``(issue)``) and
+``:pages``. Knowing that, the tail is read from the end, where numbers inside a title
+(``1,092 human genomes``, ``1964-69``) cannot be taken for it, and the journal is what stands
+between the title's last full stop and the year, its abbreviations included
+(``BMC Dev. Biol.``, ``Curr. Pathobiol. Rep.``).
+
+:func:`read_vancouver` answers only for strings of that shape (``None`` otherwise), so the
+general parser keeps every other style.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["VancouverFields", "read_vancouver"]
+
+_SURNAME = r"(?:(?:[a-z]{1,3}|[dD][aeiu]|[vV]an|[vV]on|[dD]er|[dD]en|[lL][ae]|[dD]el|[dD]os)\s+)*" \
+    r"[A-Z\u00c0-\u024f'][\w'\u2019\u00c0-\u024f-]*(?:\s+[A-Z\u00c0-\u024f][\w'\u2019-]+)*"
+"""A family name, with its particles (``van der Zee``, ``de Melo``) and further words."""
+_INITIALS = r"[A-Z\u00c0-\u0178]{1,4}(?:-[A-Z\u00c0-\u0178]{1,3})?"
+"""Vancouver initials: ``AB``, ``JJGH``, ``K-EL``, without full stops."""
+_SUFFIX = r"(?:\s+(?:Jr|Sr|[2-4](?:nd|rd|th)|II|III|IV))?"
+_PERSON = rf"{_SURNAME}\s+{_INITIALS}{_SUFFIX}"
+_AUTHORS = re.compile(
+    rf"^(?P<authors>{_PERSON}(?:\s*,\s*{_PERSON})*(?:\s*,?\s*(?:et\s+al|and\s+others))?)"
+    r"\.\s+(?=\S)"
+)
+"""The author list up to the full stop that ends it."""
+_TAIL = re.compile(
+    r"(?P<sep>\.|,)?\s+(?P<year>(?:1[6-9]|20)\d\d)[a-z]?"
+    r"(?:\s+(?:[A-Z][a-z]{2,8}\.?|\d{1,2})(?:[-\u2013/\s]+(?:[A-Z][a-z]{2,8}\.?|\d{1,2}))*)?"
+    r"\s*;\s*(?P<volume>[^\s:;()]{1,20}?)?\s*(?:\((?P<issue>[^()]{1,20})\))?"
+    r"\s*:\s*(?P<pages>[A-Za-z]{0,3}\d+[A-Za-z]?(?:\s*[-\u2013]\s*[A-Za-z]{0,3}\d+[A-Za-z]?)?)"
+    r"\s*[.,;]?\s*$"
+)
+"""``. 2004 May 3;58(3):424-41.`` at the end: the year, an optional date, volume, issue, pages."""
+_JOURNAL_WORD = re.compile(
+    r"^(?:[A-Z\u00c0-\u024f][\w'\u2019&-]*\.?|of|and|the|in|for|on|de|la|et|&)$"
+)
+"""A word of a journal's name: capitalised (an acronym too), or a small joining word."""
+
+
+@dataclass(frozen=True, slots=True)
+class VancouverFields:
+    """What the fixed shape gave; the authors as written (family names come from ``authors``)."""
+
+    authors: str
+    title: str
+    container: str
+    volume: str | None
+    issue: str | None
+    pages: str
+    year: int
+
+
+def read_vancouver(body: str) -> VancouverFields | None:
+    """The fields of a Vancouver journal reference, or ``None`` when ``body`` is not one."""
+    authors = _AUTHORS.match(body)
+    if authors is None:
+        return None
+    tail = _TAIL.search(body, authors.end())
+    if tail is None:
+        return None
+    middle = body[authors.end() : tail.start()]
+    split = _title_and_journal(middle)
+    if split is None:
+        return None
+    title, journal = split
+    return VancouverFields(
+        authors=authors.group("authors"),
+        title=title,
+        container=journal,
+        volume=tail.group("volume"),
+        issue=tail.group("issue"),
+        pages=tail.group("pages"),
+        year=int(tail.group("year")),
+    )
+
+
+def _title_and_journal(middle: str) -> tuple[str, str] | None:
+    """``Title. Journal`` split where the journal's name begins.
+
+    The journal is the last sentence; a sentence before it joins it while it reads as part of
+    a name (capitalised words, at most four, the last one an abbreviation): ``BMC Dev. Biol``.
+    """
+    stops = [m for m in re.finditer(r"(?<=[.?!])\s+(?=\S)", middle)]
+    if not stops:
+        return None
+    starts = [m.end() for m in stops]
+    journal_start = starts[-1]
+    for previous in reversed(starts[:-1]):
+        piece = middle[previous:journal_start].strip()
+        if not _abbreviated_name(piece):
+            break
+        journal_start = previous
+    title = middle[:journal_start].strip()
+    journal = middle[journal_start:].strip().rstrip(".,").strip()
+    if not title or not journal or not _is_journal(journal):
+        return None
+    return title.rstrip(".").strip(), journal
+
+
+def _abbreviated_name(piece: str) -> bool:
+    """``Dev.``, ``BMC Dev.``, ``Curr.``: a short run of name words ending in an abbreviation."""
+    words = piece.split()
+    if not 1 <= len(words) <= 3 or not piece.endswith("."):
+        return False
+    last = words[-1].rstrip(".")
+    return len(last) <= 9 and all(_JOURNAL_WORD.match(w) for w in words) and last[:1].isupper()
+
+
+def _is_journal(journal: str) -> bool:
+    """A name, not a sentence: some words, and no bracketed or numbered aside."""
+    return 0 < len(journal.split()) <= 20 and not re.search(r"\d{3,}", journal)
