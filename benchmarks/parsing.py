@@ -220,7 +220,7 @@ def judge(gold: Gold, parsed: ParsedReference) -> dict[str, bool]:
     if gold.volume:
         out["volume"] = _squash(parsed.volume) == _squash(gold.volume)
     if gold.first_page:
-        out["first_page"] = _squash(_page(parsed.pages)) == _squash(gold.first_page)
+        out["first_page"] = _squash(_page(parsed.pages)) == _squash(_page(gold.first_page))
     return out
 
 

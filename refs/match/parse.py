@@ -59,6 +59,8 @@ _IDENTIFIERS = re.compile(
 _YEAR = re.compile(r"(?<![\d/.:])(1[5-9]\d\d|20[0-4]\d)[a-z]?(?!\d)")
 _QUOTED = re.compile(
     r"[\"\u201c\u201e\u00ab]\s*([^\"\u201c\u201d\u00bb]{8,}?)\s*[\"\u201d\u201c\u00bb]"
+    # Harvard's single quotes: "(2019) 'Title', Journal"; an apostrophe never closes it
+    r"|(?<=[\s(])['\u2018]([^'\u2018\u2019]{8,}?)['\u2019](?=[,.:;]\s)"
 )
 _PAGES = rf"[A-Za-z]{{0,3}}\d+[A-Za-z]?(?:\s*[{DASHES}?]+\s*[A-Za-z]{{0,3}}\d+[A-Za-z]?)?"
 _TAILS = (
@@ -135,7 +137,7 @@ def parse_reference(text: str) -> ParsedReference:
     body = bibliographic_text(text)
     vancouver = read_vancouver(body)
     if vancouver is not None:
-        authors = parse_authors(vancouver.authors)
+        authors = (vancouver.authors,) if vancouver.group else parse_authors(vancouver.authors)
         return ParsedReference(
             text=text,
             doi=doi,
@@ -237,7 +239,7 @@ def _split(body: str, year_span: tuple[int, int] | None) -> _Fields:
         rest = body[quoted.end():]
         return _Fields(
             authors=body[: quoted.start()],
-            title=quoted.group(1),
+            title=quoted.group(1) or quoted.group(2),
             container=_container_from(rest, body, quoted.end()),
             tail_from=quoted.end(),
         )
@@ -286,6 +288,15 @@ def _widen(body: str, span: tuple[int, int]) -> tuple[int, int]:
 
 def _after_authors(body: str, authors: str, offset: int) -> _Fields:
     rest = body[offset:]
+    lead = len(rest) - len(rest.lstrip(" .,:"))
+    quoted = _QUOTED.match(body, offset + lead)
+    if quoted:  # Harvard, Chicago: "(2019) 'Title', Journal", "2019. “Title.” Journal"
+        return _Fields(
+            authors=authors,
+            title=quoted.group(1) or quoted.group(2),
+            container=_container_from(body[quoted.end():], body, quoted.end()),
+            tail_from=quoted.end(),
+        )
     tail = _find_tail(rest, None, start=0)
     year = _YEAR.search(rest)
     stop = len(rest)

@@ -24,21 +24,44 @@ _SURNAME = r"(?:(?:[a-z]{1,3}|[dD][aeiu]|[vV]an|[vV]on|[dD]er|[dD]en|[lL][ae]|[d
 """A family name, with its particles (``van der Zee``, ``de Melo``) and further words."""
 _INITIALS = r"[A-Z\u00c0-\u0178]{1,4}(?:-[A-Z\u00c0-\u0178]{1,3})?"
 """Vancouver initials: ``AB``, ``JJGH``, ``K-EL``, without full stops."""
-_SUFFIX = r"(?:\s+(?:Jr|Sr|[2-4](?:nd|rd|th)|II|III|IV))?"
+_DOTTED = r"(?:[A-Z\u00c0-\u0178][a-z]?\.\s?-?)+"
+"""Initials with full stops: ``A. B.``, ``A.B.``, ``J.-P.``, ``Yu.``."""
+_SUFFIX = r"(?:,?\s+(?:Jr|Sr|[2-4](?:nd|rd|th)|II|III|IV)\b\.?)?"
 _PERSON = rf"{_SURNAME}\s+{_INITIALS}{_SUFFIX}"
-_AUTHORS = re.compile(
-    rf"^(?P<authors>{_PERSON}(?:\s*,\s*{_PERSON})*(?:\s*,?\s*(?:et\s+al|and\s+others))?)"
-    r"\.\s+(?=\S)"
+_PERSON_DOTTED = rf"{_SURNAME},\s*{_DOTTED}{_SUFFIX}"
+_ET_AL = r"(?:\s*,?\s*(?:et\s+al\.?|and\s+others))?"
+_AUTHOR_LISTS = (
+    # Vancouver, AMA: "Okonkwo AB, van der Berg C, et al." and BMC's "..., Lindqvist D:"
+    re.compile(rf"^(?P<authors>{_PERSON}(?:\s*,\s*{_PERSON})*{_ET_AL})[.:]\s+(?=\S)"),
+    # Nature, ACS: "Okonkwo, A. B., van der Berg, C. & Lindqvist, D." (";" between for ACS)
+    re.compile(
+        rf"^(?P<authors>{_PERSON_DOTTED}(?:\s*[,;]?\s*(?:&|and)?\s*{_PERSON_DOTTED})*{_ET_AL})"
+        r"\s+(?=[A-Z\d\"\u201c'\u2018])"
+    ),
 )
-"""The author list up to the full stop that ends it."""
-_TAIL = re.compile(
-    r"(?P<sep>\.|,)?\s+(?P<year>(?:1[6-9]|20)\d\d)[a-z]?"
-    r"(?:\s+(?:[A-Z][a-z]{2,8}\.?|\d{1,2})(?:[-\u2013/\s]+(?:[A-Z][a-z]{2,8}\.?|\d{1,2}))*)?"
-    r"\s*;\s*(?P<volume>[^\s:;()]{1,20}?)?\s*(?:\((?P<issue>[^()]{1,20})\))?"
-    r"\s*:\s*(?P<pages>[A-Za-z]{0,3}\d+[A-Za-z]?(?:\s*[-\u2013]\s*[A-Za-z]{0,3}\d+[A-Za-z]?)?)"
-    r"\s*[.,;]?\s*$"
+"""Author lists whose end is certain: the stop after the last initials."""
+_GROUP = re.compile(
+    r"^(?P<authors>(?:The\s+)?[A-Z][\w'&-]*(?:\s+(?:[A-Z][\w'&-]*|of|and|for|on|the|in|&))*"
+    r"(?:,\s+[A-Z][\w'&-]*(?:\s+(?:[A-Z][\w'&-]*|of|and|for|on|the|in|&))*)?)\.\s+(?=\S)"
 )
-"""``. 2004 May 3;58(3):424-41.`` at the end: the year, an optional date, volume, issue, pages."""
+"""A group as author: ``Centers for Disease Control and Prevention.``, ``WHO.``"""
+_YEAR = r"(?P<year>(?:1[6-9]|20)\d\d)[a-z]?"
+_PAGES = r"(?P<pages>[A-Za-z]{0,3}\d+[A-Za-z]?(?:\s*[-\u2013]\s*[A-Za-z]{0,3}\d+[A-Za-z]?)?)"
+_DATE = r"(?:\s+(?:[A-Z][a-z]{2,8}\.?|\d{1,2})(?:[-\u2013/\s]+(?:[A-Z][a-z]{2,8}\.?|\d{1,2}))*)?"
+_ISSUE = r"(?:\s*\((?P<issue>[^()]{1,20})\))?"
+_END = r"\s*[.,;]?\s*$"
+_TAILS = (
+    # Vancouver / NLM / AMA: "Journal. 2004 May 3;58(3):424-41."
+    re.compile(rf"\s+{_YEAR}{_DATE}\s*;\s*(?P<volume>[^\s:;()]{{1,20}}?)?{_ISSUE}"
+               rf"\s*:\s*{_PAGES}{_END}"),
+    # BMC: "Journal 2004, 58(3):424-441."
+    re.compile(rf"\s+{_YEAR},\s*(?P<volume>[^\s:;(),]{{1,20}}){_ISSUE}\s*:\s*{_PAGES}{_END}"),
+    # Nature: "Journal 58, 424-441 (2004)."
+    re.compile(rf"\s+(?P<volume>\d{{1,5}}[A-Z]?){_ISSUE},\s*{_PAGES}\s*\({_YEAR}\){_END}"),
+    # ACS: "Journal 2004, 58 (3), 424-441."
+    re.compile(rf"\s+{_YEAR},\s*(?P<volume>\d{{1,5}}[A-Z]?){_ISSUE},\s*{_PAGES}{_END}"),
+)
+"""Tails read from the end: year, volume, issue and pages in each numbered style's order."""
 _JOURNAL_WORD = re.compile(
     r"^(?:[A-Z\u00c0-\u024f][\w'\u2019&-]*\.?|of|and|the|in|for|on|de|la|et|&)$"
 )
@@ -50,6 +73,8 @@ class VancouverFields:
     """What the fixed shape gave; the authors as written (family names come from ``authors``)."""
 
     authors: str
+    group: bool
+    """Whether ``authors`` is one group's name (``Centers for Disease Control``), not people."""
     title: str
     container: str
     volume: str | None
@@ -59,20 +84,23 @@ class VancouverFields:
 
 
 def read_vancouver(body: str) -> VancouverFields | None:
-    """The fields of a Vancouver journal reference, or ``None`` when ``body`` is not one."""
-    authors = _AUTHORS.match(body)
+    """The fields of a numbered-style journal reference, or ``None`` when ``body`` is not one."""
+    authors = next((m for p in _AUTHOR_LISTS if (m := p.match(body))), None)
+    group = authors is None
+    if authors is None:
+        authors = _GROUP.match(body)
     if authors is None:
         return None
-    tail = _TAIL.search(body, authors.end())
+    tail = next((m for p in _TAILS if (m := p.search(body, authors.end()))), None)
     if tail is None:
         return None
-    middle = body[authors.end() : tail.start()]
-    split = _title_and_journal(middle)
+    split = _title_and_journal(body[authors.end() : tail.start()])
     if split is None:
         return None
     title, journal = split
     return VancouverFields(
         authors=authors.group("authors"),
+        group=group,
         title=title,
         container=journal,
         volume=tail.group("volume"),
