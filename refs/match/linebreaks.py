@@ -6,7 +6,10 @@ hyphen at a line end is either the typesetter's (join the word) or the author's 
 ``Texture-\\nsurround``); which one cannot be known for sure without a dictionary, so the text
 itself is asked first (is the word written elsewhere, whole or hyphenated?), then the shape of
 the two parts: compounds start with a capital, a digit or an abbreviation on either side, or
-with parts that are words used in compounds (``cell-``, ``-based``, ``-induced``).
+with parts that are words used in compounds (``cell-``, ``-based``, ``-induced``). Last, an
+English word list (pyspellchecker's, loaded on the first such question): a joined form that is
+a word is one word (``genetic``); two words that do not make one stay two (``aerial-hawking``);
+anything else, most often a technical word the list lacks (``phosphoryla-tion``), is joined.
 
 DOIs split by a break are rejoined by :func:`refs.doi.find_dois` (``across_breaks=True``), which
 knows what a DOI may hold; this module leaves DOIs and URLs' hyphens alone.
@@ -15,6 +18,9 @@ knows what a DOI may hold; this module leaves DOIs and URLs' hyphens alone.
 from __future__ import annotations
 
 import re
+from functools import cache
+
+from spellchecker import SpellChecker
 
 __all__ = ["repair_line_breaks"]
 
@@ -93,4 +99,15 @@ def _is_one_word(left: str, right: str, whole: str) -> bool:
         return False  # "anti-TNF", "IL-6"-like, "T-cell": names and abbreviations
     if left[:1].isupper() and len(left) <= 3 and not left[1:].islower():
         return False
-    return left.lower() not in _COMPOUND_FIRST and right.lower() not in _COMPOUND_SECOND
+    if left.lower() in _COMPOUND_FIRST or right.lower() in _COMPOUND_SECOND:
+        return False
+    words = _english_words()
+    if joined in words:
+        return True
+    return not (len(right) >= 3 and left.lower() in words and right.lower() in words)
+
+
+@cache
+def _english_words() -> frozenset[str]:
+    """About 160,000 English words in lower case (pyspellchecker's list, MIT)."""
+    return frozenset(SpellChecker(language="en").word_frequency.dictionary)
