@@ -31,10 +31,12 @@ _LIGATURES = str.maketrans(
 """Presentation forms PDFs keep; a soft hyphen is a break opportunity, never a character."""
 
 _BROKEN_WORD = re.compile(
-    r"(?P<token>[^\s]*?)(?P<left>[^\W\d_]+)[-\u2010](?:[ \t]*\r?\n[ \t]*|[ \t]+)"
+    r"(?<!\S)(?P<token>\S*?)(?P<left>[^\W\d_]+)[-\u2010](?P<gap>[ \t]*\r?\n[ \t]*|[ \t]+)"
     r"(?P<right>[^\W\d_]+)"
 )
-"""``throm-\\nbosis``, ``throm- bosis``: letters, a hyphen at a line end, letters."""
+"""``throm-\\nbosis``, ``throm- bosis``: a token ending in letters and a hyphen at a line end,
+then letters. Matches start at a token's start, so ``token`` tells a DOI or URL apart."""
+_HYPHEN_BREAK = re.compile(r"[-\u2010]\s")
 _BROKEN_URL = re.compile(r"(?P<url>\b(?:https?://|www\.)\S*[/.\-_=?&#])[ \t]*\r?\n[ \t]*(?=\S)")
 """A URL cut after one of the characters a typesetter breaks URLs at."""
 
@@ -66,15 +68,18 @@ def repair_line_breaks(text: str) -> str:
     if "-" not in text and "\u2010" not in text and "\n" not in text:
         return text
     text = _BROKEN_URL.sub(lambda m: m.group("url"), text)
+    if not _HYPHEN_BREAK.search(text):
+        return text
     whole = text.lower()
+    words = set(re.findall(r"[^\W\d_]+", whole))
 
     def mend(match: re.Match[str]) -> str:
         token, left, right = match.group("token"), match.group("left"), match.group("right")
         if _in_identifier(token + left):
             return match.group(0)
-        if _is_one_word(left, right, whole):
+        if _is_one_word(left, right, whole, words):
             return f"{token}{left}{right}"
-        if "\n" not in match.group(0):
+        if "\n" not in match.group("gap"):
             return match.group(0)  # "pre- and post-": as the author wrote it
         return f"{token}{left}-{right}"
 
@@ -86,14 +91,14 @@ def _in_identifier(token: str) -> bool:
     return bool(re.search(r"10\.\d{4,}|https?:|www\.|/", token))
 
 
-def _is_one_word(left: str, right: str, whole: str) -> bool:
+def _is_one_word(left: str, right: str, whole: str, words: set[str]) -> bool:
     """Whether ``left-`` / ``right`` is one word the typesetter broke."""
     if right.lower() in _SUSPENDED:
         return False  # "pre- and postoperative": the hyphen waits for its second part
-    joined, hyphenated = (left + right).lower(), f"{left}-{right}".lower()
-    if re.search(rf"\b{re.escape(hyphenated)}\b", whole):
+    joined = (left + right).lower()
+    if f"{left}-{right}".lower() in whole:
         return False  # the author wrote it hyphenated elsewhere
-    if re.search(rf"\b{re.escape(joined)}\b", whole):
+    if joined in words:
         return True
     if right[:1].isupper() or left.isupper() or len(left) == 1:
         return False  # "anti-TNF", "IL-6"-like, "T-cell": names and abbreviations

@@ -133,8 +133,9 @@ class _Fields:
 
 def parse_reference(text: str) -> ParsedReference:
     """Split a reference string into its fields; what cannot be placed stays ``None``."""
-    doi = _find_doi(_prepare(text))
-    body = bibliographic_text(text)
+    prepared = _prepare(text)
+    doi = _find_doi(prepared)
+    body = _bibliographic(prepared)
     vancouver = read_vancouver(body)
     if vancouver is not None:
         authors = (vancouver.authors,) if vancouver.group else parse_authors(vancouver.authors)
@@ -171,7 +172,11 @@ def parse_reference(text: str) -> ParsedReference:
 
 def bibliographic_text(text: str) -> str:
     """The reference without numbering, DOIs, URLs, arXiv and PubMed ids: only its own words."""
-    body = _IDENTIFIERS.sub(" ", _without_dois(_prepare(text)))
+    return _bibliographic(_prepare(text))
+
+
+def _bibliographic(prepared: str) -> str:
+    body = _IDENTIFIERS.sub(" ", _without_dois(prepared))
     return re.sub(r"\s+", " ", body).strip(" .,;")
 
 
