@@ -104,12 +104,12 @@ def _is_one_word(left: str, right: str, whole: str, words: set[str]) -> bool:
         return False  # "anti-TNF", "IL-6"-like, "T-cell": names and abbreviations
     if left[:1].isupper() and len(left) <= 3 and not left[1:].islower():
         return False
+    lexicon = _english_words()
+    if joined in lexicon:
+        return True  # "gene-tic": a word, though "gene" starts compounds too
     if left.lower() in _COMPOUND_FIRST or right.lower() in _COMPOUND_SECOND:
         return False
-    words = _english_words()
-    if joined in words:
-        return True
-    return not (len(right) >= 3 and left.lower() in words and right.lower() in words)
+    return not (len(right) >= 3 and left.lower() in lexicon and right.lower() in lexicon)
 
 
 @cache
