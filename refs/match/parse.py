@@ -20,7 +20,7 @@ from refs.markup import clean_text
 from refs.match.authors import looks_like_authors, parse_authors
 from refs.match.linebreaks import repair_line_breaks
 from refs.match.normalize import DASHES
-from refs.match.vancouver import read_vancouver
+from refs.match.vancouver import journal_abbreviation, read_vancouver
 
 __all__ = ["ParsedReference", "bibliographic_text", "parse_reference"]
 
@@ -56,6 +56,14 @@ _IDENTIFIERS = re.compile(
     r"|\bdoi\s*[:=]?\s*$",
     re.IGNORECASE,
 )
+_NOTES = re.compile(
+    r"(?:(?<=[.;,])|^)\s*[\[(]?(?:last\s+)?(?:accessed|cited|retrieved|viewed)\b[^\[\]()]{0,40}?"
+    r"(?:1[5-9]|20)\d\d[\])]?(?=[\s.,;]|$)"
+    r"|(?:(?<=[.;])|^)\s*\bavailable(?:\s+(?:from|at|online))?\s*(?::|\.|$)"
+    r"|\bwww\.\S+",
+    re.IGNORECASE,
+)
+"""A web page's notes, not fields of the work: ``Available from:``, ``Accessed 12 May 2020``."""
 _YEAR = re.compile(r"(?<![\d/.:])(1[5-9]\d\d|20[0-4]\d)[a-z]?(?!\d)")
 _QUOTED = re.compile(
     r"[\"\u201c\u201e\u00ab]\s*([^\"\u201c\u201d\u00bb]{8,}?)\s*[\"\u201d\u201c\u00bb]"
@@ -76,6 +84,8 @@ _TAILS = (
         rf"(?<![\w.])(?P<volume>\d+)\s*\((?P<issue>[^()]{{1,15}})\)"
         rf"(?:\s*[:,.]?\s*(?:pp?\.?\s*)?(?P<pages>{_PAGES}))?"
     ),
+    # Elsevier's numbered style: "J. Orthop. Rehabil. 47 (2019) 211-219"
+    re.compile(rf"(?<![\w.])(?P<volume>\d+)\s*\((?:1[5-9]|20)\d\d\)\s*,?\s*(?P<pages>{_PAGES})"),
     # Springer and Vancouver without issue: "191:128-131", "58: 353-356"
     re.compile(rf"(?<![\w.])(?P<volume>\d+)\s*:\s*(?P<pages>{_PAGES})"),
     # APA without issue: "Journal, 13, 145-179"
@@ -86,7 +96,9 @@ _BREAK = re.compile(
     r"|(?<=\s[a-z\d)][^\s.][.?!])\s+"  # "et al. Title", but not "V. Yu. Osipov"
     r"|(?<=[a-z\u00df-\u00ff][.?!])(?=[A-Z][a-z])"
     # Vancouver "Spix C. Title" (lookbehinds are fixed-width)
-    r"|(?:(?<=[a-z]{2}\s[A-Z]\.)|(?<=[a-z]{2}\s[A-Z]{2}\.)|(?<=[a-z]{2}\s[A-Z]{3}\.))"
+    # ("and D. Lindqvist" is an author's initial: "C. van der Berg, and D. Lindqvist. 2019")
+    r"|(?<!\band\s[A-Z]\.)"
+    r"(?:(?<=[a-z]{2}\s[A-Z]\.)|(?<=[a-z]{2}\s[A-Z]{2}\.)|(?<=[a-z]{2}\s[A-Z]{3}\.))"
     r"\s+(?=[A-Z\d])"
 )
 """A sentence ends after ``.?!`` unless the word before is an initial (``J.``)."""
@@ -152,9 +164,9 @@ def parse_reference(text: str) -> ParsedReference:
             pages=_clean_pages(vancouver.pages),
         )
     year, year_span = _find_year(body)
-    fields = _split(body, year_span)
+    fields = _split(body, year_span, year)
     authors = parse_authors(fields.authors)
-    tail = _find_tail(body, year_span, start=fields.tail_from)
+    tail = _find_tail(body, year_span, start=fields.tail_from, year=year)
     book, chapter_pages = _chapter(body, fields.tail_from)
     return ParsedReference(
         text=text,
@@ -176,7 +188,7 @@ def bibliographic_text(text: str) -> str:
 
 
 def _bibliographic(prepared: str) -> str:
-    body = _IDENTIFIERS.sub(" ", _without_dois(prepared))
+    body = _NOTES.sub(" ", _IDENTIFIERS.sub(" ", _without_dois(prepared)))
     return re.sub(r"\s+", " ", body).strip(" .,;")
 
 
@@ -230,7 +242,7 @@ def _in_range(body: str, match: re.Match[str]) -> bool:
     return any(d in before for d in DASHES) or any(d in after for d in DASHES)
 
 
-def _split(body: str, year_span: tuple[int, int] | None) -> _Fields:
+def _split(body: str, year_span: tuple[int, int] | None, year: int | None) -> _Fields:
     """Authors, title and container, and where the volume/pages tail may start."""
     if year_span is not None:
         start, end = _widen(body, year_span)
@@ -238,7 +250,7 @@ def _split(body: str, year_span: tuple[int, int] | None) -> _Fields:
         # One sentence only: a Title-Case title before a Vancouver year also has few
         # lower-case words, but it is a sentence of its own.
         if before.strip() and len(_segments(before)) == 1 and looks_like_authors(before):
-            return _after_authors(body, before, end)
+            return _after_authors(body, before, end, year)
     quoted = _QUOTED.search(body)
     if quoted:
         rest = body[quoted.end():]
@@ -251,14 +263,14 @@ def _split(body: str, year_span: tuple[int, int] | None) -> _Fields:
     segments = _segments(body)
     if segments and looks_like_authors(segments[0][0]):
         authors, offset = segments[0][0], segments[0][1] + len(segments[0][0])
-        return _after_authors(body, authors, offset)
+        return _after_authors(body, authors, offset, year)
     colon = _COLON_AUTHORS.match(body)
     if colon and looks_like_authors(colon.group(1)):
-        return _after_authors(body, colon.group(1), colon.end())
+        return _after_authors(body, colon.group(1), colon.end(), year)
     comma_style = _comma_authors(body)
     if comma_style is not None:
         return comma_style
-    return _after_authors(body, "", 0)
+    return _after_authors(body, "", 0, year)
 
 
 def _comma_authors(body: str) -> _Fields | None:
@@ -291,7 +303,7 @@ def _widen(body: str, span: tuple[int, int]) -> tuple[int, int]:
     return start, end
 
 
-def _after_authors(body: str, authors: str, offset: int) -> _Fields:
+def _after_authors(body: str, authors: str, offset: int, year_of: int | None) -> _Fields:
     rest = body[offset:]
     lead = len(rest) - len(rest.lstrip(" .,:"))
     quoted = _QUOTED.match(body, offset + lead)
@@ -302,7 +314,7 @@ def _after_authors(body: str, authors: str, offset: int) -> _Fields:
             container=_container_from(body[quoted.end():], body, quoted.end()),
             tail_from=quoted.end(),
         )
-    tail = _find_tail(rest, None, start=0)
+    tail = _find_tail(rest, None, start=0, year=year_of)
     year = _YEAR.search(rest)
     stop = len(rest)
     if tail:
@@ -315,8 +327,8 @@ def _after_authors(body: str, authors: str, offset: int) -> _Fields:
     if len(segments) == 1:
         return _one_segment(authors, segments[0], offset, has_tail=bool(tail))
     container_parts = [segments.pop()]
-    # "Gen. Pharmacol.": a short abbreviated word belongs to the journal, not the title.
-    while len(segments) > 1 and re.fullmatch(r"[A-Z][A-Za-z]{0,5}\.", segments[-1]):
+    # "Gen. Pharmacol.", "J. Orthop. Rehabil.": abbreviations belong to the journal.
+    while len(segments) > 1 and journal_abbreviation(segments[-1]):
         container_parts.insert(0, segments.pop())
     return _Fields(
         authors=authors,
@@ -361,20 +373,36 @@ def _segments(text: str) -> list[tuple[str, int]]:
     return out
 
 
-def _find_tail(body: str, year_span: tuple[int, int] | None, *, start: int) -> dict[str, str]:
-    """Volume, issue and pages: the earliest tail pattern after ``start`` that is no year."""
-    best: re.Match[str] | None = None
+_AT_END = re.compile(r"[\s.,;:)\]]*(?:\(?\s*(?:1[5-9]|20)\d\d[a-z]?\s*\)?)?[\s.,;:)\]]*")
+"""What may follow a tail that ends the reference: punctuation, the year in brackets."""
+
+
+def _find_tail(
+    body: str, year_span: tuple[int, int] | None, *, start: int, year: int | None = None
+) -> dict[str, str]:
+    """Volume, issue and pages: the tail that ends the reference, else the earliest one.
+
+    Numbers inside a title (``Aquaporin 9 in 2,249 nonagenarians``) come before the tail
+    that ends the reference. A year-like volume is a volume when the year is known and is
+    another number (``Acta, 1773, 1619-1627``).
+    """
+    candidates: list[re.Match[str]] = []
     for pattern in _TAILS:
         for match in pattern.finditer(body, start):
             if year_span and match.start("volume") == year_span[0]:
                 continue
-            if _YEAR.fullmatch(match.group("volume")) and "issue" not in match.groupdict():
+            volume, groups = match.group("volume"), match.groupdict()
+            if _YEAR.fullmatch(volume) and "issue" not in groups and (
+                year is None or volume == str(year)
+            ):
                 continue
-            if best is None or match.start() < best.start():
-                best = match
-            break
-    if best is None:
+            if groups.get("issue") and _YEAR.fullmatch(groups["issue"]):
+                continue  # "47 (2019) 211-219": the brackets hold the year
+            candidates.append(match)
+    if not candidates:
         return {}
+    ending = [m for m in candidates if _AT_END.fullmatch(body, m.end())]
+    best = min(ending or candidates, key=lambda m: m.start())
     groups = {k: v for k, v in best.groupdict().items() if v}
     issue = groups.pop("issue0", None)
     if issue and "issue" not in groups:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["VancouverFields", "read_vancouver"]
+__all__ = ["VancouverFields", "journal_abbreviation", "read_vancouver"]
 
 _SURNAME = r"(?:(?:[a-z]{1,3}|[dD][aeiu]|[vV]an|[vV]on|[dD]er|[dD]en|[lL][ae]|[dD]el|[dD]os)\s+)*" \
     r"[A-Z\u00c0-\u024f'][\w'\u2019\u00c0-\u024f-]*(?:\s+[A-Z\u00c0-\u024f][\w'\u2019-]+)*"
@@ -123,7 +123,7 @@ def _title_and_journal(middle: str) -> tuple[str, str] | None:
     journal_start = starts[-1]
     for previous in reversed(starts[:-1]):
         piece = middle[previous:journal_start].strip()
-        if not _abbreviated_name(piece):
+        if not journal_abbreviation(piece):
             break
         journal_start = previous
     title = middle[:journal_start].strip()
@@ -133,7 +133,7 @@ def _title_and_journal(middle: str) -> tuple[str, str] | None:
     return title.rstrip(".").strip(), journal
 
 
-def _abbreviated_name(piece: str) -> bool:
+def journal_abbreviation(piece: str) -> bool:
     """``Dev.``, ``BMC Dev.``, ``Curr.``: a short run of name words ending in an abbreviation."""
     words = piece.split()
     if not 1 <= len(words) <= 3 or not piece.endswith("."):

@@ -159,3 +159,62 @@ def test_the_authors_family_names_keep_particles_and_drop_suffixes() -> None:
         "BMC Bioinformatics. 2008;9:399."
     )
     assert parsed.authors == ("van Iersel", "Okafor", "de la Cruz")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Okonkwo, A.B., Lindqvist, D., 2019. Knee bracing after ligament repair: a "
+            "randomized trial. J. Orthop. Rehabil. 47, 211\u2013219.",
+            _expect("J. Orthop. Rehabil", "211\u2013219", issue=None),
+        ),
+        (
+            "A.B. Okonkwo, D. Lindqvist, Knee bracing after ligament repair: a randomized "
+            "trial, J. Orthop. Rehabil. 47 (2019) 211\u2013219.",
+            _expect("J. Orthop. Rehabil", "211\u2013219", issue=None),
+        ),
+        (
+            "Okonkwo AB, Lindqvist D. Knee bracing after ligament repair: a randomized trial. "
+            "J Orthop Rehabil. 47(3):211-219 (2019).",
+            _expect("J Orthop Rehabil", "211-219"),
+        ),
+        (
+            "Okonkwo AB, Lindqvist D. Knee bracing after ligament repair: a randomized trial. "
+            "J Orthop Rehabil. 47, 211-219 (2019).",
+            _expect("J Orthop Rehabil", "211-219", issue=None),
+        ),
+        (
+            "Okonkwo, A.B., C. van der Berg, and D. Lindqvist. 2019. Knee bracing after "
+            "ligament repair: a randomized trial. J. Orthop. Rehabil. 47:211\u2013219.",
+            _expect("J. Orthop. Rehabil", "211\u2013219", issue=None),
+        ),
+        (
+            "Okonkwo AB, van der Berg C, Lindqvist D, et al: Knee bracing after ligament "
+            "repair: a randomized trial. J Orthop Rehabil 2019, 47:211-219.",
+            _expect("J Orthop Rehabil", "211-219", issue=None),
+        ),
+    ],
+    ids=["elsevier-harvard", "elsevier-numbered", "journal-v(i):p-(year)", "journal-v,p-(year)",
+         "name-initials-then-initials-name", "et-al-colon"],
+)
+def test_layouts_the_issue_names(text: str, expected: tuple[object, ...]) -> None:
+    parsed = parse_reference(text)
+    assert tuple(getattr(parsed, f) for f in FIELDS) == expected
+
+
+def test_a_four_digit_volume_after_the_journal_is_no_year() -> None:
+    parsed = parse_reference(
+        "Marsh, T., & Okafor, B. (2007). Lipid rafts in tendon cells. Biochimica et "
+        "Biophysica Acta, 1773, 1619-1627."
+    )
+    assert (parsed.year, parsed.container, parsed.volume, parsed.pages) == (
+        2007, "Biochimica et Biophysica Acta", "1773", "1619-1627")
+
+
+def test_numbers_inside_a_title_are_not_its_volume_or_pages() -> None:
+    parsed = parse_reference(
+        "Marsh, T. (2011). Aquaporin 9 in 2,249 nonagenarians. Aging Cell, 10(2), 33-41."
+    )
+    assert (parsed.title, parsed.volume, parsed.issue, parsed.pages) == (
+        "Aquaporin 9 in 2,249 nonagenarians", "10", "2", "33-41")
