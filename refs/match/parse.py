@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from refs.doi import find_dois
+from refs.doi import DOIMatch, find_dois
 from refs.markup import clean_text
 from refs.match.authors import looks_like_authors, parse_authors
 from refs.match.linebreaks import repair_line_breaks
@@ -146,8 +146,11 @@ class _Fields:
 def parse_reference(text: str) -> ParsedReference:
     """Split a reference string into its fields; what cannot be placed stays ``None``."""
     prepared = _prepare(text)
-    doi = _find_doi(prepared)
-    body = _bibliographic(prepared)
+    # "10.1523/jneurosci. 0300-04.2004", "10.2217/fca .14.82": Crossref's real strings and
+    # their gold DOIs show such spaces are breaks, not ends.
+    dois = find_dois(prepared, across_breaks=True)
+    doi = dois[0].doi if dois else None
+    body = _bibliographic(prepared, dois)
     vancouver = read_vancouver(body)
     if vancouver is not None:
         authors = (vancouver.authors,) if vancouver.group else parse_authors(vancouver.authors)
@@ -184,27 +187,25 @@ def parse_reference(text: str) -> ParsedReference:
 
 def bibliographic_text(text: str) -> str:
     """The reference without numbering, DOIs, URLs, arXiv and PubMed ids: only its own words."""
-    return _bibliographic(_prepare(text))
+    prepared = _prepare(text)
+    return _bibliographic(prepared, find_dois(prepared, across_breaks=True))
 
 
-def _bibliographic(prepared: str) -> str:
-    body = _NOTES.sub(" ", _IDENTIFIERS.sub(" ", _without_dois(prepared)))
+def _bibliographic(prepared: str, dois: list[DOIMatch]) -> str:
+    body = _without_dois(prepared, dois)
+    lower = body.lower()
+    # The patterns are slow to try at every position; most references hold neither.
+    if any(key in lower for key in ("10.", "http", "arxiv", "pmid", "pmcid", "doi")):
+        body = _IDENTIFIERS.sub(" ", body)
+    if any(key in lower for key in ("accessed", "cited", "retrieved", "viewed", "available",
+                                    "www.")):
+        body = _NOTES.sub(" ", body)
     return re.sub(r"\s+", " ", body).strip(" .,;")
 
 
-def _find_doi(text: str) -> str | None:
-    """The first DOI, mended when a line break or a typo put a space inside it.
-
-    ``10.1523/jneurosci. 0300-04.2004``, ``10.2217/fca .14.82``: Crossref's real strings
-    and their gold DOIs show such spaces are breaks, not ends.
-    """
-    found = find_dois(text, across_breaks=True)
-    return found[0].doi if found else None
-
-
-def _without_dois(text: str) -> str:
+def _without_dois(text: str, dois: list[DOIMatch]) -> str:
     """``text`` with its DOIs (pieces split by a break included) blanked out."""
-    for found in reversed(find_dois(text, across_breaks=True)):
+    for found in reversed(dois):
         before = re.sub(r"(?:\bdoi\s*[:=]?|https?://(?:dx\.)?doi\.org/)\s*$", "",
                         text[: found.start], flags=re.IGNORECASE)
         text = before + " " + text[found.end :]
