@@ -18,7 +18,7 @@ _PARTICLES = frozenset({"van", "von", "de", "der", "den", "da", "del", "della", 
 
 def parse_authors(segment: str) -> tuple[str, ...]:
     """Family names, in order, of the authors in ``segment`` (an author list as written)."""
-    segment = _ET_AL.sub(" ", segment)
+    segment = _ET_AL.sub(",", segment)  # a separator: no name runs across "et al"
     chunks = [c.strip(" .:") for c in _CHUNKS.split(segment)]
     chunks = [c for c in chunks if re.search(r"[^\W\d_]", c)]
     families: list[str] = []

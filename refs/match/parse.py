@@ -56,6 +56,13 @@ _IDENTIFIERS = re.compile(
     r"|\bdoi\s*[:=]?\s*$",
     re.IGNORECASE,
 )
+_URL = re.compile(r"\bhttps?://|\bwww\.|<https?:", re.IGNORECASE)
+_URL_LABEL = re.compile(
+    r"[\s(\[<]*(?:(?:available|retrieved|accessible|downloaded)(?:\s+(?:from|at|online|on))?"
+    r"|url|internet|online|see|in|at|from)?\s*[:,]?[\s(\[<]*$",
+    re.IGNORECASE,
+)
+"""The words that introduce a URL: ``Available at:``, ``Retrieved from``, ``URL:``."""
 _NOTES = re.compile(
     r"(?:(?<=[.;,])|^)\s*[\[(]?(?:last\s+)?(?:accessed|cited|retrieved|viewed)\b[^\[\]()]{0,40}?"
     r"(?:1[5-9]|20)\d\d[\])]?(?=[\s.,;]|$)"
@@ -102,8 +109,9 @@ _BREAK = re.compile(
     r"\s+(?=[A-Z\d])"
 )
 """A sentence ends after ``.?!`` unless the word before is an initial (``J.``)."""
-_COLON_AUTHORS = re.compile(r"^(.{3,300}?\s[A-Z]{1,3}):\s+(?=\S)")
-"""Vancouver authors closed by a colon: ``Hilali M, Fatani A, Al-Atiya S: Title``."""
+_COLON_AUTHORS = re.compile(r"^(.{3,300}?(?:\s[A-Z]{1,3}|[A-Z]\.)):\s+(?=\S)")
+"""Authors closed by a colon: ``Hilali M, Fatani A, Al-Atiya S: Title`` (BMC),
+``Okonkwo, A.B., Lindqvist, D.: Title`` (Springer's LNCS)."""
 _GLUED_YEAR = re.compile(r"(?<=[A-Za-z])(?=(?:1[6-9]|20)\d\d;)")
 """``Eur Respir J1995;8:1030``: a journal glued to a Vancouver year."""
 _LOOSE_BREAK = re.compile(r"[.?!\u201d\u00bb]\s+(?=[A-Z\u00c0-\u024f])")
@@ -193,10 +201,15 @@ def bibliographic_text(text: str) -> str:
 
 def _bibliographic(prepared: str, dois: list[DOIMatch]) -> str:
     body = _without_dois(prepared, dois)
+    url = _URL.search(body)
+    if url and body[: url.start()].strip():
+        # What follows a URL is about the web page (access dates, formats), and fields
+        # must not run across the URL once it is gone: the reference ends there.
+        body = _URL_LABEL.sub("", body[: url.start()])
     lower = body.lower()
     # The patterns are slow to try at every position; most references hold neither.
     if any(key in lower for key in ("10.", "http", "arxiv", "pmid", "pmcid", "doi")):
-        body = _IDENTIFIERS.sub(" ", body)
+        body = _IDENTIFIERS.sub(". ", body)  # a full stop: no field runs across the gap
     if any(key in lower for key in ("accessed", "cited", "retrieved", "viewed", "available",
                                     "www.")):
         body = _NOTES.sub(" ", body)
@@ -208,7 +221,7 @@ def _without_dois(text: str, dois: list[DOIMatch]) -> str:
     for found in reversed(dois):
         before = re.sub(r"(?:\bdoi\s*[:=]?|https?://(?:dx\.)?doi\.org/)\s*$", "",
                         text[: found.start], flags=re.IGNORECASE)
-        text = before + " " + text[found.end :]
+        text = before + ". " + text[found.end :]  # a full stop: no field runs across
     return text
 
 

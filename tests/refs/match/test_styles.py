@@ -175,6 +175,11 @@ def test_the_authors_family_names_keep_particles_and_drop_suffixes() -> None:
             _expect("J. Orthop. Rehabil", "211\u2013219", issue=None),
         ),
         (
+            "Okonkwo, A.B., Lindqvist, D.: Knee bracing after ligament repair: a randomized "
+            "trial. J. Orthop. Rehabil. 47(3), 211\u2013219 (2019)",
+            _expect("J. Orthop. Rehabil", "211\u2013219"),
+        ),
+        (
             "Okonkwo AB, Lindqvist D. Knee bracing after ligament repair: a randomized trial. "
             "J Orthop Rehabil. 47(3):211-219 (2019).",
             _expect("J Orthop Rehabil", "211-219"),
@@ -195,8 +200,8 @@ def test_the_authors_family_names_keep_particles_and_drop_suffixes() -> None:
             _expect("J Orthop Rehabil", "211-219", issue=None),
         ),
     ],
-    ids=["elsevier-harvard", "elsevier-numbered", "journal-v(i):p-(year)", "journal-v,p-(year)",
-         "name-initials-then-initials-name", "et-al-colon"],
+    ids=["elsevier-harvard", "elsevier-numbered", "springer-lncs", "journal-v(i):p-(year)",
+         "journal-v,p-(year)", "name-initials-then-initials-name", "et-al-colon"],
 )
 def test_layouts_the_issue_names(text: str, expected: tuple[object, ...]) -> None:
     parsed = parse_reference(text)
