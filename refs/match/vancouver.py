@@ -22,8 +22,8 @@ __all__ = ["VancouverFields", "journal_abbreviation", "read_vancouver"]
 _SURNAME = r"(?:(?:[a-z]{1,3}|[dD][aeiu]|[vV]an|[vV]on|[dD]er|[dD]en|[lL][ae]|[dD]el|[dD]os)\s+)*" \
     r"[A-Z\u00c0-\u024f'][\w'\u2019\u00c0-\u024f-]*(?:\s+[A-Z\u00c0-\u024f][\w'\u2019-]+)*"
 """A family name, with its particles (``van der Zee``, ``de Melo``) and further words."""
-_INITIALS = r"[A-Z\u00c0-\u0178]{1,4}(?:-[A-Z\u00c0-\u0178]{1,3})?"
-"""Vancouver initials: ``AB``, ``JJGH``, ``K-EL``, without full stops."""
+_INITIALS = r"[A-Z\u00c0-\u0178]{1,4}(?:-[A-Z\u00c0-\u0178]{1,3})?(?:\s[A-Z](?=[,.:]))?"
+"""Vancouver initials: ``AB``, ``JJGH``, ``K-EL``, ``S D``, without full stops."""
 _DOTTED = r"(?:[A-Z\u00c0-\u0178][a-z]?\.\s?-?)+"
 """Initials with full stops: ``A. B.``, ``A.B.``, ``J.-P.``, ``Yu.``."""
 _SUFFIX = r"(?:,?\s+(?:Jr|Sr|[2-4](?:nd|rd|th)|II|III|IV)\b\.?)?"
@@ -52,8 +52,9 @@ _ISSUE = r"(?:\s*\((?P<issue>[^()]{1,20})\))?"
 _END = r"\s*[.,;]?\s*$"
 _TAILS = (
     # Vancouver / NLM / AMA: "Journal. 2004 May 3;58(3):424-41."
-    re.compile(rf"\s+{_YEAR}{_DATE}\s*;\s*(?P<volume>[^\s:;()]{{1,20}}?)?{_ISSUE}"
-               rf"\s*:\s*{_PAGES}{_END}"),
+    # (and "2005;Volume 3386:380-397", "2012;345." with no pages)
+    re.compile(rf"\s+{_YEAR}{_DATE}\s*;\s*(?:Vol(?:ume)?\.?\s*)?(?P<volume>[^\s:;()]{{1,20}}?)?"
+               rf"{_ISSUE}(?:\s*:\s*{_PAGES})?{_END}"),
     # BMC: "Journal 2004, 58(3):424-441."
     re.compile(rf"\s+{_YEAR},\s*(?P<volume>[^\s:;(),]{{1,20}}){_ISSUE}\s*:\s*{_PAGES}{_END}"),
     # Nature: "Journal 58, 424-441 (2004)."
@@ -79,7 +80,7 @@ class VancouverFields:
     container: str
     volume: str | None
     issue: str | None
-    pages: str
+    pages: str | None
     year: int
 
 
@@ -143,5 +144,5 @@ def journal_abbreviation(piece: str) -> bool:
 
 
 def _is_journal(journal: str) -> bool:
-    """A name, not a sentence: some words, and no bracketed or numbered aside."""
-    return 0 < len(journal.split()) <= 20 and not re.search(r"\d{3,}", journal)
+    """A name, not a sentence; proceedings may name their year (``PET 2007``)."""
+    return 0 < len(journal.split()) <= 20

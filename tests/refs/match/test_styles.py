@@ -223,3 +223,28 @@ def test_numbers_inside_a_title_are_not_its_volume_or_pages() -> None:
     )
     assert (parsed.title, parsed.volume, parsed.issue, parsed.pages) == (
         "Aquaporin 9 in 2,249 nonagenarians", "10", "2", "33-41")
+
+
+@pytest.mark.parametrize(
+    ("text", "authors"),
+    [
+        ("Pereira JJGH, Eriksson K-EL, Biju S D. Frogs of the ghats. Zool J. 2003;42:7-14.",
+         ("Pereira", "Eriksson", "Biju")),
+        ("NCBI Resource Coordinators. Database resources. Nucleic Acids Res. 2014;42:D7-17.",
+         ("NCBI Resource Coordinators",)),
+    ],
+    ids=["initials-written-several-ways", "capitals-that-are-a-name"],
+)
+def test_author_names(text: str, authors: tuple[str, ...]) -> None:
+    assert parse_reference(text).authors == authors
+
+
+def test_a_vancouver_volume_without_pages_or_spelled_volume() -> None:
+    lncs = parse_reference(
+        "Marsh T, Okafor B. Onion routing for clinics. Privacy Technologies\u2014PET 2007, "
+        "Lecture Notes in Computer Science. 2007;Volume 4776:95-112."
+    )
+    assert (lncs.title, lncs.volume, lncs.pages) == ("Onion routing for clinics", "4776",
+                                                     "95-112")
+    bmj = parse_reference("Marsh T. Cluster trials in physiotherapy. BMJ. 2012;345.")
+    assert (bmj.container, bmj.year, bmj.volume, bmj.pages) == ("BMJ", 2012, "345", None)
