@@ -45,6 +45,8 @@ _GROUP = re.compile(
     r"(?:,\s+[A-Z][\w'&-]*(?:\s+(?:[A-Z][\w'&-]*|of|and|for|on|the|in|&))*)?)\.\s+(?=\S)"
 )
 """A group as author: ``Centers for Disease Control and Prevention.``, ``WHO.``"""
+_PERSON_FIRST = re.compile(rf"^{_PERSON}\s*,")
+"""People first (``Riddle DL, National Center for ...``): no group's name alone."""
 _YEAR = r"(?P<year>(?:1[6-9]|20)\d\d)[a-z]?"
 _PAGES = r"(?P<pages>[A-Za-z]{0,3}\d+[A-Za-z]?(?:\s*[-\u2013]\s*[A-Za-z]{0,3}\d+[A-Za-z]?)?)"
 _DATE = r"(?:\s+(?:[A-Z][a-z]{2,8}\.?|\d{1,2})(?:[-\u2013/\s]+(?:[A-Z][a-z]{2,8}\.?|\d{1,2}))*)?"
@@ -77,7 +79,7 @@ class VancouverFields:
     group: bool
     """Whether ``authors`` is one group's name (``Centers for Disease Control``), not people."""
     title: str
-    container: str
+    container: str | None
     volume: str | None
     issue: str | None
     pages: str | None
@@ -88,13 +90,13 @@ def read_vancouver(body: str) -> VancouverFields | None:
     """The fields of a numbered-style journal reference, or ``None`` when ``body`` is not one."""
     authors = next((m for p in _AUTHOR_LISTS if (m := p.match(body))), None)
     group = authors is None
-    if authors is None:
+    if authors is None and not _PERSON_FIRST.match(body):
         authors = _GROUP.match(body)
     if authors is None:
         return None
     tail = next((m for p in _TAILS if (m := p.search(body, authors.end()))), None)
     if tail is None:
-        return None
+        return _book(body, authors.group("authors"), authors.end(), group=group)
     split = _title_and_journal(body[authors.end() : tail.start()])
     if split is None:
         return None
@@ -109,6 +111,38 @@ def read_vancouver(body: str) -> VancouverFields | None:
         pages=tail.group("pages"),
         year=int(tail.group("year")),
     )
+
+
+_IMPRINT = re.compile(
+    rf":\s*(?P<publisher>[^:;]{{2,120}});\s*{_YEAR}"
+    r"(?:\.\s*(?:pp?\.?\s*[\w\s+\u2013-]{1,25}|[\w\s]{1,20}\s+p))?\s*\.?\s*$"
+)
+"""A Vancouver book's end: ``: Publisher; 1999. p. 528.`` (the place comes before the colon;
+the pages counted are the book's length, not a field)."""
+
+
+def _book(body: str, authors: str, start: int, *, group: bool) -> VancouverFields | None:
+    """``Authors. Title. Place: Publisher; Year.``: the title is the book's; no container."""
+    imprint = _IMPRINT.search(body, start)
+    if imprint is None:
+        return None
+    before = body[start : imprint.start()]
+    if re.search(r"\bIn\s*:", body[start:]):
+        return None  # a chapter: the general parser knows books inside references
+    stops = list(re.finditer(r"(?<=[.?!])\s+(?=[A-Z])", before))
+    if not stops:
+        return None
+    place = before[stops[-1].end():]
+    if len(place.split()) > 6:
+        return None
+    title = before[: stops[-1].start()].strip().rstrip(".")
+    # "Title. 2nd ed": the edition is no part of the title
+    title = re.sub(r"[.,]\s*\d+(?:st|nd|rd|th)\.?\s+(?:ed|edn|edition)$", "", title,
+                   flags=re.IGNORECASE)
+    if not title:
+        return None
+    return VancouverFields(authors=authors, group=group, title=title, container=None,
+                           volume=None, issue=None, pages=None, year=int(imprint.group("year")))
 
 
 def _title_and_journal(middle: str) -> tuple[str, str] | None:

@@ -248,3 +248,12 @@ def test_a_vancouver_volume_without_pages_or_spelled_volume() -> None:
                                                      "95-112")
     bmj = parse_reference("Marsh T. Cluster trials in physiotherapy. BMJ. 2012;345.")
     assert (bmj.container, bmj.year, bmj.volume, bmj.pages) == ("BMJ", 2012, "345", None)
+
+
+def test_a_vancouver_book_is_its_own_title_with_no_container() -> None:
+    parsed = parse_reference(
+        "Okafor B, Marsh T. Walking again: rehabilitation after spinal surgery. 2nd ed. "
+        "Leeds: Fenwick Press; 2012. p. 320."
+    )
+    assert (parsed.first_author, parsed.year, parsed.title, parsed.container, parsed.pages) == (
+        "Okafor", 2012, "Walking again: rehabilitation after spinal surgery", None, None)
