@@ -7,8 +7,13 @@ import re
 
 __all__ = ["looks_like_authors", "parse_authors"]
 
-_INITIALS = re.compile(r"^(?:[A-Z][a-z]?\.(?:-?[A-Z][a-z]?\.)*|[A-Z]{1,3}|[A-Z]\.?-[A-Z]\.?)$")
-"""One token of given-name initials: ``J.``, ``M.R.``, ``Yu.``, ``MA``, ``H.-J``."""
+_INITIALS = re.compile(
+    r"^(?:[A-Z][a-z]?\.(?:-?[A-Z][a-z]?\.)*|[A-Z]{1,3}|[A-Z]{1,2}\.?-[A-Z]{1,3}\.?)$"
+)
+"""One token of given-name initials: ``J.``, ``M.R.``, ``Yu.``, ``MA``, ``H.-J``, ``K-EL``."""
+_AFTER_FAMILY = re.compile(r"^[A-Z]{4}$")
+"""Four initials after a family name (``Pereira JJGH``); alone, four capitals are a name
+(``REEF``, ``NCBI``)."""
 _ET_AL = re.compile(r"\bet\.?\s*al\b\.?|\(eds?\.?\)|\beds?\.(?=\s|$)|\([^)]*collaboration\)",
                     re.IGNORECASE)
 _CHUNKS = re.compile(r"\s*(?:[,;]|\band\b|&|\bund\b)\s*")
@@ -18,7 +23,7 @@ _PARTICLES = frozenset({"van", "von", "de", "der", "den", "da", "del", "della", 
 
 def parse_authors(segment: str) -> tuple[str, ...]:
     """Family names, in order, of the authors in ``segment`` (an author list as written)."""
-    segment = _ET_AL.sub(" ", segment)
+    segment = _ET_AL.sub(",", segment)  # a separator: no name runs across "et al"
     chunks = [c.strip(" .:") for c in _CHUNKS.split(segment)]
     chunks = [c for c in chunks if re.search(r"[^\W\d_]", c)]
     families: list[str] = []
@@ -67,6 +72,7 @@ def _family(tokens: list[str]) -> tuple[str | None, bool]:
         rest = tokens[lead:]
         return (" ".join(rest) or None), True
     for i, token in enumerate(tokens[1:], start=1):
-        if _INITIALS.match(token):  # "Katsouyanni K", "Gordon Taylor H", "Aha D.W. Kibler D."
+        if _INITIALS.match(token) or _AFTER_FAMILY.match(token):
+            # "Katsouyanni K", "Gordon Taylor H", "Aha D.W. Kibler D.", "Pereira JJGH"
             return " ".join(tokens[:i]), True
     return " ".join(tokens), False

@@ -15,11 +15,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from refs.doi import find_dois
+from refs.doi import DOIMatch, find_dois
 from refs.markup import clean_text
 from refs.match.authors import looks_like_authors, parse_authors
 from refs.match.linebreaks import repair_line_breaks
 from refs.match.normalize import DASHES
+from refs.match.vancouver import journal_abbreviation, read_vancouver
 
 __all__ = ["ParsedReference", "bibliographic_text", "parse_reference"]
 
@@ -55,9 +56,26 @@ _IDENTIFIERS = re.compile(
     r"|\bdoi\s*[:=]?\s*$",
     re.IGNORECASE,
 )
+_URL = re.compile(r"\bhttps?://|\bwww\.|<https?:", re.IGNORECASE)
+_URL_LABEL = re.compile(
+    r"[\s(\[<]*(?:(?:available|retrieved|accessible|downloaded)(?:\s+(?:from|at|online|on))?"
+    r"|url|internet|online|see|in|at|from)?\s*[:,]?[\s(\[<]*$",
+    re.IGNORECASE,
+)
+"""The words that introduce a URL: ``Available at:``, ``Retrieved from``, ``URL:``."""
+_NOTES = re.compile(
+    r"(?:(?<=[.;,])|^)\s*[\[(]?(?:last\s+)?(?:accessed|cited|retrieved|viewed)\b[^\[\]()]{0,40}?"
+    r"(?:1[5-9]|20)\d\d[\])]?(?=[\s.,;]|$)"
+    r"|(?:(?<=[.;])|^)\s*\bavailable(?:\s+(?:from|at|online))?\s*(?::|\.|$)"
+    r"|\bwww\.\S+",
+    re.IGNORECASE,
+)
+"""A web page's notes, not fields of the work: ``Available from:``, ``Accessed 12 May 2020``."""
 _YEAR = re.compile(r"(?<![\d/.:])(1[5-9]\d\d|20[0-4]\d)[a-z]?(?!\d)")
 _QUOTED = re.compile(
     r"[\"\u201c\u201e\u00ab]\s*([^\"\u201c\u201d\u00bb]{8,}?)\s*[\"\u201d\u201c\u00bb]"
+    # Harvard's single quotes: "(2019) 'Title', Journal"; an apostrophe never closes it
+    r"|(?<=[\s(])['\u2018]([^'\u2018\u2019]{8,}?)['\u2019](?=[,.:;]\s)"
 )
 _PAGES = rf"[A-Za-z]{{0,3}}\d+[A-Za-z]?(?:\s*[{DASHES}?]+\s*[A-Za-z]{{0,3}}\d+[A-Za-z]?)?"
 _TAILS = (
@@ -73,6 +91,8 @@ _TAILS = (
         rf"(?<![\w.])(?P<volume>\d+)\s*\((?P<issue>[^()]{{1,15}})\)"
         rf"(?:\s*[:,.]?\s*(?:pp?\.?\s*)?(?P<pages>{_PAGES}))?"
     ),
+    # Elsevier's numbered style: "J. Orthop. Rehabil. 47 (2019) 211-219"
+    re.compile(rf"(?<![\w.])(?P<volume>\d+)\s*\((?:1[5-9]|20)\d\d\)\s*,?\s*(?P<pages>{_PAGES})"),
     # Springer and Vancouver without issue: "191:128-131", "58: 353-356"
     re.compile(rf"(?<![\w.])(?P<volume>\d+)\s*:\s*(?P<pages>{_PAGES})"),
     # APA without issue: "Journal, 13, 145-179"
@@ -83,12 +103,15 @@ _BREAK = re.compile(
     r"|(?<=\s[a-z\d)][^\s.][.?!])\s+"  # "et al. Title", but not "V. Yu. Osipov"
     r"|(?<=[a-z\u00df-\u00ff][.?!])(?=[A-Z][a-z])"
     # Vancouver "Spix C. Title" (lookbehinds are fixed-width)
-    r"|(?:(?<=[a-z]{2}\s[A-Z]\.)|(?<=[a-z]{2}\s[A-Z]{2}\.)|(?<=[a-z]{2}\s[A-Z]{3}\.))"
+    # ("and D. Lindqvist" is an author's initial: "C. van der Berg, and D. Lindqvist. 2019")
+    r"|(?<!\band\s[A-Z]\.)"
+    r"(?:(?<=[a-z]{2}\s[A-Z]\.)|(?<=[a-z]{2}\s[A-Z]{2}\.)|(?<=[a-z]{2}\s[A-Z]{3}\.))"
     r"\s+(?=[A-Z\d])"
 )
 """A sentence ends after ``.?!`` unless the word before is an initial (``J.``)."""
-_COLON_AUTHORS = re.compile(r"^(.{3,300}?\s[A-Z]{1,3}):\s+(?=\S)")
-"""Vancouver authors closed by a colon: ``Hilali M, Fatani A, Al-Atiya S: Title``."""
+_COLON_AUTHORS = re.compile(r"^(.{3,300}?(?:\s[A-Z]{1,3}|[A-Z]\.)):\s+(?=\S)")
+"""Authors closed by a colon: ``Hilali M, Fatani A, Al-Atiya S: Title`` (BMC),
+``Okonkwo, A.B., Lindqvist, D.: Title`` (Springer's LNCS)."""
 _GLUED_YEAR = re.compile(r"(?<=[A-Za-z])(?=(?:1[6-9]|20)\d\d;)")
 """``Eur Respir J1995;8:1030``: a journal glued to a Vancouver year."""
 _LOOSE_BREAK = re.compile(r"[.?!\u201d\u00bb]\s+(?=[A-Z\u00c0-\u024f])")
@@ -130,12 +153,31 @@ class _Fields:
 
 def parse_reference(text: str) -> ParsedReference:
     """Split a reference string into its fields; what cannot be placed stays ``None``."""
-    doi = _find_doi(_prepare(text))
-    body = bibliographic_text(text)
+    prepared = _prepare(text)
+    # "10.1523/jneurosci. 0300-04.2004", "10.2217/fca .14.82": Crossref's real strings and
+    # their gold DOIs show such spaces are breaks, not ends.
+    dois = find_dois(prepared, across_breaks=True)
+    doi = dois[0].doi if dois else None
+    body = _bibliographic(prepared, dois)
+    vancouver = read_vancouver(body)
+    if vancouver is not None:
+        authors = (vancouver.authors,) if vancouver.group else parse_authors(vancouver.authors)
+        return ParsedReference(
+            text=text,
+            doi=doi,
+            year=vancouver.year,
+            first_author=authors[0] if authors else None,
+            authors=authors,
+            title=_clean_title(vancouver.title),
+            container=_clean_container(vancouver.container),
+            volume=vancouver.volume,
+            issue=vancouver.issue,
+            pages=_clean_pages(vancouver.pages),
+        )
     year, year_span = _find_year(body)
-    fields = _split(body, year_span)
+    fields = _split(body, year_span, year)
     authors = parse_authors(fields.authors)
-    tail = _find_tail(body, year_span, start=fields.tail_from)
+    tail = _find_tail(body, year_span, start=fields.tail_from, year=year)
     book, chapter_pages = _chapter(body, fields.tail_from)
     return ParsedReference(
         text=text,
@@ -153,26 +195,33 @@ def parse_reference(text: str) -> ParsedReference:
 
 def bibliographic_text(text: str) -> str:
     """The reference without numbering, DOIs, URLs, arXiv and PubMed ids: only its own words."""
-    body = _IDENTIFIERS.sub(" ", _without_dois(_prepare(text)))
+    prepared = _prepare(text)
+    return _bibliographic(prepared, find_dois(prepared, across_breaks=True))
+
+
+def _bibliographic(prepared: str, dois: list[DOIMatch]) -> str:
+    body = _without_dois(prepared, dois)
+    url = _URL.search(body)
+    if url and body[: url.start()].strip():
+        # What follows a URL is about the web page (access dates, formats), and fields
+        # must not run across the URL once it is gone: the reference ends there.
+        body = _URL_LABEL.sub("", body[: url.start()])
+    lower = body.lower()
+    # The patterns are slow to try at every position; most references hold neither.
+    if any(key in lower for key in ("10.", "http", "arxiv", "pmid", "pmcid", "doi")):
+        body = _IDENTIFIERS.sub(". ", body)  # a full stop: no field runs across the gap
+    if any(key in lower for key in ("accessed", "cited", "retrieved", "viewed", "available",
+                                    "www.")):
+        body = _NOTES.sub(" ", body)
     return re.sub(r"\s+", " ", body).strip(" .,;")
 
 
-def _find_doi(text: str) -> str | None:
-    """The first DOI, mended when a line break or a typo put a space inside it.
-
-    ``10.1523/jneurosci. 0300-04.2004``, ``10.2217/fca .14.82``: Crossref's real strings
-    and their gold DOIs show such spaces are breaks, not ends.
-    """
-    found = find_dois(text, across_breaks=True)
-    return found[0].doi if found else None
-
-
-def _without_dois(text: str) -> str:
+def _without_dois(text: str, dois: list[DOIMatch]) -> str:
     """``text`` with its DOIs (pieces split by a break included) blanked out."""
-    for found in reversed(find_dois(text, across_breaks=True)):
+    for found in reversed(dois):
         before = re.sub(r"(?:\bdoi\s*[:=]?|https?://(?:dx\.)?doi\.org/)\s*$", "",
                         text[: found.start], flags=re.IGNORECASE)
-        text = before + " " + text[found.end :]
+        text = before + ". " + text[found.end :]  # a full stop: no field runs across
     return text
 
 
@@ -207,7 +256,7 @@ def _in_range(body: str, match: re.Match[str]) -> bool:
     return any(d in before for d in DASHES) or any(d in after for d in DASHES)
 
 
-def _split(body: str, year_span: tuple[int, int] | None) -> _Fields:
+def _split(body: str, year_span: tuple[int, int] | None, year: int | None) -> _Fields:
     """Authors, title and container, and where the volume/pages tail may start."""
     if year_span is not None:
         start, end = _widen(body, year_span)
@@ -215,27 +264,27 @@ def _split(body: str, year_span: tuple[int, int] | None) -> _Fields:
         # One sentence only: a Title-Case title before a Vancouver year also has few
         # lower-case words, but it is a sentence of its own.
         if before.strip() and len(_segments(before)) == 1 and looks_like_authors(before):
-            return _after_authors(body, before, end)
+            return _after_authors(body, before, end, year)
     quoted = _QUOTED.search(body)
     if quoted:
         rest = body[quoted.end():]
         return _Fields(
             authors=body[: quoted.start()],
-            title=quoted.group(1),
+            title=quoted.group(1) or quoted.group(2),
             container=_container_from(rest, body, quoted.end()),
             tail_from=quoted.end(),
         )
     segments = _segments(body)
     if segments and looks_like_authors(segments[0][0]):
         authors, offset = segments[0][0], segments[0][1] + len(segments[0][0])
-        return _after_authors(body, authors, offset)
+        return _after_authors(body, authors, offset, year)
     colon = _COLON_AUTHORS.match(body)
     if colon and looks_like_authors(colon.group(1)):
-        return _after_authors(body, colon.group(1), colon.end())
+        return _after_authors(body, colon.group(1), colon.end(), year)
     comma_style = _comma_authors(body)
     if comma_style is not None:
         return comma_style
-    return _after_authors(body, "", 0)
+    return _after_authors(body, "", 0, year)
 
 
 def _comma_authors(body: str) -> _Fields | None:
@@ -268,9 +317,18 @@ def _widen(body: str, span: tuple[int, int]) -> tuple[int, int]:
     return start, end
 
 
-def _after_authors(body: str, authors: str, offset: int) -> _Fields:
+def _after_authors(body: str, authors: str, offset: int, year_of: int | None) -> _Fields:
     rest = body[offset:]
-    tail = _find_tail(rest, None, start=0)
+    lead = len(rest) - len(rest.lstrip(" .,:"))
+    quoted = _QUOTED.match(body, offset + lead)
+    if quoted:  # Harvard, Chicago: "(2019) 'Title', Journal", "2019. “Title.” Journal"
+        return _Fields(
+            authors=authors,
+            title=quoted.group(1) or quoted.group(2),
+            container=_container_from(body[quoted.end():], body, quoted.end()),
+            tail_from=quoted.end(),
+        )
+    tail = _find_tail(rest, None, start=0, year=year_of)
     year = _YEAR.search(rest)
     stop = len(rest)
     if tail:
@@ -283,8 +341,8 @@ def _after_authors(body: str, authors: str, offset: int) -> _Fields:
     if len(segments) == 1:
         return _one_segment(authors, segments[0], offset, has_tail=bool(tail))
     container_parts = [segments.pop()]
-    # "Gen. Pharmacol.": a short abbreviated word belongs to the journal, not the title.
-    while len(segments) > 1 and re.fullmatch(r"[A-Z][A-Za-z]{0,5}\.", segments[-1]):
+    # "Gen. Pharmacol.", "J. Orthop. Rehabil.": abbreviations belong to the journal.
+    while len(segments) > 1 and journal_abbreviation(segments[-1]):
         container_parts.insert(0, segments.pop())
     return _Fields(
         authors=authors,
@@ -329,20 +387,36 @@ def _segments(text: str) -> list[tuple[str, int]]:
     return out
 
 
-def _find_tail(body: str, year_span: tuple[int, int] | None, *, start: int) -> dict[str, str]:
-    """Volume, issue and pages: the earliest tail pattern after ``start`` that is no year."""
-    best: re.Match[str] | None = None
+_AT_END = re.compile(r"[\s.,;:)\]]*(?:\(?\s*(?:1[5-9]|20)\d\d[a-z]?\s*\)?)?[\s.,;:)\]]*")
+"""What may follow a tail that ends the reference: punctuation, the year in brackets."""
+
+
+def _find_tail(
+    body: str, year_span: tuple[int, int] | None, *, start: int, year: int | None = None
+) -> dict[str, str]:
+    """Volume, issue and pages: the tail that ends the reference, else the earliest one.
+
+    Numbers inside a title (``Aquaporin 9 in 2,249 nonagenarians``) come before the tail
+    that ends the reference. A year-like volume is a volume when the year is known and is
+    another number (``Acta, 1773, 1619-1627``).
+    """
+    candidates: list[re.Match[str]] = []
     for pattern in _TAILS:
         for match in pattern.finditer(body, start):
             if year_span and match.start("volume") == year_span[0]:
                 continue
-            if _YEAR.fullmatch(match.group("volume")) and "issue" not in match.groupdict():
+            volume, groups = match.group("volume"), match.groupdict()
+            if _YEAR.fullmatch(volume) and "issue" not in groups and (
+                year is None or volume == str(year)
+            ):
                 continue
-            if best is None or match.start() < best.start():
-                best = match
-            break
-    if best is None:
+            if groups.get("issue") and _YEAR.fullmatch(groups["issue"]):
+                continue  # "47 (2019) 211-219": the brackets hold the year
+            candidates.append(match)
+    if not candidates:
         return {}
+    ending = [m for m in candidates if _AT_END.fullmatch(body, m.end())]
+    best = min(ending or candidates, key=lambda m: m.start())
     groups = {k: v for k, v in best.groupdict().items() if v}
     issue = groups.pop("issue0", None)
     if issue and "issue" not in groups:

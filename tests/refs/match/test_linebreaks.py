@@ -61,3 +61,16 @@ def test_only_breaks_change(text: str) -> None:
         return "".join(c for c in s.replace("\ufb01", "fi") if c.isalpha())
 
     assert letters(repair_line_breaks(text)) == letters(text)
+
+
+@pytest.mark.parametrize(
+    ("broken", "expected"),
+    [
+        ("behaviour of aerial-\nhawking bats", "behaviour of aerial-hawking bats"),
+        ("a gene-\ntic screen", "a genetic screen"),
+        ("Caenorhab-\nditis species", "Caenorhabditis species"),
+    ],
+    ids=["two-words-stay-two", "one-word-joined", "unknown-word-joined"],
+)
+def test_the_word_list_decides_what_the_text_leaves_open(broken: str, expected: str) -> None:
+    assert repair_line_breaks(broken) == expected
