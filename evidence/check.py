@@ -7,7 +7,7 @@ one batch of list requests serves the whole run, and the store answers first.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -49,11 +49,14 @@ __all__ = [
     "BIBLIOGRAPHY_SUFFIXES",
     "Bibliography",
     "CheckOptions",
+    "Inputs",
     "WrittenReference",
     "check_articles",
+    "check_inputs",
     "check_parsed",
     "parse_bibliography",
     "read_bibliography_file",
+    "read_inputs",
     "store_checks",
     "written_references",
 ]
@@ -99,6 +102,81 @@ class Bibliography:
     entries: tuple[WrittenReference, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """What a check reads before it asks or stores anything: each article with its
+    bibliographies, and notes on the files left out and why."""
+
+    items: tuple[tuple[Article, tuple[Bibliography, ...]], ...]
+    notes: tuple[str, ...] = ()
+
+
+def read_inputs(
+    paths: Sequence[Path], options: CheckOptions | None = None, *,
+    optional: Collection[Path] = (),
+) -> Inputs:
+    """Read every input; a file that cannot be read stops the check (exit 2) unless it is
+    in ``optional`` (found in a folder, not named): that one is reported and left out.
+
+    An empty article gets a note saying so (and :func:`check_inputs` does not store it: an
+    empty version of a document is no version). A bibliography found in a folder that an article
+    of the run names in its front matter is audited with that article, not twice.
+    """
+    options = options or CheckOptions()
+    extra = tuple(read_bibliography_file(path) for path in options.bib)
+    items: list[tuple[Article, tuple[Bibliography, ...]]] = []
+    notes: list[str] = []
+    alone: list[Path] = []
+    for path in paths:
+        try:
+            if path.suffix.lower() in BIBLIOGRAPHY_SUFFIXES:
+                alone.append(path)
+                continue
+            article = read_article(path, max_bytes=_limit(options.max_article_mb),
+                                   raise_limit=RAISE_LIMIT)
+            named = _named_bibliographies(article, extra)
+        except InputError as exc:
+            if path not in optional:
+                raise
+            notes.append(f"skipped {path}: {exc}")
+            continue
+        if not article.text.strip():
+            notes.append(f"{path}: the article is empty; nothing to check, nothing stored")
+        items.append((article, (*named, *extra)))
+    named_paths = {(Path(a.path).parent / name).resolve()
+                   for a, _ in items for name in a.bibliography}
+    for path in alone:
+        if path in optional and path.resolve() in named_paths:
+            continue  # audited with the article that names it
+        try:
+            article, bibliographies = _bibliography_alone(path, extra)
+        except InputError as exc:
+            if path not in optional:
+                raise
+            notes.append(f"skipped {path}: {exc}")
+            continue
+        items.append((article, tuple(bibliographies)))
+    return Inputs(items=tuple(items), notes=tuple(notes))
+
+
+def _named_bibliographies(
+    article: Article, extra: Sequence[Bibliography]
+) -> list[Bibliography]:
+    """The bibliographies an article's front matter names; ``--bib`` stands in for one that
+    is missing, and when there is no ``--bib`` the error names the article and where it looked.
+    """
+    folder = Path(article.path).parent
+    found: list[Bibliography] = []
+    for name in article.bibliography:
+        target = folder / name
+        if target.is_file():
+            found.append(read_bibliography_file(target))
+        elif not extra:
+            raise InputError(f"{article.path} names the bibliography {name!r} in its front "
+                             f"matter, but {target} does not exist; give the file with --bib")
+    return found
+
+
 async def check_articles(
     paths: Sequence[Path],
     *,
@@ -109,23 +187,27 @@ async def check_articles(
 ) -> CheckResult:
     """Check article files; the result carries the findings after config and suppressions."""
     options = options or CheckOptions()
-    extra = [read_bibliography_file(path) for path in options.bib]
-    inputs = []
-    for path in paths:
-        if path.suffix.lower() in BIBLIOGRAPHY_SUFFIXES:
-            inputs.append(_bibliography_alone(path, extra))
-            continue
-        article = read_article(path, max_bytes=_limit(options.max_article_mb),
-                               raise_limit=RAISE_LIMIT)
-        folder = Path(article.path).parent
-        named = [read_bibliography_file(folder / name) for name in article.bibliography]
-        inputs.append((article, [*named, *extra]))
-    result = await check_parsed(inputs, settings=settings, sessions=sessions, options=options,
-                                client=client)
+    return await check_inputs(read_inputs(paths, options), settings=settings,
+                              sessions=sessions, options=options, client=client)
+
+
+async def check_inputs(
+    inputs: Inputs,
+    *,
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    options: CheckOptions | None = None,
+    client: CrossrefClient | None = None,
+) -> CheckResult:
+    """Check what :func:`read_inputs` read, then store it (``options.record``) in one go."""
+    options = options or CheckOptions()
+    result = await check_parsed(inputs.items, settings=settings, sessions=sessions,
+                                options=options, client=client)
     if options.record:
         store_checks(sessions, [(article, checked) for (article, _), checked
-                                in zip(inputs, result.articles, strict=True)])
-    return result
+                                in zip(inputs.items, result.articles, strict=True)
+                                if article.text.strip()])
+    return replace(result, notes=(*inputs.notes, *result.notes))
 
 
 def store_checks(
