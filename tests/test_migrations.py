@@ -38,7 +38,7 @@ def test_upgrade_head_on_an_empty_database(empty: Engine) -> None:
     assert _tables(empty) == set()
     upgrade(empty)
     assert _tables(empty) == TABLES
-    assert {"work_update", "match", "token"} <= TABLES and len(TABLES) == 12
+    assert {"work_update", "match", "token", "bib_block"} <= TABLES and len(TABLES) == 13
 
 
 def test_models_and_migrations_agree(empty: Engine) -> None:
