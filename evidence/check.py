@@ -7,7 +7,7 @@ one batch of list requests serves the whole run, and the store answers first.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,6 +30,7 @@ from evidence.config import Settings
 from evidence.errors import InputError, StoreError
 from evidence.linking import ReferenceText, link_claims
 from evidence.matching import MatchOutcome, match_references
+from evidence.progress import Stages
 from evidence.resolver import OFFLINE_HINT, Resolution, crossref_settings, resolve_dois
 from evidence.results import (
     ArticleResult,
@@ -78,6 +79,7 @@ class CheckOptions:
     config: CheckConfig | None = None
     max_article_mb: float = DEFAULT_MAX_ARTICLE_MB  # 0: no limit
     record: bool = True  # keep the articles, claims and links in the store (check_articles)
+    progress: Stages | None = None  # told each stage of the run (a terminal's progress bars)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +129,9 @@ def read_inputs(
     items: list[tuple[Article, tuple[Bibliography, ...]]] = []
     notes: list[str] = []
     alone: list[Path] = []
+    advance = _stage(options, f"reading {_count(len(paths), 'file')}", len(paths))
     for path in paths:
+        advance(1)
         try:
             if path.suffix.lower() in BIBLIOGRAPHY_SUFFIXES:
                 alone.append(path)
@@ -204,6 +208,7 @@ async def check_inputs(
     result = await check_parsed(inputs.items, settings=settings, sessions=sessions,
                                 options=options, client=client)
     if options.record:
+        _stage(options, "storing", 1)
         store_checks(sessions, [(article, checked) for (article, _), checked
                                 in zip(inputs.items, result.articles, strict=True)
                                 if article.text.strip()])
@@ -260,20 +265,27 @@ async def _check(
     client: CrossrefClient | None,
 ) -> CheckResult:
     dois = list(dict.fromkeys(r.doi for refs in written for r in refs if r.doi))
+    advance = _stage(options, f"resolving {_count(len(dois), 'DOI')}", len(dois))
     resolutions = {
         r.doi: r
         for r in await resolve_dois(dois, sessions=sessions, settings=settings,
-                                    refresh=options.refresh, client=client)
+                                    refresh=options.refresh, client=client, progress=advance)
     }
     undoi = [(r.text, r.written if isinstance(r.written, ParsedReference) else None)
              for refs in written for r in refs if not r.doi and not r.doi_text]
+    advance = _stage(options, f"matching {_count(len(undoi), 'reference')} without a DOI",
+                     len(undoi))
     matches = await match_references(undoi, sessions=sessions, refresh=options.refresh,
                                      client=None if settings.offline else client,
                                      offline_reason=OFFLINE_HINT)
+    advance(len(undoi))
     results: list[ArticleResult] = []
     findings = []
     problems: list[str] = []
+    advance = _stage(options, f"finding claims in {_count(len(articles), 'article')}",
+                     len(articles))
     for article, refs in zip(articles, written, strict=True):
+        advance(1)
         references = [_reference(r, resolutions, matches) for r in refs]
         result = _article_result(article, refs, references)
         suppressions = find_suppressions(article.text)
@@ -286,6 +298,20 @@ async def _check(
     unverified = any(r.status == "unverified" for a in results for r in a.references)
     notes = (*problems, *((WARM_HINT,) if unverified else ()))
     return CheckResult(articles=tuple(results), findings=tuple(findings), notes=notes)
+
+
+def _stage(options: CheckOptions, label: str, total: int) -> Callable[[int], None]:
+    if options.progress is None:
+        return _nothing
+    return options.progress.stage(label, total)
+
+
+def _nothing(count: int) -> None:
+    return None
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 RAISE_LIMIT = "use --max-article-size MB (or max-article-size in [tool.evidence]; 0: no limit)"

@@ -67,6 +67,7 @@ def check(obj: Context, paths: tuple[Path, ...], bibs: tuple[Path, ...], fmt: st
         write_baseline,
     )
     from evidence.files import write_whole
+    from evidence.progress import TerminalProgress
     from evidence.report import render
 
     config = load_config(Path.cwd())
@@ -77,10 +78,12 @@ def check(obj: Context, paths: tuple[Path, ...], bibs: tuple[Path, ...], fmt: st
     settings = obj.settings(offline=offline or None)
     limit = next((mb for mb in (max_mb, config.max_article_mb) if mb is not None),
                  DEFAULT_MAX_ARTICLE_MB)
-    options = CheckOptions(bib=bibs, refresh=refresh, config=config, max_article_mb=limit)
-    # Everything is read before the store is opened: a bad input creates nothing.
-    inputs = read_inputs(articles, options, optional=found)
-    result, asked = asyncio.run(_run(inputs, settings, obj.sessions(settings), options))
+    with TerminalProgress() as progress:
+        options = CheckOptions(bib=bibs, refresh=refresh, config=config, max_article_mb=limit,
+                               progress=progress if sys.stderr.isatty() else None)
+        # Everything is read before the store is opened: a bad input creates nothing.
+        inputs = read_inputs(articles, options, optional=found)
+        result, asked = asyncio.run(_run(inputs, settings, obj.sessions(settings), options))
     findings = list(result.findings)
     if baseline is not None and update_baseline:
         write_baseline(baseline, findings)
@@ -115,6 +118,8 @@ async def _run(inputs: Inputs, settings: Settings, sessions: sessionmaker[Sessio
     from evidence.resolver import crossref_settings
     from refs.crossref import CrossrefClient
 
+    # The client's retry callback, once it has one, goes to ``options.progress.on_retry``
+    # (TerminalProgress): it says when the registry is slow and what is retried.
     async with CrossrefClient(crossref_settings(settings)) as client:
         result = await check_inputs(inputs, settings=settings, sessions=sessions,
                                     options=options, client=client)
