@@ -157,3 +157,30 @@ def test_output_files_follow_the_umask(evidence: Any, tmp_path: Path) -> None:
         os.umask(saved)
     assert run.code == 0, run.err
     assert stat.S_IMODE(target.stat().st_mode) == 0o644
+
+
+def test_references_from_a_front_matter_bibliography_name_the_bib(evidence: Any) -> None:
+    run = evidence("check", "--offline", str(EXAMPLES / "spine-pain.md"))
+    bib = EXAMPLES / "spine-pain.bib"
+    # spine-pain.bib: hayden2021 opens on line 4, kreiner2020 on line 16.
+    assert f"    {bib}:4  Hayden et al." in run.out
+    assert f"    {bib}:16  Kreiner et al." in run.out
+    assert f"({bib}:4)" in run.out  # the claim citing it says where the reference is
+
+
+def test_bib_stands_in_for_a_missing_front_matter_bibliography(evidence: Any,
+                                                               tmp_path: Path) -> None:
+    article = tmp_path / "post.md"
+    article.write_text("---\nbibliography: gone.bib\n---\n\nExercise helps [@jones2019].\n",
+                       encoding="utf-8")
+    missing = evidence("check", "--offline", str(article))
+    assert missing.code == 2
+    assert str(article) in missing.err and str(tmp_path / "gone.bib") in missing.err
+    assert "--bib" in missing.err
+    bib = tmp_path / "library.bib"
+    bib.write_text(BIB, encoding="utf-8")
+    run = evidence("check", "--offline", "--format", "json", "--bib", str(bib), str(article))
+    assert run.code == 0, run.err
+    report = json.loads(run.out)
+    assert [r["doi"] for r in report["articles"][0]["references"]] == [None]
+    assert not [f for f in report["findings"] if f["rule"] == "unknown-citation"]
