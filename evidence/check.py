@@ -16,7 +16,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from evidence.articles import Article, ArticleFormat, decode_bytes, read_article
+from evidence.audit.findings import Finding
 from evidence.audit.rules import audit
+from evidence.audit.suppressions import Suppression
 from evidence.checkconfig import (
     DEFAULT_MAX_ARTICLE_MB,
     CheckConfig,
@@ -289,7 +291,8 @@ async def _check(
         references = [_reference(r, resolutions, matches) for r in refs]
         result = _article_result(article, refs, references)
         suppressions = find_suppressions(article.text)
-        kept, _ = apply_suppressions(audit(result), suppressions, path=article.path)
+        kept, suppressed = apply_suppressions(audit(result), suppressions, path=article.path)
+        result = _mark_suppressed(result, suppressed)
         findings.extend(kept)
         problems.extend(suppression_problems(suppressions, article.path))
         results.append(result)
@@ -298,6 +301,22 @@ async def _check(
     unverified = any(r.status == "unverified" for a in results for r in a.references)
     notes = (*problems, *((WARM_HINT,) if unverified else ()))
     return CheckResult(articles=tuple(results), findings=tuple(findings), notes=notes)
+
+
+def _mark_suppressed(
+    result: ArticleResult, suppressed: Sequence[tuple[Finding, Suppression]]
+) -> ArticleResult:
+    """Claims whose `unsupported-claim` finding an inline suppression silenced carry its
+    reason, so that reports do not list them as unsupported after all."""
+    reasons = {(f.line, f.subject): by.reason for f, by in suppressed
+               if f.rule == "unsupported-claim"}
+    if not reasons:
+        return result
+    claims = tuple(
+        replace(c, suppressed=reasons[(c.line, c.text)]) if (c.line, c.text) in reasons else c
+        for c in result.claims
+    )
+    return replace(result, claims=claims)
 
 
 def _stage(options: CheckOptions, label: str, total: int) -> Callable[[int], None]:

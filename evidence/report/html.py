@@ -118,15 +118,16 @@ def render(result: CheckResult, *, color: bool = False) -> str:
     summary = result.summary()
     claims = claim_counts(result)
     counts = [
-        ("articles", summary["articles"]),
-        ("claims needing a source", summary["claims"]),
+        (_plural(summary["articles"], "article", "articles"), summary["articles"]),
+        (_plural(summary["claims"], "claim needing a source", "claims needing a source"),
+         summary["claims"]),
         ("cited", claims["supported"]),
         ("only related", claims["related"]),
         ("unsupported", claims["unsupported"]),
-        ("references", summary["references"]),
-        ("errors", summary["errors"]),
-        ("warnings", summary["warnings"]),
-        ("notes", summary["notes"]),
+        (_plural(summary["references"], "reference", "references"), summary["references"]),
+        (_plural(summary["errors"], "error", "errors"), summary["errors"]),
+        (_plural(summary["warnings"], "warning", "warnings"), summary["warnings"]),
+        (_plural(summary["notes"], "note", "notes"), summary["notes"]),
     ]
     title = ", ".join(a.path for a in result.articles) or "no articles"
     return _PAGE.render(
@@ -134,6 +135,10 @@ def render(result: CheckResult, *, color: bool = False) -> str:
         notes=result.notes, articles=[_article(a) for a in result.articles],
         findings=sorted(result.findings, key=lambda f: (f.path, f.line, f.rule)),
     )
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return one if count == 1 else many
 
 
 def _article(article: ArticleResult) -> dict[str, Any]:

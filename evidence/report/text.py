@@ -70,6 +70,8 @@ def _claim(claim: ClaimResult, article: ArticleResult, paint: _Painter) -> Itera
     status = claim_status(claim)
     if not claim.needs_support:
         status_text = "not a claim"
+    elif status == "no-source-needed":
+        status_text = "no source needed"
     elif status == "unsupported":
         reasons = f" ({'; '.join(claim.reasons)})" if claim.reasons else ""
         status_text = f"unsupported{reasons}"

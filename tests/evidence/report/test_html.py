@@ -73,3 +73,10 @@ def test_html_shows_claim_badges_references_and_findings() -> None:
     assert "resolved, RETRACTED" in page and "resolved, corrected" in page
     assert "<code>retracted-source</code>" in page
     assert "docs/spine.md:21" in page
+
+
+def test_html_counts_say_one_article_not_one_articles() -> None:
+    result = spine_result()
+    assert len(result.articles) == 1
+    page = render(result, "html")
+    assert "<b>1</b>article</li>" in page and "<b>1</b>articles" not in page
