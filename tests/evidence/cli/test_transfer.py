@@ -100,6 +100,7 @@ def _as_written(text: str) -> list[tuple[str, str, str, list[tuple[str, str]]]]:
 def test_export_gives_an_imported_bib_back_as_written(evidence: Any, tmp_path: Path,
                                                       path: Path) -> None:
     assert evidence("import", str(path)).code == 0  # warnings only: no entry was lost
+    assert evidence("import", str(path)).code == 0  # again: replaces, adds nothing
     output = tmp_path / "out.bib"
     assert evidence("export", "--output", str(output)).code == 0
     original = _as_written(path.read_text(encoding="utf-8"))
