@@ -7,7 +7,7 @@ one batch of list requests serves the whole run, and the store answers first.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,7 +16,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from evidence.articles import Article, ArticleFormat, decode_bytes, read_article
+from evidence.audit.findings import Finding
 from evidence.audit.rules import audit
+from evidence.audit.suppressions import Suppression
 from evidence.checkconfig import (
     DEFAULT_MAX_ARTICLE_MB,
     CheckConfig,
@@ -30,6 +32,7 @@ from evidence.config import Settings
 from evidence.errors import InputError, StoreError
 from evidence.linking import ReferenceText, link_claims
 from evidence.matching import MatchOutcome, match_references
+from evidence.progress import Stages
 from evidence.resolver import OFFLINE_HINT, Resolution, crossref_settings, resolve_dois
 from evidence.results import (
     ArticleResult,
@@ -50,11 +53,14 @@ __all__ = [
     "BIBLIOGRAPHY_SUFFIXES",
     "Bibliography",
     "CheckOptions",
+    "Inputs",
     "WrittenReference",
     "check_articles",
+    "check_inputs",
     "check_parsed",
     "parse_bibliography",
     "read_bibliography_file",
+    "read_inputs",
     "store_checks",
     "written_references",
 ]
@@ -76,6 +82,7 @@ class CheckOptions:
     config: CheckConfig | None = None
     max_article_mb: float = DEFAULT_MAX_ARTICLE_MB  # 0: no limit
     record: bool = True  # keep the articles, claims and links in the store (check_articles)
+    progress: Stages | None = None  # told each stage of the run (a terminal's progress bars)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +107,83 @@ class Bibliography:
     entries: tuple[WrittenReference, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """What a check reads before it asks or stores anything: each article with its
+    bibliographies, and notes on the files left out and why."""
+
+    items: tuple[tuple[Article, tuple[Bibliography, ...]], ...]
+    notes: tuple[str, ...] = ()
+
+
+def read_inputs(
+    paths: Sequence[Path], options: CheckOptions | None = None, *,
+    optional: Collection[Path] = (),
+) -> Inputs:
+    """Read every input; a file that cannot be read stops the check (exit 2) unless it is
+    in ``optional`` (found in a folder, not named): that one is reported and left out.
+
+    An empty article gets a note saying so (and :func:`check_inputs` does not store it: an
+    empty version of a document is no version). A bibliography found in a folder that an article
+    of the run names in its front matter is audited with that article, not twice.
+    """
+    options = options or CheckOptions()
+    extra = tuple(read_bibliography_file(path) for path in options.bib)
+    items: list[tuple[Article, tuple[Bibliography, ...]]] = []
+    notes: list[str] = []
+    alone: list[Path] = []
+    advance = _stage(options, f"reading {_count(len(paths), 'file')}", len(paths))
+    for path in paths:
+        advance(1)
+        try:
+            if path.suffix.lower() in BIBLIOGRAPHY_SUFFIXES:
+                alone.append(path)
+                continue
+            article = read_article(path, max_bytes=_limit(options.max_article_mb),
+                                   raise_limit=RAISE_LIMIT)
+            named = _named_bibliographies(article, extra)
+        except InputError as exc:
+            if path not in optional:
+                raise
+            notes.append(f"skipped {path}: {exc}")
+            continue
+        if not article.text.strip():
+            notes.append(f"{path}: the article is empty; nothing to check, nothing stored")
+        items.append((article, (*named, *extra)))
+    named_paths = {(Path(a.path).parent / name).resolve()
+                   for a, _ in items for name in a.bibliography}
+    for path in alone:
+        if path in optional and path.resolve() in named_paths:
+            continue  # audited with the article that names it
+        try:
+            article, bibliographies = _bibliography_alone(path, extra)
+        except InputError as exc:
+            if path not in optional:
+                raise
+            notes.append(f"skipped {path}: {exc}")
+            continue
+        items.append((article, tuple(bibliographies)))
+    return Inputs(items=tuple(items), notes=tuple(notes))
+
+
+def _named_bibliographies(
+    article: Article, extra: Sequence[Bibliography]
+) -> list[Bibliography]:
+    """The bibliographies an article's front matter names; ``--bib`` stands in for one that
+    is missing, and when there is no ``--bib`` the error names the article and where it looked.
+    """
+    folder = Path(article.path).parent
+    found: list[Bibliography] = []
+    for name in article.bibliography:
+        target = folder / name
+        if target.is_file():
+            found.append(read_bibliography_file(target))
+        elif not extra:
+            raise InputError(f"{article.path} names the bibliography {name!r} in its front "
+                             f"matter, but {target} does not exist; give the file with --bib")
+    return found
+
+
 async def check_articles(
     paths: Sequence[Path],
     *,
@@ -110,23 +194,28 @@ async def check_articles(
 ) -> CheckResult:
     """Check article files; the result carries the findings after config and suppressions."""
     options = options or CheckOptions()
-    extra = [read_bibliography_file(path) for path in options.bib]
-    inputs = []
-    for path in paths:
-        if path.suffix.lower() in BIBLIOGRAPHY_SUFFIXES:
-            inputs.append(_bibliography_alone(path, extra))
-            continue
-        article = read_article(path, max_bytes=_limit(options.max_article_mb),
-                               raise_limit=RAISE_LIMIT)
-        folder = Path(article.path).parent
-        named = [read_bibliography_file(folder / name) for name in article.bibliography]
-        inputs.append((article, [*named, *extra]))
-    result = await check_parsed(inputs, settings=settings, sessions=sessions, options=options,
-                                client=client)
+    return await check_inputs(read_inputs(paths, options), settings=settings,
+                              sessions=sessions, options=options, client=client)
+
+
+async def check_inputs(
+    inputs: Inputs,
+    *,
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    options: CheckOptions | None = None,
+    client: CrossrefClient | None = None,
+) -> CheckResult:
+    """Check what :func:`read_inputs` read, then store it (``options.record``) in one go."""
+    options = options or CheckOptions()
+    result = await check_parsed(inputs.items, settings=settings, sessions=sessions,
+                                options=options, client=client)
     if options.record:
+        _stage(options, "storing", 1)
         store_checks(sessions, [(article, checked) for (article, _), checked
-                                in zip(inputs, result.articles, strict=True)])
-    return result
+                                in zip(inputs.items, result.articles, strict=True)
+                                if article.text.strip()])
+    return replace(result, notes=(*inputs.notes, *result.notes))
 
 
 def store_checks(
@@ -181,24 +270,32 @@ async def _check(
     client: CrossrefClient | None,
 ) -> CheckResult:
     dois = list(dict.fromkeys(r.doi for refs in written for r in refs if r.doi))
+    advance = _stage(options, f"resolving {_count(len(dois), 'DOI')}", len(dois))
     resolutions = {
         r.doi: r
         for r in await resolve_dois(dois, sessions=sessions, settings=settings,
-                                    refresh=options.refresh, client=client)
+                                    refresh=options.refresh, client=client, progress=advance)
     }
     undoi = [(r.text, r.written if isinstance(r.written, ParsedReference) else None)
              for refs in written for r in refs if not r.doi and not r.doi_text]
+    advance = _stage(options, f"matching {_count(len(undoi), 'reference')} without a DOI",
+                     len(undoi))
     matches = await match_references(undoi, sessions=sessions, refresh=options.refresh,
                                      client=None if settings.offline else client,
                                      offline_reason=OFFLINE_HINT)
+    advance(len(undoi))
     results: list[ArticleResult] = []
     findings = []
     problems: list[str] = []
+    advance = _stage(options, f"finding claims in {_count(len(articles), 'article')}",
+                     len(articles))
     for article, refs in zip(articles, written, strict=True):
+        advance(1)
         references = [_reference(r, resolutions, matches) for r in refs]
         result = _article_result(article, refs, references)
         suppressions = find_suppressions(article.text)
-        kept, _ = apply_suppressions(audit(result), suppressions, path=article.path)
+        kept, suppressed = apply_suppressions(audit(result), suppressions, path=article.path)
+        result = _mark_suppressed(result, suppressed)
         findings.extend(kept)
         problems.extend(suppression_problems(suppressions, article.path))
         results.append(result)
@@ -207,6 +304,36 @@ async def _check(
     unverified = any(r.status == "unverified" for a in results for r in a.references)
     notes = (*problems, *((WARM_HINT,) if unverified else ()))
     return CheckResult(articles=tuple(results), findings=tuple(findings), notes=notes)
+
+
+def _mark_suppressed(
+    result: ArticleResult, suppressed: Sequence[tuple[Finding, Suppression]]
+) -> ArticleResult:
+    """Claims whose `unsupported-claim` finding an inline suppression silenced carry its
+    reason, so that reports do not list them as unsupported after all."""
+    reasons = {(f.line, f.subject): by.reason for f, by in suppressed
+               if f.rule == "unsupported-claim"}
+    if not reasons:
+        return result
+    claims = tuple(
+        replace(c, suppressed=reasons[(c.line, c.text)]) if (c.line, c.text) in reasons else c
+        for c in result.claims
+    )
+    return replace(result, claims=claims)
+
+
+def _stage(options: CheckOptions, label: str, total: int) -> Callable[[int], None]:
+    if options.progress is None:
+        return _nothing
+    return options.progress.stage(label, total)
+
+
+def _nothing(count: int) -> None:
+    return None
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 RAISE_LIMIT = "use --max-article-size MB (or max-article-size in [tool.evidence]; 0: no limit)"

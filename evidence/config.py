@@ -22,6 +22,7 @@ __all__ = [
     "DEFAULT_REGISTRY_WAIT",
     "Settings",
     "default_database_url",
+    "project_root",
 ]
 
 _N = TypeVar("_N", int, float)
@@ -35,9 +36,35 @@ DEFAULT_CHECK_WORKERS = 2
 
 
 def default_database_url(cwd: Path | None = None) -> str:
-    """The embedded default: a SQLite file ``.evidence/evidence.db`` under the current folder."""
-    folder = (cwd or Path.cwd()) / ".evidence"
+    """The embedded default: a SQLite file ``.evidence/evidence.db`` in the project's folder
+    (see :func:`project_root`), so that a run from a subfolder finds the same warm store."""
+    folder = project_root(cwd or Path.cwd()) / ".evidence"
     return f"sqlite:///{folder / 'evidence.db'}"
+
+
+def project_root(start: Path) -> Path:
+    """The folder of the configuration file that applies in ``start`` (found as ``evidence
+    check`` finds it: ``evidence.toml``, or ``pyproject.toml`` with ``[tool.evidence]``), else
+    the repository root (the folder holding ``.git``), else ``start`` itself."""
+    start = start.absolute()
+    for candidate in (start, *start.parents):
+        if (candidate / "evidence.toml").is_file() or _configures(candidate / "pyproject.toml"):
+            return candidate
+        if (candidate / ".git").exists():
+            return candidate
+    return start
+
+
+def _configures(pyproject: Path) -> bool:
+    if not pyproject.is_file():
+        return False
+    import tomllib
+
+    try:
+        tool = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False  # `evidence check` reports a broken configuration file itself
+    return isinstance(tool, dict) and "evidence" in tool
 
 
 @dataclass(frozen=True, slots=True)

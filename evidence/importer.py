@@ -9,9 +9,11 @@ from pathlib import Path
 from sqlalchemy.orm import Session, sessionmaker
 
 from evidence.errors import InputError
+from evidence.store.bibblocks import StoredBlock, replace_blocks
+from evidence.store.convert import work_key
 from evidence.store.queries import find_work_id, upsert_work
 from refs import RefsError, Work
-from refs.bibtex import read_bibtex_file
+from refs.bibtex import WrittenBlock, read_bibtex_file
 from refs.csl import read_csl_json
 
 __all__ = ["Batch", "ImportReport", "import_files", "read_files"]
@@ -28,13 +30,20 @@ class Batch:
     entries: list[tuple[str | None, Work]]
     origin: str
     problems: list[str]
+    written: list[WrittenBlock] = field(default_factory=list)  # BibTeX: the blocks as written
+    lost: int = 0  # entries that could not be read at all
 
 
 @dataclass
 class ImportReport:
+    """What an import did. ``duplicates``: entries naming a work an earlier entry of the same
+    import named (two keys, one DOI); ``updated``: works the store held before."""
+
     stored: int = 0
     new: int = 0
     updated: int = 0
+    duplicates: int = 0
+    lost: int = 0
     problems: list[str] = field(default_factory=list)
 
 
@@ -51,12 +60,14 @@ def _read(path: Path) -> Batch:
         if suffix == ".bib":
             result = read_bibtex_file(path)
             entries = [(e.key or None, e.work) for e in result.entries]
-            return Batch(path, entries, "bibtex", _problems(path, result.problems))
+            return Batch(path, entries, "bibtex", _problems(path, result.problems),
+                         written=result.written, lost=result.lost)
         if suffix == ".json":
             data = _text(path)
             csl = read_csl_json(data, path=str(path))
             csl_entries: list[tuple[str | None, Work]] = [(k or None, w) for k, w in csl.items]
-            return Batch(path, csl_entries, "csl-json", _problems(path, csl.problems))
+            return Batch(path, csl_entries, "csl-json", _problems(path, csl.problems),
+                         lost=csl.lost)
     except RefsError as exc:
         raise InputError(str(exc)) from exc
     raise InputError(f"{path}: not a .bib or .json file; evidence imports BibTeX and CSL-JSON")
@@ -82,16 +93,35 @@ def _problems(path: Path, problems: Sequence[object]) -> list[str]:
 
 
 def import_files(batches: Sequence[Batch], *, sessions: sessionmaker[Session]) -> ImportReport:
-    """Store every entry of every batch in one transaction; idempotent."""
+    """Store every entry of every batch in one transaction; idempotent.
+
+    A BibTeX file's blocks are stored as written too (replacing an earlier import of the
+    same file), so that ``evidence export`` gives the file back whole.
+    """
     report = ImportReport()
+    seen: set[tuple[str, str]] = set()
     with sessions.begin() as session:
         for batch in batches:
             report.problems.extend(batch.problems)
+            report.lost += batch.lost
+            ids: list[int] = []
             for key, work in batch.entries:
+                identity = work_key(work)
                 existed = find_work_id(session, work) is not None
-                upsert_work(session, work, origin=batch.origin, citation_key=key,
-                                    source_url=str(batch.path))
+                ids.append(upsert_work(session, work, origin=batch.origin, citation_key=key,
+                                       source_url=str(batch.path)))
                 report.stored += 1
-                report.updated += existed
-                report.new += not existed
+                if identity in seen:
+                    report.duplicates += 1
+                elif existed:
+                    report.updated += 1
+                else:
+                    report.new += 1
+                seen.add(identity)
+            if batch.written:
+                blocks = [StoredBlock(source=str(batch.path.resolve()), kind=b.kind, key=b.key,
+                                      line=b.line, raw=b.raw,
+                                      work_id=ids[b.entry] if b.entry is not None else None)
+                          for b in batch.written]
+                replace_blocks(session, str(batch.path.resolve()), blocks)
     return report

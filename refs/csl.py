@@ -34,10 +34,12 @@ _WS = " \t\n\r"
 
 @dataclass(frozen=True, slots=True)
 class CSLReadResult:
-    """The items read as ``(id, work)``, in file order, and the problems found."""
+    """The items read as ``(id, work)``, in file order, and the problems found; ``lost``
+    counts the items that could not be read at all (an exact repeat is not lost)."""
 
     items: list[tuple[str, Work]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    lost: int = 0
 
 
 def read_csl_json(text: str, *, path: str | None = None) -> CSLReadResult:
@@ -57,15 +59,17 @@ def read_csl_json(text: str, *, path: str | None = None) -> CSLReadResult:
     problems: list[Problem] = []
     items: list[tuple[str, Work]] = []
     seen: dict[str, tuple[int, Mapping[str, Any]]] = {}
+    lost = 0
     for number, (line, item) in enumerate(_located(data, text, name), start=1):
         read = _read_item(number, line, item, problems)
+        lost += read is None
         if read is not None:
             kept = _unique(read, line, item, seen, problems)
             if kept is not None:
                 items.append(kept)
     if not items:
         problems.append(Problem(None, "no CSL-JSON items found"))
-    return CSLReadResult(items, problems)
+    return CSLReadResult(items, problems, lost)
 
 
 def write_csl_json(entries: Iterable[Work | tuple[str, Work]]) -> str:

@@ -85,7 +85,9 @@ def parse_article(text: str, *, path: str = "<text>", format: str = "text") -> A
 
         blocks, title = read_html_blocks(text, lines)
     else:
-        blocks = read_text_blocks(text, lines)
+        from evidence.audit.suppressions import blank_suppressions
+
+        blocks = read_text_blocks(blank_suppressions(text), lines)
     texts = [block.text for block in blocks]
     in_references, references = split_references(blocks, texts, lines)
     sentences: list[Sentence] = []

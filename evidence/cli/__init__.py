@@ -8,6 +8,7 @@ command line is wrong, with a message on stderr and nothing half-written.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 import click
 
@@ -36,7 +37,33 @@ def _register() -> None:
 
     for module in (check, db, match, resolve, serve, token, transfer):
         for command in module.COMMANDS:
+            _accept_shared_options(command)
             cli.add_command(command)
+
+
+def _given_after(name: str) -> Callable[[click.Context, click.Parameter, str | None], None]:
+    def keep(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+        if value is not None:
+            setattr(ctx.ensure_object(Context), name, value)
+
+    return keep
+
+
+def _accept_shared_options(command: click.Command) -> None:
+    """``--database`` and ``--mailto`` after the subcommand too (``evidence check --database
+    URL x.md``): people put options after the command they belong with."""
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _accept_shared_options(sub)
+        return
+    command.params.extend([
+        click.Option(["--database"], metavar="URL", expose_value=False,
+                     callback=_given_after("database"),
+                     help="SQLAlchemy URL of the store (as before the command)."),
+        click.Option(["--mailto"], metavar="EMAIL", expose_value=False,
+                     callback=_given_after("mailto"),
+                     help="Contact address for Crossref's polite pool (as before the command)."),
+    ])
 
 
 _register()

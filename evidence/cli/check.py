@@ -7,15 +7,22 @@ import os
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from evidence.cli.context import Context
+from evidence.cli.context import Context, polite_pool_hint
 from evidence.errors import InputError
 
-__all__ = ["COMMANDS", "expand_paths"]
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
-ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+    from evidence.check import CheckOptions, Inputs
+    from evidence.config import Settings
+    from evidence.results import CheckResult
+
+__all__ = ["COMMANDS", "expand_paths", "is_article"]
+
 FAIL_LEVELS = {"error": 3, "warning": 2, "note": 1, "never": 99}
 
 
@@ -51,7 +58,7 @@ def check(obj: Context, paths: tuple[Path, ...], bibs: tuple[Path, ...], fmt: st
       evidence check references.bib
       evidence check docs/ --format github --fail-on warning
     """
-    from evidence.check import CheckOptions, check_articles
+    from evidence.check import CheckOptions, read_inputs
     from evidence.checkconfig import (
         DEFAULT_MAX_ARTICLE_MB,
         load_baseline,
@@ -60,19 +67,23 @@ def check(obj: Context, paths: tuple[Path, ...], bibs: tuple[Path, ...], fmt: st
         write_baseline,
     )
     from evidence.files import write_whole
+    from evidence.progress import TerminalProgress
     from evidence.report import render
 
     config = load_config(Path.cwd())
-    articles = expand_paths(paths or tuple(config.expand_paths()))
+    articles, found = expand_paths(paths or tuple(config.expand_paths()))
     baseline = baseline or config.baseline
     if update_baseline and baseline is None:
         raise InputError("--update-baseline needs --baseline FILE")
     settings = obj.settings(offline=offline or None)
     limit = next((mb for mb in (max_mb, config.max_article_mb) if mb is not None),
                  DEFAULT_MAX_ARTICLE_MB)
-    options = CheckOptions(bib=bibs, refresh=refresh, config=config, max_article_mb=limit)
-    result = asyncio.run(check_articles(articles, settings=settings,
-                                        sessions=obj.sessions(settings), options=options))
+    with TerminalProgress() as progress:
+        options = CheckOptions(bib=bibs, refresh=refresh, config=config, max_article_mb=limit,
+                               progress=progress if sys.stderr.isatty() else None)
+        # Everything is read before the store is opened: a bad input creates nothing.
+        inputs = read_inputs(articles, options, optional=found)
+        result, asked = asyncio.run(_run(inputs, settings, obj.sessions(settings), options))
     findings = list(result.findings)
     if baseline is not None and update_baseline:
         write_baseline(baseline, findings)
@@ -88,9 +99,7 @@ def check(obj: Context, paths: tuple[Path, ...], bibs: tuple[Path, ...], fmt: st
         click.echo(text, nl=not text.endswith("\n"))
     else:
         write_whole(output, text)
-    if settings.mailto is None and not settings.offline:
-        click.echo("hint: set EVIDENCE_MAILTO or --mailto to use Crossref's polite pool",
-                   err=True)
+    polite_pool_hint(settings, asked=asked)
     if fmt != "text" or output is not None:  # the text report carries its notes itself
         for note in result.notes:
             click.echo(f"note: {note}", err=True)
@@ -98,20 +107,58 @@ def check(obj: Context, paths: tuple[Path, ...], bibs: tuple[Path, ...], fmt: st
     return 1 if any(f.severity.rank >= threshold for f in findings) else 0
 
 
-def expand_paths(paths: tuple[Path, ...]) -> list[Path]:
-    """Files as given; folders become the articles under them, in a stable order."""
+async def _run(inputs: Inputs, settings: Settings, sessions: sessionmaker[Session],
+               options: CheckOptions) -> tuple[CheckResult, bool]:
+    """The check, and whether it sent the registry any request (for the polite-pool hint)."""
+    from evidence.check import check_inputs
+
+    if settings.offline:
+        return await check_inputs(inputs, settings=settings, sessions=sessions,
+                                  options=options), False
+    from evidence.resolver import crossref_settings
+    from refs.crossref import CrossrefClient
+
+    # The client's retry callback, once it has one, goes to ``options.progress.on_retry``
+    # (TerminalProgress): it says when the registry is slow and what is retried.
+    async with CrossrefClient(crossref_settings(settings)) as client:
+        result = await check_inputs(inputs, settings=settings, sessions=sessions,
+                                    options=options, client=client)
+        return result, client.stats.requests > 0
+
+
+def is_article(path: Path) -> bool:
+    """Whether a folder check reads ``path``: a file with an article's suffix (the formats
+    of ``evidence.articles``) or a BibTeX file, and not a README, which describes its folder
+    rather than making claims. Hidden files and folders (``.evidence``, ``.git``) are passed
+    over. A file named on the command line is always read."""
+    from evidence.articles import FORMATS
+
+    if path.name.startswith(".") or path.stem.upper() == "README":
+        return False
+    return path.suffix.lower() in (*FORMATS, ".bib")
+
+
+def expand_paths(paths: tuple[Path, ...]) -> tuple[list[Path], frozenset[Path]]:
+    """Files as given; folders become the files under them that :func:`is_article` takes,
+    in a stable order. Also returns the files found in folders: those are skipped with a note
+    when they cannot be read, where a file named outright stops the check."""
     if not paths:
         raise InputError("no PATH given, and no `paths` in [tool.evidence] configuration")
-    found: list[Path] = []
+    files: list[Path] = []
+    found: set[Path] = set()
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in ARTICLE_SUFFIXES
-                                and p.is_file() and ".evidence" not in p.parts))
+            inside = sorted(p for p in path.rglob("*") if p.is_file() and is_article(p)
+                            and not any(part.startswith(".") for part in
+                                        p.relative_to(path).parts))
+            if not inside:
+                raise InputError(f"no articles or .bib files under {path} (README files "
+                                 "describe their folder and are not read)")
+            files.extend(inside)
+            found.update(inside)
         else:
-            found.append(path)
-    if not found:
-        raise InputError(f"no articles ({', '.join(ARTICLE_SUFFIXES)}) under {paths[0]}")
-    return list(dict.fromkeys(found))
+            files.append(path)
+    return list(dict.fromkeys(files)), frozenset(found - set(paths))
 
 
 COMMANDS = [check]

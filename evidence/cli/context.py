@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from evidence.config import Settings
 
-__all__ = ["Context"]
+__all__ = ["Context", "polite_pool_hint"]
 
 
 @dataclass
@@ -28,3 +28,12 @@ class Context:
 
             self._sessions = session_factory(open_store(settings.database_url))
         return self._sessions
+
+
+def polite_pool_hint(settings: Settings, *, asked: bool) -> None:
+    """Once per run, and only when a request went to Crossref's public pool."""
+    if asked and settings.mailto is None and not settings.offline:
+        import click
+
+        click.echo("hint: set EVIDENCE_MAILTO or --mailto to use Crossref's polite pool",
+                   err=True)

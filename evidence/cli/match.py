@@ -7,7 +7,7 @@ import json
 
 import click
 
-from evidence.cli.context import Context
+from evidence.cli.context import Context, polite_pool_hint
 from evidence.errors import InputError
 
 __all__ = ["COMMANDS"]
@@ -44,8 +44,10 @@ def match(obj: Context, reference: str, as_json: bool) -> int:
     try:
         found = asyncio.run(run())
     except RegistryUnavailable as exc:
+        polite_pool_hint(settings, asked=True)
         # The registry's silence is not a verdict: never "no match", never "not found".
         return _unverified(reference, str(exc), as_json)
+    polite_pool_hint(settings, asked=True)
     work = found.work
     payload = {
         "reference": reference,

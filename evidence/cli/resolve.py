@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from evidence.cli.context import Context
+from evidence.cli.context import Context, polite_pool_hint
 from evidence.errors import InputError
 from evidence.progress import Progress
 
@@ -48,9 +48,7 @@ def resolve(obj: Context, dois: tuple[str, ...], as_json: bool, offline: bool,
     else:
         for result in results:
             click.echo(_line(result))
-    if settings.mailto is None and any(not r.cached for r in results) and not offline:
-        click.echo("hint: set EVIDENCE_MAILTO or --mailto to use Crossref's polite pool",
-                   err=True)
+    polite_pool_hint(settings, asked=any(not r.cached for r in results))
     return 0 if all(r.status == "resolved" for r in results) else 1
 
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from evidence.cli.context import Context
 from evidence.files import write_whole
+
+if TYPE_CHECKING:
+    from evidence.exporter import Metadata
 
 __all__ = ["COMMANDS", "write_whole"]
 
@@ -20,8 +24,12 @@ def import_(obj: Context, files: tuple[Path, ...]) -> int:
     """Import BibTeX (.bib) or CSL-JSON (.json) files into the store.
 
     Every entry that can be read is stored; each that cannot is reported with its file and
-    line. Importing the same file twice stores nothing twice. A file that is not BibTeX or
-    CSL-JSON at all stops the import before anything is stored.
+    line. A .bib file's entries are also kept as written, so `evidence export` gives the
+    file back whole. Importing the same file twice stores nothing twice. A file that is not
+    BibTeX or CSL-JSON at all stops the import before anything is stored.
+
+    Exit 0 when every entry was read (warnings are printed, they do not fail the import);
+    1 when an entry could not be read at all and is left out.
 
     \b
     Example:
@@ -34,37 +42,55 @@ def import_(obj: Context, files: tuple[Path, ...]) -> int:
     report = import_files(batches, sessions=obj.sessions(settings))
     for problem in report.problems:
         click.echo(problem, err=True)
-    click.echo(f"imported {report.stored} entries ({report.new} new, {report.updated} already "
-               f"stored) from {len(files)} file(s); {len(report.problems)} problem(s)")
-    return 1 if report.problems else 0
+    click.echo(f"imported {_count(report.stored, 'entry', 'entries')} from "
+               f"{_count(len(files), 'file', 'files')}: {report.new} new, {report.updated} "
+               f"already stored, {_count(report.duplicates, 'duplicate', 'duplicates')} in "
+               f"the file{'s' if len(files) > 1 else ''}; "
+               f"{_count(len(report.problems), 'warning', 'warnings')}"
+               + (f"; {_count(report.lost, 'entry', 'entries')} could not be read and "
+                  f"{'is' if report.lost == 1 else 'are'} left out" if report.lost else ""))
+    return 1 if report.lost else 0
+
+
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
 
 
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(["bibtex", "csl-json"]), default="bibtex",
               show_default=True)
+@click.option("--metadata", type=click.Choice(["as-written", "registry"]), default="as-written",
+              show_default=True,
+              help="as-written: imported .bib entries come back exactly as written; registry: "
+                   "the registry's values replace the fields it knows, each change said on "
+                   "stderr.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Write here instead of standard output (replaced whole, never half-written).")
 @click.pass_obj
-def export(obj: Context, fmt: str, output: Path | None) -> int:
-    """Export every stored work as BibTeX or CSL-JSON.
+def export(obj: Context, fmt: str, metadata: Metadata, output: Path | None) -> int:
+    """Export the store as BibTeX or CSL-JSON.
+
+    Imported .bib files come back as written: every entry, key, field and brace, in the
+    order imported; works from elsewhere follow, written from their metadata.
 
     \b
     Example:
+      evidence export --output library.bib
+      evidence export --metadata registry --output checked.bib
       evidence export --format csl-json --output library.json
     """
-    from evidence.store import queries
-    from refs.bibtex import write_bibtex
-    from refs.csl import write_csl_json
+    from evidence.exporter import export_store
 
     settings = obj.settings()
     with obj.sessions(settings)() as session:
-        entries = [(key, work) if key else work for key, work in queries.iter_works(session)]
-    text = write_bibtex(entries) if fmt == "bibtex" else write_csl_json(entries)
+        done = export_store(session, fmt=fmt, metadata=metadata)
+    for change in done.changes:
+        click.echo(f"changed {change}", err=True)
     if output is None:
-        click.echo(text, nl=not text.endswith("\n"))
+        click.echo(done.text, nl=not done.text.endswith("\n"))
     else:
-        write_whole(output, text)
-        click.echo(f"exported {len(entries)} works to {output}", err=True)
+        write_whole(output, done.text)
+        click.echo(f"exported {done.entries} entries to {output}", err=True)
     return 0
 
 

@@ -21,12 +21,13 @@ __all__ = [
     "summary_line",
 ]
 
-ClaimStatus = Literal["supported", "related", "unsupported", "not-a-claim"]
+ClaimStatus = Literal["supported", "related", "unsupported", "no-source-needed", "not-a-claim"]
 
 CLAIM_STATUS_LABEL: dict[ClaimStatus, str] = {
     "supported": "supported by a citation",
     "related": "related (inferred)",
     "unsupported": "unsupported",
+    "no-source-needed": "no source needed (suppressed)",
     "not-a-claim": "not a claim",
 }
 
@@ -37,7 +38,10 @@ def claim_status(claim: ClaimResult) -> ClaimStatus:
         return "supported"
     if claim.sources:
         return "related"
-    return "unsupported" if claim.needs_support else "not-a-claim"
+    if not claim.needs_support:
+        return "not-a-claim"
+    # An inline suppression of its finding says the writer decided it needs none.
+    return "no-source-needed" if claim.suppressed else "unsupported"
 
 
 def link_label(link: SourceLink) -> str:
@@ -83,11 +87,13 @@ def summary_line(result: CheckResult) -> str:
     """One line of counts: articles, claims, references and findings by severity."""
     summary = result.summary()
     claims = claim_counts(result)
+    suppressed = claims["no-source-needed"]
     return (
         f"{_count(summary['articles'], 'article')}, "
         f"{_count(summary['claims'], 'claim')} needing a source "
         f"({claims['supported']} cited, {claims['related']} only related, "
-        f"{claims['unsupported']} unsupported), "
+        f"{claims['unsupported']} unsupported"
+        f"{f', {suppressed} suppressed' if suppressed else ''}), "
         f"{_count(summary['references'], 'reference')}; "
         f"{_count(summary['errors'], 'error')}, {_count(summary['warnings'], 'warning')}, "
         f"{_count(summary['notes'], 'note')}"

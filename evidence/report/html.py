@@ -8,6 +8,7 @@ and no ``|safe`` anywhere. Registry titles carry HTML and MathML and articles ca
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 
@@ -20,7 +21,7 @@ from evidence.report.describe import (
     reference_label,
     summary_line,
 )
-from evidence.results import ArticleResult, CheckResult
+from evidence.results import ArticleResult, CheckResult, ReferenceResult
 
 __all__ = ["render"]
 
@@ -83,9 +84,10 @@ code { font-size: .9em; }
 {% if article.references %}<table>
 <tr><th>line</th><th>reference</th><th>DOI</th><th>status</th></tr>
 {% for ref in article.references %}<tr>
-<td class="num">{{ ref.line }}</td>
+<td class="num">{{ ref.where }}</td>
 <td>{{ ref.text }}{% if ref.title %}<br><small>registry: {{ ref.title }}</small>{% endif %}</td>
-<td>{% if ref.doi %}<code>{{ ref.doi }}</code>{% endif %}</td>
+<td>{% if ref.link %}<a href="{{ ref.link }}"><code>{{ ref.doi }}</code></a>
+{%- elif ref.doi %}<code>{{ ref.doi }}</code>{% endif %}</td>
 <td><span class="badge {{ ref.badge }}">{{ ref.status }}</span></td>
 </tr>
 {% endfor %}</table>
@@ -116,15 +118,16 @@ def render(result: CheckResult, *, color: bool = False) -> str:
     summary = result.summary()
     claims = claim_counts(result)
     counts = [
-        ("articles", summary["articles"]),
-        ("claims needing a source", summary["claims"]),
+        (_plural(summary["articles"], "article", "articles"), summary["articles"]),
+        (_plural(summary["claims"], "claim needing a source", "claims needing a source"),
+         summary["claims"]),
         ("cited", claims["supported"]),
         ("only related", claims["related"]),
         ("unsupported", claims["unsupported"]),
-        ("references", summary["references"]),
-        ("errors", summary["errors"]),
-        ("warnings", summary["warnings"]),
-        ("notes", summary["notes"]),
+        (_plural(summary["references"], "reference", "references"), summary["references"]),
+        (_plural(summary["errors"], "error", "errors"), summary["errors"]),
+        (_plural(summary["warnings"], "warning", "warnings"), summary["warnings"]),
+        (_plural(summary["notes"], "note", "notes"), summary["notes"]),
     ]
     title = ", ".join(a.path for a in result.articles) or "no articles"
     return _PAGE.render(
@@ -132,6 +135,10 @@ def render(result: CheckResult, *, color: bool = False) -> str:
         notes=result.notes, articles=[_article(a) for a in result.articles],
         findings=sorted(result.findings, key=lambda f: (f.path, f.line, f.rule)),
     )
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return one if count == 1 else many
 
 
 def _article(article: ArticleResult) -> dict[str, Any]:
@@ -153,6 +160,8 @@ def _article(article: ArticleResult) -> dict[str, Any]:
     references = [
         {
             "line": r.line, "text": r.text, "title": r.title, "doi": r.doi,
+            "where": f"{r.path}:{r.line}" if _elsewhere(r, article) else str(r.line),
+            "link": _doi_link(r.doi) if r.doi and r.status != "invalid" else None,
             "status": reference_label(r),
             "badge": _reference_badge(r.status, r.retracted,
                                       bool(r.work and r.work.corrected)),
@@ -166,8 +175,19 @@ def _article(article: ArticleResult) -> dict[str, Any]:
 def _target(article: ArticleResult, index: int, doi: str | None) -> str:
     if 0 <= index < len(article.references):
         ref = article.references[index]
-        return f"{ref.doi or ref.text} (line {ref.line})"
+        where = f"{ref.path}:{ref.line}" if _elsewhere(ref, article) else f"line {ref.line}"
+        return f"{ref.doi or ref.text} ({where})"
     return doi or f"reference {index + 1}"
+
+
+def _elsewhere(ref: ReferenceResult, article: ArticleResult) -> bool:
+    """A reference written in a bibliography file, whose lines are that file's."""
+    return bool(ref.path) and ref.path != article.path
+
+
+def _doi_link(doi: str) -> str:
+    # Characters a DOI may hold but a URL path may not are percent-encoded (doi.org's rule).
+    return "https://doi.org/" + quote(doi, safe="/:;()._-")
 
 
 def _reference_badge(status: str, retracted: bool, corrected: bool) -> str:

@@ -63,13 +63,15 @@ def _article(article: ArticleResult, paint: _Painter) -> Iterator[str]:
         yield from _claim(claim, article, paint)
     yield f"  references: {len(article.references)}"
     for ref in article.references:
-        yield _reference(ref, paint)
+        yield _reference(ref, article, paint)
 
 
 def _claim(claim: ClaimResult, article: ArticleResult, paint: _Painter) -> Iterator[str]:
     status = claim_status(claim)
     if not claim.needs_support:
         status_text = "not a claim"
+    elif status == "no-source-needed":
+        status_text = "no source needed"
     elif status == "unsupported":
         reasons = f" ({'; '.join(claim.reasons)})" if claim.reasons else ""
         status_text = f"unsupported{reasons}"
@@ -87,16 +89,25 @@ def _claim(claim: ClaimResult, article: ArticleResult, paint: _Painter) -> Itera
 def _target(article: ArticleResult, index: int, doi: str | None) -> str:
     if 0 <= index < len(article.references):
         ref = article.references[index]
-        return f"{ref.doi or _short(ref.text, 50)} (line {ref.line})"
+        where = f"{_flat(str(ref.path))}:{ref.line}" if _elsewhere(ref, article) else (
+            f"line {ref.line}")
+        return f"{ref.doi or _short(ref.text, 50)} ({where})"
     return doi or f"reference {index + 1}"
 
 
-def _reference(ref: ReferenceResult, paint: _Painter) -> str:
+def _reference(ref: ReferenceResult, article: ArticleResult, paint: _Painter) -> str:
     label = reference_label(ref)
     style = "error" if ref.retracted or ref.status in ("not-found", "invalid") else (
         "warning" if ref.status == "unverified" or ref.mismatches else "dim")
     doi = f" {ref.doi}" if ref.doi else ""
-    return f"    {ref.line:>4}  {_short(ref.text, 60)}\n          " + paint(style, f"{label}{doi}")
+    where = f"{ref.line:>4}"
+    if _elsewhere(ref, article):  # a front-matter or --bib bibliography: its lines, its name
+        where = f"{_flat(str(ref.path))}:{ref.line}"
+    return f"    {where}  {_short(ref.text, 60)}\n          " + paint(style, f"{label}{doi}")
+
+
+def _elsewhere(ref: ReferenceResult, article: ArticleResult) -> bool:
+    return bool(ref.path) and ref.path != article.path
 
 
 def _findings(findings: tuple[Finding, ...], paint: _Painter) -> Iterator[str]:

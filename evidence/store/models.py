@@ -37,6 +37,7 @@ __all__ = [
     "REGISTRY_ORIGINS",
     "Article",
     "Base",
+    "BibBlock",
     "Claim",
     "Comment",
     "Direction",
@@ -251,6 +252,31 @@ class MatchRecord(Base):
     doi: Mapped[str | None]
     confidence: Mapped[float]
     asked_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class BibBlock(Base):
+    """A block of an imported .bib file exactly as written (``@entry``, ``@string``,
+    ``@preamble``), in file order, so that an export gives the file back as it came: every
+    entry (also one sharing a DOI or a key with another), key, field, macro and brace.
+
+    ``work_id`` is the work an entry was read as; exporting with the registry's metadata
+    replaces the fields the registry knows and says what changed.
+    """
+
+    __tablename__ = "bib_block"
+    __table_args__ = (UniqueConstraint("source", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str]  # the imported file's path, absolute; importing it again replaces
+    position: Mapped[int]
+    kind: Mapped[str]  # entry, string, preamble
+    citation_key: Mapped[str | None]  # as written, before any renaming of a repeated key
+    line: Mapped[int]
+    raw: Mapped[str]
+    work_id: Mapped[int | None] = mapped_column(
+        ForeignKey("work.id", ondelete="SET NULL"), index=True
+    )
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 # --- articles, claims, references, links -------------------------------------------------

@@ -7,7 +7,13 @@ works with stable citation keys so that reading the output gives the same works.
 from __future__ import annotations
 
 from refs.bibtex.keys import citation_key
-from refs.bibtex.read import BibEntry, BibReadResult, read_bibtex, read_bibtex_file
+from refs.bibtex.read import (
+    BibEntry,
+    BibReadResult,
+    WrittenBlock,
+    read_bibtex,
+    read_bibtex_file,
+)
 from refs.bibtex.write import write_bibtex
 from refs.problems import Problem
 
@@ -15,6 +21,7 @@ __all__ = [
     "BibEntry",
     "BibReadResult",
     "Problem",
+    "WrittenBlock",
     "citation_key",
     "read_bibtex",
     "read_bibtex_file",

@@ -11,10 +11,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bibtexparser.entrypoint import parse_string
 from bibtexparser.exceptions import BlockAbortedException
+from bibtexparser.library import Library
 from bibtexparser.middlewares.middleware import Middleware
-from bibtexparser.model import Block, DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
+from bibtexparser.model import (
+    Block,
+    DuplicateBlockKeyBlock,
+    Entry,
+    ParsingFailedBlock,
+    Preamble,
+    String,
+)
+from bibtexparser.splitter import Splitter
 
 from refs.bibtex.fields import work_from_fields
 from refs.bibtex.keys import citation_key
@@ -23,7 +31,7 @@ from refs.errors import BibTeXError
 from refs.problems import Problem
 from refs.work import Work
 
-__all__ = ["BibEntry", "BibReadResult", "read_bibtex", "read_bibtex_file"]
+__all__ = ["BibEntry", "BibReadResult", "WrittenBlock", "read_bibtex", "read_bibtex_file"]
 
 _HEAD = re.compile(r"@\s*(\w+)\s*[{(]\s*([^,\s{}()]*)")
 # Controls other than tab, newline, form feed, carriage return and DOS end-of-file (0x1a).
@@ -45,14 +53,37 @@ class BibEntry:
     line: int
     entry_type: str
     fields: Mapping[str, str]
+    raw: str = ""  # the entry's text as written, from its ``@`` to its closing brace
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenBlock:
+    """An ``@entry``, ``@string`` or ``@preamble`` block exactly as written, in file order.
+
+    Kept so that a file can be written back as it came: its keys (also a repeated one),
+    fields, macros, braces and spacing. ``entry`` is the index in ``entries`` of the entry
+    the block was read as (for an exact repeat, the entry it repeats); None for the others.
+    """
+
+    kind: str  # "entry", "string" or "preamble"
+    key: str | None
+    line: int
+    raw: str
+    entry: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class BibReadResult:
-    """The entries read, in file order, and what could not be read as written."""
+    """The entries read, in file order, and what could not be read as written.
+
+    ``lost`` counts the blocks that looked like entries but could not be read at all (each
+    has a problem); ``written`` holds the blocks as written, for writing the file back.
+    """
 
     entries: list[BibEntry] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    written: list[WrittenBlock] = field(default_factory=list)
+    lost: int = 0
 
 
 def read_bibtex(text: str, *, path: str | None = None) -> BibReadResult:
@@ -65,18 +96,69 @@ def read_bibtex(text: str, *, path: str | None = None) -> BibReadResult:
         raise BibTeXError(path or "<text>", "holds NUL characters: binary data, not BibTeX")
     problems: list[Problem] = []
     stack: list[Middleware] = [RecoverEntries(problems), ExpandStrings(problems)]
-    library = parse_string(_normalised(text), parse_stack=stack)
+    # bibtexparser's parse_string is split + middlewares; split first to keep the blocks as
+    # written (the middlewares change entries in place and drop exact repeats).
+    library: Library = Splitter(bibstr=_normalised(text)).split()
+    as_written = [(block, kind) for block in library.blocks
+                  if (kind := _written_kind(block)) is not None]
+    for middleware in stack:
+        library = middleware.transform(library=library)
     entries: list[BibEntry] = []
+    index_of: dict[int, int] = {}
+    lost = 0
     for block in library.blocks:
         entry = _entry_of(block)
         if entry is not None:
+            index_of[id(entry)] = len(entries)
             entries.append(_read_entry(entry, problems))
         elif isinstance(block, ParsingFailedBlock):
             problems.append(_failure(block))
+            lost += 1
     if not entries:
         problems.append(Problem(None, "no BibTeX entries found (an entry starts with @type{key,)"))
     problems.sort(key=lambda p: p.line or 0)
-    return BibReadResult(entries, problems)
+    return BibReadResult(entries, problems, _written(as_written, entries, index_of), lost)
+
+
+def _inner(block: Block) -> Block | None:
+    """The block, or what a failed block still holds (a repeated key or field)."""
+    if isinstance(block, ParsingFailedBlock):
+        held: Block | None = block.ignore_error_block
+        return held
+    return block
+
+
+def _written_kind(block: Block) -> str | None:
+    inner = _inner(block)
+    if isinstance(inner, Entry):
+        return "entry"
+    if isinstance(inner, String):
+        return "string"
+    if isinstance(inner, Preamble):
+        return "preamble"
+    return None
+
+
+def _written(
+    blocks: list[tuple[Block, str]], entries: list[BibEntry], index_of: dict[int, int]
+) -> list[WrittenBlock]:
+    by_key: dict[str, int] = {}
+    for number, entry in enumerate(entries):
+        by_key.setdefault(entry.key.lower(), number)
+    out: list[WrittenBlock] = []
+    for block, kind in blocks:
+        inner = _inner(block)
+        key = getattr(inner, "key", None)
+        position: int | None = None
+        if kind == "entry":
+            position = index_of.get(id(inner))
+            if position is None:  # an exact repeat, dropped when read: it stands for the first
+                position = by_key.get(str(key or "").lower())
+            if position is None:
+                continue
+        out.append(WrittenBlock(kind=kind, key=key or None, line=line_of(block) or 1,
+                                raw=block.raw or "", entry=position))
+    return out
 
 
 def read_bibtex_file(path: str | Path) -> BibReadResult:
@@ -92,7 +174,8 @@ def read_bibtex_file(path: str | Path) -> BibReadResult:
         raise BibTeXError(name, f"cannot be read: {exc.strerror or exc}") from exc
     text, problems = _decode(data, name)
     result = read_bibtex(text, path=name)
-    return BibReadResult(result.entries, problems + result.problems)
+    return BibReadResult(result.entries, problems + result.problems, result.written,
+                         result.lost)
 
 
 def _normalised(text: str) -> str:
@@ -138,7 +221,8 @@ def _read_entry(entry: Entry, problems: list[Problem]) -> BibEntry:
     if not key:
         messages.insert(0, f"the entry has no citation key; give it one, e.g. {citation_key(work)}")
     problems.extend(Problem(line, message, key or None) for message in messages)
-    return BibEntry(key=key, work=work, line=line, entry_type=entry_type, fields=fields)
+    return BibEntry(key=key, work=work, line=line, entry_type=entry_type, fields=fields,
+                    raw=entry.raw or "")
 
 
 def _failure(block: ParsingFailedBlock) -> Problem:

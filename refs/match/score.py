@@ -198,9 +198,15 @@ def _score_numbers(tally: _Tally, ref: ParsedReference, work: Work, pool: list[s
     for name, value in (("volume", work.volume), ("issue", work.issue)):
         if value and numbers(value):
             ok = _take(pool, value) or (name == "issue" and same_number(value, ref.issue))
-            tally.field(name, float(ok), f"{name} {value} {'agrees' if ok else 'differs'}")
+            tally.field(name, float(ok), f"{name} {value} {_verdict(ok, pool)}")
     first, last = first_last_page(work.pages)
     for name, page in (("first page", first), ("last page", last)):
         if page and numbers(page):
             ok = _take(pool, page)
-            tally.field(name, float(ok), f"{name} {page} {'agrees' if ok else 'differs'}")
+            tally.field(name, float(ok), f"{name} {page} {_verdict(ok, pool)}")
+
+
+def _verdict(ok: bool, pool: list[str]) -> str:
+    # With no number of the reference left to compare, the reference does not give this
+    # one: absent is not different (the score is the same; only what a person reads is).
+    return "agrees" if ok else "differs" if pool else "not given in the reference"

@@ -80,3 +80,16 @@ def test_an_empty_reference_is_a_usage_error(evidence: Any, standin: Standin) ->
     run = evidence("match", "  ")
     assert run.code == 2 and "empty" in run.err
     assert standin.log == []
+
+
+def test_fields_the_reference_does_not_give_are_not_said_to_differ(evidence: Any) -> None:
+    # The reference of WRITTEN with its volume, issue and pages left out.
+    bare = ("Gino F, Wiltermuth SS. Evil genius? How dishonesty can lead to greater "
+            "creativity. Psychol Sci. 2014.")
+    run = evidence("match", "--json", bare)
+    reasons = json.loads(run.out)["reasons"]
+    assert not [r for r in reasons if "differs" in r], reasons
+    assert "volume 25 not given in the reference" in reasons
+    assert "first page 973 not given in the reference" in reasons
+    wrong = evidence("match", "--json", WRITTEN.replace("25(4)", "26(4)"))
+    assert "volume 25 differs" in json.loads(wrong.out)["reasons"]  # a real difference is

@@ -50,8 +50,20 @@ def test_html_is_self_contained() -> None:
     page = render(spine_result(), "html")
     found = tags(page)
     assert "script" not in found.tags and "link" not in found.tags
-    assert not any(name in ("src", "href") for name, _ in found.attrs)
+    assert not any(name == "src" for name, _ in found.attrs)
+    links = [value for name, value in found.attrs if name == "href"]
+    assert links and all((value or "").startswith("https://doi.org/10.") for value in links)
     assert "<style>" in page
+
+
+def test_html_dois_are_links_to_doi_org() -> None:
+    result = spine_result()
+    page = render(result, "html")
+    found = tags(page)
+    links = {value for name, value in found.attrs if name == "href"}
+    dois = {r.doi for a in result.articles for r in a.references
+            if r.doi and r.status != "invalid"}
+    assert {f"https://doi.org/{doi}" for doi in dois} <= links
 
 
 def test_html_shows_claim_badges_references_and_findings() -> None:
@@ -61,3 +73,10 @@ def test_html_shows_claim_badges_references_and_findings() -> None:
     assert "resolved, RETRACTED" in page and "resolved, corrected" in page
     assert "<code>retracted-source</code>" in page
     assert "docs/spine.md:21" in page
+
+
+def test_html_counts_say_one_article_not_one_articles() -> None:
+    result = spine_result()
+    assert len(result.articles) == 1
+    page = render(result, "html")
+    assert "<b>1</b>article</li>" in page and "<b>1</b>articles" not in page
