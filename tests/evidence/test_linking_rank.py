@@ -7,6 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from evidence.articles.model import Sentence
+from evidence.check import CheckOptions, _inferred_threshold
+from evidence.checkconfig import read_config_file
+from evidence.errors import InputError
+from evidence.linking import link_sentences
 from evidence.linking.features import (
     FEATURES,
     SENTENCE_FEATURES,
@@ -21,6 +26,9 @@ from evidence.linking.rank import (
     rank_passages,
 )
 from evidence.linking.references import ReferenceText
+from evidence.report import render
+from evidence.results import CheckResult, SourceLink
+from tests.evidence.audit.samples import article, claim
 
 # Three references as a reference list would write them (made up for these tests).
 REFERENCES = [
@@ -129,3 +137,48 @@ def test_the_emitting_probability_grows_with_the_lead() -> None:
     (clear,) = article_features([Passage("Soil nitrogen cycling under drought.", 0)],
                                 REFERENCES)
     assert model.best(clear)[1] > model.best(close)[1]
+
+
+def test_the_json_report_says_why_an_inferred_link_was_made() -> None:
+    linked = SourceLink(reference=0, doi=None, how="inferred", score=0.81,
+                        why="shares the words telomerase; the sentence before cites it")
+    cited = SourceLink(reference=0, doi=None, how="marker", marker="[1]")
+    result = CheckResult(articles=(article(claims=(
+        claim("Telomerase rises in regeneration.", 3, linked),
+        claim("Planarians regrow [1].", 4, cited)),),))
+    first, second = json.loads(render(result, "json"))["articles"][0]["claims"]
+    assert first["sources"][0]["why"] == linked.why
+    assert first["sources"][0]["score"] == 0.81
+    assert "why" not in second["sources"][0]
+
+
+def test_every_sentence_without_markers_is_ranked_not_only_claims() -> None:
+    sentences = [
+        Sentence("Telomerase activity rises during planarian regeneration.", 1, 0, 10, 0,
+                 "sentence", ()),
+        Sentence("Planarians regrow any lost part.", 2, 0, 10, 1, "sentence", ()),
+    ]
+    by_ranker = link_sentences(sentences, REFERENCES, claims=[False, False],
+                               ranked_threshold=0.0)
+    assert [(ln.reference, ln.how) for ln in by_ranker.links[0]] == [(0, "inferred")]
+    assert by_ranker.links[0][0].why and "telomerase" in by_ranker.links[0][0].why
+    none = link_sentences(sentences, REFERENCES, claims=[False, False], ranked_threshold=1.0)
+    assert none.links == {}
+
+
+def test_the_inferred_threshold_setting_is_read_and_reaches_the_check(tmp_path: Path) -> None:
+    path = tmp_path / "evidence.toml"
+    path.write_text("inferred-threshold = 0.85\n", encoding="utf-8")
+    config = read_config_file(path)
+    assert config.inferred_threshold == 0.85
+    assert _inferred_threshold(CheckOptions(config=config)) == 0.85
+    assert _inferred_threshold(CheckOptions()) == DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize("value", ["1.5", "-0.1", "true", '"high"'])
+def test_an_inferred_threshold_that_is_no_probability_is_refused(tmp_path: Path,
+                                                                  value: str) -> None:
+    path = tmp_path / "evidence.toml"
+    path.write_text(f"inferred-threshold = {value}\n", encoding="utf-8")
+    with pytest.raises(InputError, match="inferred-threshold must be a probability"):
+        read_config_file(path)
