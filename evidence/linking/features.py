@@ -52,6 +52,10 @@ FEATURES = (
     "marked_paragraph",  # another sentence of the paragraph cites it with a marker
     "author",  # the reference's first author is named in the sentence
     "year",  # the reference's year is written in the sentence
+    "order",  # 1 - |sentence's place in the article - reference's place in the list|
+    "order_close",  # the two places differ by less than ORDER_CLOSE
+    "next_new",  # 1 to NEXT_NEW places after the last reference cited by a marker before
+    "near_marked",  # within NEXT_NEW places of one the sentence before or after cites
 )
 """Features of a (sentence, reference) pair: they rank the candidates of one sentence."""
 SENTENCE_FEATURES = (
@@ -66,6 +70,7 @@ SENTENCE_FEATURES = (
     "proposed",  # "known", "proposed", "hypothesis"
     "length",  # log of the sentence's content words
     "references",  # log of the number of references
+    "marked_share",  # share of the article's sentences that carry markers
 )
 """Features of a sentence alone: whether it reads as drawing on a source at all."""
 _CUES = tuple(re.compile(p, re.I) for p in (
@@ -80,6 +85,12 @@ _CUES = tuple(re.compile(p, re.I) for p in (
 CANDIDATES_BY_WORDS = 5
 """How many references, best first by the sentence's own words, are scored."""
 CANDIDATES_BY_PARAGRAPH = 3
+ORDER_CLOSE = 0.05
+NEXT_NEW = 2
+"""Numbered reference lists (Vancouver style, most of medicine and biology) number works in
+the order the text first cites them, so where a sentence stands says which part of the list
+it is likely to cite, and the work after the last one cited so far is the likeliest new one.
+An alphabetical list (author-year styles) says nothing of the kind: these features are 0."""
 _K1 = 1.2
 _B = 0.75
 _ABSTRACT_WEIGHT = 0.5  # a word found only in the abstract: abstracts hold many words by chance
@@ -181,6 +192,11 @@ def article_features(
     names = [_name(ref) for ref in references]
     years = [str(ref.year or written_year(ref.text) or "-") for ref in references]
     log_refs = math.log(1 + len(references))
+    ordered = not _alphabetical(names)
+    last = max(len(passages) - 1, 1)
+    last_ref = max(len(references) - 1, 1)
+    cited_before = -1  # highest reference cited by a marker before the sentence
+    marked_share = sum(1 for p in passages if p.marked) / max(len(passages), 1)
     out: list[SentenceFeatures] = []
     for i, passage in enumerate(passages):
         before = i - 1 if i > 0 and passages[i - 1].paragraph == passage.paragraph else None
@@ -196,6 +212,10 @@ def article_features(
         # Only what *other* sentences cite: a sentence's own markers are not evidence here.
         chosen.update(dict.fromkeys(sorted(r for r, n in marked.items()
                                            if n > (r in passage.marked))))
+        if ordered and 0 <= cited_before < len(references) - 1:
+            chosen.update(dict.fromkeys([cited_before + 1]))
+        place = i / last
+        beside = [m for j in (before, after) if j is not None for m in passages[j].marked]
         best = ranked[0][1] if ranked else 0.0
         second = ranked[1][1] if len(ranked) > 1 else 0.0
         folded = f" {' '.join(_NAME_WORD.findall(fold(passage.text)))} "
@@ -207,6 +227,7 @@ def article_features(
             *(1.0 if cue.search(passage.text) else 0.0 for cue in _CUES),
             math.log(1 + sum(terms[i].values())),
             log_refs,
+            marked_share,
         )
         candidates = []
         for r in chosen:
@@ -226,10 +247,16 @@ def article_features(
                 1.0 if others_marked > 0 else 0.0,
                 1.0 if names[r] and f" {names[r]} " in folded else 0.0,
                 1.0 if years[r] in written_years else 0.0,
+                (1 - abs(place - r / last_ref)) if ordered else 0.0,
+                1.0 if ordered and abs(place - r / last_ref) < ORDER_CLOSE else 0.0,
+                1.0 if ordered and cited_before >= 0 and 0 < r - cited_before <= NEXT_NEW
+                else 0.0,
+                1.0 if ordered and any(abs(r - m) <= NEXT_NEW for m in beside) else 0.0,
             )
             shared = tuple(t for t in terms[i] if t in bm25.fields[r])
             candidates.append(Candidate(r, values, shared))
         out.append(SentenceFeatures(tuple(candidates), sentence_values))
+        cited_before = max(cited_before, max(passage.marked, default=-1))
     return out
 
 
@@ -240,6 +267,14 @@ def _order(item: tuple[int, float]) -> tuple[float, int]:
 def _relative(scores: dict[int, float]) -> dict[int, float]:
     best = max(scores.values(), default=0.0)
     return {r: s / best for r, s in scores.items()} if best > 0 else {}
+
+
+def _alphabetical(names: Sequence[str | None]) -> bool:
+    """Whether the list is sorted by first author (author-year style), judged on the
+    neighbouring pairs whose first authors are both known."""
+    known = [n for n in names if n]
+    pairs = list(zip(known, known[1:], strict=False))
+    return len(pairs) >= 3 and sum(a <= b for a, b in pairs) >= 0.9 * len(pairs)
 
 
 def _name(ref: ReferenceText) -> str | None:

@@ -105,7 +105,8 @@ def load_model(path: Path = WEIGHTS) -> Model:
                  float(data["bias"]), float(data["threshold"]))
 
 
-DEFAULT_THRESHOLD = load_model().threshold
+DEFAULT_THRESHOLD = float(json.loads(WEIGHTS.read_text(encoding="utf-8"))["threshold"])
+"""Read alone, so that retraining can import this module while the weights are stale."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -68,8 +68,9 @@ def test_a_neighbours_marker_is_a_feature_but_a_sentences_own_marker_is_not() ->
     assert all(c.reference != 0 or c.values[FEATURES.index("marked_paragraph")] == 0
                for c in first.candidates)
     # Sentence 2 is alone in its paragraph and shares no word ("fins" is not "fin"): its own
-    # marker brings no candidate.
-    assert third.candidates == ()
+    # marker brings no candidate; the one after the last cited before it (0) is one.
+    assert [c.reference for c in third.candidates] == [1]
+    assert feature(third, 1, "next_new") == 1.0
 
 
 def test_the_first_author_and_year_written_in_the_sentence_are_features() -> None:
@@ -182,3 +183,20 @@ def test_an_inferred_threshold_that_is_no_probability_is_refused(tmp_path: Path,
     path.write_text(f"inferred-threshold = {value}\n", encoding="utf-8")
     with pytest.raises(InputError, match="inferred-threshold must be a probability"):
         read_config_file(path)
+
+
+def test_an_alphabetical_reference_list_says_nothing_about_order() -> None:
+    # Written first authors Adams, Baker, Chen, Diaz: sorted, as in an author-year list.
+    alphabetical = [ReferenceText(f"{name} A. Soil nitrogen study {n}. J Soil. 2010;1:1-2.")
+                    for n, name in enumerate(["Adams", "Baker", "Chen", "Diaz"])]
+    numbered = list(reversed(alphabetical))  # Diaz, Chen, Baker, Adams: cited order
+    passages = [Passage("Soil nitrogen matters [1].", 0, marked=frozenset({0})),
+                Passage("Soil nitrogen varies.", 0)]
+    _, second = article_features(passages, alphabetical)
+    assert all(c.values[FEATURES.index("next_new")] == 0 for c in second.candidates)
+    assert all(c.values[FEATURES.index("order")] == 0 for c in second.candidates)
+    _, second = article_features(passages, numbered)
+    assert feature(second, 1, "next_new") == 1.0
+    assert feature(second, 3, "next_new") == 0.0  # three places on: too far
+    # The second sentence stands at the end of the article, reference 3 at the end of the list.
+    assert feature(second, 3, "order") == 1.0
