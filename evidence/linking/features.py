@@ -56,6 +56,8 @@ FEATURES = (
     "order_close",  # the two places differ by less than ORDER_CLOSE
     "next_new",  # 1 to NEXT_NEW places after the last reference cited by a marker before
     "near_marked",  # within NEXT_NEW places of one the sentence before or after cites
+    "between_anchors",  # between the anchors of the nearest anchored sentences around it
+    "near_anchor",  # within NEXT_NEW places of one of those two anchors
 )
 """Features of a (sentence, reference) pair: they rank the candidates of one sentence."""
 SENTENCE_FEATURES = (
@@ -87,6 +89,9 @@ CANDIDATES_BY_WORDS = 5
 CANDIDATES_BY_PARAGRAPH = 3
 ORDER_CLOSE = 0.05
 NEXT_NEW = 2
+ANCHOR_LEAD = 0.5
+"""An *anchor* is the reference a sentence most surely cites: the highest its markers cite,
+or, without markers, its best reference by words when that leads the next by this share."""
 """Numbered reference lists (Vancouver style, most of medicine and biology) number works in
 the order the text first cites them, so where a sentence stands says which part of the list
 it is likely to cite, and the work after the last one cited so far is the likeliest new one.
@@ -197,6 +202,9 @@ def article_features(
     last_ref = max(len(references) - 1, 1)
     cited_before = -1  # highest reference cited by a marker before the sentence
     marked_share = sum(1 for p in passages if p.marked) / max(len(passages), 1)
+    anchors = [_anchor(p, scores) for p, scores in zip(passages, own, strict=True)]
+    anchor_before = _nearest(anchors)
+    anchor_after = _nearest(anchors[::-1])[::-1]
     out: list[SentenceFeatures] = []
     for i, passage in enumerate(passages):
         before = i - 1 if i > 0 and passages[i - 1].paragraph == passage.paragraph else None
@@ -216,6 +224,8 @@ def article_features(
             chosen.update(dict.fromkeys([cited_before + 1]))
         place = i / last
         beside = [m for j in (before, after) if j is not None for m in passages[j].marked]
+        around = [a for a in (anchor_before[i], anchor_after[i]) if a is not None]
+        low, high = (min(around), max(around)) if len(around) == 2 else (-1, -1)
         best = ranked[0][1] if ranked else 0.0
         second = ranked[1][1] if len(ranked) > 1 else 0.0
         folded = f" {' '.join(_NAME_WORD.findall(fold(passage.text)))} "
@@ -252,12 +262,35 @@ def article_features(
                 1.0 if ordered and cited_before >= 0 and 0 < r - cited_before <= NEXT_NEW
                 else 0.0,
                 1.0 if ordered and any(abs(r - m) <= NEXT_NEW for m in beside) else 0.0,
+                1.0 if ordered and low <= r <= high and high >= 0 else 0.0,
+                1.0 if ordered and any(abs(r - a) <= NEXT_NEW for a in around) else 0.0,
             )
             shared = tuple(t for t in terms[i] if t in bm25.fields[r])
             candidates.append(Candidate(r, values, shared))
         out.append(SentenceFeatures(tuple(candidates), sentence_values))
         cited_before = max(cited_before, max(passage.marked, default=-1))
     return out
+
+
+def _anchor(passage: Passage, scores: dict[int, float]) -> int | None:
+    if passage.marked:
+        return max(passage.marked)
+    top = heapq.nsmallest(2, scores.items(), key=_order)
+    if not top:
+        return None
+    lead = (top[0][1] - (top[1][1] if len(top) > 1 else 0.0)) / top[0][1]
+    return top[0][0] if lead >= ANCHOR_LEAD else None
+
+
+def _nearest(anchors: Sequence[int | None]) -> list[int | None]:
+    """For each place, the anchor of the nearest anchored place strictly before it."""
+    found: list[int | None] = []
+    last: int | None = None
+    for anchor in anchors:
+        found.append(last)
+        if anchor is not None:
+            last = anchor
+    return found
 
 
 def _order(item: tuple[int, float]) -> tuple[float, int]:
