@@ -52,6 +52,7 @@ FEATURES = (
     "marked_paragraph",  # another sentence of the paragraph cites it with a marker
     "author",  # the reference's first author is named in the sentence
     "year",  # the reference's year is written in the sentence
+    "pairs",  # share of the sentence's adjacent stem pairs the reference holds adjacent too
     "order",  # 1 - |sentence's place in the article - reference's place in the list|
     "order_close",  # the two places differ by less than ORDER_CLOSE
     "next_new",  # 1 to NEXT_NEW places after the last reference cited by a marker before
@@ -140,6 +141,7 @@ class _Bm25:
 
     def __init__(self, references: Sequence[ReferenceText]) -> None:
         self.fields: list[dict[str, float]] = []
+        self.pairs: list[set[tuple[str, str]]] = []
         self.postings: dict[str, list[int]] = defaultdict(list)
         lengths = []
         for i, ref in enumerate(references):
@@ -150,6 +152,8 @@ class _Bm25:
             for term in content_terms(front):
                 counts[term] = counts.get(term, 0.0) + 1.0
             self.fields.append(counts)
+            stems = content_terms(front)
+            self.pairs.append(set(zip(stems, stems[1:], strict=False)))
             lengths.append(sum(counts.values()))
             for term in counts:
                 self.postings[term].append(i)
@@ -181,7 +185,8 @@ def article_features(
 ) -> list[SentenceFeatures]:
     """The candidates of every passage and their features, aligned with ``passages``."""
     bm25 = _Bm25(references)
-    terms = [Counter(content_terms(p.text)) for p in passages]
+    stems = [content_terms(p.text) for p in passages]
+    terms = [Counter(t) for t in stems]
     own = [bm25.scores(t) for t in terms]
     relative = [_relative(s) for s in own]
     paragraphs: dict[int, Counter[str]] = defaultdict(Counter)
@@ -223,6 +228,7 @@ def article_features(
         if ordered and 0 <= cited_before < len(references) - 1:
             chosen.update(dict.fromkeys([cited_before + 1]))
         place = i / last
+        pairs = set(zip(stems[i], stems[i][1:], strict=False))
         beside = [m for j in (before, after) if j is not None for m in passages[j].marked]
         around = [a for a in (anchor_before[i], anchor_after[i]) if a is not None]
         low, high = (min(around), max(around)) if len(around) == 2 else (-1, -1)
@@ -257,6 +263,7 @@ def article_features(
                 1.0 if others_marked > 0 else 0.0,
                 1.0 if names[r] and f" {names[r]} " in folded else 0.0,
                 1.0 if years[r] in written_years else 0.0,
+                len(pairs & bm25.pairs[r]) / len(pairs) if pairs else 0.0,
                 (1 - abs(place - r / last_ref)) if ordered else 0.0,
                 1.0 if ordered and abs(place - r / last_ref) < ORDER_CLOSE else 0.0,
                 1.0 if ordered and cited_before >= 0 and 0 < r - cited_before <= NEXT_NEW

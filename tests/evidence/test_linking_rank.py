@@ -200,3 +200,11 @@ def test_an_alphabetical_reference_list_says_nothing_about_order() -> None:
     assert feature(second, 3, "next_new") == 0.0  # three places on: too far
     # The second sentence stands at the end of the article, reference 3 at the end of the list.
     assert feature(second, 3, "order") == 1.0
+
+
+def test_word_pairs_count_only_in_the_order_the_reference_has_them() -> None:
+    same, reversed_ = article_features(
+        [Passage("Soil nitrogen cycling.", 0), Passage("Nitrogen of the soil.", 1)],
+        REFERENCES)
+    assert feature(same, 1, "pairs") == 1.0  # "soil nitrogen", "nitrogen cycling"
+    assert feature(reversed_, 1, "pairs") == 0.0  # "nitrogen soil" is not in the reference
