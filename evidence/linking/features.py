@@ -5,17 +5,24 @@ reads, for a sentence and a reference of the same article:
 
 * **words**: BM25 of the sentence against the reference (its written text, and the registry's
   title, journal and abstract when known), relative to the best reference for that sentence,
-  whether it is that best one, and by how far it leads the next;
+  whether it is that best one, by how far it leads the next, and the share of the sentence's
+  adjacent word pairs the reference has in the same order;
 * **context**: the same BM25 for the whole paragraph (authors cite once and then go on about
   it) and the best of the two neighbouring sentences of the paragraph;
 * **markers nearby**: whether the sentence before or after, or any sentence of the paragraph,
   cites the reference with a marker ("sentences after a cited one rest on the same source");
 * **names**: the reference's first author or its year written in the sentence;
-* **the sentence**: its section (introduction and discussion cite, results report the
-  article's own data), first-person wording ("we", "our"), length.
+* **order** (numbered lists only, see ``ORDER_CLOSE``): the sentence's place in the article
+  against the reference's place in the list, the references just after the last one cited
+  before, and those near or between the *anchors* of the nearest sentences around it;
+* **the sentence**: whether it reads as drawing on a source at all: its section (introduction
+  and discussion cite, results report the article's own data), its wording ("we", "here",
+  "Fig. 2" against "previously", "has been", "reported", "proposed"), its length, the
+  number of references, and how many of the article's sentences carry markers.
 
 Everything is computed once per article, each sentence looking only at itself, its two
-neighbours and its paragraph's totals, so the cost is linear in the article.
+neighbours, its paragraph's totals and running values (last cited, nearest anchors) carried
+along in one pass each way, so the cost is linear in the article.
 """
 
 from __future__ import annotations
@@ -199,6 +206,9 @@ def article_features(
                      for k, s in by_paragraph.items()}
     marked_in = {k: Counter(r for i in idx for r in passages[i].marked)
                  for k, idx in members.items()}
+    # The paragraph's most cited references, found once: a sentence looks at these few, not
+    # at every citation of its paragraph (which would make long paragraphs quadratic).
+    most_marked = {k: c.most_common(CANDIDATES_BY_PARAGRAPH + 1) for k, c in marked_in.items()}
     names = [_name(ref) for ref in references]
     years = [str(ref.year or written_year(ref.text) or "-") for ref in references]
     log_refs = math.log(1 + len(references))
@@ -223,13 +233,16 @@ def article_features(
         chosen = dict.fromkeys(r for r, _ in ranked)
         chosen.update(dict.fromkeys(r for r, _ in para_ranked))
         # Only what *other* sentences cite: a sentence's own markers are not evidence here.
-        chosen.update(dict.fromkeys(sorted(r for r, n in marked.items()
-                                           if n > (r in passage.marked))))
+        for j in (before, after):
+            if j is not None:
+                chosen.update(dict.fromkeys(sorted(passages[j].marked)))
+        chosen.update(dict.fromkeys(r for r, n in most_marked[passage.paragraph]
+                                    if n > (r in passage.marked)))
         if ordered and 0 <= cited_before < len(references) - 1:
             chosen.update(dict.fromkeys([cited_before + 1]))
         place = i / last
         pairs = set(zip(stems[i], stems[i][1:], strict=False))
-        beside = [m for j in (before, after) if j is not None for m in passages[j].marked]
+        beside = {m for j in (before, after) if j is not None for m in passages[j].marked}
         around = [a for a in (anchor_before[i], anchor_after[i]) if a is not None]
         low, high = (min(around), max(around)) if len(around) == 2 else (-1, -1)
         best = ranked[0][1] if ranked else 0.0
@@ -268,7 +281,8 @@ def article_features(
                 1.0 if ordered and abs(place - r / last_ref) < ORDER_CLOSE else 0.0,
                 1.0 if ordered and cited_before >= 0 and 0 < r - cited_before <= NEXT_NEW
                 else 0.0,
-                1.0 if ordered and any(abs(r - m) <= NEXT_NEW for m in beside) else 0.0,
+                1.0 if ordered and any(m in beside for m in range(r - NEXT_NEW,
+                                                                  r + NEXT_NEW + 1)) else 0.0,
                 1.0 if ordered and low <= r <= high and high >= 0 else 0.0,
                 1.0 if ordered and any(abs(r - a) <= NEXT_NEW for a in around) else 0.0,
             )

@@ -208,3 +208,15 @@ def test_word_pairs_count_only_in_the_order_the_reference_has_them() -> None:
         REFERENCES)
     assert feature(same, 1, "pairs") == 1.0  # "soil nitrogen", "nitrogen cycling"
     assert feature(reversed_, 1, "pairs") == 0.0  # "nitrogen soil" is not in the reference
+
+
+def test_a_long_paragraph_citing_much_gives_each_sentence_few_candidates() -> None:
+    # One paragraph of 400 sentences, each citing its own reference and sharing a word with
+    # all of them: a sentence must not look at every citation of its paragraph.
+    references = [ReferenceText(f"Author{n} A. Soil nitrogen report {n}. 2001.")
+                  for n in range(400)]
+    passages = [Passage(f"Soil nitrogen again ({n}).", 0, marked=frozenset({n}))
+                for n in range(400)]
+    found = article_features(passages, references)
+    # 5 by words, 3 by paragraph, 2 from the neighbours' markers, 4 most cited, 1 next new.
+    assert max(len(f.candidates) for f in found) <= 5 + 3 + 2 + 4 + 1
