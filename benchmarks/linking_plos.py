@@ -32,6 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _machine import describe  # noqa: E402
 from linking_data import PlosArticle, load_articles  # noqa: E402
 
+from evidence.articles.model import Sentence  # noqa: E402
+from evidence.linking import link_sentences  # noqa: E402
 from evidence.linking.features import FEATURES, SentenceFeatures, article_features  # noqa: E402
 from evidence.linking.rank import Model, load_model  # noqa: E402
 
@@ -190,11 +192,24 @@ def _random_emitted(rows: Sequence[Ranked], links: int) -> Emitted:
 
 
 def speed_at_fifty(model: Model) -> str:
-    """ms per sentence on the tuning articles with 40 to 60 references."""
+    """ms per sentence on the tuning articles with 40 to 60 references: the ranker alone, and
+    the whole of ``link_sentences`` (markers, the similarity path for claims, the ranker) with
+    no sentence a claim and with every sentence a claim."""
     articles = [a for a in load_articles("tune") if 40 <= len(a.references) <= 60]
     _, _, owners, spent = ranked_sentences(articles, model, keep_markers=False)
-    return (f"{len(articles)} tuning articles with 40-60 references: "
-            f"{1000 * spent / len(owners):.3f} ms/sentence")
+    lines = [f"{len(articles)} tuning articles with 40-60 references, "
+             f"{len(owners)} sentences: ranker {1000 * spent / len(owners):.3f} ms/sentence"]
+    for claims in (False, True):
+        start = time.perf_counter()
+        for article in articles:
+            sentences = [Sentence(text, n + 1, 0, len(text), paragraph, "sentence", ())
+                         for n, (text, paragraph) in enumerate(
+                             zip(article.texts, article.paragraphs, strict=True))]
+            link_sentences(sentences, article.references, claims=[claims] * len(sentences))
+        spent = time.perf_counter() - start
+        lines.append(f"link_sentences, every sentence {'a claim' if claims else 'no claim'}: "
+                     f"{1000 * spent / len(owners):.3f} ms/sentence")
+    return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
