@@ -35,7 +35,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from evidence.linking.references import ReferenceText, written_first_author, written_year
-from evidence.linking.text import content_terms, fold
+from evidence.linking.text import content_terms, fold, stem
 
 __all__ = [
     "FEATURES",
@@ -111,6 +111,7 @@ _BACKGROUND = re.compile(r"introduc|background|discuss|conclu|overview|review", 
 _RESULTS = re.compile(r"result|method|material|experiment|procedure|analys", re.I)
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 _NAME_WORD = re.compile(r"[a-z]+")
+_WORDS = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")  # as ``text.content_terms`` splits
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +128,7 @@ class Passage:
 @dataclass(frozen=True, slots=True)
 class Candidate:
     """One reference for one sentence, with its feature values (``FEATURES`` order) and the
-    content stems the two share (for the explanation)."""
+    content words the two share, as the sentence writes them (for the explanation)."""
 
     reference: int
     values: tuple[float, ...]
@@ -241,6 +242,7 @@ def article_features(
         if ordered and 0 <= cited_before < len(references) - 1:
             chosen.update(dict.fromkeys([cited_before + 1]))
         place = i / last
+        surface = _surface(passage.text)
         pairs = set(zip(stems[i], stems[i][1:], strict=False))
         beside = {m for j in (before, after) if j is not None for m in passages[j].marked}
         around = [a for a in (anchor_before[i], anchor_after[i]) if a is not None]
@@ -286,7 +288,7 @@ def article_features(
                 1.0 if ordered and low <= r <= high and high >= 0 else 0.0,
                 1.0 if ordered and any(abs(r - a) <= NEXT_NEW for a in around) else 0.0,
             )
-            shared = tuple(t for t in terms[i] if t in bm25.fields[r])
+            shared = tuple(surface.get(t, t) for t in terms[i] if t in bm25.fields[r])
             candidates.append(Candidate(r, values, shared))
         out.append(SentenceFeatures(tuple(candidates), sentence_values))
         cited_before = max(cited_before, max(passage.marked, default=-1))
@@ -311,6 +313,15 @@ def _nearest(anchors: Sequence[int | None]) -> list[int | None]:
         found.append(last)
         if anchor is not None:
             last = anchor
+    return found
+
+
+def _surface(text: str) -> dict[str, str]:
+    """Each stem of the text with the word it first stands for: explanations show words."""
+    found: dict[str, str] = {}
+    for word in _WORDS.findall(fold(text)):
+        word = word.strip("-'")
+        found.setdefault(stem(word), word)
     return found
 
 

@@ -63,6 +63,12 @@ _REASONS = {
     "marked_paragraph": "the paragraph cites it",
     "author": "names its first author",
     "year": "gives its year",
+    "pairs": "shares word pairs with it",
+    "order_close": "stands where the numbered list puts it",
+    "next_new": "comes next in the numbered list after the last cited",
+    "near_marked": "is next in the list to one a neighbouring sentence cites",
+    "between_anchors": "falls in the part of the list the surrounding sentences cite",
+    "near_anchor": "is next in the list to one the surrounding sentences cite",
 }
 
 
