@@ -31,6 +31,7 @@ from evidence.claims import find_claims
 from evidence.config import Settings
 from evidence.errors import InputError, StoreError
 from evidence.linking import ReferenceText, link_claims
+from evidence.linking.rank import DEFAULT_THRESHOLD
 from evidence.matching import MatchOutcome, match_references
 from evidence.progress import Stages
 from evidence.resolver import OFFLINE_HINT, Resolution, crossref_settings, resolve_dois
@@ -292,7 +293,7 @@ async def _check(
     for article, refs in zip(articles, written, strict=True):
         advance(1)
         references = [_reference(r, resolutions, matches) for r in refs]
-        result = _article_result(article, refs, references)
+        result = _article_result(article, refs, references, _inferred_threshold(options))
         suppressions = find_suppressions(article.text)
         kept, suppressed = apply_suppressions(audit(result), suppressions, path=article.path)
         result = _mark_suppressed(result, suppressed)
@@ -452,12 +453,22 @@ def _reference(
                    confidence=found.confidence, reason=found.reason)
 
 
+def _inferred_threshold(options: CheckOptions) -> float:
+    """The ``inferred-threshold`` setting, else the ranker's calibrated default."""
+    config = options.config
+    if config is None or config.inferred_threshold is None:
+        return DEFAULT_THRESHOLD
+    return config.inferred_threshold
+
+
 def _article_result(
-    article: Article, written: list[WrittenReference], references: list[ReferenceResult]
+    article: Article, written: list[WrittenReference], references: list[ReferenceResult],
+    inferred_threshold: float = DEFAULT_THRESHOLD,
 ) -> ArticleResult:
     verdicts = find_claims(article)
     texts = [_reference_text(w, r) for w, r in zip(written, references, strict=True)]
-    linked = link_claims(article, texts, claims=[v.needs_support for _, v in verdicts])
+    linked = link_claims(article, texts, claims=[v.needs_support for _, v in verdicts],
+                         ranked_threshold=inferred_threshold)
     claims = tuple(
         ClaimResult(text=sentence.text, line=sentence.line, needs_support=verdict.needs_support,
                     reasons=verdict.reasons, sources=linked.links.get(index, ()))

@@ -10,6 +10,7 @@ filesystem root or the first folder holding ``.git``::
     baseline = "evidence-baseline.json"
     disable = ["uncited-reference"]
     max-article-size = 10             # MB; a larger article is refused (0: no limit)
+    inferred-threshold = 0.8          # lowest probability for a ranked inferred link (0..1)
 
     [tool.evidence.severity]
     unsupported-claim = "error"       # error | warning | note | off
@@ -54,7 +55,8 @@ __all__ = [
 ]
 
 FAIL_ON = ("error", "warning", "note", "never")
-_KEYS = ("paths", "fail-on", "baseline", "disable", "severity", "max-article-size")
+_KEYS = ("paths", "fail-on", "baseline", "disable", "severity", "max-article-size",
+         "inferred-threshold")
 DEFAULT_MAX_ARTICLE_MB = 10.0
 """Largest article checked unless configured: a check takes seconds per megabyte (about 110 s
 for 20 MB, benchmarks/RESULTS.md), and a book-length article is about 2 MB, so anything far
@@ -79,6 +81,7 @@ class CheckConfig:
     baseline: Path | None = None  # resolved against the folder of the configuration file
     source: Path | None = None  # the file this was read from, if any
     max_article_mb: float | None = None  # None: the default; 0: no limit
+    inferred_threshold: float | None = None  # None: the ranker's calibrated default
 
     @property
     def root(self) -> Path:
@@ -136,6 +139,8 @@ def read_config_file(path: Path) -> CheckConfig:
         source=path,
         max_article_mb=_megabytes(path, f"{prefix}max-article-size",
                                   table.get("max-article-size")),
+        inferred_threshold=_probability(path, f"{prefix}inferred-threshold",
+                                        table.get("inferred-threshold")),
     )
 
 
@@ -214,6 +219,15 @@ def _megabytes(path: Path, key: str, value: Any) -> float | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
         raise InputError(f"{path}: {key} must be a number of megabytes (0: no limit)")
+    return float(value)
+
+
+def _probability(path: Path, key: str, value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise InputError(f"{path}: {key} must be a probability between 0 and 1 (the default "
+                         "is calibrated for 70% of inferred links right; higher: fewer, surer)")
     return float(value)
 
 

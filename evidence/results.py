@@ -41,6 +41,7 @@ class SourceLink:
     how: How
     score: float | None = None
     marker: str | None = None  # the marker as written, for `how == "marker"`
+    why: str | None = None  # for `how == "inferred"`: what made the linker pick it
 
 
 @dataclass(frozen=True, slots=True)

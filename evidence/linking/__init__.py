@@ -3,6 +3,8 @@
 * ``references``  ReferenceText (what is known of a reference), ``reference_texts``
 * ``markers``     which reference a marker target names (label, key, DOI, author-year)
 * ``score``       the lexical similarity model, ``ReferenceIndex`` and ``similarity``
+* ``features``    what the learned ranker reads of a sentence and a candidate reference
+* ``rank``        the learned ranker (weights.json): the best candidate, its probability, why
 * ``link``        ``link_claims``: which sentences a marker covers, and inferred links
 
 An inferred link says the claim and the reference are *related* (same subject), never that

@@ -18,13 +18,21 @@ not, with the claim's similarity to the cited reference as ``score`` when the re
 what the reference is about (``ReferenceText.has_record``), else ``None``: the
 ``weak-support`` rule reads it.
 
-**Inferred links** (``how="inferred"``) are made only for claims (``claims[i]``) that have no
-marker at all, own or covering; a claim whose markers resolve nowhere keeps its broken
-markers (reported as unknown citations) and is not given a guess. The claim is linked to the
-reference that scores best (``score.ReferenceIndex``) when that score reaches ``threshold``
-and they share at least ``MIN_SHARED_TERMS`` content stems; other references within
-``TIE_MARGIN`` of the best and above the threshold are linked too. An inferred link means
-"related": the texts agree on their subject, not that the reference supports the claim.
+**Inferred links** (``how="inferred"``) are made only for sentences that have no marker at
+all, own or covering; a sentence whose markers resolve nowhere keeps its broken markers
+(reported as unknown citations) and is not given a guess. Two ways, in this order:
+
+1. a claim (``claims[i]``) is linked to the reference that scores best
+   (``score.ReferenceIndex``) when that score reaches ``threshold`` and they share at least
+   ``MIN_SHARED_TERMS`` content stems; other references within ``TIE_MARGIN`` of the best and
+   above the threshold are linked too;
+2. any other sentence, claim or not, is linked to the best candidate of the learned ranker
+   (``rank``: words, paragraph, neighbouring sentences and their markers, names) when the
+   probability that it is right reaches ``ranked_threshold`` (the ``inferred-threshold``
+   setting); the score is that probability.
+
+An inferred link means "related": the texts agree on their subject, not that the reference
+supports the claim; its ``why`` says what made the linker pick it.
 """
 
 from __future__ import annotations
@@ -33,7 +41,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from evidence.linking.features import Passage
 from evidence.linking.markers import MarkerResolver
+from evidence.linking.rank import DEFAULT_THRESHOLD, rank_passages
 from evidence.linking.references import ReferenceText
 from evidence.linking.score import Match, ReferenceIndex
 from evidence.linking.shapes import ArticleLike, MarkerLike, SentenceLike
@@ -82,13 +92,15 @@ def link_claims(
     *,
     claims: Sequence[bool],
     threshold: float = INFERRED_THRESHOLD,
+    ranked_threshold: float = DEFAULT_THRESHOLD,
 ) -> LinkResult:
     """Link the article's sentences to its references (see the module docstring).
 
     ``references`` is aligned with ``article.references`` (``reference_texts`` builds it);
     ``claims[i]`` says whether sentence ``i`` needs support.
     """
-    return link_sentences(article.sentences, references, claims=claims, threshold=threshold)
+    return link_sentences(article.sentences, references, claims=claims, threshold=threshold,
+                          ranked_threshold=ranked_threshold)
 
 
 def link_sentences(
@@ -97,6 +109,7 @@ def link_sentences(
     *,
     claims: Sequence[bool],
     threshold: float = INFERRED_THRESHOLD,
+    ranked_threshold: float = DEFAULT_THRESHOLD,
 ) -> LinkResult:
     """``link_claims`` on a sequence of sentences."""
     if len(claims) != len(sentences):
@@ -107,15 +120,45 @@ def link_sentences(
     ends = _run_ends(sentences)
     closers = {end for end in set(ends) if end in own and _citation_only(sentences[end])}
     links: dict[int, tuple[SourceLink, ...]] = {}
+    unlinked = [False] * len(sentences)
     for i, sentence in enumerate(sentences):
         cited = own.get(i) or _covering(sentences, own, ends, closers, i)
         if cited:
             links[i] = _marker_links(sentence.text, cited, references, index)
-        elif claims[i] and not sentence.markers:
-            inferred = _inferred(index.scores(sentence.text), references, threshold)
+        elif not sentence.markers and sentence.kind != "heading":
+            inferred = (_inferred(index.scores(sentence.text), references, threshold)
+                        if claims[i] else ())
             if inferred:
                 links[i] = inferred
+            else:
+                unlinked[i] = True
+    if any(unlinked) and references:
+        links.update(_ranked(sentences, own, references, unlinked, ranked_threshold))
     return LinkResult(links, tuple(unknown))
+
+
+def _ranked(
+    sentences: Sequence[SentenceLike],
+    own: dict[int, _Cited],
+    references: Sequence[ReferenceText],
+    wanted: list[bool],
+    threshold: float,
+) -> dict[int, tuple[SourceLink, ...]]:
+    """The learned ranker's links for the ``wanted`` sentences (rule 2 of inferred links)."""
+    passages = []
+    section = ""
+    for i, sentence in enumerate(sentences):
+        if sentence.kind == "heading":
+            section = sentence.text
+        passages.append(Passage(sentence.text, sentence.paragraph, section,
+                                frozenset(ref for ref, _ in own.get(i, ()))))
+    found: dict[int, tuple[SourceLink, ...]] = {}
+    for i, best in enumerate(rank_passages(passages, references, wanted=wanted)):
+        if best is not None and best.score >= threshold:
+            ref = best.reference
+            found[i] = (SourceLink(ref, references[ref].doi, "inferred", best.score,
+                                   why=best.why),)
+    return found
 
 
 _Cited = list[tuple[int, str]]  # (reference index, marker text)
@@ -215,7 +258,8 @@ def _inferred(
         return ()
     best = eligible[0].score
     return tuple(
-        SourceLink(m.reference, references[m.reference].doi, "inferred", m.score)
+        SourceLink(m.reference, references[m.reference].doi, "inferred", m.score,
+                   why=f"the claim's wording is close to it ({m.shared} content words shared)")
         for m in eligible
         if m.score >= best - TIE_MARGIN
     )

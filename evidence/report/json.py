@@ -62,13 +62,16 @@ def _claim(claim: ClaimResult) -> dict[str, Any]:
 
 
 def _source(link: SourceLink) -> dict[str, Any]:
-    return {
+    source = {
         "doi": link.doi,
         "how": link.how,
         "score": link.score,
         "reference": link.reference,
         "marker": link.marker,
     }
+    if link.why is not None:  # inferred links: what made the linker pick the reference
+        source["why"] = link.why
+    return source
 
 
 def _reference(ref: ReferenceResult) -> dict[str, Any]:

@@ -1,0 +1,157 @@
+"""The learned ranker: which reference a sentence without markers most likely rests on.
+
+Two small logistic models, learned on PLOS articles with their markers removed
+(``benchmarks/train_linker.py``) and shipped in ``weights.json``:
+
+1. **ranking**: each candidate reference of a sentence (``features.article_features``) gets
+   ``rank = sum(weight * feature)`` over the pair features; the best is the candidate;
+2. **emitting**: the probability that the best candidate is a reference the authors cited
+   there, from its rank, its lead over the next candidate (capped at ``MAX_LEAD``), its pair
+   features and the sentence's own features (does it read as drawing on a source?):
+   ``1 / (1 + exp(-(bias + sum(weight * value))))``.
+
+The best candidate is linked when that probability reaches the threshold, calibrated on
+tuning articles so that at least 70% of emitted links named a reference the authors cited
+there (``DEFAULT_THRESHOLD``; the ``inferred-threshold`` setting changes it). The score of an
+inferred link is that probability.
+
+An inferred link says "related, not confirmed": a cited reference need not support the
+sentence, and editors confirm or reject the link. Each link carries ``why``: the features
+that raised its rank most, in words.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from evidence.linking.features import (
+    FEATURES,
+    SENTENCE_FEATURES,
+    Candidate,
+    Passage,
+    SentenceFeatures,
+    article_features,
+)
+from evidence.linking.references import ReferenceText
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "EMIT_FEATURES",
+    "Inferred",
+    "Model",
+    "load_model",
+    "rank_passages",
+]
+
+EMIT_FEATURES = ("rank", "lead", *FEATURES, *SENTENCE_FEATURES)
+MAX_LEAD = 5.0
+
+WEIGHTS = Path(__file__).with_name("weights.json")
+_REASONS = {
+    "words_best": "the closest reference by words",
+    "words_lead": "clearly closer by words than the next reference",
+    "paragraph": "the paragraph is about it",
+    "paragraph_best": "the closest reference to the paragraph",
+    "neighbours": "a neighbouring sentence shares words with it",
+    "marked_before": "the sentence before cites it",
+    "marked_after": "the sentence after cites it",
+    "marked_paragraph": "the paragraph cites it",
+    "author": "names its first author",
+    "year": "gives its year",
+    "pairs": "shares word pairs with it",
+    "order_close": "stands where the numbered list puts it",
+    "next_new": "comes next in the numbered list after the last cited",
+    "near_marked": "is next in the list to one a neighbouring sentence cites",
+    "between_anchors": "falls in the part of the list the surrounding sentences cite",
+    "near_anchor": "is next in the list to one the surrounding sentences cite",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    """Ranking weights over ``FEATURES``, emitting weights over ``EMIT_FEATURES`` and bias,
+    and the calibrated default threshold."""
+
+    rank: tuple[float, ...]
+    emit: tuple[float, ...]
+    bias: float
+    threshold: float
+
+    def score(self, candidate: Candidate) -> float:
+        return sum(w * v for w, v in zip(self.rank, candidate.values, strict=True))
+
+    def best(self, sentence: SentenceFeatures) -> tuple[Candidate, float, tuple[float, ...]]:
+        """The best candidate, the probability that it is right, and the emitting inputs."""
+        scored = sorted(((self.score(c), c) for c in sentence.candidates),
+                        key=lambda sc: (-sc[0], sc[1].reference))
+        top, best = scored[0]
+        lead = min(top - scored[1][0], MAX_LEAD) if len(scored) > 1 else MAX_LEAD
+        inputs = (top, lead, *best.values, *sentence.values)
+        z = self.bias + sum(w * v for w, v in zip(self.emit, inputs, strict=True))
+        return best, (1 / (1 + math.exp(-z)) if z > -30 else 0.0), inputs
+
+    def to_json(self, **extra: object) -> str:
+        return json.dumps({"features": list(FEATURES), "rank": list(self.rank),
+                           "emit_features": list(EMIT_FEATURES), "emit": list(self.emit),
+                           "bias": self.bias, "threshold": self.threshold, **extra}, indent=1)
+
+
+@lru_cache(maxsize=1)
+def load_model(path: Path = WEIGHTS) -> Model:
+    """The shipped model. A weights file for other features is a packaging bug: refused."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if data["features"] != list(FEATURES) or data["emit_features"] != list(EMIT_FEATURES):
+        raise ValueError(f"{path}: trained for other features than {EMIT_FEATURES}")
+    return Model(tuple(map(float, data["rank"])), tuple(map(float, data["emit"])),
+                 float(data["bias"]), float(data["threshold"]))
+
+
+DEFAULT_THRESHOLD = float(json.loads(WEIGHTS.read_text(encoding="utf-8"))["threshold"])
+"""Read alone, so that retraining can import this module while the weights are stale."""
+
+
+@dataclass(frozen=True, slots=True)
+class Inferred:
+    """The best candidate for one sentence, its probability and why."""
+
+    reference: int
+    score: float
+    why: str
+
+
+def rank_passages(
+    passages: Sequence[Passage],
+    references: Sequence[ReferenceText],
+    *,
+    wanted: Sequence[bool] | None = None,
+    model: Model | None = None,
+) -> list[Inferred | None]:
+    """The best candidate of each passage (``None`` when it has none or is not ``wanted``),
+    whatever its probability: the caller applies the threshold."""
+    model = model or load_model()
+    found: list[Inferred | None] = []
+    for i, features in enumerate(article_features(passages, references)):
+        if (wanted is not None and not wanted[i]) or not features.candidates:
+            found.append(None)
+            continue
+        best, probability, _ = model.best(features)
+        found.append(Inferred(best.reference, round(probability, 4), _why(model, best)))
+    return found
+
+
+def _why(model: Model, candidate: Candidate) -> str:
+    """The words the sentence shares with the reference, then the other features that
+    pushed this candidate up most, in words, strongest first."""
+    pushes = sorted(
+        ((w * v, name) for w, v, name in zip(model.rank, candidate.values, FEATURES,
+                                             strict=True) if name in _REASONS and w * v > 0),
+        reverse=True,
+    )
+    reasons = [f"shares the words {', '.join(candidate.shared[:5])}"] if candidate.shared else []
+    reasons += [_REASONS[name] for _, name in pushes[:3]]
+    return "; ".join(reasons) or "nothing specific: the only candidate"

@@ -1,0 +1,222 @@
+"""The learned ranker of inferred links: its features, its shipped model, its explanations."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from evidence.articles.model import Sentence
+from evidence.check import CheckOptions, _inferred_threshold
+from evidence.checkconfig import read_config_file
+from evidence.errors import InputError
+from evidence.linking import link_sentences
+from evidence.linking.features import (
+    FEATURES,
+    SENTENCE_FEATURES,
+    Passage,
+    article_features,
+)
+from evidence.linking.rank import (
+    DEFAULT_THRESHOLD,
+    EMIT_FEATURES,
+    Model,
+    load_model,
+    rank_passages,
+)
+from evidence.linking.references import ReferenceText
+from evidence.report import render
+from evidence.results import CheckResult, SourceLink
+from tests.evidence.audit.samples import article, claim
+
+# Three references as a reference list would write them (made up for these tests).
+REFERENCES = [
+    ReferenceText("Okafor N, Lindqvist M. Telomerase activity in planarian regeneration. "
+                  "Dev Biol. 2011;12:33-40."),
+    ReferenceText("Brandt K. Soil nitrogen cycling under drought. Ecol Lett. 2015;3:1-9."),
+    ReferenceText("Tanaka H, Ruiz P. Zebrafish fin regrowth after amputation. "
+                  "Development. 2009;7:100-110."),
+]
+
+
+def feature(sentence_features, reference: int, name: str) -> float:
+    (candidate,) = [c for c in sentence_features.candidates if c.reference == reference]
+    return candidate.values[FEATURES.index(name)]
+
+
+def test_the_reference_sharing_the_rare_words_leads_by_words() -> None:
+    (found,) = article_features(
+        [Passage("Soil nitrogen cycling slows under drought.", 0)], REFERENCES)
+    assert feature(found, 1, "words_best") == 1.0
+    assert feature(found, 1, "words") == 1.0
+    assert feature(found, 1, "words_lead") > 0
+    assert set(next(c for c in found.candidates if c.reference == 1).shared) >= {
+        "soil", "nitrogen", "drought"}
+
+
+def test_a_neighbours_marker_is_a_feature_but_a_sentences_own_marker_is_not() -> None:
+    passages = [
+        Passage("Planarians regrow any lost part.", 0, "Introduction", frozenset({0})),
+        Passage("The same holds for adult tissue.", 0, "Introduction"),
+        Passage("Fins regrow too.", 1, "Introduction", frozenset({2})),
+    ]
+    first, second, third = article_features(passages, REFERENCES)
+    assert feature(second, 0, "marked_before") == 1.0
+    assert feature(second, 0, "marked_after") == 0.0
+    # Sentence 0 cites reference 0 itself: nothing else in its paragraph does.
+    assert all(c.reference != 0 or c.values[FEATURES.index("marked_paragraph")] == 0
+               for c in first.candidates)
+    # Sentence 2 is alone in its paragraph and shares no word ("fins" is not "fin"): its own
+    # marker brings no candidate; the one after the last cited before it (0) is one.
+    assert [c.reference for c in third.candidates] == [1]
+    assert feature(third, 1, "next_new") == 1.0
+
+
+def test_the_first_author_and_year_written_in_the_sentence_are_features() -> None:
+    (found,) = article_features(
+        [Passage("Tanaka and colleagues (2009) followed fin regrowth in zebrafish.", 0)],
+        REFERENCES)
+    assert feature(found, 2, "author") == 1.0
+    assert feature(found, 2, "year") == 1.0
+
+
+def test_sentence_features_read_the_section_and_the_wording() -> None:
+    (intro, results) = article_features(
+        [Passage("It has been proposed previously that soil nitrogen matters.", 0,
+                 "Introduction"),
+         Passage("We measured nitrogen in our plots (Fig 2).", 1, "Results")], REFERENCES)
+    values = dict(zip(SENTENCE_FEATURES, intro.values, strict=True))
+    assert (values["section_background"], values["perfect"], values["earlier"],
+            values["proposed"], values["first_person"]) == (1.0, 1.0, 1.0, 1.0, 0.0)
+    values = dict(zip(SENTENCE_FEATURES, results.values, strict=True))
+    assert (values["section_results"], values["first_person"], values["figure"]) == (
+        1.0, 1.0, 1.0)
+
+
+def test_a_sentence_sharing_no_word_with_any_reference_has_no_candidate() -> None:
+    assert rank_passages([Passage("Quarterly revenue rose sharply.", 0)], REFERENCES) == [None]
+
+
+def test_the_shipped_model_ranks_and_explains() -> None:
+    (best,) = rank_passages(
+        [Passage("Telomerase activity rises during planarian regeneration.", 0, "Introduction")],
+        REFERENCES)
+    assert best is not None
+    assert best.reference == 0
+    assert 0 < best.score < 1
+    assert "telomerase" in best.why and "planarian" in best.why
+
+
+def test_only_wanted_sentences_are_ranked() -> None:
+    passages = [Passage("Telomerase in planarian regeneration.", 0),
+                Passage("Soil nitrogen under drought.", 1)]
+    first, second = rank_passages(passages, REFERENCES, wanted=[False, True])
+    assert first is None
+    assert second is not None and second.reference == 1
+
+
+def test_the_shipped_threshold_is_a_probability() -> None:
+    assert 0 < DEFAULT_THRESHOLD < 1
+    assert load_model().threshold == DEFAULT_THRESHOLD
+
+
+def test_weights_for_other_features_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "weights.json"
+    path.write_text(json.dumps({"features": ["words"], "rank": [1.0],
+                                "emit_features": list(EMIT_FEATURES),
+                                "emit": [0.0] * len(EMIT_FEATURES), "bias": 0.0,
+                                "threshold": 0.5}))
+    with pytest.raises(ValueError, match="other features"):
+        load_model.__wrapped__(path)
+
+
+def test_the_emitting_probability_grows_with_the_lead() -> None:
+    model = Model(rank=(1.0,) + (0.0,) * (len(FEATURES) - 1),
+                  emit=(0.0, 1.0) + (0.0,) * (len(EMIT_FEATURES) - 2), bias=0.0, threshold=0.5)
+    (close,) = article_features([Passage("Nitrogen and telomerase.", 0)], REFERENCES)
+    (clear,) = article_features([Passage("Soil nitrogen cycling under drought.", 0)],
+                                REFERENCES)
+    assert model.best(clear)[1] > model.best(close)[1]
+
+
+def test_the_json_report_says_why_an_inferred_link_was_made() -> None:
+    linked = SourceLink(reference=0, doi=None, how="inferred", score=0.81,
+                        why="shares the words telomerase; the sentence before cites it")
+    cited = SourceLink(reference=0, doi=None, how="marker", marker="[1]")
+    result = CheckResult(articles=(article(claims=(
+        claim("Telomerase rises in regeneration.", 3, linked),
+        claim("Planarians regrow [1].", 4, cited)),),))
+    first, second = json.loads(render(result, "json"))["articles"][0]["claims"]
+    assert first["sources"][0]["why"] == linked.why
+    assert first["sources"][0]["score"] == 0.81
+    assert "why" not in second["sources"][0]
+
+
+def test_every_sentence_without_markers_is_ranked_not_only_claims() -> None:
+    sentences = [
+        Sentence("Telomerase activity rises during planarian regeneration.", 1, 0, 10, 0,
+                 "sentence", ()),
+        Sentence("Planarians regrow any lost part.", 2, 0, 10, 1, "sentence", ()),
+    ]
+    by_ranker = link_sentences(sentences, REFERENCES, claims=[False, False],
+                               ranked_threshold=0.0)
+    assert [(ln.reference, ln.how) for ln in by_ranker.links[0]] == [(0, "inferred")]
+    assert by_ranker.links[0][0].why and "telomerase" in by_ranker.links[0][0].why
+    none = link_sentences(sentences, REFERENCES, claims=[False, False], ranked_threshold=1.0)
+    assert none.links == {}
+
+
+def test_the_inferred_threshold_setting_is_read_and_reaches_the_check(tmp_path: Path) -> None:
+    path = tmp_path / "evidence.toml"
+    path.write_text("inferred-threshold = 0.85\n", encoding="utf-8")
+    config = read_config_file(path)
+    assert config.inferred_threshold == 0.85
+    assert _inferred_threshold(CheckOptions(config=config)) == 0.85
+    assert _inferred_threshold(CheckOptions()) == DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize("value", ["1.5", "-0.1", "true", '"high"'])
+def test_an_inferred_threshold_that_is_no_probability_is_refused(tmp_path: Path,
+                                                                  value: str) -> None:
+    path = tmp_path / "evidence.toml"
+    path.write_text(f"inferred-threshold = {value}\n", encoding="utf-8")
+    with pytest.raises(InputError, match="inferred-threshold must be a probability"):
+        read_config_file(path)
+
+
+def test_an_alphabetical_reference_list_says_nothing_about_order() -> None:
+    # Written first authors Adams, Baker, Chen, Diaz: sorted, as in an author-year list.
+    alphabetical = [ReferenceText(f"{name} A. Soil nitrogen study {n}. J Soil. 2010;1:1-2.")
+                    for n, name in enumerate(["Adams", "Baker", "Chen", "Diaz"])]
+    numbered = list(reversed(alphabetical))  # Diaz, Chen, Baker, Adams: cited order
+    passages = [Passage("Soil nitrogen matters [1].", 0, marked=frozenset({0})),
+                Passage("Soil nitrogen varies.", 0)]
+    _, second = article_features(passages, alphabetical)
+    assert all(c.values[FEATURES.index("next_new")] == 0 for c in second.candidates)
+    assert all(c.values[FEATURES.index("order")] == 0 for c in second.candidates)
+    _, second = article_features(passages, numbered)
+    assert feature(second, 1, "next_new") == 1.0
+    assert feature(second, 3, "next_new") == 0.0  # three places on: too far
+    # The second sentence stands at the end of the article, reference 3 at the end of the list.
+    assert feature(second, 3, "order") == 1.0
+
+
+def test_word_pairs_count_only_in_the_order_the_reference_has_them() -> None:
+    same, reversed_ = article_features(
+        [Passage("Soil nitrogen cycling.", 0), Passage("Nitrogen of the soil.", 1)],
+        REFERENCES)
+    assert feature(same, 1, "pairs") == 1.0  # "soil nitrogen", "nitrogen cycling"
+    assert feature(reversed_, 1, "pairs") == 0.0  # "nitrogen soil" is not in the reference
+
+
+def test_a_long_paragraph_citing_much_gives_each_sentence_few_candidates() -> None:
+    # One paragraph of 400 sentences, each citing its own reference and sharing a word with
+    # all of them: a sentence must not look at every citation of its paragraph.
+    references = [ReferenceText(f"Author{n} A. Soil nitrogen report {n}. 2001.")
+                  for n in range(400)]
+    passages = [Passage(f"Soil nitrogen again ({n}).", 0, marked=frozenset({n}))
+                for n in range(400)]
+    found = article_features(passages, references)
+    # 5 by words, 3 by paragraph, 2 from the neighbours' markers, 4 most cited, 1 next new.
+    assert max(len(f.candidates) for f in found) <= 5 + 3 + 2 + 4 + 1
