@@ -12,7 +12,7 @@ from pathlib import Path
 
 from evidence.articles.decode import decode_bytes, normalize_newlines
 from evidence.articles.markers import find_markers
-from evidence.articles.model import Article, ArticleFormat, Marker, Sentence
+from evidence.articles.model import Article, ArticleFormat, Marker, ReferenceEntry, Sentence
 from evidence.articles.references import split_references
 from evidence.articles.segment import split_sentences
 from evidence.articles.source import Block, LineIndex
@@ -39,6 +39,7 @@ FORMATS: dict[str, ArticleFormat] = {
     ".tex": "latex",
     ".xml": "jats",
     ".nxml": "jats",
+    ".docx": "docx",
 }
 """File extension to format; anything else must name its format."""
 
@@ -94,7 +95,27 @@ def parse_bytes(data: bytes, *, path: str, format: str | None = None) -> Article
         text, notes = decode_bytes(data, path=path)
         article = parse_article(text, path=path, format=kind)
         return replace(article, problems=(*notes, *article.problems))
+    if kind == "docx":
+        from evidence.articles.docx import read_docx
+
+        docx = read_docx(data, path=path)
+        article = _assemble(path, kind, docx.text, docx.blocks, docx.title, (), docx.problems)
+        return replace(article, references=_with_cited(article.references, docx.cited))
     raise InputError(f"{path}: reading {kind} files is not built yet")
+
+
+def _with_cited(
+    written: tuple[ReferenceEntry, ...], cited: list[ReferenceEntry]
+) -> tuple[ReferenceEntry, ...]:
+    """The written references, then the works citation fields carry that none of them names."""
+    known = {r.doi for r in written if r.doi} | {r.key for r in written if r.key}
+    added = []
+    for entry in cited:
+        name = entry.doi or entry.key
+        if name and name not in known:
+            known.add(name)
+            added.append(entry)
+    return (*written, *added)
 
 
 def parse_article(text: str, *, path: str = "<text>", format: str = "text") -> Article:
