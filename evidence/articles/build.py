@@ -40,6 +40,7 @@ FORMATS: dict[str, ArticleFormat] = {
     ".xml": "jats",
     ".nxml": "jats",
     ".docx": "docx",
+    ".pdf": "pdf",
 }
 """File extension to format; anything else must name its format."""
 
@@ -101,7 +102,10 @@ def parse_bytes(data: bytes, *, path: str, format: str | None = None) -> Article
         docx = read_docx(data, path=path)
         article = _assemble(path, kind, docx.text, docx.blocks, docx.title, (), docx.problems)
         return replace(article, references=_with_cited(article.references, docx.cited))
-    raise InputError(f"{path}: reading {kind} files is not built yet")
+    from evidence.articles.pdf import read_pdf
+
+    read = read_pdf(data, path=path)
+    return _assemble(path, kind, read.text, read.blocks, read.title, (), read.problems)
 
 
 def _with_cited(

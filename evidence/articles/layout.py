@@ -20,6 +20,7 @@ class Layout:
     def __init__(self) -> None:
         self._parts: list[str] = []
         self._length = 0
+        self._after_note = False
         self.blocks: list[Block] = []
 
     @property
@@ -30,6 +31,7 @@ class Layout:
         """A new block on a line of its own."""
         if self._length:
             self._write("\n")
+        self._after_note = False
         block = Block(kind, Projection(), label=label)
         self.blocks.append(block)
         return block
@@ -39,10 +41,14 @@ class Layout:
         if self._length:
             self._write("\n")
         self._write(" ".join(text.split()))
+        self._after_note = True
 
     def write(self, block: Block, text: str) -> tuple[int, int]:
         """Append ``text`` to ``block`` (on its line); its span in the laid-out text."""
         text = text.replace("\n", " ").replace("\r", " ")
+        if self._after_note:  # a block going on after a page's note: on the next line
+            self._write("\n")
+            self._after_note = False
         start = self._length
         self._write(text)
         block.projection.add(text, start)
