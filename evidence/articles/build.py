@@ -44,8 +44,9 @@ FORMATS: dict[str, ArticleFormat] = {
 }
 """File extension to format; anything else must name its format."""
 
-ARTICLE_SUFFIXES: tuple[str, ...] = tuple(FORMATS)
-"""The extensions of the files a folder check reads as articles."""
+ARTICLE_SUFFIXES: tuple[str, ...] = tuple(s for s in FORMATS if s != ".xml")
+"""The extensions of the files a folder check reads as articles. Not ``.xml``: a docs folder
+holds XML of every kind (sitemaps, builds); a JATS file is checked when named, or as ``.nxml``."""
 
 BINARY_FORMATS: frozenset[str] = frozenset({"docx", "pdf"})
 """Formats read from bytes by their own library, never decoded as text."""

@@ -15,7 +15,6 @@ from evidence.errors import InputError
 
 __all__ = ["COMMANDS", "expand_paths"]
 
-ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 FAIL_LEVELS = {"error": 3, "warning": 2, "note": 1, "never": 99}
 
 
@@ -100,6 +99,8 @@ def check(obj: Context, paths: tuple[Path, ...], bibs: tuple[Path, ...], fmt: st
 
 def expand_paths(paths: tuple[Path, ...]) -> list[Path]:
     """Files as given; folders become the articles under them, in a stable order."""
+    from evidence.articles import ARTICLE_SUFFIXES  # the readers' one list of suffixes
+
     if not paths:
         raise InputError("no PATH given, and no `paths` in [tool.evidence] configuration")
     found: list[Path] = []
