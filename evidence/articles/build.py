@@ -83,11 +83,16 @@ def read_article(
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read the file ({exc.strerror or exc})") from exc
-    return parse_bytes(data, path=str(path), format=kind)
+    return parse_bytes(data, path=str(path), format=kind, folder=path.parent)
 
 
-def parse_bytes(data: bytes, *, path: str, format: str | None = None) -> Article:
+def parse_bytes(
+    data: bytes, *, path: str, format: str | None = None, folder: str | Path | None = None
+) -> Article:
     """Read a file's bytes as an article (format from ``path``'s extension unless given).
+
+    ``folder`` is where a LaTeX article's ``\\input`` files may be read from; without one
+    (an upload, a text sent to the service) no other file is ever read.
 
     :raises InputError: the bytes are not a readable file of that format (corrupt, encrypted,
         a zip bomb, XML that declares entities...): nothing is read from them.
@@ -95,7 +100,7 @@ def parse_bytes(data: bytes, *, path: str, format: str | None = None) -> Article
     kind = _format(Path(path), format)
     if kind not in BINARY_FORMATS:
         text, notes = decode_bytes(data, path=path)
-        article = parse_article(text, path=path, format=kind)
+        article = parse_article(text, path=path, format=kind, folder=folder)
         return replace(article, problems=(*notes, *article.problems))
     if kind == "docx":
         from evidence.articles.docx import read_docx
@@ -123,8 +128,13 @@ def _with_cited(
     return (*written, *added)
 
 
-def parse_article(text: str, *, path: str = "<text>", format: str = "text") -> Article:
-    """Read ``text`` (already decoded) as an article of the given format."""
+def parse_article(
+    text: str, *, path: str = "<text>", format: str = "text", folder: str | Path | None = None
+) -> Article:
+    """Read ``text`` (already decoded) as an article of the given format.
+
+    ``folder``: where LaTeX ``\\input`` files may be read from (none: they are not read).
+    """
     kind = _format(Path(path), format)
     if kind in BINARY_FORMATS:
         raise InputError(f"{path}: a {kind} file is read from its bytes, not from text")
@@ -147,7 +157,7 @@ def parse_article(text: str, *, path: str = "<text>", format: str = "text") -> A
     elif kind == "latex":
         from evidence.articles.latex import read_latex_blocks
 
-        latex = read_latex_blocks(text, lines, path=path)
+        latex = read_latex_blocks(text, lines, path=path, folder=folder)
         blocks, title, bibliography, problems = (
             latex.blocks, latex.title, latex.bibliography, latex.problems
         )

@@ -101,10 +101,15 @@ class LatexReading:
     problems: tuple[str, ...] = ()
 
 
-def read_latex_blocks(text: str, lines: LineIndex, *, path: str = "<text>") -> LatexReading:
-    """The blocks of a LaTeX document, its title and the bibliography files it names."""
-    folder = Path(path).resolve().parent if path != "<text>" else None
-    reader = _Reader(folder)
+def read_latex_blocks(
+    text: str, lines: LineIndex, *, path: str = "<text>", folder: str | Path | None = None
+) -> LatexReading:
+    """The blocks of a LaTeX document, its title and the bibliography files it names.
+
+    ``\\input`` files are read from ``folder`` and the folders under it; with no folder
+    (a text sent to the service) they are not read, and a problem says so.
+    """
+    reader = _Reader(Path(folder).resolve() if folder is not None else None)
     nodes = _parse(text, path)
     body = _document(nodes)
     if body is not None:
@@ -360,7 +365,7 @@ class _Reader:
     def follow(self, node: LatexMacroNode, name: str) -> None:
         """Read the file ``\\input`` names, inside the article's folder, as if written here."""
         if self.folder is None or not name.strip():
-            self.problems.append(f"\\input{{{name}}} not followed: the article has no folder")
+            self.problems.append(f"\\input{{{name}}} not read: the article came with no folder")
             return
         target = (self.folder / name.strip()).resolve()
         if target.suffix == "":

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from starlette.concurrency import run_in_threadpool
 
+from evidence.articles.model import Article as ReadArticle
 from evidence.store.articles import document_key, find_version, newest_replaced, store_check
 from evidence.store.models import Article
 from evidence.web.errors import ApiError
@@ -43,10 +44,13 @@ async def submit_article(
     bibliography_format: str | None = None,
     actor: str,
     replaces: int | None = None,
+    article: ReadArticle | None = None,
 ) -> Submitted:
     """Check and store one article; the stored version.
 
     :param replaces: the id of the version the client read and replaces (None: the newest).
+    :param article: the article already read (an uploaded Word file or PDF, whose ``text``
+        is the text its reader laid out); ``text`` and ``format`` are then its own.
     :raises InputError: the article or its bibliography cannot be read at all.
     :raises SupersededVersion: ``replaces`` is no longer the newest version (409).
     :raises ApiError: ``replaces`` names no article (404) or one of another document (400).
@@ -60,7 +64,8 @@ async def submit_article(
     if replaces is not None:
         # Refused before the check, which is the slow part; save_check asks again.
         await run_in_threadpool(_check_replaces, svc, name, replaces)
-    article = parse_article(text, path=name, format=format)
+    if article is None:
+        article = parse_article(text, path=name, format=format)
     bibliographies = []
     if bibliography and bibliography.strip():
         fmt = bibliography_format or guess_bibliography_format(bibliography)

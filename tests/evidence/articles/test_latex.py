@@ -122,3 +122,13 @@ def test_input_loop_is_refused(tmp_path: Path) -> None:
     (tmp_path / "b.tex").write_text("B.\n\\input{a}\n")
     with pytest.raises(InputError, match="deep"):
         read_article(tmp_path / "a.tex")
+
+
+def test_input_is_not_read_without_a_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "secret.tex").write_text("Private words.\n")
+    monkeypatch.chdir(tmp_path)  # even a file next to where the service runs is not read
+    article = parse_article("Text.\n\n\\input{secret}\n", path="paper.tex", format="latex")
+    assert [s.text for s in article.sentences] == ["Text."]
+    assert article.problems == ("\\input{secret} not read: the article came with no folder",)
