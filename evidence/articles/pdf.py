@@ -58,6 +58,9 @@ class _Line:
     bottom: float
     size: float
     page: int
+    first_word: float = 0.0
+    """Width of the line's first word: had it fitted at the end of the line before, a line
+    break there is a paragraph's end; if not, the text only wrapped."""
 
     @property
     def text(self) -> str:
@@ -195,7 +198,11 @@ def _line(line: Any, page: int, height: float) -> _Line | None:
     pieces = [(t.replace("\n", " ").replace("\r", " "), g) for t, g in pieces]
     if pieces and pieces[-1][1] is None:
         pieces[-1] = (pieces[-1][0].rstrip(), None)
-    return _Line(pieces, line.x0, line.x1, height - line.y1, height - line.y0, size, page)
+    words = [c for c in chars if c.get_text().strip()]
+    end = next((chars[i - 1].x1 for i, c in enumerate(chars) if i and not c.get_text().strip()),
+               words[-1].x1 if words else line.x1)
+    return _Line(pieces, line.x0, line.x1, height - line.y1, height - line.y0, size, page,
+                 end - line.x0)
 
 
 def _drop_running_heads(pages: list[list[_Line]]) -> list[list[_Line]]:
@@ -290,13 +297,15 @@ class _Builder:
             gap = line.top - before.bottom
             if gap > 0.9 * before.size:  # a blank line's worth: a new paragraph
                 return True
+        if self.block.kind == "list-item" and line.page == before.page:
+            return False  # a numbered entry goes on until the next number or a gap
         last = before.text.rstrip().rsplit(" ", 1)[-1]
         if _GOES_ON.match(line.text) or (_DOI_IN_PROGRESS.search(last) and last[-1] in "./-_"):
             return False  # a DOI, or the rest of one, belongs to the reference above
         ended = _SENTENCE_END.search(before.text.rstrip()) is not None
         right = self.right.get((before.page, before.x0 >= self.middle), 0.0)
-        short = before.x1 < right - 3 * before.size
-        return ended and short
+        room = right - before.x1  # the next line's first word would have fitted here
+        return ended and room > line.first_word + 0.5 * before.size
 
     def join(self, line: _Line) -> list[tuple[str, tuple[str, ...] | None]]:
         """The line's pieces, with what joins it to the line before (space, nothing)."""
