@@ -128,7 +128,9 @@ def _parse(text: str, path: str) -> list[LatexNode]:
     try:
         walker = LatexWalker(text, latex_context=_CONTEXT, tolerant_parsing=True)
         nodes, _, _ = walker.get_latex_nodes()
-    except (LatexWalkerError, RecursionError) as exc:
+    except RecursionError as exc:
+        raise InputError(f"{path}: braces or environments nested too deeply to read") from exc
+    except LatexWalkerError as exc:
         raise InputError(f"{path}: cannot read the LaTeX ({exc})") from exc
     return list(nodes or [])
 

@@ -132,3 +132,8 @@ def test_input_is_not_read_without_a_folder(
     article = parse_article("Text.\n\n\\input{secret}\n", path="paper.tex", format="latex")
     assert [s.text for s in article.sentences] == ["Text."]
     assert article.problems == ("\\input{secret} not read: the article came with no folder",)
+
+
+def test_nesting_without_end_is_refused_quickly() -> None:
+    with pytest.raises(InputError, match="nested too deeply"):
+        parse_article("{" * 20_000 + "x" + "}" * 20_000, path="deep.tex", format="latex")
