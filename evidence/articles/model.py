@@ -20,9 +20,23 @@ __all__ = [
     "SentenceKind",
 ]
 
-MarkerKind = Literal["pandoc", "numeric", "superscript", "footnote", "author-year", "doi-link"]
+MarkerKind = Literal[
+    "pandoc",
+    "numeric",
+    "superscript",
+    "footnote",
+    "author-year",
+    "doi-link",
+    "latex",
+    "xref",
+    "field",
+]
+"""``latex``: ``\\cite{key}`` and its kin; ``xref``: a JATS ``<xref ref-type="bibr">``;
+``field``: a reference manager's citation field in a Word file (Zotero, Mendeley, EndNote)."""
 SentenceKind = Literal["sentence", "heading", "list-item"]
-ArticleFormat = Literal["text", "markdown", "html", "bibtex", "csl-json"]
+ArticleFormat = Literal[
+    "text", "markdown", "html", "latex", "jats", "docx", "pdf", "bibtex", "csl-json"
+]
 BIBLIOGRAPHY_FORMATS: frozenset[str] = frozenset({"bibtex", "csl-json"})
 """Formats of a bibliography checked on its own: no sentences, its entries as references."""
 

@@ -118,7 +118,7 @@ def _entries(block: Block, text: str, lines: LineIndex) -> list[ReferenceEntry]:
             continue
         doi, doi_text = _doi(entry, block, start, end)
         line = lines.line(block.projection.source(start))
-        entries.append(ReferenceEntry(entry, line, label, None, doi, doi_text))
+        entries.append(ReferenceEntry(entry, line, label, block.key, doi, doi_text))
     return entries
 
 

@@ -12,7 +12,9 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Literal
 
-__all__ = ["Block", "BlockKind", "LineIndex", "Projection", "RawMarker"]
+from evidence.articles.model import MarkerKind
+
+__all__ = ["Block", "BlockKind", "LineIndex", "Projection", "RawMarker", "Reading"]
 
 BlockKind = Literal["paragraph", "heading", "list-item"]
 
@@ -161,8 +163,11 @@ class RawMarker:
     clean: int
     start: int
     end: int
-    kind: Literal["superscript", "doi-link", "numeric"]
+    kind: MarkerKind
     targets: tuple[str, ...]
+    clean_end: int | None = None
+    """Where it ends in the readable text when its words stay there (a JATS ``<xref>``):
+    markers the text patterns find inside it are the same citation, not another."""
 
 
 @dataclass(slots=True)
@@ -177,8 +182,24 @@ class Block:
     in_references: bool = False
     """The markup says this block belongs to a reference list (HTML id/class)."""
     level: int = 0
+    key: str | None = None
+    """Citation key of a reference-list entry the markup names (JATS ``id``, ``\\bibitem``)."""
     markers: list[RawMarker] = field(default_factory=list)
 
     @property
     def text(self) -> str:
         return self.projection.text
+
+
+@dataclass(slots=True)
+class Reading:
+    """What a reader of a binary format (Word, PDF) gives: the text it built and its blocks.
+
+    ``text`` is the readable text the reader laid out (one paragraph to a line, pages and
+    table cells kept apart); lines and spans point into it, as into a text file's source.
+    """
+
+    text: str
+    blocks: list[Block]
+    title: str | None = None
+    problems: tuple[str, ...] = ()

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from starlette.concurrency import run_in_threadpool
 
+from evidence.articles.model import Article as ReadArticle
 from evidence.store.articles import document_key, find_version, newest_replaced, store_check
 from evidence.store.models import Article
 from evidence.web.errors import ApiError
@@ -50,10 +51,13 @@ async def submit_article(
     bibliography_format: str | None = None,
     actor: str,
     replaces: int | None = None,
+    article: ReadArticle | None = None,
 ) -> Submitted:
     """Check and store one article; the stored version.
 
     :param replaces: the id of the version the client read and replaces (None: the newest).
+    :param article: the article already read (an uploaded Word file or PDF, whose ``text``
+        is the text its reader laid out); ``text`` and ``format`` are then its own.
     :raises InputError: the article or its bibliography cannot be read at all.
     :raises SupersededVersion: ``replaces`` is no longer the newest version (409).
     :raises ApiError: ``replaces`` names no article (404) or one of another document (409).
@@ -69,21 +73,22 @@ async def submit_article(
         await run_in_threadpool(_check_replaces, svc, name, replaces)
 
     async def check(client: CrossrefClient | None) -> tuple[ParsedArticle, CheckResult]:
-        article = parse_article(text, path=name, format=format)
+        parsed = article if article is not None else parse_article(text, path=name,
+                                                                   format=format)
         bibliographies = []
         if bibliography and bibliography.strip():
             fmt = bibliography_format or guess_bibliography_format(bibliography)
             bibliographies.append(parse_bibliography(bibliography, path=f"{name}.bib",
                                                      format=fmt))
-        result = await check_parsed([(article, bibliographies)], settings=svc.settings,
+        result = await check_parsed([(parsed, bibliographies)], settings=svc.settings,
                                     sessions=svc.sessions, client=client)
-        return article, result
+        return parsed, result
 
     # Never on the event loop: a large article is minutes of CPU (evidence.web.offload).
-    article, result = await run_check(svc, check)
+    checked, result = await run_check(svc, check)
 
     def save() -> Submitted:
-        new_id, created = store_check(svc.sessions, article, result.articles[0], name=name,
+        new_id, created = store_check(svc.sessions, checked, result.articles[0], name=name,
                                       actor=actor, replaces=replaces)
         with svc.sessions() as session:
             row = session.get(Article, new_id)

@@ -107,9 +107,9 @@ def test_odd_unicode() -> None:
 def test_missing_file_and_unknown_format(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="cannot read the file"):
         read_article(tmp_path / "absent.txt")
-    (tmp_path / "notes.docx").write_bytes(b"x")
+    (tmp_path / "notes.odt").write_bytes(b"x")
     with pytest.raises(InputError, match="cannot tell the format"):
-        read_article(tmp_path / "notes.docx")
-    with pytest.raises(InputError, match="unknown format 'pdf'"):
-        parse_article("x", format="pdf")
-    assert read_article(tmp_path / "notes.docx", format="text").sentences[0].text == "x"
+        read_article(tmp_path / "notes.odt")
+    with pytest.raises(InputError, match="unknown format 'rtf'"):
+        parse_article("x", format="rtf")
+    assert read_article(tmp_path / "notes.odt", format="text").sentences[0].text == "x"

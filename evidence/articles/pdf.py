@@ -1,0 +1,345 @@
+"""PDF into blocks, with pdfminer.six's layout analysis (text lines in reading order).
+
+pdfminer gives text lines with their characters, sizes and places, in reading order (one or
+two columns). From them this reader makes paragraphs: a paragraph ends at a wider gap, a
+change of type size, a line that opens like a list item, or a short line that ends a sentence;
+it goes on across a column or page break when the sentence does. A line set larger than the
+body text is a heading. Running headers and footers (the same words at the top or bottom of
+most pages, page numbers included) are dropped; a word split by a hyphen at a line end is
+joined, and so is a DOI broken across lines; ligatures are spelled out. Digits set smaller and
+raised above the line are ``superscript`` markers (by their size and place, never by guessing
+from digits alone). The reference list is found as in any text: under its heading.
+
+The laid-out text opens each page with a line ``[page N]``, so that a finding's line can be
+read with its page. A PDF with no text layer (a scan) or one that needs a password is refused
+saying so; so is one of more than ``MAX_PAGES`` pages, before its pages are read.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from statistics import median
+from typing import Any
+
+from evidence.articles.layout import Layout
+from evidence.articles.markers import numeric_targets
+from evidence.articles.source import Block, BlockKind, Reading
+from evidence.errors import InputError
+
+__all__ = ["MAX_PAGES", "read_pdf"]
+
+MAX_PAGES = 400
+"""Pages read at most: a longer PDF is a book or a proceedings volume, refused at once."""
+
+_LIGATURES = str.maketrans(
+    {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+     "\ufb05": "st", "\ufb06": "st"}
+)
+_ITEM = re.compile(r"^\s*(?:(\d{1,3})[.)]|\[(\d{1,4})\]|[\u2022\u25e6\u25aa\u2023\u2043\u00b7-])\s")
+_SUPERSCRIPT_CHARS = frozenset("0123456789,\u2013-")
+_SENTENCE_END = re.compile(r"[.!?:\"\u201d)]$")
+_GOES_ON = re.compile(r"^\s*(?:doi\b|https?://(?:dx\.)?doi\.org/|10\.\d{4,9}/)", re.IGNORECASE)
+"""A line that opens with a DOI belongs to the reference above it."""
+_DOI_IN_PROGRESS = re.compile(r"(?:doi:\s*|doi\.org/)?10\.\d{4,9}/\S*$", re.IGNORECASE)
+_MARGIN = 0.08
+"""Share of the page's height at its top and bottom where running heads and folios stand."""
+
+
+@dataclass(slots=True)
+class _Line:
+    pieces: list[tuple[str, tuple[str, ...] | None]]
+    """Text, and superscript markers (their digits, their targets) in the order they stand."""
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    page: int
+    first_word: float = 0.0
+    """Width of the line's first word: had it fitted at the end of the line before, a line
+    break there is a paragraph's end; if not, the text only wrapped."""
+
+    @property
+    def text(self) -> str:
+        return "".join(text for text, targets in self.pieces if targets is None)
+
+
+def read_pdf(data: bytes, *, path: str) -> Reading:
+    """The blocks of a PDF's text layer; refuses a scan, an encrypted or an overlong PDF."""
+    if not data.lstrip()[:5] == b"%PDF-":
+        raise InputError(f"{path}: not a PDF file (it does not start with %PDF-)")
+    pages, title = _pages(data, path)
+    lines = _drop_running_heads(pages)
+    if not any(line.text.strip() for page in lines for line in page):
+        raise InputError(
+            f"{path}: the PDF has no text layer (a scanned image?); run it through OCR first"
+        )
+    body = _body_size(lines)
+    layout = Layout()
+    _Builder(layout, body).build(lines)
+    blocks = [b for b in layout.blocks if len(b.projection)]
+    if title is None:
+        title = next((b.text for b in blocks if b.kind == "heading"), None)
+    return Reading(layout.text, blocks, title, ())
+
+
+def _pages(data: bytes, path: str) -> tuple[list[list[_Line]], str | None]:
+    from pdfminer.converter import PDFPageAggregator
+    from pdfminer.layout import LAParams
+    from pdfminer.pdfdocument import PDFDocument, PDFPasswordIncorrect
+    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.pdftypes import resolve1
+
+    try:
+        document = PDFDocument(PDFParser(io.BytesIO(data)), password="")
+    except PDFPasswordIncorrect as exc:
+        raise InputError(
+            f"{path}: the PDF is encrypted with a password; save an unprotected copy to check it"
+        ) from exc
+    except Exception as exc:  # pdfminer raises many kinds on a broken file
+        raise InputError(f"{path}: not a readable PDF ({type(exc).__name__}: {exc})") from exc
+    try:
+        count = int(resolve1(resolve1(document.catalog["Pages"])["Count"]))
+    except Exception:  # no count in the catalogue: the pages are counted as they are read
+        count = 0
+    if count > MAX_PAGES:
+        raise InputError(
+            f"{path}: {count} pages, over the limit of {MAX_PAGES} for one article; split it"
+        )
+    manager = PDFResourceManager()
+    device = PDFPageAggregator(manager, laparams=LAParams())
+    interpreter = PDFPageInterpreter(manager, device)
+    pages: list[list[_Line]] = []
+    try:
+        for number, page in enumerate(PDFPage.create_pages(document), start=1):
+            if number > MAX_PAGES:
+                raise InputError(f"{path}: over {MAX_PAGES} pages for one article; split it")
+            interpreter.process_page(page)
+            pages.append(_lines(device.get_result(), number))
+    except InputError:
+        raise
+    except Exception as exc:
+        raise InputError(f"{path}: not a readable PDF ({type(exc).__name__}: {exc})") from exc
+    return pages, _title(document)
+
+
+def _title(document: Any) -> str | None:
+    from pdfminer.pdftypes import resolve1
+
+    for info in document.info or []:
+        title = resolve1(info.get("Title")) if isinstance(info, dict) else None
+        if isinstance(title, bytes):
+            text = title.decode("utf-16") if title[:2] in (b"\xfe\xff", b"\xff\xfe") else (
+                title.decode("latin-1"))
+            return " ".join(text.split()) or None
+        if isinstance(title, str):
+            return " ".join(title.split()) or None
+    return None
+
+
+def _lines(page: Any, number: int) -> list[_Line]:
+    from pdfminer.layout import LTTextBox, LTTextLine
+
+    height = page.height or 1.0
+    found = []
+    for box in page:
+        if not isinstance(box, LTTextBox):
+            continue
+        for line in box:
+            if isinstance(line, LTTextLine):
+                read = _line(line, number, height)
+                if read is not None:
+                    found.append(read)
+    return found
+
+
+def _line(line: Any, page: int, height: float) -> _Line | None:
+    from pdfminer.layout import LTChar
+
+    chars = [c for c in line if isinstance(c, LTChar)]
+    sizes = [c.size for c in chars if c.get_text().strip()]
+    if not sizes:
+        return None
+    size = median(sizes)
+    baseline = min((c.y0 for c in chars if c.size >= 0.9 * size), default=line.y0)
+    pieces: list[tuple[str, tuple[str, ...] | None]] = []
+    text: list[str] = []
+    sup: list[str] = []
+
+    def flush_sup() -> None:
+        if sup:
+            digits = "".join(sup)
+            targets = numeric_targets(digits.strip(",-\u2013"))
+            if targets and text and text[-1][-1:].strip():
+                pieces.append(("".join(text), None))
+                text.clear()
+                pieces.append((digits, targets))
+            else:
+                text.append(digits)
+            sup.clear()
+
+    for item in line:
+        char = item.get_text()
+        small = isinstance(item, LTChar) and item.size <= 0.88 * size
+        raised = isinstance(item, LTChar) and item.y0 > baseline + 0.2 * size
+        if small and raised and char in _SUPERSCRIPT_CHARS:
+            sup.append(char)
+            continue
+        flush_sup()
+        text.append(char.translate(_LIGATURES))
+    flush_sup()
+    if text:
+        pieces.append(("".join(text), None))
+    pieces = [(t.replace("\n", " ").replace("\r", " "), g) for t, g in pieces]
+    if pieces and pieces[-1][1] is None:
+        pieces[-1] = (pieces[-1][0].rstrip(), None)
+    words = [c for c in chars if c.get_text().strip()]
+    end = next((chars[i - 1].x1 for i, c in enumerate(chars) if i and not c.get_text().strip()),
+               words[-1].x1 if words else line.x1)
+    return _Line(pieces, line.x0, line.x1, height - line.y1, height - line.y0, size, page,
+                 end - line.x0)
+
+
+def _drop_running_heads(pages: list[list[_Line]]) -> list[list[_Line]]:
+    """The pages without the lines repeated in the margins of most pages, nor folios."""
+    def key(line: _Line) -> str:
+        return re.sub(r"\d+", "#", " ".join(line.text.split()).lower())
+
+    def in_margin(line: _Line, height: float) -> bool:
+        return line.top < _MARGIN * height or line.bottom > (1 - _MARGIN) * height
+
+    heights = [max((ln.bottom for ln in page), default=1.0) for page in pages]
+    height = max(heights, default=1.0) or 1.0
+    seen = Counter(
+        k for page in pages for k in {key(ln) for ln in page if in_margin(ln, height)}
+    )
+    repeated = {k for k, n in seen.items() if len(pages) >= 3 and n >= max(2, len(pages) // 2)}
+    folio = re.compile(r"^(?:page\s*)?#(?:\s*(?:of|/)\s*#)?$")
+    return [
+        [
+            ln for ln in page
+            if not (in_margin(ln, height) and (key(ln) in repeated or folio.match(key(ln))))
+        ]
+        for page in pages
+    ]
+
+
+def _body_size(pages: list[list[_Line]]) -> float:
+    weights: Counter[float] = Counter()
+    for page in pages:
+        for line in page:
+            weights[round(line.size, 1)] += len(line.text)
+    return weights.most_common(1)[0][0] if weights else 10.0
+
+
+@dataclass(slots=True)
+class _Builder:
+    layout: Layout
+    body: float
+    block: Block | None = None
+    previous: _Line | None = None
+    held: str = ""
+    """A line-end hyphen held back until the next line says whether it splits a word."""
+    right: dict[tuple[int, bool], float] = field(default_factory=dict)
+    middle: float = 0.0
+
+    def build(self, pages: list[list[_Line]]) -> None:
+        for number, page in enumerate(pages, start=1):
+            self._columns(page)
+            self.layout.note(f"[page {number}]")
+            for line in page:
+                self.line(line)
+
+    def _columns(self, page: list[_Line]) -> None:
+        """The right edge of each column of the page (lines starting left or right of mid)."""
+        if not page:
+            return
+        middle = (min(ln.x0 for ln in page) + max(ln.x1 for ln in page)) / 2
+        for line in page:
+            side = (line.page, line.x0 >= middle)
+            self.right[side] = max(self.right.get(side, 0.0), line.x1)
+        self.middle = middle
+
+    def line(self, line: _Line) -> None:
+        heading = line.size > 1.15 * self.body
+        item = _ITEM.match(line.text)
+        if self.block is None or self.breaks(line, heading, item is not None):
+            kind: BlockKind = "heading" if heading else ("list-item" if item else "paragraph")
+            label = (item.group(1) or item.group(2)) if item else None
+            self.close()
+            self.block = self.layout.open(kind, label)
+            pieces = line.pieces
+            if item is not None and label is None and pieces and pieces[0][1] is None:
+                pieces = [(pieces[0][0][item.end():], None), *pieces[1:]]  # the bullet
+        else:
+            pieces = self.join(line)
+        for text, targets in pieces:
+            if targets is None:
+                self.write(text)
+            else:
+                self.layout.marker(self.block, text, "superscript", targets, keep=False)
+        self.previous = line
+
+    def breaks(self, line: _Line, heading: bool, item: bool) -> bool:
+        before = self.previous
+        if before is None or self.block is None:
+            return True
+        if item or heading != (self.block.kind == "heading"):
+            return True
+        if abs(line.size - before.size) > 0.1 * self.body:
+            return True
+        if line.page == before.page and line.top >= before.top - 1:
+            gap = line.top - before.bottom
+            if gap > 0.9 * before.size:  # a blank line's worth: a new paragraph
+                return True
+        if self.block.kind == "list-item" and line.page == before.page:
+            return False  # a numbered entry goes on until the next number or a gap
+        last = before.text.rstrip().rsplit(" ", 1)[-1]
+        if _GOES_ON.match(line.text) or (_DOI_IN_PROGRESS.search(last) and last[-1] in "./-_"):
+            return False  # a DOI, or the rest of one, belongs to the reference above
+        ended = _SENTENCE_END.search(before.text.rstrip()) is not None
+        right = self.right.get((before.page, before.x0 >= self.middle), 0.0)
+        room = right - before.x1  # the next line's first word would have fitted here
+        return ended and room > line.first_word + 0.5 * before.size
+
+    def join(self, line: _Line) -> list[tuple[str, tuple[str, ...] | None]]:
+        """The line's pieces, with what joins it to the line before (space, nothing)."""
+        assert self.block is not None
+        pieces = list(line.pieces)
+        first = pieces[0][0] if pieces and pieces[0][1] is None else ""
+        if self.held:
+            if first[:1].islower():  # "treat-" + "ment": one word
+                self.held = ""
+                return pieces
+            self.write_raw(self.held)
+            self.held = ""
+        text = self.block.text
+        last = text.rsplit(" ", 1)[-1] if text else ""
+        if re.search(r"\d[-\u2013]$", last) and first[:1].isdigit():
+            return pieces  # "998-" + "1024": a page range broken at its dash
+        if _DOI_IN_PROGRESS.search(last) and (last[-1:] in "./-_:" or first[:1] in "./-_"):
+            return pieces  # a DOI broken across lines goes on without a space
+        self.write_raw(" ")
+        return pieces
+
+    def write(self, text: str) -> None:
+        assert self.block is not None
+        if re.search(r"[^\W\d_]-$", text):
+            self.held = "-"
+            text = text[:-1]
+        self.write_raw(text)
+
+    def write_raw(self, text: str) -> None:
+        assert self.block is not None
+        if text:
+            self.layout.write(self.block, text)
+
+    def close(self) -> None:
+        if self.held and self.block is not None:
+            self.write_raw(self.held)
+        self.held = ""

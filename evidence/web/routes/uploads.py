@@ -1,0 +1,73 @@
+"""``POST /api/articles/upload``: an article sent as a file (multipart), in any format.
+
+Word, PDF, LaTeX, JATS XML, Markdown, HTML or text, told by the file's name; a LaTeX article
+may come with its bibliography as a second file. The file is read by the same readers as
+``evidence check`` (in a worker thread: a PDF takes a while) and submitted like a text: the
+stored article keeps the file's name and format. The body limit is the API's (5 MB); a file
+that cannot be read safely (a zip bomb, an encrypted PDF, XML declaring entities) is refused
+with 400 and nothing is stored. An uploaded LaTeX file's ``\\input`` files are never read.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath, PureWindowsPath
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, Response, UploadFile
+from starlette.concurrency import run_in_threadpool
+
+from evidence.web.auth import Principal, require
+from evidence.web.errors import ApiError
+from evidence.web.schemas import ArticleCreated, ErrorOut
+from evidence.web.service import Service, service
+from evidence.web.submit import submit_article
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api/articles", tags=["articles"])
+
+
+@router.post(
+    "/upload", status_code=201, response_model=ArticleCreated,
+    summary="Check and store an article sent as a file (Word, PDF, LaTeX, JATS, text...)",
+    responses={200: {"model": ArticleCreated, "description": "this exact article was stored"},
+               400: {"model": ErrorOut, "description": "the file cannot be read"},
+               401: {"model": ErrorOut}, 403: {"model": ErrorOut},
+               413: {"model": ErrorOut, "description": "the body is over 5 MB"}},
+)
+async def upload(
+    file: Annotated[UploadFile, File(description="the article; its name tells the format")],
+    response: Response,
+    svc: Annotated[Service, Depends(service)],
+    who: Annotated[Principal, Depends(require("editor"))],
+    bibliography: Annotated[UploadFile | None, File(description="BibTeX or CSL-JSON")] = None,
+    replaces: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None,
+) -> dict[str, Any]:
+    from evidence.articles import parse_bytes
+
+    name = _name(file.filename)
+    data = await file.read()
+    article = await run_in_threadpool(lambda: parse_bytes(data, path=name))
+    bib_text = None
+    if bibliography is not None:
+        try:
+            bib_text = (await bibliography.read()).decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ApiError(400, f"bibliography {bibliography.filename!r}: not UTF-8 text") from exc
+    done = await submit_article(
+        svc, name=name, text=article.text, format=article.format, bibliography=bib_text,
+        actor=who.name, replaces=replaces, article=article,
+    )
+    if not done.created:
+        response.status_code = 200
+    response.headers["Location"] = f"/api/articles/{done.id}"
+    return {"id": done.id, "name": name, "previous_id": done.previous_id,
+            "number": done.number, "created": done.created, "url": f"/articles/{done.id}"}
+
+
+def _name(filename: str | None) -> str:
+    """The file's own name, without any folder a client put in front of it."""
+    name = PureWindowsPath(PurePosixPath(filename or "").name).name.strip()
+    if not name or len(name) > 255:
+        raise ApiError(400, "the uploaded file needs a name (its extension tells the format)")
+    return name

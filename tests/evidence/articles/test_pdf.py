@@ -1,0 +1,99 @@
+"""PDFs printed by Chromium: reading order, markers by size, running heads, refusals."""
+
+from __future__ import annotations
+
+import io
+
+import pypdf
+import pytest
+
+from evidence.articles import parse_bytes, read_article
+from evidence.errors import InputError
+from tests.evidence.articles.manuscripts import HAYDEN, KREINER, MANUSCRIPTS
+
+
+def test_example_printed_from_html() -> None:
+    article = read_article(MANUSCRIPTS / "spine-pain.pdf")
+    assert article.format == "pdf"
+    assert article.title == "Physical Therapy for Back & Neck Pain"  # the PDF's metadata
+    headings = [s.text for s in article.sentences if s.kind == "heading"]
+    assert headings[:2] == ["Physical Therapy for Back & Neck Pain",
+                            "What happens at the first visit?"]
+    markers = [(m.kind, m.targets) for s in article.sentences for m in s.markers]
+    # "[1]" is written in the text; the "2" is a superscript, known by its size and place
+    assert markers == [("numeric", ("1",)), ("superscript", ("2",))]
+    assert [(r.label, r.doi) for r in article.references] == [("1", HAYDEN), ("2", KREINER)]
+    # the page's chrome is printed, so it is text here (the HTML reader skips <nav>)
+    assert article.sentences[0].text == "Home | Conditions |"
+    lines = article.text.splitlines()
+    assert lines[0] == "[page 1]"
+    about = next(s for s in article.sentences if s.text == "About this article")
+    assert lines[about.line - 2] == "[page 2]"
+
+
+def test_two_columns_read_column_by_column() -> None:
+    article = read_article(MANUSCRIPTS / "two-columns.pdf")
+    texts = [s.text for s in article.sentences]
+    # the left column's last paragraph goes on at the top of the right column
+    assert "A typical course is six to eight sessions over four to six weeks." in texts
+    assert texts.index("They also say that imaging is seldom needed in the first weeks.") < (
+        texts.index("A typical course is six to eight sessions over four to six weeks.")
+    )
+    first = article.sentences[1]
+    assert first.text == (
+        "Exercise therapy reduces pain and improves function in adults with chronic low back "
+        "pain."
+    )
+    assert [(m.kind, m.text, m.targets) for m in first.markers] == [("superscript", "1", ("1",))]
+    assert [(r.label, r.doi) for r in article.references] == [("1", HAYDEN), ("2", KREINER)]
+
+
+def test_running_heads_hyphens_and_broken_dois() -> None:
+    article = read_article(MANUSCRIPTS / "running-heads.pdf")
+    text = " ".join(s.text for s in article.sentences)
+    assert article.text.count("[page ") == 3
+    for chrome in ("Running heads", "file://", "1/3", "AM"):  # Chromium's head and foot
+        assert chrome not in text
+    assert "recover with exercise and rehabilitation over a few weeks." in text
+    assert sum(1 for s in article.sentences if s.text.startswith("Paragraph ")) == 24
+    (reference,) = article.references
+    assert reference.doi == KREINER
+    assert "998-1024. doi:10.1016/j.spinee.2020.04.006" in reference.text
+
+
+def _blank_pdf(pages: int = 1, password: str | None = None) -> bytes:
+    writer = pypdf.PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=612, height=792)
+    if password is not None:
+        writer.encrypt(user_password=password, owner_password=password)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_a_scan_with_no_text_layer_is_refused() -> None:
+    with pytest.raises(InputError, match="no text layer"):
+        parse_bytes(_blank_pdf(), path="scan.pdf")
+
+
+def test_an_encrypted_pdf_is_refused() -> None:
+    with pytest.raises(InputError, match="encrypted with a password"):
+        parse_bytes(_blank_pdf(password="secret"), path="locked.pdf")
+
+
+def test_too_many_pages_is_refused_before_reading(monkeypatch: pytest.MonkeyPatch) -> None:
+    import evidence.articles.pdf as reader
+
+    monkeypatch.setattr(reader, "MAX_PAGES", 500)
+    with pytest.raises(InputError, match="501 pages, over the limit of 500"):
+        parse_bytes(_blank_pdf(501), path="book.pdf")
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [(b"hello", "not a PDF file"), (b"%PDF-1.7\n garbage", "not a readable PDF")],
+)
+def test_corrupt_pdfs_are_refused(data: bytes, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        parse_bytes(data, path="bad.pdf")

@@ -1,0 +1,106 @@
+"""Uploading manuscripts (multipart) to a real server: read, checked and stored as sent."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.evidence.web.site import Site, running_site
+
+MANUSCRIPTS = Path(__file__).parents[2] / "fixtures" / "manuscripts"
+RECORDS = Path(__file__).parents[2] / "fixtures" / "article-records"
+HAYDEN = "10.1002/14651858.cd009790.pub2"
+KREINER = "10.1016/j.spinee.2020.04.006"
+
+
+@pytest.fixture
+def example_site(db_url: str) -> Any:
+    """The service, with the example's two works served (records built from its references)."""
+    works = {}
+    for path in RECORDS.glob("*.json"):
+        message = json.loads(path.read_text(encoding="utf-8"))["message"]
+        works[message["DOI"].lower()] = message
+    with running_site(db_url, extra_works=works) as running:
+        yield running
+
+
+def _supported(article: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    return [(c["text"][:30], [s["doi"] for s in c["sources"]])
+            for c in article["claims"] if c["needs_support"]]
+
+
+@pytest.mark.parametrize("name", ["spine-pain.docx", "spine-pain.pdf"])
+def test_an_uploaded_file_is_checked_and_keeps_its_name_and_format(
+    example_site: Site, name: str
+) -> None:
+    with example_site.client() as client:
+        sent = client.post("/api/articles/upload",
+                           files={"file": (name, (MANUSCRIPTS / name).read_bytes())})
+        assert sent.status_code == 201, sent.text
+        article = client.get(f"/api/articles/{sent.json()['id']}").json()
+        again = client.post("/api/articles/upload",
+                            files={"file": (name, (MANUSCRIPTS / name).read_bytes())})
+    assert (article["name"], article["format"]) == (name, name.rsplit(".", 1)[1])
+    claims = dict(_supported(article))
+    assert claims["Research has shown that exerci"] == [HAYDEN]
+    assert claims["The North American Spine Socie"] == [KREINER]
+    assert claims["A typical course of physical t"] == []
+    assert (again.status_code, again.json()["id"]) == (200, sent.json()["id"])  # same file
+
+
+def test_latex_comes_with_its_bibliography(example_site: Site) -> None:
+    with example_site.client() as client:
+        sent = client.post("/api/articles/upload", files={
+            "file": ("paper/spine-pain.tex", (MANUSCRIPTS / "spine-pain.tex").read_bytes()),
+            "bibliography": ("spine-pain.bib", (MANUSCRIPTS / "spine-pain.bib").read_bytes()),
+        })
+        assert sent.status_code == 201, sent.text
+        article = client.get(f"/api/articles/{sent.json()['id']}").json()
+    assert (article["name"], article["format"]) == ("spine-pain.tex", "latex")  # no folder
+    claims = dict(_supported(article))
+    assert claims["Research has shown that exerci"] == [HAYDEN]
+    assert [r["doi"] for r in article["references"]] == [HAYDEN, KREINER]
+
+
+def _bomb() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("word/document.xml", b"\0" * 20_000_000)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [("bomb.docx", _bomb(), "zip bomb"),
+     ("laughs.xml", b'<!DOCTYPE article [<!ENTITY a "ha">]><article>&a;</article>',
+      "declares entities"),
+     ("notes.odt", b"x", "cannot tell the format")],
+)
+def test_a_bad_file_is_refused_and_nothing_is_stored(
+    site: Site, name: str, data: bytes, message: str
+) -> None:
+    with site.client() as client:
+        sent = client.post("/api/articles/upload", files={"file": (name, data)})
+        listed = client.get("/api/articles").json()
+    assert sent.status_code == 400
+    assert message in sent.json()["error"]
+    assert listed["articles"] == []
+
+
+def test_an_upload_over_the_body_limit_is_413(site: Site) -> None:
+    with site.client() as client:
+        sent = client.post("/api/articles/upload",
+                           files={"file": ("big.pdf", b"%PDF-1.4\n" + b"0" * 6_000_000)})
+    assert sent.status_code == 413
+
+
+def test_uploading_needs_an_editor(site: Site) -> None:
+    with site.client(role="reviewer") as client:
+        sent = client.post("/api/articles/upload", files={
+            "file": ("spine-pain.docx", (MANUSCRIPTS / "spine-pain.docx").read_bytes())})
+    assert sent.status_code == 403
