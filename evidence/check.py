@@ -24,7 +24,7 @@ from evidence.checkconfig import (
     find_suppressions,
     suppression_problems,
 )
-from evidence.claims import find_claims
+from evidence.claims import Thresholds, find_claims
 from evidence.config import Settings
 from evidence.errors import InputError
 from evidence.linking import ReferenceText, link_claims
@@ -170,7 +170,8 @@ async def _check(
     problems: list[str] = []
     for article, refs in zip(articles, written, strict=True):
         references = [_reference(r, resolutions, matches) for r in refs]
-        result = _article_result(article, refs, references)
+        thresholds = options.config.claim_thresholds() if options.config else None
+        result = _article_result(article, refs, references, thresholds)
         suppressions = find_suppressions(article.text)
         kept, _ = apply_suppressions(audit(result), suppressions, path=article.path)
         findings.extend(kept)
@@ -300,14 +301,16 @@ def _reference(
 
 
 def _article_result(
-    article: Article, written: list[WrittenReference], references: list[ReferenceResult]
+    article: Article, written: list[WrittenReference], references: list[ReferenceResult],
+    thresholds: Thresholds | None = None,
 ) -> ArticleResult:
-    verdicts = find_claims(article)
+    verdicts = find_claims(article, thresholds=thresholds)
     texts = [_reference_text(w, r) for w, r in zip(written, references, strict=True)]
     linked = link_claims(article, texts, claims=[v.needs_support for _, v in verdicts])
     claims = tuple(
         ClaimResult(text=sentence.text, line=sentence.line, needs_support=verdict.needs_support,
-                    reasons=verdict.reasons, sources=linked.links.get(index, ()))
+                    reasons=verdict.reasons, sources=linked.links.get(index, ()),
+                    score=verdict.score)
         for index, (sentence, verdict) in enumerate(verdicts)
         if sentence.kind != "heading"
     )

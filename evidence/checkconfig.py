@@ -10,6 +10,9 @@ filesystem root or the first folder holding ``.git``::
     baseline = "evidence-baseline.json"
     disable = ["uncited-reference"]
     max-article-size = 10             # MB; a larger article is refused (0: no limit)
+    claim-threshold = 0.8             # claim model score from which a sentence with no cue
+                                      # needs a source (0-1; default: the shipped model's)
+    claim-cue-threshold = 0.05        # the same for a sentence in which a rule found a cue
 
     [tool.evidence.severity]
     unsupported-claim = "error"       # error | warning | note | off
@@ -34,6 +37,7 @@ from evidence.audit.suppressions import (
     find_suppressions,
     suppression_problems,
 )
+from evidence.claims.model import Thresholds, default_model
 from evidence.errors import InputError
 
 __all__ = [
@@ -54,7 +58,8 @@ __all__ = [
 ]
 
 FAIL_ON = ("error", "warning", "note", "never")
-_KEYS = ("paths", "fail-on", "baseline", "disable", "severity", "max-article-size")
+_KEYS = ("paths", "fail-on", "baseline", "disable", "severity", "max-article-size",
+         "claim-threshold", "claim-cue-threshold")
 DEFAULT_MAX_ARTICLE_MB = 10.0
 """Largest article checked unless configured: a check takes seconds per megabyte (about 110 s
 for 20 MB, benchmarks/RESULTS.md), and a book-length article is about 2 MB, so anything far
@@ -79,6 +84,17 @@ class CheckConfig:
     baseline: Path | None = None  # resolved against the folder of the configuration file
     source: Path | None = None  # the file this was read from, if any
     max_article_mb: float | None = None  # None: the default; 0: no limit
+    claim_threshold: float | None = None  # None: the claim model's default
+    claim_cue_threshold: float | None = None
+
+    def claim_thresholds(self) -> Thresholds | None:
+        """The claim model's thresholds with this configuration's in place, or ``None``."""
+        if self.claim_threshold is None and self.claim_cue_threshold is None:
+            return None
+        shipped = default_model().thresholds
+        return Thresholds(
+            cue=shipped.cue if self.claim_cue_threshold is None else self.claim_cue_threshold,
+            model=shipped.model if self.claim_threshold is None else self.claim_threshold)
 
     @property
     def root(self) -> Path:
@@ -136,6 +152,9 @@ def read_config_file(path: Path) -> CheckConfig:
         source=path,
         max_article_mb=_megabytes(path, f"{prefix}max-article-size",
                                   table.get("max-article-size")),
+        claim_threshold=_share(path, f"{prefix}claim-threshold", table.get("claim-threshold")),
+        claim_cue_threshold=_share(path, f"{prefix}claim-cue-threshold",
+                                   table.get("claim-cue-threshold")),
     )
 
 
@@ -214,6 +233,14 @@ def _megabytes(path: Path, key: str, value: Any) -> float | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
         raise InputError(f"{path}: {key} must be a number of megabytes (0: no limit)")
+    return float(value)
+
+
+def _share(path: Path, key: str, value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise InputError(f"{path}: {key} must be a score between 0 and 1, not {value!r}")
     return float(value)
 
 
