@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from evidence.articles import Article, Sentence, strip_markers
-from evidence.claims.features import feature_names
+from evidence.claims.features import feature_names, section_kind
 from evidence.claims.frames import DEFAULT_EXEMPTIONS, DEFAULT_FRAMES, Exemption, Frame
 from evidence.claims.model import ClaimModel, Thresholds, default_model
 from evidence.claims.rules import DEFAULT_RULES, ClaimRule, quantities_only
@@ -125,12 +125,13 @@ def explain(
     return read_rules(sentence, rules=rules, exemptions=exemptions, frames=frames).verdict
 
 
-def model_features(reading: RuleReading) -> list[str]:
+def model_features(reading: RuleReading, heading: str | None = None) -> list[str]:
     """The model's named features of a sentence the rules have read. Dates, ages and clock
     times are blanked first, as for the rules: a year or an age alone is never a claim, though
     Wikipedia editors footnote birth dates."""
     kinds = dict.fromkeys(cue.split(":", 1)[0] for cue in reading.cues)
-    return feature_names(quantities_only(reading.text), kinds, reading.frames)
+    return feature_names(quantities_only(reading.text), kinds, reading.frames,
+                         section_kind(heading))
 
 
 def assess(
@@ -141,6 +142,7 @@ def assess(
     frames: Sequence[Frame] = DEFAULT_FRAMES,
     thresholds: Thresholds | None = None,
     model: ClaimModel | None = None,
+    heading: str | None = None,
 ) -> ClaimVerdict:
     """Whether ``sentence`` needs a source, with the reasons and the model's score.
 
@@ -148,13 +150,14 @@ def assess(
     left standing needs a source when its score reaches ``thresholds.cue`` (low: the rules
     were written for precision; the model vetoes a cue only in a sentence quite unlike a
     claim); one with no cue needs the higher ``thresholds.model`` (the model's call alone,
-    said so in the reason with the words that weighed most). Defaults: the model's own."""
+    said so in the reason with the words that weighed most). Defaults: the model's own.
+    ``heading`` is the text of the heading the sentence stands under, if any."""
     reading = read_rules(sentence, rules=rules, exemptions=exemptions, frames=frames)
     if reading.exemption is not None:
         return reading.verdict
     model = model or default_model()
     cut = thresholds or model.thresholds
-    names = model_features(reading)
+    names = model_features(reading, heading)
     score = model.score(names)
     if reading.reasons:
         if score >= cut.cue:
@@ -175,8 +178,13 @@ def find_claims(
     frames: Sequence[Frame] = DEFAULT_FRAMES,
     thresholds: Thresholds | None = None,
 ) -> list[tuple[Sentence, ClaimVerdict]]:
-    """Every sentence of ``article`` with its verdict, in order."""
-    return [
-        (s, assess(s, rules=rules, exemptions=exemptions, frames=frames, thresholds=thresholds))
-        for s in article.sentences
-    ]
+    """Every sentence of ``article`` with its verdict, in order; each is scored with the
+    heading it stands under."""
+    found = []
+    heading: str | None = None
+    for s in article.sentences:
+        found.append((s, assess(s, rules=rules, exemptions=exemptions, frames=frames,
+                                thresholds=thresholds, heading=heading)))
+        if s.kind == "heading":
+            heading = s.text
+    return found

@@ -8,9 +8,16 @@ from importlib import resources
 
 import pytest
 
-from evidence.articles import Sentence
-from evidence.claims import ClaimVerdict, Thresholds, assess, default_model, explain
-from evidence.claims.features import DIM, feature_names, tokens
+from evidence.articles import Sentence, parse_article
+from evidence.claims import (
+    ClaimVerdict,
+    Thresholds,
+    assess,
+    default_model,
+    explain,
+    find_claims,
+)
+from evidence.claims.features import DIM, feature_names, section_kind, tokens
 from evidence.claims.model import FEATURE_SPEC, load_model
 
 
@@ -95,3 +102,34 @@ def test_meta_records_the_training() -> None:
         (resources.files("evidence.claims") / "weights" / "meta.json").read_text("utf-8"))
     assert meta["trained_by"] == "training/claims/train.py"
     assert set(meta["training_rows"]) == {"citeneed", "claimbuster", "jats", "dev"}
+
+
+@pytest.mark.parametrize(
+    ("heading", "kind"),
+    [
+        (None, "none"),
+        ("Introduction", "introduction"),
+        ("Results and Discussion", "results"),
+        ("Materials and Methods", "methods"),
+        ("Conclusions", "discussion"),
+        ("Is physical therapy covered by insurance?", "other"),
+    ],
+)
+def test_section_kinds(heading: str | None, kind: str) -> None:
+    assert section_kind(heading) == kind
+    names = feature_names("Some text.", section=kind)
+    assert (f"sec:{kind}" in names) is (kind not in ("none", "other"))
+
+
+def test_find_claims_scores_each_sentence_under_its_heading() -> None:
+    text = "Plain words\n\nThe protein binds the receptor in the liver.\n"
+    article = parse_article(text)
+    assert article.sentences[0].kind == "heading"
+    body = next(s for s in article.sentences if s.text.startswith("The protein"))
+    (_, under), = [(s, v) for s, v in find_claims(article) if s is body]
+    assert under.score == assess(body, heading="Plain words").score
+    # The same sentence in a paper's Results is its own finding; in its Introduction it
+    # reports others': the model learned that from the PLOS articles' citations.
+    results = assess(body, heading="Results").score
+    introduction = assess(body, heading="Introduction").score
+    assert results is not None and introduction is not None and results < introduction

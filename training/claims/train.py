@@ -56,7 +56,9 @@ def features(example: Example) -> tuple[list[int], bool, bool]:
     # the model never sees a question or a heading, and it learns from every example here.
     reading = read_rules(sentence, exemptions=())
     exempt = any(exemption(sentence, reading.text) for exemption in DEFAULT_EXEMPTIONS)
-    return sorted(set(slots(model_features(reading)))), bool(reading.reasons), exempt
+    heading = example.section if example.section not in ("", "(untitled)") else None
+    named = model_features(reading, heading)
+    return sorted(set(slots(named))), bool(reading.reasons), exempt
 
 
 def matrix(rows: Sequence[list[int]], sources: Sequence[int]) -> sp.csr_matrix:
@@ -80,7 +82,8 @@ def shared_scores(model: LogisticRegression, rows: Sequence[list[int]]) -> np.nd
     w = model.coef_[0][:DIM]
     margin = np.array([w[row].sum() / np.sqrt(len(row) or 1) for row in rows])
     margin += model.intercept_[0]
-    return 1.0 / (1.0 + np.exp(-margin))
+    scores: np.ndarray = 1.0 / (1.0 + np.exp(-margin))
+    return scores
 
 
 def prf(labels: np.ndarray, flagged: np.ndarray) -> tuple[float, float, float]:
