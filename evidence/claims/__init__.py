@@ -1,6 +1,13 @@
 """Which sentences make a claim that needs a source, and why.
 
-A sentence needs a source when a rule finds a cue in it: a statistic, a number, a comparison,
+Two parts decide. The rules (this docstring, below) find cues and say why; a learned model
+(``model.py``, features in ``features.py``, weights trained by ``training/claims/train.py``)
+scores every sentence that no exemption took out, reading its words, the rules' cues and the
+section it stands in. A sentence in which a cue stands needs a source when its score reaches
+the low cue threshold (the model vetoes a cue only where it is surest); one with no cue needs
+the high model threshold, and its reason says the model alone decided (``assess``).
+
+The rules: a cue is a statistic, a number, a comparison,
 an effect ("reduces pain", "walking lowered blood pressure"), a cause or a role ("a leading
 cause of", "plays a key role in"), an appeal to evidence ("studies have shown") or to earlier
 work ("we showed previously", "has been implicated in"), a recommendation (a body's, or
