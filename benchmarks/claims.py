@@ -13,6 +13,14 @@ headings). ``find_claims`` judges each sentence on its own text and kind alone, 
 paragraph around it would not change the verdict. Precision and recall are given with
 own-finding sentences counted as claims and with them left out.
 
+``--public`` instead scores the held-out fifth of each public training source (Wikipedia
+"Citation Need", ClaimBuster, PLOS sentences; split by article or debate run in
+``training/claims/data.py``, never trained or tuned on) and the project's held-out test set:
+P/R/F1 per source for the rules alone (the old detector), the detector as shipped (rules and
+model, default thresholds), the model alone over a threshold sweep, and flag-everything; then
+the speed of each in sentences per second. The training script prints the cross-validated
+figures the thresholds were chosen on; these are apart.
+
 Run: ``.venv/bin/python benchmarks/claims.py [--data DIR] [--labels FILE]``; the default
 labels are the held-out test set; ``--labels benchmarks/data/claims-dev.jsonl`` scores the
 development set the detector is tuned on (SciFact abstracts disjoint from the test set's, and
@@ -26,16 +34,17 @@ import argparse
 import json
 import random
 import sys
+import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from _machine import ROOT, describe
+from _machine import ROOT, describe, repo_root_on_path
 
 from evidence.articles import parse_article
-from evidence.claims import assess, find_claims
+from evidence.claims import assess, default_model, explain, find_claims
 
 DATA = ROOT / ".." / "shared" / "data" / "scifact"
 LABELS = ROOT / "benchmarks" / "data" / "claims-labels.jsonl"
@@ -220,6 +229,124 @@ def report(judged: Sequence[Judged]) -> Iterator[str]:
                        (j for j in judged if j.item.label == "own-finding" and not j.flagged))
 
 
+# --- held-out public sets and the project's test set: rules, detector, model, flag-everything --
+
+SWEEP = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """One labelled item as the detectors see it, sentence by sentence."""
+
+    label: bool
+    rules: bool  # some sentence flagged by the rules alone (the old detector)
+    shipped: bool  # some sentence flagged by the detector with its default thresholds
+    scores: tuple[float, ...]  # the model's score of each sentence no exemption decided
+    cues: tuple[bool, ...]  # whether a rule's cue stands in that sentence
+
+
+def score_item(text: str, label: bool, heading: str | None = None) -> Scored:
+    """``text`` read as a paragraph of plain text under ``heading``, judged sentence by sentence
+    (an item is flagged when any of its sentences is)."""
+    sentences = [s for s in parse_article(text + "\n").sentences if s.kind != "heading"]
+    rules = shipped = False
+    scores: list[float] = []
+    cues: list[bool] = []
+    for sentence in sentences:
+        verdict = assess(sentence, heading=heading)
+        old = explain(sentence)
+        rules = rules or old.needs_support
+        shipped = shipped or verdict.needs_support
+        if verdict.score is not None:
+            scores.append(verdict.score)
+            cues.append(old.needs_support)
+    return Scored(label, rules, shipped, tuple(scores), tuple(cues))
+
+
+def _prf(pairs: Sequence[tuple[bool, bool]]) -> str:
+    tp = sum(label and flagged for label, flagged in pairs)
+    flagged_n = sum(flagged for _, flagged in pairs)
+    positives = sum(label for label, _ in pairs)
+    p = tp / flagged_n if flagged_n else 0.0
+    r = tp / positives if positives else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return f"{p:.2f} / {r:.2f} / **{f:.2f}**"
+
+
+def detector_rows(name: str, items: Sequence[Scored]) -> Iterator[str]:
+    cut = default_model().thresholds
+    positives = sum(i.label for i in items)
+    yield f"| {name} (n={len(items)}, {positives} positive) | | |"
+    yield f"| | flag-everything | {_prf([(i.label, True) for i in items])} |"
+    yield f"| | rules alone (old detector) | {_prf([(i.label, i.rules) for i in items])} |"
+    yield (f"| | shipped (cue >= {cut.cue:.2f}, model alone >= {cut.model:.2f}) | "
+           f"{_prf([(i.label, i.shipped) for i in items])} |")
+    for t in SWEEP:
+        hybrid = [(i.label, any(s >= (cut.cue if c else t) for s, c in
+                                zip(i.scores, i.cues, strict=True))) for i in items]
+        yield f"| | rules + model alone >= {t:.1f} | {_prf(hybrid)} |"
+    for t in SWEEP:
+        alone = [(i.label, any(s >= t for s in i.scores)) for i in items]
+        yield f"| | model alone >= {t:.1f} | {_prf(alone)} |"
+
+
+def public_sets() -> Iterator[tuple[str, list[Scored]]]:
+    repo_root_on_path()
+    from training.claims.data import split
+
+    def heading(section: str) -> str | None:
+        return section if section not in ("", "(untitled)", "MAIN_SECTION") else None
+
+    with_lead = split("citeneed", keep_lead=True)[1]
+    yield "Wikipedia Citation Need, body", [
+        score_item(e.text, bool(e.label), heading(e.section)) for e in with_lead
+        if e.section != "MAIN_SECTION"]
+    yield "Wikipedia Citation Need, lead included", [
+        score_item(e.text, bool(e.label), heading(e.section)) for e in with_lead]
+    yield "ClaimBuster", [score_item(e.text, bool(e.label)) for e in split("claimbuster")[1]]
+    yield "PLOS (JATS)", [score_item(e.text, bool(e.label), heading(e.section))
+                          for e in split("jats")[1]]
+
+
+def project_test_set(data: Path, labels: Path) -> Iterator[tuple[str, list[Scored]]]:
+    items = load_items(labels, load_corpus(data))
+    yield "project test set, own findings not claims", [
+        score_item(i.text, i.label == "claim") for i in items]
+    yield "project test set, own findings as claims", [
+        score_item(i.text, i.label != "none") for i in items]
+
+
+def speed(texts: Sequence[str], rounds: int = 3) -> Iterator[str]:
+    """Sentences per second of the rules alone and of the shipped detector (best of rounds)."""
+    sentences = [s for t in texts for s in parse_article(t + "\n").sentences]
+    default_model()  # loaded once, before the clock starts, as at the first sentence of a check
+    for name, judge_one in (("rules alone", explain), ("shipped detector", assess)):
+        best = float("inf")
+        for _ in range(rounds):
+            started = time.perf_counter()
+            for sentence in sentences:
+                judge_one(sentence)
+            best = min(best, time.perf_counter() - started)
+        yield (f"| {name} | {len(sentences)} | {len(sentences) / best:,.0f} | "
+               f"{1000 * best / len(sentences):.3f} |")
+
+
+def public_report(data: Path, labels: Path) -> Iterator[str]:
+    yield "\nHeld-out data (P / R / F1 per source; items judged sentence by sentence):\n"
+    yield "| set | detector | P / R / F1 |"
+    yield "|---|---|---|"
+    for name, items in (*public_sets(), *project_test_set(data, labels)):
+        yield from detector_rows(name, items)
+    repo_root_on_path()
+    from training.claims.data import split
+
+    texts = [e.text for source in ("claimbuster", "jats") for e in split(source)[1][:1500]]
+    yield "\nSpeed (held-out ClaimBuster and PLOS sentences, best of 3 rounds):\n"
+    yield "| detector | sentences | sentences/s | ms/sentence |"
+    yield "|---|---|---|---|"
+    yield from speed(texts)
+
+
 def _jsonl(path: Path) -> Iterator[dict[str, Any]]:
     with path.open(encoding="utf-8") as handle:
         for line in handle:
@@ -235,7 +362,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="print the seeded SciFact sample to label, and stop")
     parser.add_argument("--draw-dev", action="store_true",
                         help="print the development sample (abstracts not in the test labels)")
+    parser.add_argument("--public", action="store_true",
+                        help="score the held-out public sets and the test set (see above)")
     args = parser.parse_args(argv)
+    if args.public:
+        print(describe(["pysbd"]))
+        for line in public_report(args.data, args.labels):
+            print(line)
+        return 0
     corpus = load_corpus(args.data)
     if args.draw or args.draw_dev:
         sample = draw_dev(corpus, test_doc_ids()) if args.draw_dev else draw(corpus)

@@ -27,7 +27,7 @@ from evidence.checkconfig import (
     find_suppressions,
     suppression_problems,
 )
-from evidence.claims import find_claims
+from evidence.claims import Thresholds, find_claims
 from evidence.config import Settings
 from evidence.errors import InputError, StoreError
 from evidence.linking import ReferenceText, link_claims
@@ -293,7 +293,9 @@ async def _check(
     for article, refs in zip(articles, written, strict=True):
         advance(1)
         references = [_reference(r, resolutions, matches) for r in refs]
-        result = _article_result(article, refs, references, _inferred_threshold(options))
+        thresholds = options.config.claim_thresholds() if options.config else None
+        result = _article_result(article, refs, references, _inferred_threshold(options),
+                                 thresholds)
         suppressions = find_suppressions(article.text)
         kept, suppressed = apply_suppressions(audit(result), suppressions, path=article.path)
         result = _mark_suppressed(result, suppressed)
@@ -464,14 +466,16 @@ def _inferred_threshold(options: CheckOptions) -> float:
 def _article_result(
     article: Article, written: list[WrittenReference], references: list[ReferenceResult],
     inferred_threshold: float = DEFAULT_THRESHOLD,
+    thresholds: Thresholds | None = None,
 ) -> ArticleResult:
-    verdicts = find_claims(article)
+    verdicts = find_claims(article, thresholds=thresholds)
     texts = [_reference_text(w, r) for w, r in zip(written, references, strict=True)]
     linked = link_claims(article, texts, claims=[v.needs_support for _, v in verdicts],
                          ranked_threshold=inferred_threshold)
     claims = tuple(
         ClaimResult(text=sentence.text, line=sentence.line, needs_support=verdict.needs_support,
-                    reasons=verdict.reasons, sources=linked.links.get(index, ()))
+                    reasons=verdict.reasons, sources=linked.links.get(index, ()),
+                    score=verdict.score)
         for index, (sentence, verdict) in enumerate(verdicts)
         if sentence.kind != "heading"
     )

@@ -11,6 +11,9 @@ filesystem root or the first folder holding ``.git``::
     disable = ["uncited-reference"]
     max-article-size = 10             # MB; a larger article is refused (0: no limit)
     inferred-threshold = 0.8          # lowest probability for a ranked inferred link (0..1)
+    claim-threshold = 0.8             # claim model score from which a sentence with no cue
+                                      # needs a source (0-1; default: the shipped model's)
+    claim-cue-threshold = 0.05        # the same for a sentence in which a rule found a cue
 
     [tool.evidence.severity]
     unsupported-claim = "error"       # error | warning | note | off
@@ -35,6 +38,7 @@ from evidence.audit.suppressions import (
     find_suppressions,
     suppression_problems,
 )
+from evidence.claims.model import Thresholds, default_model
 from evidence.errors import InputError
 
 __all__ = [
@@ -56,7 +60,7 @@ __all__ = [
 
 FAIL_ON = ("error", "warning", "note", "never")
 _KEYS = ("paths", "fail-on", "baseline", "disable", "severity", "max-article-size",
-         "inferred-threshold")
+         "inferred-threshold", "claim-threshold", "claim-cue-threshold")
 DEFAULT_MAX_ARTICLE_MB = 10.0
 """Largest article checked unless configured: a check takes seconds per megabyte (about 110 s
 for 20 MB, benchmarks/RESULTS.md), and a book-length article is about 2 MB, so anything far
@@ -82,6 +86,17 @@ class CheckConfig:
     source: Path | None = None  # the file this was read from, if any
     max_article_mb: float | None = None  # None: the default; 0: no limit
     inferred_threshold: float | None = None  # None: the ranker's calibrated default
+    claim_threshold: float | None = None  # None: the claim model's default
+    claim_cue_threshold: float | None = None
+
+    def claim_thresholds(self) -> Thresholds | None:
+        """The claim model's thresholds with this configuration's in place, or ``None``."""
+        if self.claim_threshold is None and self.claim_cue_threshold is None:
+            return None
+        shipped = default_model().thresholds
+        return Thresholds(
+            cue=shipped.cue if self.claim_cue_threshold is None else self.claim_cue_threshold,
+            model=shipped.model if self.claim_threshold is None else self.claim_threshold)
 
     @property
     def root(self) -> Path:
@@ -139,8 +154,12 @@ def read_config_file(path: Path) -> CheckConfig:
         source=path,
         max_article_mb=_megabytes(path, f"{prefix}max-article-size",
                                   table.get("max-article-size")),
-        inferred_threshold=_probability(path, f"{prefix}inferred-threshold",
-                                        table.get("inferred-threshold")),
+        inferred_threshold=_between_0_and_1(path, f"{prefix}inferred-threshold",
+                                            table.get("inferred-threshold"), "a probability"),
+        claim_threshold=_between_0_and_1(path, f"{prefix}claim-threshold",
+                                         table.get("claim-threshold"), "a score"),
+        claim_cue_threshold=_between_0_and_1(path, f"{prefix}claim-cue-threshold",
+                                             table.get("claim-cue-threshold"), "a score"),
     )
 
 
@@ -222,12 +241,11 @@ def _megabytes(path: Path, key: str, value: Any) -> float | None:
     return float(value)
 
 
-def _probability(path: Path, key: str, value: Any) -> float | None:
+def _between_0_and_1(path: Path, key: str, value: Any, what: str) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
-        raise InputError(f"{path}: {key} must be a probability between 0 and 1 (the default "
-                         "is calibrated for 70% of inferred links right; higher: fewer, surer)")
+        raise InputError(f"{path}: {key} must be {what} between 0 and 1, not {value!r}")
     return float(value)
 
 

@@ -52,6 +52,7 @@ class ClaimResult:
     reasons: tuple[str, ...] = ()
     sources: tuple[SourceLink, ...] = ()
     suppressed: str | None = None  # the reason given in an inline suppression
+    score: float | None = None  # the claim model's score; None when an exemption decided
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,13 @@
 """Which sentences make a claim that needs a source, and why.
 
-A sentence needs a source when a rule finds a cue in it: a statistic, a number, a comparison,
+Two parts decide. The rules (this docstring, below) find cues and say why; a learned model
+(``model.py``, features in ``features.py``, weights trained by ``training/claims/train.py``)
+scores every sentence that no exemption took out, reading its words, the rules' cues and the
+section it stands in. A sentence in which a cue stands needs a source when its score reaches
+the low cue threshold (the model vetoes a cue only where it is surest); one with no cue needs
+the high model threshold, and its reason says the model alone decided (``assess``).
+
+The rules: a cue is a statistic, a number, a comparison,
 an effect ("reduces pain", "walking lowered blood pressure"), a cause or a role ("a leading
 cause of", "plays a key role in"), an appeal to evidence ("studies have shown") or to earlier
 work ("we showed previously", "has been implicated in"), a recommendation (a body's, or
@@ -24,22 +31,31 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from evidence.articles import Article, Sentence, strip_markers
+from evidence.claims.features import feature_names, section_kind
 from evidence.claims.frames import DEFAULT_EXEMPTIONS, DEFAULT_FRAMES, Exemption, Frame
-from evidence.claims.rules import DEFAULT_RULES, ClaimRule
+from evidence.claims.model import ClaimModel, Thresholds, default_model
+from evidence.claims.rules import DEFAULT_RULES, ClaimRule, quantities_only
 
 __all__ = [
     "DEFAULT_EXEMPTIONS",
     "DEFAULT_FRAMES",
     "DEFAULT_RULES",
+    "ClaimModel",
     "ClaimRule",
     "ClaimVerdict",
     "Exemption",
     "Frame",
+    "RuleReading",
+    "Thresholds",
     "assess",
+    "default_model",
+    "explain",
     "find_claims",
+    "model_features",
+    "read_rules",
 ]
 
 _URL = re.compile(r"https?://\S+|www\.\S+")
@@ -47,10 +63,82 @@ _URL = re.compile(r"https?://\S+|www\.\S+")
 
 @dataclass(frozen=True, slots=True)
 class ClaimVerdict:
-    """Whether a sentence needs a source, and the cues (or the exemption) that decided it."""
+    """Whether a sentence needs a source, the cues (or the exemption) that decided it, and the
+    model's score (``None`` when an exemption decided before the model was asked)."""
 
     needs_support: bool
     reasons: tuple[str, ...]
+    score: float | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleReading:
+    """What the hand-written rules see in a sentence: the model's cue features and the
+    verdict's explanation."""
+
+    text: str  # the sentence with markers and URLs taken out
+    exemption: str | None  # a reason that decides alone (heading, question, ...)
+    cues: tuple[str, ...]  # every cue found, before frames
+    frames: tuple[str, ...]  # names of the frames that weakened some cues
+    framed: str | None  # the frame's reason when it left no cue standing
+    reasons: tuple[str, ...]  # the cues left after frames
+
+    @property
+    def verdict(self) -> ClaimVerdict:
+        """The rules' own verdict: a sentence needs a source when a cue is left standing."""
+        if self.exemption is not None:
+            return ClaimVerdict(False, (self.exemption,))
+        if self.framed is not None and not self.reasons:
+            return ClaimVerdict(False, (self.framed,))
+        return ClaimVerdict(bool(self.reasons), self.reasons)
+
+
+def read_rules(
+    sentence: Sentence,
+    *,
+    rules: Sequence[ClaimRule] = DEFAULT_RULES,
+    exemptions: Sequence[Exemption] = DEFAULT_EXEMPTIONS,
+    frames: Sequence[Frame] = DEFAULT_FRAMES,
+) -> RuleReading:
+    """The rules', exemptions' and frames' reading of ``sentence``."""
+    text = " ".join(_URL.sub(" ", strip_markers(sentence.text)).split())
+    for exemption in exemptions:
+        reason = exemption(sentence, text)
+        if reason is not None:
+            return RuleReading(text, reason, (), (), None, ())
+    cues = tuple(reason for rule in rules for reason in rule(text))
+    reasons = list(cues)
+    matched: list[str] = []
+    framed: str | None = None
+    for frame in frames:
+        found = frame.match(text) if reasons else None
+        if found is not None:
+            matched.append(frame.name)
+            reasons = [r for r in reasons if r.split(":", 1)[0] not in frame.weak]
+            if not reasons:
+                framed = found
+                break
+    return RuleReading(text, None, cues, tuple(matched), framed, tuple(reasons))
+
+
+def explain(
+    sentence: Sentence,
+    *,
+    rules: Sequence[ClaimRule] = DEFAULT_RULES,
+    exemptions: Sequence[Exemption] = DEFAULT_EXEMPTIONS,
+    frames: Sequence[Frame] = DEFAULT_FRAMES,
+) -> ClaimVerdict:
+    """The rules' verdict alone (no model): the cues that fired, or what exempted the sentence."""
+    return read_rules(sentence, rules=rules, exemptions=exemptions, frames=frames).verdict
+
+
+def model_features(reading: RuleReading, heading: str | None = None) -> list[str]:
+    """The model's named features of a sentence the rules have read. Dates, ages and clock
+    times are blanked first, as for the rules: a year or an age alone is never a claim, though
+    Wikipedia editors footnote birth dates."""
+    kinds = dict.fromkeys(cue.split(":", 1)[0] for cue in reading.cues)
+    return feature_names(quantities_only(reading.text), kinds, reading.frames,
+                         section_kind(heading))
 
 
 def assess(
@@ -59,21 +147,34 @@ def assess(
     rules: Sequence[ClaimRule] = DEFAULT_RULES,
     exemptions: Sequence[Exemption] = DEFAULT_EXEMPTIONS,
     frames: Sequence[Frame] = DEFAULT_FRAMES,
+    thresholds: Thresholds | None = None,
+    model: ClaimModel | None = None,
+    heading: str | None = None,
 ) -> ClaimVerdict:
-    """Whether ``sentence`` needs a source, with the reasons."""
-    text = " ".join(_URL.sub(" ", strip_markers(sentence.text)).split())
-    for exemption in exemptions:
-        reason = exemption(sentence, text)
-        if reason is not None:
-            return ClaimVerdict(False, (reason,))
-    reasons = [reason for rule in rules for reason in rule(text)]
-    for frame in frames:
-        framed = frame.match(text) if reasons else None
-        if framed is not None:
-            reasons = [r for r in reasons if r.split(":", 1)[0] not in frame.weak]
-            if not reasons:
-                return ClaimVerdict(False, (framed,))
-    return ClaimVerdict(bool(reasons), tuple(reasons))
+    """Whether ``sentence`` needs a source, with the reasons and the model's score.
+
+    After the exemptions, the model scores every sentence. A sentence in which a rule's cue is
+    left standing needs a source when its score reaches ``thresholds.cue`` (low: the rules
+    were written for precision; the model vetoes a cue only in a sentence quite unlike a
+    claim); one with no cue needs the higher ``thresholds.model`` (the model's call alone,
+    said so in the reason with the words that weighed most). Defaults: the model's own.
+    ``heading`` is the text of the heading the sentence stands under, if any."""
+    reading = read_rules(sentence, rules=rules, exemptions=exemptions, frames=frames)
+    if reading.exemption is not None:
+        return reading.verdict
+    model = model or default_model()
+    cut = thresholds or model.thresholds
+    names = model_features(reading, heading)
+    score = model.score(names)
+    if reading.reasons:
+        if score >= cut.cue:
+            return ClaimVerdict(True, reading.reasons, score)
+        return ClaimVerdict(False, (*reading.reasons, f"model: score {score:.2f} below the cue "
+                                    f"threshold {cut.cue:.2f}"), score)
+    if score >= cut.model:
+        words = ", ".join(f"'{w}'" for w in model.strongest(names))
+        return ClaimVerdict(True, (f"model only: score {score:.2f}; words {words}",), score)
+    return ClaimVerdict(False, (reading.framed,) if reading.framed else (), score)
 
 
 def find_claims(
@@ -82,9 +183,15 @@ def find_claims(
     rules: Sequence[ClaimRule] = DEFAULT_RULES,
     exemptions: Sequence[Exemption] = DEFAULT_EXEMPTIONS,
     frames: Sequence[Frame] = DEFAULT_FRAMES,
+    thresholds: Thresholds | None = None,
 ) -> list[tuple[Sentence, ClaimVerdict]]:
-    """Every sentence of ``article`` with its verdict, in order."""
-    return [
-        (s, assess(s, rules=rules, exemptions=exemptions, frames=frames))
-        for s in article.sentences
-    ]
+    """Every sentence of ``article`` with its verdict, in order; each is scored with the
+    heading it stands under."""
+    found = []
+    heading: str | None = None
+    for s in article.sentences:
+        found.append((s, assess(s, rules=rules, exemptions=exemptions, frames=frames,
+                                thresholds=thresholds, heading=heading)))
+        if s.kind == "heading":
+            heading = s.text
+    return found

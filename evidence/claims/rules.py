@@ -14,7 +14,7 @@ from functools import cache, lru_cache
 
 from evidence.claims.prefilter import Strings, fold, known_needs, passes
 
-__all__ = ["DEFAULT_RULES", "ClaimRule"]
+__all__ = ["DEFAULT_RULES", "ClaimRule", "quantities_only"]
 
 ClaimRule = Callable[[str], list[str]]
 """Text (markers taken out) to reasons, one per cue found; empty when the rule sees none."""
@@ -60,6 +60,7 @@ def _masked(rule: ClaimRule) -> ClaimRule:
 
 @lru_cache(maxsize=8)
 def _quantities_only(text: str) -> str:
+    """``text`` with dates, ages and clock times blanked out."""
     # Three rules read the masked text of the same sentence in turn: mask it once.
     if not _DIGIT.search(text):
         return text  # every masked form holds a digit
@@ -68,6 +69,9 @@ def _quantities_only(text: str) -> str:
     folded = fold(text)
     kinds = tuple(i for i, needs in enumerate(_NOT_A_QUANTITY_NEEDS) if passes(needs, folded))
     return _not_a_quantity(kinds).sub(_blank, text) if kinds else text
+
+
+quantities_only = _quantities_only
 
 
 def _blank(match: re.Match[str]) -> str:

@@ -127,10 +127,10 @@ async def _run(inputs: Inputs, settings: Settings, sessions: sessionmaker[Sessio
 
 
 def is_article(path: Path) -> bool:
-    """Whether a folder check reads ``path``: a file with an article's suffix (the formats
-    ``evidence.articles.ARTICLE_SUFFIXES``) or a BibTeX file, and not a README, which describes its folder
-    rather than making claims. Hidden files and folders (``.evidence``, ``.git``) are passed
-    over. A file named on the command line is always read."""
+    """Whether a folder check reads ``path``: a file with an article's suffix
+    (``evidence.articles.ARTICLE_SUFFIXES``) or a BibTeX file, and not a README, which
+    describes its folder rather than making claims. Hidden files and folders (``.evidence``,
+    ``.git``) are passed over. A file named on the command line is always read."""
     from evidence.articles import ARTICLE_SUFFIXES  # the readers' one list of suffixes
 
     if path.name.startswith(".") or path.stem.upper() == "README":

@@ -54,6 +54,7 @@ def _claim(claim: ClaimResult) -> dict[str, Any]:
         "text": claim.text,
         "line": claim.line,
         "needs_support": claim.needs_support,
+        "score": None if claim.score is None else round(claim.score, 3),
         "sources": [_source(s) for s in claim.sources],
         "status": claim_status(claim),
         "reasons": list(claim.reasons),

@@ -1,0 +1,106 @@
+"""What the learned claim model sees of a sentence: named features, hashed to slots.
+
+The same function turns a sentence into features when the model is trained
+(``training/claims/train.py``) and when it is used, so the two cannot drift apart. Features:
+
+- ``w:`` lowercased words and ``b:`` pairs of neighbouring words (with ``<s>``/``</s>`` at the
+  ends), numbers replaced by their shape: ``<year>`` (1500-2099), ``<pct>``, ``<money>``,
+  ``<dec>``, ``<num>``, so that "in 1603" and "40%" are told apart without learning each number;
+- ``c:`` the kinds of cue the rules found (``c:statistic``, ``c:earlier work``) and ``f:`` the
+  frame that weakened them (``f:methods``): the hand-written lexicon as evidence for the model;
+- ``len:`` the sentence's length in words, bucketed;
+- ``sec:`` the kind of section it stands in, read from the heading above it (``section_kind``),
+  for the sections of a research paper only: its Results report its own findings, its
+  Introduction cites others'. Other headings give no feature: in the training data they are
+  mostly Wikipedia's body sections, where most paragraphs are cited, and a model that learned
+  "under any heading, cite" would flag the plain prose of every article with headings.
+
+Each feature name is hashed with CRC-32 (stable across runs and platforms, unlike ``hash``)
+into ``DIM`` slots; a collision only shares a weight.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Iterable
+
+__all__ = ["DIM", "feature_names", "section_kind", "slots", "tokens"]
+
+DIM = 1 << 18
+"""Slots of the hashed feature space: 2**18 float32 weights are 1 MB."""
+
+_TOKEN = re.compile(r"[$\u00a3\u20ac]?\d+(?:[.,]\d+)*\s?%?|[a-z]+(?:['\u2019][a-z]+)?")
+_YEAR = re.compile(r"(?:1[5-9]|20)\d\d")
+_LENGTHS = (3, 6, 10, 15, 22, 32, 50)
+
+
+def _shape(token: str) -> str:
+    if not token[0].isdigit():
+        return "<money>" if token[0] in "$\u00a3\u20ac" else token
+    if token.endswith("%"):
+        return "<pct>"
+    if _YEAR.fullmatch(token):
+        return "<year>"
+    return "<dec>" if "." in token else "<num>"
+
+
+def tokens(text: str) -> list[str]:
+    """Lowercased words, with numbers as their shape; apostrophes folded to ``'``."""
+    lowered = text.lower().replace("\u2019", "'")
+    return [_shape(t.strip()) for t in _TOKEN.findall(lowered)]
+
+
+_SECTION_KINDS = (
+    ("methods", re.compile(r"\b(?:methods?|materials?|procedures?|study design)\b", re.I)),
+    ("results", re.compile(r"\b(?:results?|findings)\b", re.I)),
+    ("discussion", re.compile(r"\b(?:discussion|conclusions?|summary|limitations)\b", re.I)),
+    ("introduction", re.compile(r"\b(?:introduction|background)\b", re.I)),
+)
+
+
+_PAPER_SECTIONS = frozenset(kind for kind, _ in _SECTION_KINDS)
+
+
+def section_kind(heading: str | None) -> str:
+    """``none`` before any heading, else the first kind the heading names, else ``other``.
+    "Results and Discussion" is results: the paper's own findings come first in it."""
+    if heading is None:
+        return "none"
+    for kind, pattern in _SECTION_KINDS:
+        if pattern.search(heading):
+            return kind
+    return "other"
+
+
+def _length_bucket(words: int) -> str:
+    for limit in _LENGTHS:
+        if words <= limit:
+            return f"len:<={limit}"
+    return f"len:>{_LENGTHS[-1]}"
+
+
+def feature_names(
+    text: str, cues: Iterable[str] = (), frames: Iterable[str] = (), section: str = "none"
+) -> list[str]:
+    """The named features of ``text``; ``cues`` and ``frames`` are rule and frame names,
+    ``section`` a ``section_kind``."""
+    words = tokens(text)
+    names = [f"w:{w}" for w in words]
+    padded = ["<s>", *words, "</s>"]
+    names += [f"b:{a} {b}" for a, b in zip(padded, padded[1:], strict=False)]
+    names += [f"c:{cue}" for cue in cues]
+    names += [f"f:{frame}" for frame in frames]
+    names.append(_length_bucket(len(words)))
+    if section in _PAPER_SECTIONS:
+        names.append(f"sec:{section}")
+    return list(dict.fromkeys(names))  # presence, not counts: a word said twice is one cue
+
+
+def slot(name: str) -> int:
+    return zlib.crc32(name.encode("utf-8")) & (DIM - 1)
+
+
+def slots(names: Iterable[str]) -> list[int]:
+    """The weight slots of the named features."""
+    return [zlib.crc32(n.encode("utf-8")) & (DIM - 1) for n in names]
