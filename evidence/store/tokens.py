@@ -89,8 +89,8 @@ def create_token(session: Session, *, name: str, role: str, actor: str = "cli") 
         raise InputError(f"unknown role {role!r}: use one of {', '.join(ROLES)}")
     taken = session.scalars(select(Token).where(Token.name == name)).first()
     if taken is not None:
-        state = "a revoked token" if taken.revoked_at is not None else "a token"
-        raise NameTaken(f"{state} was named {name!r}; names are never reused (the audit "
+        state = "a revoked token was" if taken.revoked_at is not None else "a token is"
+        raise NameTaken(f"{state} named {name!r}; names are never reused (the audit "
                          "trail would mix up two holders): pick another name")
     secret = secrets.token_urlsafe(32)
     token = Token(name=name, role=role, hash=hash_token(secret), created_at=utcnow())

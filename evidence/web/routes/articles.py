@@ -72,7 +72,9 @@ async def create(
 
 
 @router.get(
-    "/{article_id}", response_model=ArticleOut,
+    # ``:int`` so that another word (``/api/articles/upload``, which takes POST) is not read
+    # as a bad id (422) but answered as a path with other methods (405).
+    "/{article_id:int}", response_model=ArticleOut,
     summary="One version: claims (a page of them), references and findings, with the "
             "editors' verdicts; `claims_total` counts every claim",
     responses={404: {"model": ErrorOut}},
