@@ -24,6 +24,7 @@ from evidence.store.tokens import find_token
 from evidence.store.views import get_article, list_articles
 from evidence.store.web_sessions import end_session, start_session
 from evidence.web.auth import COOKIE, Principal, holder
+from evidence.web.bibliography import refuse_unreadable_bibtex
 from evidence.web.errors import ApiError
 from evidence.web.forms import validated
 from evidence.web.notices import notice_text
@@ -149,6 +150,7 @@ async def submit(request: Request, fields: Form, svc: Svc) -> Response:
     who = await run_in_threadpool(signed_in, request, svc)
     needs(who, "editor")
     body = validated(ArticleIn, _article_fields(fields, name=fields.get("name", "")))
+    await run_in_threadpool(refuse_unreadable_bibtex, body.bibliography, None)
     done = await submit_article(svc, name=body.name.strip(), text=body.text, format=body.format,
                                 bibliography=body.bibliography, actor=who.name)
     return RedirectResponse(f"/articles/{done.id}", status_code=303)
@@ -163,6 +165,7 @@ async def new_version(request: Request, article_id: IdPath, fields: Form, svc: S
     needs(who, "editor")
     replaced = await run_in_threadpool(_replaced, svc, article_id)
     body = validated(ArticleIn, _article_fields(fields, name=replaced.name))
+    await run_in_threadpool(refuse_unreadable_bibtex, body.bibliography, None)
     text, fmt, bibliography = body.text, body.format, body.bibliography
     try:
         done = await submit_article(svc, name=replaced.name, text=text, format=fmt,

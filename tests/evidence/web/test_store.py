@@ -138,7 +138,7 @@ def test_claims_are_matched_without_markers_case_or_punctuation(text: str, same:
 def test_tokens_are_hashed_unique_and_revocable(sessions: sessionmaker[Session]) -> None:
     with sessions.begin() as session:
         secret = tokens.create_token(session, name="ada", role="editor")
-    with pytest.raises(InputError, match="exists"), sessions.begin() as session:
+    with pytest.raises(tokens.NameTaken, match="never reused"), sessions.begin() as session:
         tokens.create_token(session, name="ada", role="reviewer")
     with pytest.raises(InputError, match="unknown role"), sessions.begin() as session:
         tokens.create_token(session, name="bob", role="owner")
@@ -152,5 +152,6 @@ def test_tokens_are_hashed_unique_and_revocable(sessions: sessionmaker[Session])
         assert [t.active for t in tokens.list_tokens(session)] == [False]
     with pytest.raises(tokens.TokenNotFound), sessions.begin() as session:
         tokens.revoke_token(session, name="ada")
-    with sessions.begin() as session:  # the name is free again
-        assert tokens.create_token(session, name="ada", role="admin") != secret
+    # A revoked name stays taken: the audit trail names people by it.
+    with pytest.raises(tokens.NameTaken, match="revoked"), sessions.begin() as session:
+        tokens.create_token(session, name="ada", role="admin")
