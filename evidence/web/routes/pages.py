@@ -8,6 +8,7 @@ out ends it. A POST whose Origin (or, without one, Referer) is not this site is 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from math import ceil
 from typing import Annotated
@@ -285,8 +286,14 @@ def _only(fields: dict[str, str], *names: str) -> dict[str, str]:
 
 
 def sign_in_redirect(request: Request, _: Exception) -> Response:
-    target = quote(request.url.path, safe="/")
-    return RedirectResponse(f"/signin?next={target}", status_code=303)
+    """To the sign-in page, and back afterwards: to the page asked for, or, for a form
+    posted without a session, to the page the form is on (its action answers only POST).
+    The form's text is not kept: sign in and send it again."""
+    path = request.url.path
+    if request.method != "GET":
+        article = re.match(r"/articles/\d+(?=/|$)", path)
+        path = article.group(0) if article else "/articles"
+    return RedirectResponse(f"/signin?next={quote(path, safe='/')}", status_code=303)
 
 
 def _back(article_id: int, claim_id: int, notice: str) -> Response:
