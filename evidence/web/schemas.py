@@ -60,6 +60,13 @@ __all__ = [
 MAX_ID = 2**31 - 1
 
 
+def _bibliography_rules(schema: JsonDict) -> None:
+    # Imported when the schema is made: the rules live beside the check that enforces them.
+    from evidence.web.bibliography import ARTICLE_BIBLIOGRAPHY_RULES
+
+    schema.update(ARTICLE_BIBLIOGRAPHY_RULES)
+
+
 class Input(BaseModel):
     """A request body: a field it does not know is refused (422), not silently dropped."""
 
@@ -161,6 +168,7 @@ class Me(BaseModel):
 
 
 class ArticleIn(Input):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_bibliography_rules)
     name: Name = Field(description="the document's name; versions share it")
     text: Body
     format: Literal["text", "markdown", "html"] = "text"

@@ -6,9 +6,11 @@ from dataclasses import asdict, replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
+from starlette.concurrency import run_in_threadpool
 
 from evidence.store.views import get_article, list_articles, list_versions
 from evidence.web.auth import Principal, require
+from evidence.web.bibliography import refuse_unreadable_bibtex
 from evidence.web.errors import ApiError
 from evidence.web.present import article_findings, article_json
 from evidence.web.schemas import (
@@ -47,7 +49,8 @@ def list_all(
     "", status_code=201, response_model=ArticleCreated,
     summary="Check and store an article; the same name again makes a new version",
     responses={200: {"model": ArticleCreated, "description": "this exact text was stored"},
-               400: {"model": ErrorOut, "description": "the text cannot be read"},
+               400: {"model": ErrorOut, "description": "the text or the bibliography "
+                     "cannot be read (a BibTeX entry that cannot be read refuses it all)"},
                404: {"model": ErrorOut, "description": "`replaces` names no article"},
                409: {"model": ErrorOut, "description": "`replaces` is not the newest "
                      "version (`current` is), or is a version of another document"},
@@ -59,6 +62,8 @@ async def create(
     svc: Annotated[Service, Depends(service)],
     who: Annotated[Principal, Depends(require("editor"))],
 ) -> dict[str, Any]:
+    await run_in_threadpool(refuse_unreadable_bibtex, body.bibliography,
+                            body.bibliography_format)
     done = await submit_article(
         svc, name=body.name, text=body.text, format=body.format,
         bibliography=body.bibliography, bibliography_format=body.bibliography_format,

@@ -8,6 +8,7 @@ out ends it. A POST whose Origin (or, without one, Referer) is not this site is 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from math import ceil
 from typing import Annotated
@@ -24,6 +25,7 @@ from evidence.store.tokens import find_token
 from evidence.store.views import get_article, list_articles
 from evidence.store.web_sessions import end_session, start_session
 from evidence.web.auth import COOKIE, Principal, holder
+from evidence.web.bibliography import refuse_unreadable_bibtex
 from evidence.web.errors import ApiError
 from evidence.web.forms import validated
 from evidence.web.notices import notice_text
@@ -149,6 +151,7 @@ async def submit(request: Request, fields: Form, svc: Svc) -> Response:
     who = await run_in_threadpool(signed_in, request, svc)
     needs(who, "editor")
     body = validated(ArticleIn, _article_fields(fields, name=fields.get("name", "")))
+    await run_in_threadpool(refuse_unreadable_bibtex, body.bibliography, None)
     done = await submit_article(svc, name=body.name.strip(), text=body.text, format=body.format,
                                 bibliography=body.bibliography, actor=who.name)
     return RedirectResponse(f"/articles/{done.id}", status_code=303)
@@ -163,6 +166,7 @@ async def new_version(request: Request, article_id: IdPath, fields: Form, svc: S
     needs(who, "editor")
     replaced = await run_in_threadpool(_replaced, svc, article_id)
     body = validated(ArticleIn, _article_fields(fields, name=replaced.name))
+    await run_in_threadpool(refuse_unreadable_bibtex, body.bibliography, None)
     text, fmt, bibliography = body.text, body.format, body.bibliography
     try:
         done = await submit_article(svc, name=replaced.name, text=text, format=fmt,
@@ -282,8 +286,14 @@ def _only(fields: dict[str, str], *names: str) -> dict[str, str]:
 
 
 def sign_in_redirect(request: Request, _: Exception) -> Response:
-    target = quote(request.url.path, safe="/")
-    return RedirectResponse(f"/signin?next={target}", status_code=303)
+    """To the sign-in page, and back afterwards: to the page asked for, or, for a form
+    posted without a session, to the page the form is on (its action answers only POST).
+    The form's text is not kept: sign in and send it again."""
+    path = request.url.path
+    if request.method != "GET":
+        article = re.match(r"/articles/\d+(?=/|$)", path)
+        path = article.group(0) if article else "/articles"
+    return RedirectResponse(f"/signin?next={quote(path, safe='/')}", status_code=303)
 
 
 def _back(article_id: int, claim_id: int, notice: str) -> Response:

@@ -164,3 +164,37 @@ def test_the_schema_states_what_text_fields_refuse(site: Site) -> None:
 
     assert re.search(pattern, "spine.md") and not re.search(pattern, "   ")
     assert not re.search(pattern, "a\x00b")
+
+
+@pytest.mark.parametrize(
+    ("bibliography", "said"),
+    [("these are not references", "no BibTeX entries found"),
+     ("@article{good, title = {Fine}, year = 2020}\n@book{bad, title = {unclosed",
+      "@book entry 'bad' could not be read")],
+    ids=["not-bibtex", "one-entry-unreadable"],
+)
+def test_an_unreadable_bibtex_bibliography_refuses_the_article(site: Site, bibliography: str,
+                                                                said: str) -> None:
+    body = {"name": "with-bib.md", "text": "Exercise helped 70% of patients [@good].",
+            "format": "markdown", "bibliography": bibliography}
+    with site.client() as client:
+        api = client.post("/api/articles", json=body)
+        stored = client.get("/api/articles").json()["articles"]
+    with signed_in(site) as browser:
+        page = browser.post("/articles", data=body)
+    assert api.status_code == 400 and said in api.json()["error"]
+    assert "nothing was stored" in api.json()["error"]
+    assert page.status_code == 400 and said in page.text.replace("&#39;", "'")
+    assert stored == []
+
+
+def test_the_schema_states_which_bibliographies_are_read(site: Site) -> None:
+    import re
+
+    with site.client(role="admin") as client:
+        rules = client.get("/openapi.json").json()["components"]["schemas"]["ArticleIn"]["anyOf"]
+    patterns = [r["properties"]["bibliography"].get("pattern") for r in rules]
+    bibtex, csl = patterns[2], patterns[3]
+    assert re.fullmatch(bibtex, "@misc{doe2020, title = {Exercise therapy}}")
+    assert not re.fullmatch(bibtex, "these are not references")
+    assert re.fullmatch(csl, '[{"type": "book", "title": "Exercise therapy"}]')

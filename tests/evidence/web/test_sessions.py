@@ -168,3 +168,19 @@ def test_web_settings_are_read_from_the_environment() -> None:
     assert WebOptions.from_env({}) == WebOptions(session_hours=12.0, trust_proxy=False)
 
 
+
+
+def test_a_form_sent_without_a_session_comes_back_to_its_page_after_sign_in(
+    site: Site,
+) -> None:
+    with site.client() as client:
+        article = client.post("/api/articles", json={"name": "a.md", "text": "Some text."})
+    article_id = article.json()["id"]
+    with _browser(site) as browser:
+        sent = browser.post(f"/articles/{article_id}/claims/1/comments", data={"text": "Hi"})
+        submitted = browser.post("/articles", data={"name": "b.md", "text": "More text."})
+        page = browser.get(f"/articles/{article_id}")
+    assert sent.status_code == 303
+    assert sent.headers["location"] == f"/signin?next=/articles/{article_id}"
+    assert submitted.headers["location"] == "/signin?next=/articles"
+    assert page.headers["location"] == f"/signin?next=/articles/{article_id}"
