@@ -67,10 +67,11 @@ _NOTES = re.compile(
     r"(?:(?<=[.;,])|^)\s*[\[(]?(?:last\s+)?(?:accessed|cited|retrieved|viewed)\b[^\[\]()]{0,40}?"
     r"(?:1[5-9]|20)\d\d[\])]?(?=[\s.,;]|$)"
     r"|(?:(?<=[.;])|^)\s*\bavailable(?:\s+(?:from|at|online))?\s*(?::|\.|$)"
-    r"|\bwww\.\S+",
+    r"|\bwww\.\S+"
+    r"|(?:(?<=[.;,])|^)\s*[\[(]?\b(?:in\s+press|forthcoming|epub\s+ahead\s+of\s+print)\b[\])]?",
     re.IGNORECASE,
 )
-"""A web page's notes, not fields of the work: ``Available from:``, ``Accessed 12 May 2020``."""
+"""Notes, not fields of the work: ``Available from:``, ``Accessed 12 May 2020``, ``In press``."""
 _YEAR = re.compile(r"(?<![\d/.:])(1[5-9]\d\d|20[0-4]\d)[a-z]?(?!\d)")
 _QUOTED = re.compile(
     r"[\"\u201c\u201e\u00ab]\s*([^\"\u201c\u201d\u00bb]{8,}?)\s*[\"\u201d\u201c\u00bb]"
@@ -211,7 +212,7 @@ def _bibliographic(prepared: str, dois: list[DOIMatch]) -> str:
     if any(key in lower for key in ("10.", "http", "arxiv", "pmid", "pmcid", "doi")):
         body = _IDENTIFIERS.sub(". ", body)  # a full stop: no field runs across the gap
     if any(key in lower for key in ("accessed", "cited", "retrieved", "viewed", "available",
-                                    "www.")):
+                                    "www.", "press", "forthcoming", "epub")):
         body = _NOTES.sub(" ", body)
     return re.sub(r"\s+", " ", body).strip(" .,;")
 
