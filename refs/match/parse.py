@@ -213,7 +213,7 @@ def _bibliographic(prepared: str, dois: list[DOIMatch]) -> str:
         body = _IDENTIFIERS.sub(". ", body)  # a full stop: no field runs across the gap
     if any(key in lower for key in ("accessed", "cited", "retrieved", "viewed", "available",
                                     "www.", "press", "forthcoming", "epub")):
-        body = _NOTES.sub(" ", body)
+        body = _NOTES.sub(". ", body)  # a boundary, as for identifiers
     return re.sub(r"\s+", " ", body).strip(" .,;")
 
 
@@ -472,6 +472,7 @@ def _clean_title(title: str | None) -> str | None:
     if not title:
         return None
     title = _IN_BOOK.sub("", title)  # "Chapter. In: Editors (eds.), Book"
+    title = re.sub(r"[\s.,;:]*\(\s*(?:1[5-9]|20)\d\d[a-z]?\s*\)$", "", title)  # "(1964)"
     title = title.strip().strip("\"'\u201c\u201d\u2018\u2019").strip(" .,;:")
     return title if len(title) > 2 else None
 
