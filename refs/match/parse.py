@@ -68,10 +68,14 @@ _NOTES = re.compile(
     r"(?:1[5-9]|20)\d\d[\])]?(?=[\s.,;]|$)"
     r"|(?:(?<=[.;])|^)\s*\bavailable(?:\s+(?:from|at|online))?\s*(?::|\.|$)"
     r"|\bwww\.\S+"
-    r"|(?:(?<=[.;,])|^)\s*[\[(]?\b(?:in\s+press|forthcoming|epub\s+ahead\s+of\s+print)\b[\])]?",
+    r"|(?:(?<=[.;])|^)\s*(?:accessed|cited|retrieved)\s*[:.]?\s*$",
     re.IGNORECASE,
 )
-"""Notes, not fields of the work: ``Available from:``, ``Accessed 12 May 2020``, ``In press``."""
+_IN_PRESS = re.compile(
+    r"(?:(?<=[.;,])|^)\s*[\[(]?\b(?:in\s+press|forthcoming|epub\s+ahead\s+of\s+print)\b[\])]?",
+    re.IGNORECASE,
+)
+"""A web page's notes, not fields of the work: ``Available from:``, ``Accessed 12 May 2020``."""
 _YEAR = re.compile(r"(?<![\d/.:])(1[5-9]\d\d|20[0-4]\d)[a-z]?(?!\d)")
 _QUOTED = re.compile(
     r"[\"\u201c\u201e\u00ab]\s*([^\"\u201c\u201d\u00bb]{8,}?)\s*[\"\u201d\u201c\u00bb]"
@@ -212,8 +216,12 @@ def _bibliographic(prepared: str, dois: list[DOIMatch]) -> str:
     if any(key in lower for key in ("10.", "http", "arxiv", "pmid", "pmcid", "doi")):
         body = _IDENTIFIERS.sub(". ", body)  # a full stop: no field runs across the gap
     if any(key in lower for key in ("accessed", "cited", "retrieved", "viewed", "available",
-                                    "www.", "press", "forthcoming", "epub")):
-        body = _NOTES.sub(". ", body)  # a boundary, as for identifiers
+                                    "www.")):
+        body = _NOTES.sub(" ", body)
+    if any(key in lower for key in ("press", "forthcoming", "epub")):
+        # A boundary ("Journal, in press, Proceedings"), but "(in press)" stands where
+        # APA puts the year, between the authors and the title.
+        body = _IN_PRESS.sub(lambda m: " " if m.group().strip()[:1] in "([" else ". ", body)
     return re.sub(r"\s+", " ", body).strip(" .,;")
 
 
