@@ -50,6 +50,7 @@ import tarfile
 import tempfile
 import textwrap
 import time
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -265,7 +266,9 @@ def invented(text: str, parsed: ParsedReference) -> list[str]:
             break
     if parsed.year is not None and str(parsed.year) not in text:
         out.append("year")
-    if parsed.doi and parsed.doi.replace(" ", "") not in re.sub(r"\s+", "", text).lower():
+    if parsed.doi and parsed.doi not in unicodedata.normalize(
+        "NFKC", re.sub(r"\s+", "", text)
+    ).lower():  # NFKC: a ligature inside a DOI stands for its letters
         out.append("doi")
     return out
 

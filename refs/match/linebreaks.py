@@ -22,7 +22,7 @@ from functools import cache
 
 from spellchecker import SpellChecker
 
-__all__ = ["repair_line_breaks"]
+__all__ = ["english_words", "repair_line_breaks"]
 
 _LIGATURES = str.maketrans(
     {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
@@ -104,7 +104,7 @@ def _is_one_word(left: str, right: str, whole: str, words: set[str]) -> bool:
         return False  # "anti-TNF", "IL-6"-like, "T-cell": names and abbreviations
     if left[:1].isupper() and len(left) <= 3 and not left[1:].islower():
         return False
-    lexicon = _english_words()
+    lexicon = english_words()
     if joined in lexicon:
         return True  # "gene-tic": a word, though "gene" starts compounds too
     if left.lower() in _COMPOUND_FIRST or right.lower() in _COMPOUND_SECOND:
@@ -113,6 +113,6 @@ def _is_one_word(left: str, right: str, whole: str, words: set[str]) -> bool:
 
 
 @cache
-def _english_words() -> frozenset[str]:
+def english_words() -> frozenset[str]:
     """About 160,000 English words in lower case (pyspellchecker's list, MIT)."""
     return frozenset(SpellChecker(language="en").word_frequency.dictionary)

@@ -67,7 +67,12 @@ _NOTES = re.compile(
     r"(?:(?<=[.;,])|^)\s*[\[(]?(?:last\s+)?(?:accessed|cited|retrieved|viewed)\b[^\[\]()]{0,40}?"
     r"(?:1[5-9]|20)\d\d[\])]?(?=[\s.,;]|$)"
     r"|(?:(?<=[.;])|^)\s*\bavailable(?:\s+(?:from|at|online))?\s*(?::|\.|$)"
-    r"|\bwww\.\S+",
+    r"|\bwww\.\S+"
+    r"|(?:(?<=[.;])|^)\s*(?:accessed|cited|retrieved)\s*[:.]?\s*$",
+    re.IGNORECASE,
+)
+_IN_PRESS = re.compile(
+    r"(?:(?<=[.;,])|^)\s*[\[(]?\b(?:in\s+press|forthcoming|epub\s+ahead\s+of\s+print)\b[\])]?",
     re.IGNORECASE,
 )
 """A web page's notes, not fields of the work: ``Available from:``, ``Accessed 12 May 2020``."""
@@ -213,6 +218,10 @@ def _bibliographic(prepared: str, dois: list[DOIMatch]) -> str:
     if any(key in lower for key in ("accessed", "cited", "retrieved", "viewed", "available",
                                     "www.")):
         body = _NOTES.sub(" ", body)
+    if any(key in lower for key in ("press", "forthcoming", "epub")):
+        # A boundary ("Journal, in press, Proceedings"), but "(in press)" stands where
+        # APA puts the year, between the authors and the title.
+        body = _IN_PRESS.sub(lambda m: " " if m.group().strip()[:1] in "([" else ". ", body)
     return re.sub(r"\s+", " ", body).strip(" .,;")
 
 
@@ -471,6 +480,7 @@ def _clean_title(title: str | None) -> str | None:
     if not title:
         return None
     title = _IN_BOOK.sub("", title)  # "Chapter. In: Editors (eds.), Book"
+    title = re.sub(r"[\s.,;:]*\(\s*(?:1[5-9]|20)\d\d[a-z]?\s*\)$", "", title)  # "(1964)"
     title = title.strip().strip("\"'\u201c\u201d\u2018\u2019").strip(" .,;:")
     return title if len(title) > 2 else None
 

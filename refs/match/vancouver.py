@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from refs.match.linebreaks import english_words
+
 __all__ = ["VancouverFields", "journal_abbreviation", "read_vancouver"]
 
 _SURNAME = r"(?:(?:[a-z]{1,3}|[dD][aeiu]|[vV]an|[vV]on|[dD]er|[dD]en|[lL][ae]|[dD]el|[dD]os)\s+)*" \
@@ -145,6 +147,9 @@ def _book(body: str, authors: str, start: int, *, group: bool) -> VancouverField
                            volume=None, issue=None, pages=None, year=int(imprint.group("year")))
 
 
+_ROMAN = re.compile(r"[IVXLC]+")
+
+
 def _title_and_journal(middle: str) -> tuple[str, str] | None:
     """``Title. Journal`` split where the journal's name begins.
 
@@ -174,7 +179,12 @@ def journal_abbreviation(piece: str) -> bool:
     if not 1 <= len(words) <= 3 or not piece.endswith("."):
         return False
     last = words[-1].rstrip(".")
-    return len(last) <= 9 and all(_JOURNAL_WORD.match(w) for w in words) and last[:1].isupper()
+    if not (last[:1].isupper() and all(_JOURNAL_WORD.match(w) for w in words)):
+        return False
+    if _ROMAN.fullmatch(last) or len(last) > 9:
+        return False
+    # An abbreviation is short or no English word: "Rev.", "Orthop.", not "A Review."
+    return len(last) <= 4 or last.lower() not in english_words()
 
 
 def _is_journal(journal: str) -> bool:

@@ -257,3 +257,22 @@ def test_a_vancouver_book_is_its_own_title_with_no_container() -> None:
     )
     assert (parsed.first_author, parsed.year, parsed.title, parsed.container, parsed.pages) == (
         "Okafor", 2012, "Walking again: rehabilitation after spinal surgery", None, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "container"),
+    [
+        ("Marsh, T. (2010). Low back pain in rowers. A Review. Spine Research, 12(3), 101-110.",
+         "Low back pain in rowers. A Review", "Spine Research"),
+        ("Marsh T. Low back pain in rowers. Part II. Spine Res. 2010;12(3):101-10.",
+         "Low back pain in rowers. Part II", "Spine Res"),
+        ("Marsh T. Low back pain. IEEE Trans. Pattern Anal. 2010;12(3):101-10.",
+         "Low back pain", "IEEE Trans. Pattern Anal"),
+    ],
+    ids=["apa-short-last-sentence", "roman-part", "abbreviated-journal"],
+)
+def test_a_titles_short_last_sentence_is_no_journal_abbreviation(
+    text: str, title: str, container: str
+) -> None:
+    parsed = parse_reference(text)
+    assert (parsed.title, parsed.container) == (title, container)
