@@ -177,3 +177,33 @@ def test_a_package_python_docx_cannot_make_sense_of_is_refused() -> None:
         package.writestr("word/document.xml", "<document/>")
     with pytest.raises(InputError, match="not a readable Word"):
         parse_bytes(out.getvalue(), path="odd.docx")
+
+
+def test_mendeley_field_is_read_like_zotero() -> None:
+    import json
+
+    document = docx.Document()
+    paragraph = document.add_paragraph("Guidelines recommend exercise ")
+    code = {"citationItems": [{"id": "ITEM-1", "itemData": {
+        "id": "ITEM-1", "DOI": "10.1016/j.spinee.2020.04.006", "title": "Guideline summary review",
+        "author": [{"family": "Kreiner", "given": "D Scott"}],
+        "issued": {"date-parts": [["2020"]]}}}], "mendeley": {"formattedCitation": "[1]"}}
+    for xml in (
+        '<w:fldChar w:fldCharType="begin"/>',
+        f'<w:instrText xml:space="preserve">ADDIN CSL_CITATION {escape(json.dumps(code))}'
+        "</w:instrText>",
+        '<w:fldChar w:fldCharType="separate"/>',
+        "<w:t>[1]</w:t>",
+        '<w:fldChar w:fldCharType="end"/>',
+    ):
+        paragraph._p.append(parse_xml(f'<w:r {nsdecls("w")}>{xml}</w:r>'))
+    paragraph.add_run(".")
+    article = parse_bytes(_saved(document), path="mendeley.docx")
+    (sentence,) = article.sentences
+    # "[1]" is the field's own text: one field marker, not a numeric marker as well
+    assert [(m.kind, m.text, m.targets) for m in sentence.markers] == [
+        ("field", "[1]", (f"doi:{KREINER}",))
+    ]
+    assert [(r.doi, r.text) for r in article.references] == [
+        (KREINER, "Kreiner D Scott. Guideline summary review. 2020. doi:" + KREINER)
+    ]
