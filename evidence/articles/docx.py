@@ -74,6 +74,10 @@ def read_docx(data: bytes, *, path: str) -> DocxReading:
     except (PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError,
             zipfile.BadZipFile) as exc:
         raise InputError(f"{path}: not a readable Word (.docx) file ({exc})") from exc
+    except Exception as exc:  # python-docx meets a broken part with whatever error comes
+        raise InputError(
+            f"{path}: not a readable Word (.docx) file ({type(exc).__name__}: {exc})"
+        ) from exc
     styles = {style.style_id: style.name or "" for style in document.styles}
     styled = {style.style_id: style.element.find(f"{_w('pPr')}/{_w('numPr')}")
               for style in document.styles}
@@ -99,7 +103,8 @@ def _measure(data: bytes, path: str) -> None:
             "save it unprotected as .docx to check it"
         )
     try:
-        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
     except (zipfile.BadZipFile, ValueError) as exc:
         raise InputError(f"{path}: not a Word (.docx) file: not a zip package ({exc})") from exc
     if len(members) > MAX_MEMBERS:
@@ -117,6 +122,24 @@ def _measure(data: bytes, path: str) -> None:
             raise InputError(
                 f"{path}: {member.filename} inflates {ratio} times (a zip bomb?); refused"
             )
+    _inflate(archive, members, path)
+
+
+def _inflate(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], path: str) -> None:
+    """Unpack every member once, in chunks, counting: sizes the headers state can lie."""
+    budget = MAX_UNPACKED
+    try:
+        for member in members:
+            with archive.open(member) as stream:
+                while chunk := stream.read(1 << 20):
+                    budget -= len(chunk)
+                    if budget < 0:
+                        raise InputError(
+                            f"{path}: unpacks to more than {MAX_UNPACKED:,} bytes; refused"
+                        )
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError,
+            EOFError, RuntimeError) as exc:  # RuntimeError: an encrypted member
+        raise InputError(f"{path}: a damaged or encrypted zip package ({exc})") from exc
 
 
 def _numbering(document: Any) -> dict[tuple[str, str], str]:

@@ -92,6 +92,7 @@ def create_app(
                       responses={503: {"model": ErrorOut}}, tags=["service"],
                       summary="Is the service up and its store reachable (no token)")
     app.add_api_route("/openapi.json", _schema(app), methods=["GET"], include_in_schema=False)
+    app.include_router(uploads.page_router)
     for module in (uploads, articles, claims, works, tokens, pages):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -1,4 +1,5 @@
-"""``POST /api/articles/upload``: an article sent as a file (multipart), in any format.
+"""``POST /api/articles/upload`` (and the page's form, ``POST /articles/upload``): an article
+sent as a file (multipart), in any format.
 
 Word, PDF, LaTeX, JATS XML, Markdown, HTML or text, told by the file's name; a LaTeX article
 may come with its bibliography as a second file. The file is read by the same readers as
@@ -12,19 +13,22 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Depends, File, Form, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, Response, UploadFile
+from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from evidence.web.auth import Principal, require
 from evidence.web.errors import ApiError
 from evidence.web.schemas import ArticleCreated, ErrorOut
 from evidence.web.service import Service, service
-from evidence.web.submit import submit_article
+from evidence.web.submit import Submitted, submit_article
 
-__all__ = ["router"]
+__all__ = ["page_router", "router"]
 
 router = APIRouter(prefix="/api/articles", tags=["articles"])
+page_router = APIRouter(include_in_schema=False)
 
 
 @router.post(
@@ -43,26 +47,57 @@ async def upload(
     bibliography: Annotated[UploadFile | None, File(description="BibTeX or CSL-JSON")] = None,
     replaces: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None,
 ) -> dict[str, Any]:
+    done = await _submit(svc, file, bibliography, actor=who.name, replaces=replaces)
+    name = _name(file.filename)
+    if not done.created:
+        response.status_code = 200
+    response.headers["Location"] = f"/api/articles/{done.id}"
+    return {"id": done.id, "name": name, "previous_id": done.previous_id,
+            "number": done.number, "created": done.created, "url": f"/articles/{done.id}"}
+
+
+@page_router.post("/articles/upload")
+async def upload_page(
+    request: Request,
+    file: Annotated[UploadFile, File()],
+    svc: Annotated[Service, Depends(service)],
+    bibliography: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    """The articles page's upload form: check and store, then show the article."""
+    from evidence.web.routes.pages import needs, signed_in
+
+    origin = request.headers.get("origin")
+    if origin and origin != "null" and urlsplit(origin).netloc != request.headers.get("host"):
+        raise ApiError(403, "a form posted from another site is refused")
+    who = await run_in_threadpool(signed_in, request, svc)
+    needs(who, "editor")
+    done = await _submit(svc, file, bibliography, actor=who.name, replaces=None)
+    return RedirectResponse(f"/articles/{done.id}", status_code=303)
+
+
+async def _submit(
+    svc: Service,
+    file: UploadFile,
+    bibliography: UploadFile | None,
+    *,
+    actor: str,
+    replaces: int | None,
+) -> Submitted:
     from evidence.articles import parse_bytes
 
     name = _name(file.filename)
     data = await file.read()
     article = await run_in_threadpool(lambda: parse_bytes(data, path=name))
     bib_text = None
-    if bibliography is not None:
+    if bibliography is not None and bibliography.filename:  # a form's empty file field
         try:
             bib_text = (await bibliography.read()).decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise ApiError(400, f"bibliography {bibliography.filename!r}: not UTF-8 text") from exc
-    done = await submit_article(
+    return await submit_article(
         svc, name=name, text=article.text, format=article.format, bibliography=bib_text,
-        actor=who.name, replaces=replaces, article=article,
+        actor=actor, replaces=replaces, article=article,
     )
-    if not done.created:
-        response.status_code = 200
-    response.headers["Location"] = f"/api/articles/{done.id}"
-    return {"id": done.id, "name": name, "previous_id": done.previous_id,
-            "number": done.number, "created": done.created, "url": f"/articles/{done.id}"}
 
 
 def _name(filename: str | None) -> str:

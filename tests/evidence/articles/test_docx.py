@@ -140,3 +140,70 @@ def test_a_zip_that_is_not_a_word_file_is_refused(tmp_path: Path) -> None:
         package.writestr("hello.txt", "hello")
     with pytest.raises(InputError, match="not a readable Word"):
         parse_bytes(out.getvalue(), path="paper.docx")
+
+
+def _understated(size: int) -> bytes:
+    """A real .docx whose document.xml is ``size`` bytes, its headers saying 1,000."""
+    import struct
+
+    source = zipfile.ZipFile(io.BytesIO((MANUSCRIPTS / "word-features.docx").read_bytes()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        for item in source.infolist():
+            big = item.filename == "word/document.xml"
+            package.writestr(item.filename, b"<" * size if big else source.read(item.filename))
+    data = bytearray(out.getvalue())
+    # local header: size at 22, name at 30 (length at 26); central directory: 24, 46 (28)
+    for signature, size_at, name_at, length_at in ((b"PK\x03\x04", 22, 30, 26),
+                                                   (b"PK\x01\x02", 24, 46, 28)):
+        at = data.find(signature)
+        while at >= 0:
+            length = struct.unpack("<H", data[at + length_at : at + length_at + 2])[0]
+            if data[at + name_at : at + name_at + length] == b"word/document.xml":
+                data[at + size_at : at + size_at + 4] = struct.pack("<I", 1000)
+            at = data.find(signature, at + 4)
+    return bytes(data)
+
+
+def test_headers_that_understate_the_size_do_not_get_through() -> None:
+    with pytest.raises(InputError, match="damaged or encrypted zip"):
+        parse_bytes(_understated(30_000_000), path="liar.docx")
+
+
+def test_a_package_python_docx_cannot_make_sense_of_is_refused() -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as package:
+        package.writestr("[Content_Types].xml", "<Types/>")  # no namespace: not OOXML
+        package.writestr("word/document.xml", "<document/>")
+    with pytest.raises(InputError, match="not a readable Word"):
+        parse_bytes(out.getvalue(), path="odd.docx")
+
+
+def test_mendeley_field_is_read_like_zotero() -> None:
+    import json
+
+    document = docx.Document()
+    paragraph = document.add_paragraph("Guidelines recommend exercise ")
+    code = {"citationItems": [{"id": "ITEM-1", "itemData": {
+        "id": "ITEM-1", "DOI": "10.1016/j.spinee.2020.04.006", "title": "Guideline summary review",
+        "author": [{"family": "Kreiner", "given": "D Scott"}],
+        "issued": {"date-parts": [["2020"]]}}}], "mendeley": {"formattedCitation": "[1]"}}
+    for xml in (
+        '<w:fldChar w:fldCharType="begin"/>',
+        f'<w:instrText xml:space="preserve">ADDIN CSL_CITATION {escape(json.dumps(code))}'
+        "</w:instrText>",
+        '<w:fldChar w:fldCharType="separate"/>',
+        "<w:t>[1]</w:t>",
+        '<w:fldChar w:fldCharType="end"/>',
+    ):
+        paragraph._p.append(parse_xml(f'<w:r {nsdecls("w")}>{xml}</w:r>'))
+    paragraph.add_run(".")
+    article = parse_bytes(_saved(document), path="mendeley.docx")
+    (sentence,) = article.sentences
+    # "[1]" is the field's own text: one field marker, not a numeric marker as well
+    assert [(m.kind, m.text, m.targets) for m in sentence.markers] == [
+        ("field", "[1]", (f"doi:{KREINER}",))
+    ]
+    assert [(r.doi, r.text) for r in article.references] == [
+        (KREINER, "Kreiner D Scott. Guideline summary review. 2020. doi:" + KREINER)
+    ]

@@ -127,3 +127,25 @@ def test_bad_manuscripts_exit_2_and_store_nothing(
             tables = {row[0] for row in db.execute("select name from sqlite_master")}
             if "article" in tables:
                 assert db.execute("select count(*) from article").fetchone() == (0,)
+
+
+def test_latex_with_bib_given_on_the_command_line(evidence: Any, tmp_path: Path) -> None:
+    shutil.copy(MANUSCRIPTS / "spine-pain.bib", tmp_path / "elsewhere.bib")
+    paper = tmp_path / "paper.tex"
+    paper.write_text(
+        "Exercise therapy reduces pain in chronic low back pain \\parencite{hayden2021}.\n",
+        encoding="utf-8",
+    )
+    run = evidence("check", str(paper), "--bib", str(tmp_path / "elsewhere.bib"),
+                   "--format", "json")
+    assert run.code == 0, run.err
+    (claim,) = [c for c in json.loads(run.out)["articles"][0]["claims"] if c["sources"]]
+    assert [(s["doi"], s["how"]) for s in claim["sources"]] == [(HAYDEN, "marker")]
+
+
+def test_latex_naming_a_missing_bib_exits_2(evidence: Any, tmp_path: Path) -> None:
+    paper = tmp_path / "paper.tex"
+    paper.write_text("Text \\cite{a}.\n\\bibliography{missing}\n", encoding="utf-8")
+    run = evidence("check", str(paper))
+    assert run.code == 2
+    assert "missing.bib" in run.err

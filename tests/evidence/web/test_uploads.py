@@ -104,3 +104,32 @@ def test_uploading_needs_an_editor(site: Site) -> None:
         sent = client.post("/api/articles/upload", files={
             "file": ("spine-pain.docx", (MANUSCRIPTS / "spine-pain.docx").read_bytes())})
     assert sent.status_code == 403
+
+
+def test_the_page_form_uploads_a_file_and_shows_the_article(site: Site) -> None:
+    from tests.evidence.web.helpers import signed_in
+
+    with signed_in(site) as browser:
+        listing = browser.get("/articles")
+        assert 'action="/articles/upload"' in listing.text
+        assert 'enctype="multipart/form-data"' in listing.text
+        sent = browser.post("/articles/upload", files={
+            "file": ("spine-pain.xml", (MANUSCRIPTS / "spine-pain.xml").read_bytes()),
+            "bibliography": ("", b""),  # the form's empty file field
+        })
+        assert sent.status_code == 303, sent.text
+        shown = browser.get(sent.headers["location"])
+    assert shown.status_code == 200
+    assert "Most private health plans in the United States" in shown.text
+
+
+def test_the_page_form_refuses_another_site(site: Site) -> None:
+    from tests.evidence.web.helpers import signed_in
+
+    with signed_in(site) as browser:
+        sent = browser.post("/articles/upload", headers={"Origin": "https://elsewhere.example"},
+                            files={"file": ("a.md", b"Most plans pay for it.")})
+        listed = browser.get("/api/articles", headers={
+            "Authorization": f"Bearer {site.tokens['editor']}"}).json()
+    assert sent.status_code == 403
+    assert listed["articles"] == []
