@@ -66,6 +66,10 @@ def export_store(session: Session, *, fmt: str = "bibtex",
         return Export(write_csl_json(items), len(items))
     blocks = stored_blocks(session)
     written_ids = {b.work_id for b in blocks if b.kind == "entry"}
+    macros: dict[str, list[str]] = {}  # each file's @string blocks, to read its entries with
+    for block in blocks:
+        if block.kind == "string":
+            macros.setdefault(block.source, []).append(block.raw)
     out = Export(text="", entries=0)
     parts: list[str] = []
     for block in blocks:
@@ -74,7 +78,8 @@ def export_store(session: Session, *, fmt: str = "bibtex",
             out.entries += 1
             stored = works.get(block.work_id) if block.work_id is not None else None
             if metadata == "registry" and stored is not None and stored[2] in REGISTRY_ORIGINS:
-                text = _with_registry(block, stored[1], out.changes)
+                text = _with_registry(block, stored[1], out.changes,
+                                      macros="\n".join(macros.get(block.source, ())))
         parts.append(text.strip())
     rest = [(key, work) if key else work for work_id, (key, work, _) in works.items()
             if work_id not in written_ids]
@@ -101,10 +106,12 @@ def _plain(value: str) -> str:
     return _SPACE.sub(" ", value.replace("{", "").replace("}", "")).strip()
 
 
-def _with_registry(block: StoredBlock, work: Work, changes: list[FieldChange]) -> str:
+def _with_registry(block: StoredBlock, work: Work, changes: list[FieldChange], *,
+                   macros: str = "") -> str:
     library = parse_string(block.raw, parse_stack=[])
     entries = [b for b in library.blocks if isinstance(b, Entry)]
-    read = read_bibtex(block.raw).entries
+    # Read with the file's @string macros, so `journal = j:acm` compares as its expansion.
+    read = read_bibtex(f"{macros}\n\n{block.raw}" if macros else block.raw).entries
     if len(entries) != 1 or len(read) != 1:
         return block.raw  # not one plain entry: keep it as written rather than guess
     entry, written = entries[0], read[0].fields

@@ -172,3 +172,18 @@ def test_export_with_registry_metadata_says_per_field_what_changed(evidence: Any
     assert "changed gino: title 'Wrong title' -> " in run.err
     assert "changed gino: year '1999' -> '2014' (registry)" in run.err
     assert "keywords" not in run.err
+
+
+def test_registry_metadata_compares_a_macro_by_its_expansion(evidence: Any,
+                                                             tmp_path: Path) -> None:
+    doi = "10.1177/0956797614520714"
+    assert evidence("resolve", doi).code == 0
+    path = tmp_path / "macro.bib"
+    path.write_text("@string{psci = {Psychological Science}}\n\n"
+                    "@article{gino, title = {Wrong title}, journal = psci, year = 2014,\n"
+                    "  doi = {DOI}}\n".replace("DOI", doi), encoding="utf-8")
+    assert evidence("import", str(path)).code == 0
+    run = evidence("export", "--metadata", "registry")
+    assert "changed gino: title" in run.err
+    assert "gino: journal" not in run.err  # psci is "Psychological Science", as registered
+    assert "@string{psci" in run.out.replace(" ", "")
