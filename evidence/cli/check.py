@@ -15,6 +15,8 @@ from evidence.cli.context import Context, polite_pool_hint
 from evidence.errors import InputError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sqlalchemy.orm import Session, sessionmaker
 
     from evidence.check import CheckOptions, Inputs
@@ -83,7 +85,8 @@ def check(obj: Context, paths: tuple[Path, ...], bibs: tuple[Path, ...], fmt: st
                                progress=progress if sys.stderr.isatty() else None)
         # Everything is read before the store is opened: a bad input creates nothing.
         inputs = read_inputs(articles, options, optional=found)
-        result, asked = asyncio.run(_run(inputs, settings, obj.sessions(settings), options))
+        result, asked = asyncio.run(_run(inputs, settings, obj.sessions(settings), options,
+                                         on_retry=progress.on_retry))
     findings = list(result.findings)
     if baseline is not None and update_baseline:
         write_baseline(baseline, findings)
@@ -108,7 +111,9 @@ def check(obj: Context, paths: tuple[Path, ...], bibs: tuple[Path, ...], fmt: st
 
 
 async def _run(inputs: Inputs, settings: Settings, sessions: sessionmaker[Session],
-               options: CheckOptions) -> tuple[CheckResult, bool]:
+               options: CheckOptions, *,
+               on_retry: Callable[[str, float, str], None] | None = None,
+               ) -> tuple[CheckResult, bool]:
     """The check, and whether it sent the registry any request (for the polite-pool hint)."""
     from evidence.check import check_inputs
 
@@ -118,9 +123,8 @@ async def _run(inputs: Inputs, settings: Settings, sessions: sessionmaker[Sessio
     from evidence.resolver import crossref_settings
     from refs.crossref import CrossrefClient
 
-    # The client's retry callback, once it has one, goes to ``options.progress.on_retry``
-    # (TerminalProgress): it says when the registry is slow and what is retried.
-    async with CrossrefClient(crossref_settings(settings)) as client:
+    # ``on_retry`` says on stderr, terminal or log, when the registry is slow and what is retried.
+    async with CrossrefClient(crossref_settings(settings), on_retry=on_retry) as client:
         result = await check_inputs(inputs, settings=settings, sessions=sessions,
                                     options=options, client=client)
         return result, client.stats.requests > 0
