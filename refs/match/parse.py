@@ -52,7 +52,7 @@ _NUMBERING = re.compile(
 _IDENTIFIERS = re.compile(
     r"(?:\b(?:doi|DOI)\s*[:=]?\s*)?(?:https?://\S+|\b10\.\d{4,9}/\S+)"
     r"|\barXiv:\s*[\w./-]+(?:\s*\[[^\]]*\])?"
-    r"|\b(?:PMID|PMCID)\s*:?\s*\w+"
+    r"|\b(?-i:PMID|PMCID)\s*:?\s*(?:PMC)?\d+"  # written in capitals, with digits
     r"|\bdoi\s*[:=]?\s*$",
     re.IGNORECASE,
 )
@@ -64,7 +64,7 @@ _URL_LABEL = re.compile(
 )
 """The words that introduce a URL: ``Available at:``, ``Retrieved from``, ``URL:``."""
 _NOTES = re.compile(
-    r"(?:(?<=[.;,])|^)\s*[\[(]?(?:last\s+)?(?:accessed|cited|retrieved|viewed)\b[^\[\]()]{0,40}?"
+    r"(?:(?<=[.;,])|^)\s*[\[(]?(?:last\s+)?(?:accessed|cited|retrieved|viewed)\b(?:[^\[\]().]|\.(?=\s*\d)){0,40}?"
     r"(?:1[5-9]|20)\d\d[\])]?(?=[\s.,;]|$)"
     r"|(?:(?<=[.;])|^)\s*\bavailable(?:\s+(?:from|at|online))?\s*(?::|\.|$)"
     r"|\bwww\.\S+"

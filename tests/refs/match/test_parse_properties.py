@@ -1,5 +1,8 @@
 """Parsing never invents: every field it gives stands in the string it was given.
 
+The examples are drawn the same on every run (``derandomize``), so that CI is not the
+place a new counterexample turns up; search wider by hand with hypothesis's ``find``.
+
 A field "stands in" the string when its letters and digits occur there in order, contiguous,
 once case, accents, punctuation, spaces and line-break hyphens are set aside: that is what the
 matcher and ``metadata-mismatch`` may rely on. A DOI stands in the string with its spaces
@@ -79,7 +82,7 @@ def _references(draw: st.DrawFn) -> str:
     return " ".join(words)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, derandomize=True)
 @given(_references())
 def test_a_reference_in_any_style_gets_no_invented_field(text: str) -> None:
     assert _invented(text, parse_reference(text)) == []
@@ -89,13 +92,13 @@ _PIECES = [*"abcXYZ019 .,;:()-\u2013\n\"'&/", "et al", "(2001)", "2001;", "vol. 
            "In: ", "pp. "]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, derandomize=True)
 @given(st.lists(st.sampled_from(_PIECES), max_size=30).map("".join))
 def test_arbitrary_text_gets_no_invented_field(text: str) -> None:
     assert _invented(text, parse_reference(text)) == []
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, derandomize=True)
 @given(st.lists(st.sampled_from([*_PIECES, "doi:10.1234/", "10.5555/x", "https://"]),
                 max_size=30).map("".join))
 def test_arbitrary_text_gets_no_invented_doi(text: str) -> None:
