@@ -4,6 +4,7 @@ never accepted and left behind, even while the newer version is being stored."""
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 import httpx
@@ -91,6 +92,10 @@ def test_no_write_racing_a_new_version_is_lost(site: Site) -> None:
     for thread in writers:
         thread.start()
     try:
+        # Writes are landing before version 2 starts (else the race would not be run).
+        deadline = time.monotonic() + 30
+        while not accepted and time.monotonic() < deadline:
+            time.sleep(0.01)
         with site.client() as client:
             second = client.post("/api/articles", json={"name": "creativity.md",
                                                         "text": EDITED, "format": "markdown"})
