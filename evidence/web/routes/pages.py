@@ -60,7 +60,9 @@ class SignInRequired(Exception):
 async def form(request: Request, svc: Svc) -> dict[str, str]:
     """The posted form (application/x-www-form-urlencoded), after a same-origin check."""
     _same_origin(request, svc)
-    return await parse_form(svc, await request.body())  # off the loop when large
+    posted = await parse_form(svc, await request.body())  # off the loop when large
+    request.state.form = posted  # kept for the sign-in page, should no session be found
+    return posted
 
 
 Form = Annotated[dict[str, str], Depends(form)]
@@ -95,7 +97,7 @@ def home() -> Response:
 @router.get("/signin")
 def signin_form(request: Request) -> Response:
     return page(request, "signin.html", next=_local(request.query_params.get("next")),
-                failed=False)
+                failed=False, resume=None, carried={})
 
 
 @router.post("/signin")
@@ -109,6 +111,7 @@ def signin(request: Request, fields: Form, svc: Svc) -> Response:
         raise error
     secret = fields.get("token", "").strip()
     target = _local(fields.get("next"))
+    resume = _local(fields["resume"]) if fields.get("resume") else None
     with svc.sessions.begin() as session:
         found = find_token(session, secret) if secret else None
         if found is not None:
@@ -117,8 +120,11 @@ def signin(request: Request, fields: Form, svc: Svc) -> Response:
                                    lifetime=svc.options.session_lifetime)
     if found is None:
         svc.throttle.failed(address)
-        return page(request, "signin.html", status=401, next=target, failed=True)
-    response = RedirectResponse(target, status_code=303)
+        return page(request, "signin.html", status=401, next=target, failed=True,
+                    resume=resume, carried=_carried(fields))
+    # A form that was sent without a session is sent again, as it was typed: 307 makes
+    # the browser repeat the POST (this body, with the form's fields) to its action.
+    response = RedirectResponse(resume or target, status_code=307 if resume else 303)
     response.set_cookie(COOKIE, cookie, max_age=round(svc.options.session_hours * 3600),
                         httponly=True, samesite="strict", path="/",
                         secure=scheme_of(request, svc.options) == "https")
@@ -286,14 +292,28 @@ def _only(fields: dict[str, str], *names: str) -> dict[str, str]:
 
 
 def sign_in_redirect(request: Request, _: Exception) -> Response:
-    """To the sign-in page, and back afterwards: to the page asked for, or, for a form
-    posted without a session, to the page the form is on (its action answers only POST).
-    The form's text is not kept: sign in and send it again."""
+    """To the sign-in page, and back afterwards to the page asked for. A form posted without
+    a session gets the sign-in page at once (401), carrying what was typed: signing in
+    sends the form on to its action."""
     path = request.url.path
+    posted = getattr(request.state, "form", None)
+    if request.method == "POST" and posted is not None and path != "/signin":
+        article = re.match(r"/articles/\d+(?=/|$)", path)
+        return page(request, "signin.html", status=401, failed=False,
+                    next=article.group(0) if article else "/articles",
+                    resume=path, carried=_carried(posted))
     if request.method != "GET":
         article = re.match(r"/articles/\d+(?=/|$)", path)
         path = article.group(0) if article else "/articles"
     return RedirectResponse(f"/signin?next={quote(path, safe='/')}", status_code=303)
+
+
+_SIGN_IN_FIELDS = ("token", "next", "resume")
+
+
+def _carried(fields: dict[str, str]) -> dict[str, str]:
+    """A form's fields to carry through the sign-in page (none of the page's own)."""
+    return {key: value for key, value in fields.items() if key not in _SIGN_IN_FIELDS}
 
 
 def _back(article_id: int, claim_id: int, notice: str) -> Response:

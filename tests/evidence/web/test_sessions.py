@@ -3,6 +3,8 @@ ended at sign-out, on expiry and when the token is revoked; forms only from this
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -15,6 +17,8 @@ from evidence.errors import InputError
 from evidence.store.models import Token, WebSession, utcnow
 from evidence.web.auth import COOKIE
 from evidence.web.options import WebOptions, scheme_of
+from tests.evidence.web.articles import UNSUPPORTED, article_body
+from tests.evidence.web.helpers import claim
 from tests.evidence.web.site import Site, running_site
 
 
@@ -170,17 +174,38 @@ def test_web_settings_are_read_from_the_environment() -> None:
 
 
 
-def test_a_form_sent_without_a_session_comes_back_to_its_page_after_sign_in(
-    site: Site,
-) -> None:
+def test_a_form_sent_without_a_session_is_sent_on_after_sign_in(site: Site) -> None:
+    """The typed text is kept: the sign-in page carries it, and signing in repeats the POST
+    (307) to the form's action with the new session."""
     with site.client() as client:
-        article = client.post("/api/articles", json={"name": "a.md", "text": "Some text."})
-    article_id = article.json()["id"]
+        article = client.post("/api/articles", json=article_body())
+        stored = client.get(f"/api/articles/{article.json()['id']}").json()
+    target = claim(stored, UNSUPPORTED)["id"]
+    action = f"/articles/{stored['id']}/claims/{target}/comments"
+    typed = "Line one <b>of</b> a \"long\" comment.\nLine two."
     with _browser(site) as browser:
-        sent = browser.post(f"/articles/{article_id}/claims/1/comments", data={"text": "Hi"})
-        submitted = browser.post("/articles", data={"name": "b.md", "text": "More text."})
-        page = browser.get(f"/articles/{article_id}")
-    assert sent.status_code == 303
-    assert sent.headers["location"] == f"/signin?next=/articles/{article_id}"
-    assert submitted.headers["location"] == "/signin?next=/articles"
-    assert page.headers["location"] == f"/signin?next=/articles/{article_id}"
+        asked = browser.post(action, data={"text": typed})
+        hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"',
+                                 asked.text))
+        fields = {k: html.unescape(v) for k, v in hidden.items()}
+        signed = browser.post("/signin", data={**fields, "token": site.tokens["reviewer"]})
+        again = browser.post(signed.headers["location"],
+                             data={**fields, "token": site.tokens["reviewer"]})
+    with site.client() as client:
+        comments = claim(client.get(f"/api/articles/{stored['id']}").json(),
+                         UNSUPPORTED)["comments"]
+    assert asked.status_code == 401 and "what you sent is sent again" in asked.text
+    assert fields == {"next": f"/articles/{stored['id']}", "resume": action, "text": typed}
+    assert signed.status_code == 307 and signed.headers["location"] == action
+    assert COOKIE in signed.headers["set-cookie"]
+    assert again.status_code == 303 and again.headers["location"].startswith(
+        f"/articles/{stored['id']}?notice=comment-added")
+    assert [(c["actor"], c["text"]) for c in comments] == [("reviewer-1", typed.strip())]
+
+
+def test_a_page_asked_for_without_a_session_comes_back_after_sign_in(site: Site) -> None:
+    with _browser(site) as browser:
+        page = browser.get("/articles/7")
+        out = browser.post("/signout")
+    assert page.headers["location"] == "/signin?next=/articles/7"
+    assert out.status_code == 303 and out.headers["location"] == "/signin"
