@@ -201,8 +201,8 @@ def article(
             raise ApiError(404, f"no article {article_id}")
         versions = versions_of(session, article_id)
         shown = view.claims[offset:offset + limit]
-        trails = {c.id: editing.claim_trail(session, c.id) for c in shown
-                  if c.needs_support or c.links}
+        trails = editing.claim_trails(session, [c.id for c in shown
+                                                if c.needs_support or c.links])
     assert versions is not None  # the article was just read in this session
     findings = article_findings(view)  # of the whole version, whatever the page
     return page(request, "article.html", article=view, versions=versions, findings=findings,

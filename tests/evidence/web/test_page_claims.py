@@ -13,7 +13,8 @@ from typing import Any
 
 import httpx
 
-from tests.evidence.web.helpers import signed_in, submit
+from tests.evidence.web.articles import ARTICLE, EDITED, RELATED, UNSUPPORTED
+from tests.evidence.web.helpers import claim, link_of, signed_in, submit
 from tests.evidence.web.site import Site
 
 SENTENCES = 1_030
@@ -101,3 +102,37 @@ def test_a_short_article_has_no_pager(site: Site) -> None:
         page = browser.get(f"/articles/{article['id']}").text
     assert _shown(page) == [c["id"] for c in article["claims"]]
     assert 'class="pager' not in page
+
+
+def _trail_on_page(page: str, claim_id: int) -> list[str]:
+    """The actions in a claim's history on the article page, oldest first."""
+    block = page.split(f'id="claim-{claim_id}"', 1)[1].split("</article>", 1)[0]
+    trail = block.split('<ol class="trail">', 1)[1].split("</ol>", 1)[0] if (
+        '<ol class="trail">' in block) else ""
+    return [item.split(" · ")[2].split(" → ")[0].strip()
+            for item in re.findall(r"<li>(.*?)</li>", trail)]
+
+
+def test_the_page_shows_each_claims_history_back_through_the_versions(site: Site) -> None:
+    with site.client() as client:
+        first = submit(client)
+        related = link_of(first, RELATED)
+        client.put(f"/api/links/{related['link']}/verdict",
+                   json={"verdict": "confirmed", "version": related["version"]})
+        second = submit(client, text=EDITED)
+        changed = claim(second, EDITED.split("\n\n")[3].strip())
+        client.put(f"/api/claims/{changed['id']}/no-source",
+                   json={"reason": "an estimate", "version": changed["version"]})
+        # The third version puts the first one's claim back (and retitles the article, or
+        # it would be the first version's text, which is stored already).
+        third = submit(client, text=ARTICLE.replace("# Creativity, honesty and mice",
+                                                    "# Creativity, honesty and mice again"))
+    assert len({first["id"], second["id"], third["id"]}) == 3
+    with signed_in(site) as browser:
+        page = html.unescape(browser.get(f"/articles/{third['id']}").text)
+    # Confirmed in version 1, carried to 2, carried to 3.
+    assert _trail_on_page(page, claim(third, RELATED)["id"]) == [
+        "link.verdict", "claim.carry-over", "claim.carry-over"]
+    # Version 2's changed claim was marked; version 3's claim has version 1's text again,
+    # not version 2's, so its history stops at version 3: nothing happened to it there.
+    assert _trail_on_page(page, claim(third, UNSUPPORTED)["id"]) == []
