@@ -48,6 +48,7 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -252,10 +253,29 @@ async def _on_loop(svc: object, work: object) -> object:
     return await work(svc.client)  # type: ignore[attr-defined,operator]
 
 
-def service_health(text: str, folder: Path, *,
-                   shape: str) -> tuple[float, list[float], list[float]]:
-    """Seconds to submit ``text`` to a running service; /health's answer times meanwhile;
-    the full garbage collections' pauses during the submission."""
+READS = (
+    ("api", "/api/articles/{id}"),
+    ("api max page", "/api/articles/{id}?limit=10000"),
+    ("page", "/articles/{id}"),
+    ("page last", "/articles/{id}?offset=54000"),
+    ("page max", "/articles/{id}?limit=10000"),
+)
+"""Reading the stored article back (``worker`` shape only): the API's default page of 1,000
+claims and its largest (10,000), and the article page's the same (issue 16: the page with
+every claim ran for minutes)."""
+
+
+@dataclass
+class ServiceRun:
+    seconds: float  # the submission's
+    latencies: list[float]  # /health's answers during the submission
+    pauses: list[float]  # full garbage collections during the submission
+    reads: list[tuple[str, float, int, float]] = field(default_factory=list)
+    """(read, seconds, bytes, slowest /health answer meanwhile)"""
+
+
+def service_health(text: str, folder: Path, *, shape: str) -> ServiceRun:
+    """Submit ``text`` to a running service, /health asked meanwhile; then read it back."""
     repo_root_on_path()
     import evidence.web.submit as submit_module
     from tests.standin.server import serve_in_thread
@@ -287,14 +307,27 @@ def service_health(text: str, folder: Path, *,
             with (httpx.Client(base_url=url, headers=headers, timeout=3600) as client,
                   store, FullCollections() as collections):
                 start = time.perf_counter()
-                client.post("/api/articles", json={"name": "long-paragraph.txt",
-                                                   "text": text}).raise_for_status()
-                seconds = time.perf_counter() - start
+                posted = client.post("/api/articles", json={"name": "long-paragraph.txt",
+                                                            "text": text})
+                posted.raise_for_status()
+                run = ServiceRun(time.perf_counter() - start, list(latencies),
+                                 list(collections.pauses))
+            if shape == "worker":
+                with httpx.Client(base_url=url, headers=headers, timeout=3600) as client:
+                    for label, path in READS:
+                        polled = len(latencies)
+                        start = time.perf_counter()
+                        answer = client.get(path.format(id=posted.json()["id"]))
+                        answer.raise_for_status()
+                        seconds = time.perf_counter() - start
+                        time.sleep(0.2)  # the /health answer that waited for it comes in
+                        run.reads.append((label, seconds, len(answer.content),
+                                          max(latencies[polled:], default=0.0)))
             done.set()
             poller.join()
     finally:
         submit_module.run_check = original  # type: ignore[attr-defined]
-    return seconds, latencies, collections.pauses
+    return run
 
 
 def main() -> None:
@@ -335,16 +368,23 @@ def main() -> None:
     n = len(parse_article(text, path="long-paragraph.txt", format="text").sentences)
     print(f"\nservice: POST /api/articles of one paragraph of {n:,} sentences "
           f"({len(text):,} characters), /health every 0.1 s meanwhile")
+    reads: list[str] = []
     print(f"{'shape':<9} {'submit s':>9} {'polls':>6} {'median s':>9} {'p95 s':>7} "
           f"{'max s':>7} {'full GCs':>8} {'longest s':>9}")
     for shape in args.shapes:
         with tempfile.TemporaryDirectory() as folder:
-            seconds, latencies, pauses = service_health(text, Path(folder), shape=shape)
-        ranked = sorted(latencies)
+            run = service_health(text, Path(folder), shape=shape)
+        ranked = sorted(run.latencies)
         p95 = ranked[min(len(ranked) - 1, int(len(ranked) * 0.95))]
-        print(f"{shape:<9} {seconds:>9.1f} {len(ranked):>6} {statistics.median(ranked):>9.3f} "
-              f"{p95:>7.3f} {ranked[-1]:>7.3f} {len(pauses):>8} {max(pauses, default=0):>9.3f}",
-              flush=True)
+        print(f"{shape:<9} {run.seconds:>9.1f} {len(ranked):>6} "
+              f"{statistics.median(ranked):>9.3f} {p95:>7.3f} {ranked[-1]:>7.3f} "
+              f"{len(run.pauses):>8} {max(run.pauses, default=0):>9.3f}", flush=True)
+        for label, seconds, size, slowest in run.reads:
+            reads.append(f"{label:<13} {seconds:>9.2f} {size / 1e6:>6.2f} {slowest:>13.3f}")
+    if reads:
+        print(f"\nreading it back (GET, worker shape)\n{'read':<13} {'seconds':>9} {'MB':>6} "
+              f"{'/health max s':>13}")
+        print("\n".join(reads))
 
 
 if __name__ == "__main__":
