@@ -13,10 +13,19 @@ This script times, for each size, in the same run:
 
 Then the service (``--service``, on by default): the largest article the service accepts
 (one paragraph of just under its 5,000,000 characters) is sent to ``POST /api/articles``
-of a real uvicorn server (offline, SQLite), while ``/health`` is asked every 0.1 s. Twice:
-``worker``, the check in a worker thread as now, and ``on-loop``, the submit handler awaiting
-the check on the event loop as it did before issue 16 (linking already linear in both).
-Figures: the submission's seconds, and /health's answer times (median, 95th centile, max).
+of a real uvicorn server (offline, SQLite), while ``/health`` is asked every 0.1 s. In these
+shapes (``--shapes``, all by default):
+
+* ``worker``     the check in a worker thread, claims and links stored with Core
+  ``executemany`` over plain rows, as now;
+* ``orm-store``  the same, but claims and links stored as ORM objects as before issue 16C
+  (about 1.3 million tracked objects alive at once for 54,000 claims);
+* ``on-loop``    the submit handler awaiting the check on the event loop as before issue 16
+  (linking already linear, claims stored as now).
+
+Figures: the submission's seconds, /health's answer times (median, 95th centile, max), and
+the full (generation 2) garbage collections meanwhile, which stop every thread: how many,
+and the longest one, timed with ``gc.callbacks`` in this process (the server runs in it).
 
 The paragraph: SciFact dev claims (CC BY 4.0; Wadden et al., EMNLP 2020), in order, repeated,
 joined into one paragraph; every 100th sentence is followed by "This was shown in [2]."
@@ -31,26 +40,34 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import statistics
 import tempfile
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 from _machine import describe, repo_root_on_path
+from sqlalchemy.orm import Session
 
 import evidence.linking.link as link_module
+import evidence.store.articles as articles_module
 from evidence.articles import Article, parse_article
 from evidence.check import check_parsed
 from evidence.claims import find_claims
 from evidence.config import Settings
 from evidence.linking import link_claims, reference_texts
 from evidence.linking.shapes import SentenceLike
+from evidence.results import ClaimResult
 from evidence.store.engine import open_store, session_factory
+from evidence.store.models import Article as ArticleRow
+from evidence.store.models import Claim, Link, Reference, Verdict, utcnow
 from evidence.store.tokens import create_token
 from evidence.web import create_app
 from evidence.web.app import MAX_BODY
@@ -58,6 +75,7 @@ from evidence.web.schemas import MAX_TEXT
 
 DATA = Path("/work/shared/data/scifact/claims_dev.jsonl")
 SIZES = (10_000, 20_000, 50_000, 100_000)
+SHAPES = ("worker", "orm-store", "on-loop")
 OLD_MAX = 20_000
 REFERENCES = (
     "[1] Generated A. (2001). A generated benchmark reference. Generated Journal of Benchmark "
@@ -119,7 +137,7 @@ def linker(old: bool) -> Iterator[type[_Counted]]:
         _Counted.calls += 1
         return same(other, sentence)
 
-    link_module._same_paragraph = counted  # type: ignore[assignment]
+    link_module._same_paragraph = counted
     if old:
         link_module._covering = _old_covering
     try:
@@ -167,13 +185,97 @@ def largest_accepted(claims: Sequence[str]) -> str:
         sentences = int(sentences * 0.98)
 
 
+def _orm_add_claims(session: Session, article: ArticleRow,
+                    claims: Sequence[ClaimResult]) -> list[Claim]:
+    """``_add_claims`` before issue 16C: one ORM object per claim."""
+    rows = [
+        Claim(article_id=article.id, position=position, text=claim.text, line=claim.line,
+              needs_support=claim.needs_support, reason="; ".join(claim.reasons) or None,
+              no_source_reason=claim.suppressed)
+        for position, claim in enumerate(claims)
+    ]
+    session.add_all(rows)
+    session.flush()
+    return rows
+
+
+def _orm_add_links(session: Session, rows: list[Claim], claims: Sequence[ClaimResult],
+                   references: list[Reference]) -> None:
+    """``_add_links`` before issue 16C: one ORM object per link."""
+    now = utcnow()
+    for row, claim in zip(rows, claims, strict=True):
+        for source in articles_module._strongest(claim.sources):
+            if 0 <= source.reference < len(references):
+                session.add(Link(claim_id=row.id, reference_id=references[source.reference].id,
+                                 how=source.how, score=source.score,
+                                 verdict=Verdict.UNREVIEWED.value, created_at=now,
+                                 updated_at=now))
+    session.flush()
+
+
+@contextmanager
+def orm_store() -> Iterator[None]:
+    """Store claims and links as ORM objects, as before issue 16C."""
+    claims, links = articles_module._add_claims, articles_module._add_links
+    articles_module._add_claims = _orm_add_claims  # type: ignore[assignment]
+    articles_module._add_links = _orm_add_links  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        articles_module._add_claims, articles_module._add_links = claims, links
+
+
+class FullCollections:
+    """The full (generation 2) garbage collections while it is entered: their seconds."""
+
+    def __init__(self) -> None:
+        self.pauses: list[float] = []
+        self._start = 0.0
+
+    def _heard(self, phase: str, info: dict[str, Any]) -> None:
+        if info.get("generation") != 2:
+            return
+        if phase == "start":
+            self._start = time.perf_counter()
+        else:
+            self.pauses.append(time.perf_counter() - self._start)
+
+    def __enter__(self) -> FullCollections:
+        gc.callbacks.append(self._heard)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        gc.callbacks.remove(self._heard)
+
+
 async def _on_loop(svc: object, work: object) -> object:
     """``run_check`` as it was before issue 16: the check awaited on the event loop."""
     return await work(svc.client)  # type: ignore[attr-defined,operator]
 
 
-def service_health(text: str, folder: Path, *, on_loop: bool) -> tuple[float, list[float]]:
-    """Seconds to submit ``text`` to a running service; /health's answer times meanwhile."""
+READS = (
+    ("api", "/api/articles/{id}"),
+    ("api max page", "/api/articles/{id}?limit=10000"),
+    ("page", "/articles/{id}"),
+    ("page last", "/articles/{id}?offset=54000"),
+    ("page max", "/articles/{id}?limit=10000"),
+)
+"""Reading the stored article back (``worker`` shape only): the API's default page of 1,000
+claims and its largest (10,000), and the article page's the same (issue 16: the page with
+every claim ran for minutes)."""
+
+
+@dataclass
+class ServiceRun:
+    seconds: float  # the submission's
+    latencies: list[float]  # /health's answers during the submission
+    pauses: list[float]  # full garbage collections during the submission
+    reads: list[tuple[str, float, int, float]] = field(default_factory=list)
+    """(read, seconds, bytes, slowest /health answer meanwhile)"""
+
+
+def service_health(text: str, folder: Path, *, shape: str) -> ServiceRun:
+    """Submit ``text`` to a running service, /health asked meanwhile; then read it back."""
     repo_root_on_path()
     import evidence.web.submit as submit_module
     from tests.standin.server import serve_in_thread
@@ -182,9 +284,9 @@ def service_health(text: str, folder: Path, *, on_loop: bool) -> tuple[float, li
     app = create_app(settings)
     with app.state.service.sessions.begin() as session:
         token = create_token(session, name="bench", role="editor")
-    original = submit_module.run_check
-    if on_loop:
-        submit_module.run_check = _on_loop  # type: ignore[assignment]
+    original = submit_module.run_check  # type: ignore[attr-defined]
+    if shape == "on-loop":
+        submit_module.run_check = _on_loop  # type: ignore[attr-defined,assignment]
     latencies: list[float] = []
     done = threading.Event()
     try:
@@ -201,26 +303,44 @@ def service_health(text: str, folder: Path, *, on_loop: bool) -> tuple[float, li
             poller = threading.Thread(target=poll, daemon=True)
             poller.start()
             headers = {"Authorization": f"Bearer {token}"}
-            with httpx.Client(base_url=url, headers=headers, timeout=3600) as client:
+            store = orm_store() if shape == "orm-store" else nullcontext()
+            with (httpx.Client(base_url=url, headers=headers, timeout=3600) as client,
+                  store, FullCollections() as collections):
                 start = time.perf_counter()
-                client.post("/api/articles", json={"name": "long-paragraph.txt",
-                                                   "text": text}).raise_for_status()
-                seconds = time.perf_counter() - start
+                posted = client.post("/api/articles", json={"name": "long-paragraph.txt",
+                                                            "text": text})
+                posted.raise_for_status()
+                run = ServiceRun(time.perf_counter() - start, list(latencies),
+                                 list(collections.pauses))
+            if shape == "worker":
+                with httpx.Client(base_url=url, headers=headers, timeout=3600) as client:
+                    for label, path in READS:
+                        polled = len(latencies)
+                        start = time.perf_counter()
+                        answer = client.get(path.format(id=posted.json()["id"]))
+                        answer.raise_for_status()
+                        seconds = time.perf_counter() - start
+                        time.sleep(0.2)  # the /health answer that waited for it comes in
+                        run.reads.append((label, seconds, len(answer.content),
+                                          max(latencies[polled:], default=0.0)))
             done.set()
             poller.join()
     finally:
-        submit_module.run_check = original
-    return seconds, latencies
+        submit_module.run_check = original  # type: ignore[attr-defined]
+    return run
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
+    parser.add_argument("--sizes", type=int, nargs="*", default=list(SIZES),
+                        help="paragraph sizes for linking and the check (none: skip them)")
     parser.add_argument("--old-max", type=int, default=OLD_MAX,
                         help="largest size at which the old linking step is timed too")
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--no-service", dest="service", action="store_false",
                         help="skip the service's /health measurement")
+    parser.add_argument("--shapes", nargs="+", choices=SHAPES, default=list(SHAPES),
+                        help="the service's shapes to measure")
     args = parser.parse_args()
     claims = [str(json.loads(line)["claim"])
               for line in args.data.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -248,14 +368,23 @@ def main() -> None:
     n = len(parse_article(text, path="long-paragraph.txt", format="text").sentences)
     print(f"\nservice: POST /api/articles of one paragraph of {n:,} sentences "
           f"({len(text):,} characters), /health every 0.1 s meanwhile")
-    print(f"{'check':<8} {'submit s':>9} {'polls':>6} {'median s':>9} {'p95 s':>7} {'max s':>7}")
-    for on_loop in (False, True):
+    reads: list[str] = []
+    print(f"{'shape':<9} {'submit s':>9} {'polls':>6} {'median s':>9} {'p95 s':>7} "
+          f"{'max s':>7} {'full GCs':>8} {'longest s':>9}")
+    for shape in args.shapes:
         with tempfile.TemporaryDirectory() as folder:
-            seconds, latencies = service_health(text, Path(folder), on_loop=on_loop)
-        ranked = sorted(latencies)
+            run = service_health(text, Path(folder), shape=shape)
+        ranked = sorted(run.latencies)
         p95 = ranked[min(len(ranked) - 1, int(len(ranked) * 0.95))]
-        print(f"{'on-loop' if on_loop else 'worker':<8} {seconds:>9.1f} {len(ranked):>6} "
-              f"{statistics.median(ranked):>9.3f} {p95:>7.3f} {ranked[-1]:>7.3f}")
+        print(f"{shape:<9} {run.seconds:>9.1f} {len(ranked):>6} "
+              f"{statistics.median(ranked):>9.3f} {p95:>7.3f} {ranked[-1]:>7.3f} "
+              f"{len(run.pauses):>8} {max(run.pauses, default=0):>9.3f}", flush=True)
+        for label, seconds, size, slowest in run.reads:
+            reads.append(f"{label:<13} {seconds:>9.2f} {size / 1e6:>6.2f} {slowest:>13.3f}")
+    if reads:
+        print(f"\nreading it back (GET, worker shape)\n{'read':<13} {'seconds':>9} {'MB':>6} "
+              f"{'/health max s':>13}")
+        print("\n".join(reads))
 
 
 if __name__ == "__main__":

@@ -14,6 +14,8 @@ filesystem root or the first folder holding ``.git``::
     claim-threshold = 0.8             # claim model score from which a sentence with no cue
                                       # needs a source (0-1; default: the shipped model's)
     claim-cue-threshold = 0.05        # the same for a sentence in which a rule found a cue
+    registry-wait = 30                # seconds the registry is waited for in all, per check
+                                      # (above 0; EVIDENCE_REGISTRY_WAIT wins; default 60)
 
     [tool.evidence.severity]
     unsupported-claim = "error"       # error | warning | note | off
@@ -24,6 +26,7 @@ Inline suppressions and baselines live in ``evidence.audit.suppressions`` and
 
 from __future__ import annotations
 
+import math
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -60,7 +63,7 @@ __all__ = [
 
 FAIL_ON = ("error", "warning", "note", "never")
 _KEYS = ("paths", "fail-on", "baseline", "disable", "severity", "max-article-size",
-         "inferred-threshold", "claim-threshold", "claim-cue-threshold")
+         "inferred-threshold", "claim-threshold", "claim-cue-threshold", "registry-wait")
 DEFAULT_MAX_ARTICLE_MB = 10.0
 """Largest article checked unless configured: a check takes seconds per megabyte (about 110 s
 for 20 MB, benchmarks/RESULTS.md), and a book-length article is about 2 MB, so anything far
@@ -88,6 +91,7 @@ class CheckConfig:
     inferred_threshold: float | None = None  # None: the ranker's calibrated default
     claim_threshold: float | None = None  # None: the claim model's default
     claim_cue_threshold: float | None = None
+    registry_wait: float | None = None  # seconds; None: EVIDENCE_REGISTRY_WAIT's or default
 
     def claim_thresholds(self) -> Thresholds | None:
         """The claim model's thresholds with this configuration's in place, or ``None``."""
@@ -160,6 +164,7 @@ def read_config_file(path: Path) -> CheckConfig:
                                          table.get("claim-threshold"), "a score"),
         claim_cue_threshold=_between_0_and_1(path, f"{prefix}claim-cue-threshold",
                                              table.get("claim-cue-threshold"), "a score"),
+        registry_wait=_seconds(path, f"{prefix}registry-wait", table.get("registry-wait")),
     )
 
 
@@ -238,6 +243,15 @@ def _megabytes(path: Path, key: str, value: Any) -> float | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
         raise InputError(f"{path}: {key} must be a number of megabytes (0: no limit)")
+    return float(value)
+
+
+def _seconds(path: Path, key: str, value: Any) -> float | None:
+    """A number of seconds above 0 (TOML's ``inf`` and ``nan`` are refused too)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < math.inf:
+        raise InputError(f"{path}: {key} must be a number of seconds above 0, not {value!r}")
     return float(value)
 
 

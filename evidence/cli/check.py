@@ -77,7 +77,10 @@ def check(obj: Context, paths: tuple[Path, ...], bibs: tuple[Path, ...], fmt: st
     baseline = baseline or config.baseline
     if update_baseline and baseline is None:
         raise InputError("--update-baseline needs --baseline FILE")
-    settings = obj.settings(offline=offline or None)
+    # The file's registry-wait applies unless EVIDENCE_REGISTRY_WAIT is set (read by Settings).
+    own_wait = os.environ.get("EVIDENCE_REGISTRY_WAIT", "").strip()
+    settings = obj.settings(offline=offline or None,
+                            registry_wait=None if own_wait else config.registry_wait)
     limit = next((mb for mb in (max_mb, config.max_article_mb) if mb is not None),
                  DEFAULT_MAX_ARTICLE_MB)
     with TerminalProgress() as progress:

@@ -72,9 +72,16 @@ def test_the_search_stops_at_a_git_folder(tmp_path: Path) -> None:
         ('paths = "docs"\n', "paths"),
         ('colour = true\n', "colour"),
         ("fail-on = \n", "not valid TOML"),
+        ("registry-wait = 0\n", "registry-wait"),
+        ("registry-wait = -5\n", "registry-wait"),
+        ('registry-wait = "60"\n', "registry-wait"),
+        ("registry-wait = true\n", "registry-wait"),
+        ("registry-wait = inf\n", "registry-wait"),
+        ("registry-wait = nan\n", "registry-wait"),
     ],
     ids=["unknown-rule", "bad-severity", "unknown-disabled-rule", "bad-fail-on",
-         "paths-not-a-list", "unknown-key", "not-toml"],
+         "paths-not-a-list", "unknown-key", "not-toml", "wait-zero", "wait-negative",
+         "wait-string", "wait-bool", "wait-inf", "wait-nan"],
 )
 def test_bad_configuration_names_the_file_and_the_key(tmp_path: Path, content: str,
                                                       key: str) -> None:
@@ -83,6 +90,16 @@ def test_bad_configuration_names_the_file_and_the_key(tmp_path: Path, content: s
     with pytest.raises(InputError) as caught:
         load_config(tmp_path)
     assert str(path) in str(caught.value) and key in str(caught.value)
+
+
+def test_registry_wait_is_read_in_seconds(tmp_path: Path) -> None:
+    (tmp_path / "evidence.toml").write_text("registry-wait = 12.5\n", encoding="utf-8")
+    assert load_config(tmp_path).registry_wait == 12.5
+    (tmp_path / "evidence.toml").unlink()
+    (tmp_path / "pyproject.toml").write_text("[tool.evidence]\nregistry-wait = 3\n",
+                                             encoding="utf-8")
+    assert load_config(tmp_path).registry_wait == 3.0
+    assert CheckConfig().registry_wait is None  # unset: the environment's, or the default
 
 
 def test_errors_in_pyproject_name_the_tool_table(tmp_path: Path) -> None:

@@ -24,7 +24,10 @@ from evidence.web.schemas import (
 from evidence.web.service import Service, service
 from evidence.web.submit import submit_article
 
-__all__ = ["article_object", "router"]
+__all__ = ["CLAIMS_PAGE", "MAX_CLAIMS_PAGE", "article_object", "router"]
+
+CLAIMS_PAGE = 1000
+"""Claims one answer holds when the request does not say (the article page's too)."""
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorOut, "description": "no token, or an unknown or revoked one"},
@@ -89,7 +92,7 @@ def read(
     svc: Annotated[Service, Depends(service)],
     _: Annotated[Principal, Depends(require("reviewer"))],
     limit: Annotated[int, Query(ge=1, le=MAX_CLAIMS_PAGE,
-                                description="claims to give, in text order")] = 1000,
+                                description="claims to give, in text order")] = CLAIMS_PAGE,
     offset: Annotated[int, Query(ge=0, le=2**31 - 1, description="claims to skip")] = 0,
 ) -> dict[str, Any]:
     return article_object(svc, article_id, limit=limit, offset=offset)

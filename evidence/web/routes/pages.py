@@ -9,20 +9,22 @@ out ends it. A POST whose Origin (or, without one, Referer) is not this site is 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from math import ceil
 from typing import Annotated
 from urllib.parse import quote, urlsplit
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from evidence.store import editing
 from evidence.store.articles import SupersededVersion
-from evidence.store.models import Article
+from evidence.store.models import Article, Claim
 from evidence.store.tokens import find_token
-from evidence.store.views import get_article, list_articles
+from evidence.store.views import ClaimView, get_article, list_articles
 from evidence.store.web_sessions import end_session, start_session
 from evidence.web.auth import COOKIE, Principal, holder
 from evidence.web.bibliography import refuse_unreadable_bibtex
@@ -33,6 +35,7 @@ from evidence.web.offload import parse_form
 from evidence.web.options import scheme_of
 from evidence.web.present import article_findings
 from evidence.web.render import page
+from evidence.web.routes.articles import CLAIMS_PAGE, MAX_CLAIMS_PAGE
 from evidence.web.schemas import (
     MAX_TEXT,
     ArticleIn,
@@ -187,17 +190,29 @@ async def new_version(request: Request, article_id: IdPath, fields: Form, svc: S
 
 
 @router.get("/articles/{article_id}")
-def article(request: Request, article_id: IdPath, who: Who, svc: Svc) -> Response:
+def article(
+    request: Request,
+    article_id: IdPath,
+    who: Who,
+    svc: Svc,
+    limit: Annotated[int, Query(ge=1, le=MAX_CLAIMS_PAGE)] = CLAIMS_PAGE,
+    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+) -> Response:
+    """One version, its claims in pages as the API gives them (``limit``, ``offset``): the
+    largest accepted article has about 54,000 claims, and one page of them all (with every
+    claim's history read) took minutes to render."""
     with svc.sessions() as session:
         view = get_article(session, article_id)
         if view is None:
             raise ApiError(404, f"no article {article_id}")
         versions = versions_of(session, article_id)
-        trails = {c.id: editing.claim_trail(session, c.id) for c in view.claims
-                  if c.needs_support or c.links}
+        shown = view.claims[offset:offset + limit]
+        trails = editing.claim_trails(session, [c.id for c in shown
+                                                if c.needs_support or c.links])
     assert versions is not None  # the article was just read in this session
-    findings = article_findings(view)
+    findings = article_findings(view)  # of the whole version, whatever the page
     return page(request, "article.html", article=view, versions=versions, findings=findings,
+                claims_page=ClaimsPage(shown, len(view.claims), limit, offset),
                 trails=trails, refs={r.id: r for r in view.references},
                 notice=notice_text(request.query_params.get("notice"),
                                    number=versions.current.number),
@@ -207,6 +222,34 @@ def article(request: Request, article_id: IdPath, who: Who, svc: Svc) -> Respons
                 had_bibliography=any(r.source_path for r in view.references))
 
 
+@dataclass(frozen=True)
+class ClaimsPage:
+    """The claims an article page shows: from ``offset``, at most ``limit``, of ``total``."""
+
+    claims: Sequence[ClaimView]
+    total: int
+    limit: int
+    offset: int
+
+    @property
+    def paged(self) -> bool:
+        return self.offset > 0 or self.total > self.limit
+
+    @property
+    def previous(self) -> int | None:
+        return max(0, self.offset - self.limit) if self.offset > 0 else None
+
+    @property
+    def next(self) -> int | None:
+        return self.offset + self.limit if self.offset + self.limit < self.total else None
+
+    def query(self, offset: int) -> str:
+        """The query string of the page of claims from ``offset`` (the default limit unsaid)."""
+        if self.limit == CLAIMS_PAGE:
+            return f"offset={offset}"
+        return f"limit={self.limit}&offset={offset}"
+
+
 @router.post("/articles/{article_id}/links/{link_id}/verdict")
 def verdict(article_id: IdPath, link_id: IdPath, fields: Form, who: Who, svc: Svc) -> Response:
     needs(who, "editor")
@@ -214,7 +257,7 @@ def verdict(article_id: IdPath, link_id: IdPath, fields: Form, who: Who, svc: Sv
     with svc.sessions.begin() as session:
         link = editing.set_verdict(session, link_id=link_id, verdict=body.verdict,
                                    version=body.version, actor=who.name)
-    return _back(article_id, link.claim_id, f"link-{link.verdict}")
+    return _back(svc, article_id, link.claim_id, f"link-{link.verdict}")
 
 
 @router.post("/articles/{article_id}/links/{link_id}/remove")
@@ -224,7 +267,7 @@ def remove(article_id: IdPath, link_id: IdPath, fields: Form, who: Who, svc: Svc
     with svc.sessions.begin() as session:
         gone = editing.remove_link(session, link_id=link_id, version=body.version,
                                    actor=who.name)
-    return _back(article_id, gone.claim_id, "link-removed")
+    return _back(svc, article_id, gone.claim_id, "link-removed")
 
 
 @router.post("/articles/{article_id}/claims/{claim_id}/links")
@@ -235,7 +278,7 @@ def add_link(article_id: IdPath, claim_id: IdPath, fields: Form, who: Who, svc: 
     with svc.sessions.begin() as session:
         editing.add_link(session, claim_id=claim_id, reference_id=body.reference_id,
                          version=body.version, actor=who.name)
-    return _back(article_id, claim_id, "link-added")
+    return _back(svc, article_id, claim_id, "link-added")
 
 
 @router.post("/articles/{article_id}/claims/{claim_id}/no-source")
@@ -248,7 +291,7 @@ def no_source(
     with svc.sessions.begin() as session:
         editing.mark_no_source(session, claim_id=claim_id, reason=body.reason,
                                version=body.version, actor=who.name)
-    return _back(article_id, claim_id, "marked" if body.reason else "unmarked")
+    return _back(svc, article_id, claim_id, "marked" if body.reason else "unmarked")
 
 
 @router.post("/articles/{article_id}/claims/{claim_id}/comments")
@@ -256,7 +299,7 @@ def comment(article_id: IdPath, claim_id: IdPath, fields: Form, who: Who, svc: S
     body = validated(CommentIn, _only(fields, "text"))
     with svc.sessions.begin() as session:
         editing.add_comment(session, claim_id=claim_id, text=body.text, actor=who.name)
-    return _back(article_id, claim_id, "comment-added")
+    return _back(svc, article_id, claim_id, "comment-added")
 
 
 # --- helpers -----------------------------------------------------------------------------
@@ -316,10 +359,17 @@ def _carried(fields: dict[str, str]) -> dict[str, str]:
     return {key: value for key, value in fields.items() if key not in _SIGN_IN_FIELDS}
 
 
-def _back(article_id: int, claim_id: int, notice: str) -> Response:
-    """Back to the claim on its article's page, with the notice of key ``notice``."""
+def _back(svc: Service, article_id: int, claim_id: int, notice: str) -> Response:
+    """Back to the claim on its article's page (the page of claims holding it), with the
+    notice of key ``notice``."""
+    with svc.sessions() as session:
+        position = session.scalar(select(Claim.position).where(Claim.id == claim_id))
+    # A claim's position is its index among the version's claims, which the pages cut into
+    # pages of CLAIMS_PAGE from the first.
+    start = (position // CLAIMS_PAGE) * CLAIMS_PAGE if position is not None else 0
+    where = f"&offset={start}" if start else ""
     anchor = f"#claim-{claim_id}" if claim_id else ""
-    return RedirectResponse(f"/articles/{article_id}?notice={quote(notice)}{anchor}",
+    return RedirectResponse(f"/articles/{article_id}?notice={quote(notice)}{where}{anchor}",
                             status_code=303)
 
 
