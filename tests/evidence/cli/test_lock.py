@@ -203,3 +203,47 @@ def test_lockfile_option_writes_and_reads_elsewhere(
                    "--lockfile", str(target), "--format", "json")
     assert run.code == 1, run.err
     assert any(f["rule"] == "retracted-source" for f in json.loads(run.out)["findings"])
+
+
+MATCHED_BIB = """\
+@article{gino2014,
+  author = {Gino, Francesca and Wiltermuth, Scott S.},
+  title = {Evil Genius? How Dishonesty Can Lead to Greater Creativity},
+  journal = {Psychological Science},
+  year = {2014},
+  volume = {25},
+  number = {4},
+  pages = {973--981},
+}
+"""
+
+
+def test_a_reference_without_a_doi_is_locked_with_its_match(
+    evidence: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bib = tmp_path / "refs.bib"
+    bib.write_text(MATCHED_BIB, encoding="utf-8")
+    assert evidence("lock", str(bib)).code == 0
+    (match,) = read_lock(tmp_path)["match"]
+    assert match["status"] == "matched" and match["doi"] == RETRACTED
+    assert 0 < match["confidence"] <= 1
+    assert read_lock(tmp_path)["works"][RETRACTED]["retracted"] is True
+    monkeypatch.setenv("EVIDENCE_DATABASE_URL", f"sqlite:///{tmp_path / 'other.db'}")
+    online = evidence("check", str(bib), "--format", "json")
+    no_registry(monkeypatch, tmp_path)
+    locked = evidence("check", str(bib), "--format", "json", "--locked")
+    assert locked.code == online.code == 1, locked.err
+    assert json.loads(locked.out)["findings"] == json.loads(online.out)["findings"]
+    rules = {f["rule"] for f in json.loads(locked.out)["findings"]}
+    assert "reference-without-doi" in rules
+
+
+@pytest.mark.parametrize("args, says", [
+    (("--locked", "--refresh"), "cannot be used with --refresh"),
+    (("--lockfile", "x.lock"), "--lockfile is for --locked"),
+])
+def test_locked_options_that_contradict_are_refused(
+    evidence: Any, article: Path, args: tuple[str, ...], says: str
+) -> None:
+    run = evidence("check", str(article), "--bib", "refs.bib", *args)
+    assert run.code == 2 and says in run.err
