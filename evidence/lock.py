@@ -18,7 +18,7 @@ import hashlib
 import json
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -132,8 +132,16 @@ def lock_from_check(result: CheckResult, fetched: Mapping[str, datetime]) -> Loc
 
 
 def _with_cited(entry: LockedWork, paths: Iterable[str]) -> LockedWork:
-    return LockedWork(entry.doi, entry.status, entry.work, entry.reason, entry.fetched,
-                      entry.digest, tuple(sorted(paths)))
+    return replace(entry, cited_in=tuple(sorted({_relative(p) for p in paths})))
+
+
+def _relative(path: str) -> str:
+    """A path under the working folder relative to it: the lock is committed and read on
+    other machines, where an absolute path means nothing."""
+    try:
+        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return path
 
 
 def _short(text: str) -> str:

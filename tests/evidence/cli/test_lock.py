@@ -247,3 +247,15 @@ def test_locked_options_that_contradict_are_refused(
 ) -> None:
     run = evidence("check", str(article), "--bib", "refs.bib", *args)
     assert run.code == 2 and says in run.err
+
+
+def test_cited_in_is_relative_to_the_working_folder(evidence: Any, tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    article = docs / "note.md"
+    article.write_text(
+        "# A note\n\nDishonesty was linked to creativity [1].\n\n## References\n\n"
+        "1. Gino F, Wiltermuth SS. Evil genius? How dishonesty can lead to greater creativity."
+        " Psychol Sci. 2014;25(4):973-981. doi:10.1177/0956797614520714\n", encoding="utf-8")
+    assert evidence("lock", str(article.resolve())).code == 0  # named by its absolute path
+    assert read_lock(tmp_path)["works"][RETRACTED]["cited-in"] == ["docs/note.md"]
