@@ -32,6 +32,7 @@ from evidence.config import Settings
 from evidence.errors import InputError, StoreError
 from evidence.linking import ReferenceText, link_claims
 from evidence.linking.rank import DEFAULT_THRESHOLD
+from evidence.lock import Lock, LockedWork
 from evidence.matching import MatchOutcome, match_references
 from evidence.progress import Stages
 from evidence.resolver import OFFLINE_HINT, Resolution, crossref_settings, resolve_dois
@@ -58,6 +59,7 @@ __all__ = [
     "WrittenReference",
     "check_articles",
     "check_inputs",
+    "check_locked",
     "check_parsed",
     "parse_bibliography",
     "read_bibliography_file",
@@ -285,6 +287,17 @@ async def _check(
                                      client=None if settings.offline else client,
                                      offline_reason=OFFLINE_HINT)
     advance(len(undoi))
+    return _audit_articles(articles, written, resolutions, matches, options)
+
+
+def _audit_articles(
+    articles: list[Article],
+    written: list[list[WrittenReference]],
+    resolutions: dict[str, Resolution],
+    matches: dict[str, MatchOutcome],
+    options: CheckOptions,
+) -> CheckResult:
+    """Claims, links and findings, once every reference has its answer (registry or lock)."""
     results: list[ArticleResult] = []
     findings = []
     problems: list[str] = []
@@ -307,6 +320,61 @@ async def _check(
     unverified = any(r.status == "unverified" for a in results for r in a.references)
     notes = (*problems, *((WARM_HINT,) if unverified else ()))
     return CheckResult(articles=tuple(results), findings=tuple(findings), notes=notes)
+
+
+# --- answered from evidence.lock (`evidence check --locked`) ------------------------------
+
+
+def check_locked(inputs: Inputs, lock: Lock, options: CheckOptions | None = None, *,
+                 lockfile: str = "evidence.lock") -> CheckResult:
+    """Check what :func:`read_inputs` read with every reference answered from ``lock``:
+    no registry, no store. The audit is the same as a check's, so are the findings.
+
+    :raises InputError: a reference the lock does not answer (named, with where it is
+        written): the lock was made for other articles; write it again with `evidence lock`.
+    """
+    options = options or CheckOptions()
+    articles = [article for article, _ in inputs.items]
+    written = [written_references(a, bibs) for a, bibs in inputs.items]
+    resolutions: dict[str, Resolution] = {}
+    matches: dict[str, MatchOutcome] = {}
+    missing: list[str] = []
+    for ref in (r for refs in written for r in refs):
+        if ref.doi:
+            entry = lock.works.get(ref.doi)
+            if entry is None:
+                missing.append(f"{ref.path}:{ref.line}: doi:{ref.doi}")
+            else:
+                resolutions[ref.doi] = _locked_resolution(entry)
+        elif not ref.doi_text:
+            outcome = _locked_match(lock, ref.text)
+            if outcome is None:
+                missing.append(f"{ref.path}:{ref.line}: {ref.text[:60]!r} (no DOI written)")
+            else:
+                matches[ref.text] = outcome
+    if missing:
+        raise InputError(f"{len(missing)} reference(s) not in {lockfile}: "
+                         + "; ".join(missing[:10]) + "; run `evidence lock` again and commit it")
+    result = _audit_articles(articles, written, resolutions, matches, options)
+    return replace(result, notes=(*inputs.notes, *result.notes))
+
+
+def _locked_resolution(entry: LockedWork) -> Resolution:
+    if entry.status == "resolved":
+        return Resolution(entry.doi, "resolved", work=entry.work, cached=True)
+    return Resolution(entry.doi, "not-found", reason=entry.reason, cached=True)
+
+
+def _locked_match(lock: Lock, text: str) -> MatchOutcome | None:
+    match = lock.matches.get(text)
+    if match is None:
+        return None
+    if match.status == "no-doi" or match.doi is None:
+        return MatchOutcome("no-doi", confidence=match.confidence)
+    entry = lock.works.get(match.doi)
+    if entry is None or entry.work is None:
+        return None
+    return MatchOutcome("matched", match.doi, entry.work, match.confidence)
 
 
 def _mark_suppressed(

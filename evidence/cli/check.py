@@ -43,12 +43,17 @@ FAIL_LEVELS = {"error": 3, "warning": 2, "note": 1, "never": 99}
 @click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path),
               help="Fail only on findings not in this baseline file.")
 @click.option("--update-baseline", is_flag=True, help="Write the current findings to --baseline.")
+@click.option("--locked", is_flag=True,
+              help="Answer every reference from the lock file alone: no network, no store.")
+@click.option("--lockfile", type=click.Path(dir_okay=False, path_type=Path),
+              help="The lock file for --locked [default: evidence.lock here].")
 @click.option("--max-article-size", "max_mb", type=click.FloatRange(min=0), metavar="MB",
               help="Refuse an article larger than this (0: no limit) [default: 10].")
 @click.pass_obj
 def check(obj: Context, paths: tuple[Path, ...], bibs: tuple[Path, ...], fmt: str,
           output: Path | None, fail_on: str | None, offline: bool, refresh: bool,
-          baseline: Path | None, update_baseline: bool, max_mb: float | None) -> int:
+          baseline: Path | None, update_baseline: bool, locked: bool, lockfile: Path | None,
+          max_mb: float | None) -> int:
     """Check articles: claims without sources, and references that do not hold up.
 
     PATH is a text, Markdown or HTML article, or a folder of them; or a BibTeX (.bib) or
@@ -77,6 +82,11 @@ def check(obj: Context, paths: tuple[Path, ...], bibs: tuple[Path, ...], fmt: st
     baseline = baseline or config.baseline
     if update_baseline and baseline is None:
         raise InputError("--update-baseline needs --baseline FILE")
+    if locked and refresh:
+        raise InputError("--locked answers from the lock file and asks no registry: "
+                         "it cannot be used with --refresh")
+    if lockfile is not None and not locked:
+        raise InputError("--lockfile is for --locked (or `evidence lock`)")
     # The file's registry-wait applies unless EVIDENCE_REGISTRY_WAIT is set (read by Settings).
     own_wait = os.environ.get("EVIDENCE_REGISTRY_WAIT", "").strip()
     settings = obj.settings(offline=offline or None,
@@ -88,8 +98,11 @@ def check(obj: Context, paths: tuple[Path, ...], bibs: tuple[Path, ...], fmt: st
                                progress=progress if sys.stderr.isatty() else None)
         # Everything is read before the store is opened: a bad input creates nothing.
         inputs = read_inputs(articles, options, optional=found)
-        result, asked = asyncio.run(_run(inputs, settings, obj.sessions(settings), options,
-                                         on_retry=progress.on_retry))
+        if locked:
+            result, asked = _run_locked(inputs, options, lockfile), False
+        else:
+            result, asked = asyncio.run(_run(inputs, settings, obj.sessions(settings), options,
+                                             on_retry=progress.on_retry))
     findings = list(result.findings)
     if baseline is not None and update_baseline:
         write_baseline(baseline, findings)
@@ -131,6 +144,15 @@ async def _run(inputs: Inputs, settings: Settings, sessions: sessionmaker[Sessio
         result = await check_inputs(inputs, settings=settings, sessions=sessions,
                                     options=options, client=client)
         return result, client.stats.requests > 0
+
+
+def _run_locked(inputs: Inputs, options: CheckOptions, lockfile: Path | None) -> CheckResult:
+    """The check answered from the lock alone: the store is never opened, nor created."""
+    from evidence.check import check_locked
+    from evidence.lock import DEFAULT_LOCKFILE, read_lock
+
+    path = lockfile or DEFAULT_LOCKFILE
+    return check_locked(inputs, read_lock(path), options, lockfile=str(path))
 
 
 def is_article(path: Path) -> bool:
