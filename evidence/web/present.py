@@ -23,9 +23,9 @@ from evidence.results import (
     ReferenceStatus,
     SourceLink,
 )
+from evidence.serialise import work_json
 from evidence.store.models import Verdict
 from evidence.store.views import ArticleView, ClaimView, CommentView, LinkView, ReferenceView
-from refs import Work
 
 __all__ = [
     "article_findings",
@@ -34,7 +34,6 @@ __all__ = [
     "claim_json",
     "comment_json",
     "link_json",
-    "work_json",
 ]
 
 
@@ -96,18 +95,6 @@ def reference_json(ref: ReferenceView, article_path: str) -> dict[str, Any]:
         "title": ref.work.title if ref.work else None,
         "retracted": bool(ref.work and ref.work.retracted), "confidence": ref.confidence,
         "work": work_json(ref.work) if ref.work else None,
-    }
-
-
-def work_json(work: Work) -> dict[str, Any]:
-    return {
-        "doi": work.doi, "title": work.title, "authors": [p.display for p in work.authors],
-        "year": work.year, "container_title": work.container_title, "type": work.type,
-        "publisher": work.publisher, "retracted": work.retracted, "corrected": work.corrected,
-        "updates": [
-            {"kind": u.kind, "doi": u.doi, "date": u.date.isoformat() if u.date else None}
-            for u in work.updates
-        ],
     }
 
 

@@ -44,6 +44,7 @@ __all__ = [
     "MismatchOut",
     "Me",
     "NoSourceIn",
+    "PersonOut",
     "ReferenceOut",
     "SourceOut",
     "TokenCreated",
@@ -245,16 +246,31 @@ class ClaimOut(BaseModel):
 class UpdateOut(BaseModel):
     kind: str
     doi: str | None
+    source: str | None
     date: str | None
+    label: str | None
+
+
+class PersonOut(BaseModel):
+    family: str | None
+    given: str | None
+    literal: str | None = Field(description="a name without parts, e.g. an organisation")
+    orcid: str | None
 
 
 class WorkOut(BaseModel):
+    """A work as ``evidence.serialise.work_json`` writes it (a test holds the two together),
+    the same object as ``evidence resolve --json`` and the check report's references give."""
+
     doi: str | None
     title: str
-    authors: list[str]
-    year: int | None
-    container_title: str | None
     type: str | None
+    year: int | None
+    authors: list[PersonOut]
+    container_title: str | None
+    volume: str | None
+    issue: str | None
+    pages: str | None
     publisher: str | None
     retracted: bool
     corrected: bool
