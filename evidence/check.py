@@ -43,6 +43,7 @@ from evidence.results import (
     UnknownCitation,
 )
 from evidence.store.articles import SAVE_ATTEMPTS, find_version, save_check
+from evidence.vocabulary import ReferenceStatus
 from refs import RefsError, Work, doi_problem
 from refs.crossref.deadline import registry_deadline
 from refs.match import ParsedReference, compare, parse_reference
@@ -439,19 +440,20 @@ def _reference(
     resolutions: dict[str, Resolution],
     matches: dict[str, MatchOutcome],
 ) -> ReferenceResult:
-    base = ReferenceResult(text=ref.text, line=ref.line, doi=ref.doi, status="no-doi",
+    base = ReferenceResult(text=ref.text, line=ref.line, doi=ref.doi, status=ReferenceStatus.NO_DOI,
                            written_doi=ref.doi_text, key=ref.key or ref.label, path=ref.path)
     if ref.doi_text and not ref.doi:
-        return replace(base, doi=ref.doi_text, status="invalid",
+        return replace(base, doi=ref.doi_text, status=ReferenceStatus.INVALID,
                        reason=doi_problem(ref.doi_text) or "not a DOI")
     if ref.doi:
         resolution = resolutions[ref.doi]
         if resolution.status == "resolved" and resolution.work is not None:
             mismatches = tuple(compare(ref.written, resolution.work))
-            return replace(base, status="resolved", work=resolution.work, mismatches=mismatches)
-        return replace(base, status=resolution.status, reason=resolution.reason)
+            return replace(base, status=ReferenceStatus.RESOLVED, work=resolution.work,
+                           mismatches=mismatches)
+        return replace(base, status=ReferenceStatus(resolution.status), reason=resolution.reason)
     found = matches[ref.text]
-    return replace(base, status=found.status, doi=found.doi, work=found.work,
+    return replace(base, status=ReferenceStatus(found.status), doi=found.doi, work=found.work,
                    confidence=found.confidence, reason=found.reason)
 
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from evidence.articles.model import BIBLIOGRAPHY_FORMATS
 from evidence.audit.findings import Finding
+from evidence.vocabulary import How, ReferenceStatus
 from refs import Work
 
 if TYPE_CHECKING:
@@ -27,9 +28,6 @@ __all__ = [
     "SourceLink",
     "UnknownCitation",
 ]
-
-How = Literal["marker", "inferred", "editor"]
-ReferenceStatus = Literal["resolved", "matched", "not-found", "invalid", "unverified", "no-doi"]
 
 
 @dataclass(frozen=True, slots=True)

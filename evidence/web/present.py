@@ -12,20 +12,13 @@ stored with the check and read back as they were, never worked out again.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from evidence.audit.findings import Finding
-from evidence.results import (
-    ArticleResult,
-    ClaimResult,
-    How,
-    ReferenceResult,
-    ReferenceStatus,
-    SourceLink,
-)
+from evidence.results import ArticleResult, ClaimResult, ReferenceResult, SourceLink
 from evidence.serialise import work_json
-from evidence.store.models import Verdict
 from evidence.store.views import ArticleView, ClaimView, CommentView, LinkView, ReferenceView
+from evidence.vocabulary import How, ReferenceStatus, Verdict
 
 __all__ = [
     "article_findings",
@@ -130,7 +123,7 @@ def _claim_result(
 ) -> ClaimResult:
     sources = tuple(
         SourceLink(reference=index[link.reference_id], doi=refs[link.reference_id].doi,
-                   how=_how(link.how), score=link.score)
+                   how=How(link.how), score=link.score)
         for link in claim.links
         if link.verdict != Verdict.REJECTED and link.reference_id in index
     )
@@ -141,15 +134,11 @@ def _claim_result(
                        reasons=reasons, sources=sources, suppressed=claim.no_source_reason)
 
 
-def _how(how: str) -> How:
-    return cast(How, how)  # the table's check constraint allows only these three
-
-
 def _reference_result(ref: ReferenceView, path: str) -> ReferenceResult:
     # The check's own findings as stored: a reference from a bibliography file keeps that
     # file's path (its line is a line of the file), its reason and its mismatches.
     return ReferenceResult(
-        text=ref.text, line=ref.line or 1, doi=ref.doi, status=cast(ReferenceStatus, ref.status),
+        text=ref.text, line=ref.line or 1, doi=ref.doi, status=ReferenceStatus(ref.status),
         work=ref.work, written_doi=ref.written_doi, confidence=ref.confidence,
         reason=ref.reason, key=ref.citation_key, mismatches=ref.mismatches,
         path=ref.source_path or path,

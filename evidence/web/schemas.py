@@ -15,6 +15,8 @@ from fastapi import Path
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict
 
+from evidence.vocabulary import ClaimStatus, How, ReferenceStatus, Verdict
+
 __all__ = [
     "MAX_ID",
     "MAX_TEXT",
@@ -145,7 +147,6 @@ DOIPath = Annotated[str, Path(description="a DOI, e.g. 10.1002/14651858.CD009790
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 Version = Annotated[int, Field(ge=1, le=MAX_ID, description="the version you read")]
-Verdict = Literal["confirmed", "rejected", "unreviewed"]
 
 
 class ErrorOut(BaseModel):
@@ -213,7 +214,7 @@ class ArticleList(BaseModel):
 
 class SourceOut(BaseModel):
     doi: str | None
-    how: str
+    how: How
     score: float | None
     link: int
     reference: int
@@ -235,7 +236,7 @@ class ClaimOut(BaseModel):
     line: int | None
     new: bool = Field(default=False, description="not in the version before (unreviewed)")
     needs_support: bool
-    status: str
+    status: ClaimStatus
     reason: str | None
     no_source_reason: str | None
     version: int
@@ -289,7 +290,7 @@ class ReferenceOut(BaseModel):
     line: int | None
     path: str = Field(description="where it is written: a bibliography file, else the article")
     doi: str | None
-    status: str
+    status: ReferenceStatus
     reason: str | None = Field(default=None, description="why unverified, not found or invalid")
     mismatches: list[MismatchOut] = Field(
         default_factory=list, description="written details the registry disagrees with"
@@ -360,7 +361,7 @@ class LinkOut(BaseModel):
     id: int
     claim: int
     reference: int
-    how: str
+    how: How
     score: float | None
     verdict: Verdict
     version: int
