@@ -34,7 +34,7 @@ from evidence.linking import ReferenceText, link_claims
 from evidence.linking.rank import DEFAULT_THRESHOLD
 from evidence.matching import MatchOutcome, match_references
 from evidence.progress import Stages
-from evidence.resolver import OFFLINE_HINT, Resolution, crossref_settings, resolve_dois
+from evidence.resolver import OFFLINE_REASON, Resolution, crossref_settings, resolve_dois
 from evidence.results import (
     ArticleResult,
     CheckResult,
@@ -67,10 +67,10 @@ __all__ = [
     "written_references",
 ]
 
-WARM_HINT = (
-    "some references could not be verified; run `evidence check` once with network access "
-    "(or `evidence resolve`) to warm the store, after which checks need no network"
-)
+UNVERIFIED_NOTE = ("some references could not be verified: the registry was not asked or did "
+                   "not answer")
+"""The run's note when a reference is unverified. Like every message of the core, it says what
+happened and names no flag or command; the shell adds its own hint (``CheckOptions``)."""
 
 
 BIBLIOGRAPHY_SUFFIXES: dict[str, ArticleFormat] = {".bib": "bibtex", ".json": "csl-json"}
@@ -85,6 +85,10 @@ class CheckOptions:
     max_article_mb: float = DEFAULT_MAX_ARTICLE_MB  # 0: no limit
     record: bool = True  # keep the articles, claims and links in the store (check_articles)
     progress: Stages | None = None  # told each stage of the run (a terminal's progress bars)
+    # What the shell's user can do, in the shell's words (the CLI names its flags): added to
+    # the refusal of an article over the size limit, and to the note on unverified references.
+    raise_limit: str = "raise the limit"
+    verify_hint: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +146,7 @@ def read_inputs(
                 alone.append(path)
                 continue
             article = read_article(path, max_bytes=_limit(options.max_article_mb),
-                                   raise_limit=RAISE_LIMIT)
+                                   raise_limit=options.raise_limit)
             named = _named_bibliographies(article, extra)
         except InputError as exc:
             if path not in optional:
@@ -284,7 +288,7 @@ async def _check(
                      len(undoi))
     matches = await match_references(undoi, sessions=sessions, refresh=options.refresh,
                                      client=None if settings.offline else client,
-                                     offline_reason=OFFLINE_HINT)
+                                     offline_reason=OFFLINE_REASON)
     advance(len(undoi))
     results: list[ArticleResult] = []
     findings = []
@@ -306,8 +310,12 @@ async def _check(
     if options.config is not None:
         findings = apply_config(findings, options.config)
     unverified = any(r.status == "unverified" for a in results for r in a.references)
-    notes = (*problems, *((WARM_HINT,) if unverified else ()))
+    notes = (*problems, *((_unverified_note(options),) if unverified else ()))
     return CheckResult(articles=tuple(results), findings=tuple(findings), notes=notes)
+
+
+def _unverified_note(options: CheckOptions) -> str:
+    return f"{UNVERIFIED_NOTE}; {options.verify_hint}" if options.verify_hint else UNVERIFIED_NOTE
 
 
 def _mark_suppressed(
@@ -338,9 +346,6 @@ def _nothing(count: int) -> None:
 
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
-
-
-RAISE_LIMIT = "use --max-article-size MB (or max-article-size in [tool.evidence]; 0: no limit)"
 
 
 def _limit(megabytes: float) -> int | None:

@@ -23,11 +23,13 @@ from refs.crossref.settings import DEFAULT_REGISTRY_HOSTS
 if TYPE_CHECKING:
     from refs.crossref.client import CrossrefClient
 
-__all__ = ["OFFLINE_HINT", "Resolution", "crossref_settings", "resolve_dois"]
+__all__ = ["OFFLINE_REASON", "Resolution", "crossref_settings", "resolve_dois"]
 
 Status = Literal["resolved", "not-found", "invalid", "unverified"]
 
-OFFLINE_HINT = "not in the store and --offline is set; run `evidence resolve` online to warm it"
+OFFLINE_REASON = "not in the store, and offline: the registry was not asked"
+"""Why a DOI is unverified offline. It says what happened and names no flag or command:
+each shell (the CLI, the service) adds what its own user can do about it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +80,7 @@ async def resolve_dois(
     if progress is not None:
         progress(len(wanted) - len(missing))
     if missing and settings.offline:
-        known.update({d: Resolution(d, "unverified", reason=OFFLINE_HINT) for d in missing})
+        known.update({d: Resolution(d, "unverified", reason=OFFLINE_REASON) for d in missing})
     elif missing:
         outcomes = await _ask_registry(missing, settings, client, progress)
         _store(sessions, outcomes, doi_url=settings.doi_url)

@@ -38,7 +38,7 @@ def resolve(obj: Context, dois: tuple[str, ...], as_json: bool, offline: bool,
       evidence resolve 10.1177/0956797614520714 --json
       evidence resolve - < dois.txt
     """
-    from evidence.resolver import resolve_dois
+    from evidence.resolver import OFFLINE_REASON, resolve_dois
 
     wanted = _collect(dois)
     settings = obj.settings(offline=offline or None)
@@ -53,7 +53,13 @@ def resolve(obj: Context, dois: tuple[str, ...], as_json: bool, offline: bool,
         for result in results:
             click.echo(_line(result))
     polite_pool_hint(settings, asked=any(not r.cached for r in results))
+    if any(r.reason == OFFLINE_REASON for r in results):
+        click.echo(OFFLINE_HINT, err=True)
     return 0 if all(r.status == "resolved" for r in results) else 1
+
+
+OFFLINE_HINT = ("hint: run `evidence resolve` without --offline to ask the registry for what "
+                "the store lacks")
 
 
 def _collect(arguments: tuple[str, ...]) -> list[str]:
