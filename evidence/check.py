@@ -73,7 +73,9 @@ UNVERIFIED_NOTE = ("some references could not be verified: the registry was not 
 happened and names no flag or command; the shell adds its own hint (``CheckOptions``)."""
 
 
-BIBLIOGRAPHY_SUFFIXES: dict[str, ArticleFormat] = {".bib": "bibtex", ".json": "csl-json"}
+BIBLIOGRAPHY_SUFFIXES: dict[str, ArticleFormat] = {
+    ".bib": ArticleFormat.BIBTEX, ".json": ArticleFormat.CSL_JSON,
+}
 """A path with one of these is a bibliography checked on its own: a reviewer's reference audit."""
 
 
@@ -400,7 +402,7 @@ def _bibliography_text(path: Path) -> str:
 
 
 def _bib_format(path: Path) -> ArticleFormat:
-    return "csl-json" if path.suffix.lower() == ".json" else "bibtex"
+    return ArticleFormat.CSL_JSON if path.suffix.lower() == ".json" else ArticleFormat.BIBTEX
 
 
 def parse_bibliography(text: str, *, path: str, format: str = "bibtex") -> Bibliography:

@@ -10,9 +10,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from evidence.articles.model import BIBLIOGRAPHY_FORMATS
 from evidence.audit.findings import Finding
-from evidence.vocabulary import How, ReferenceStatus
+from evidence.vocabulary import BIBLIOGRAPHY_FORMATS, ArticleFormat, How, ReferenceStatus
 from refs import Work
 
 if TYPE_CHECKING:
@@ -91,7 +90,7 @@ class ArticleResult:
     title: str | None
     claims: tuple[ClaimResult, ...]
     references: tuple[ReferenceResult, ...]
-    format: str = "text"
+    format: ArticleFormat = ArticleFormat.TEXT
     unknown_citations: tuple[UnknownCitation, ...] = ()
     suppressions: tuple[tuple[int, str, str], ...] = ()  # (line, rule, reason) written inline
 

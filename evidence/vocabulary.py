@@ -10,7 +10,14 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["ClaimStatus", "How", "ReferenceStatus", "Verdict"]
+__all__ = [
+    "BIBLIOGRAPHY_FORMATS",
+    "ArticleFormat",
+    "ClaimStatus",
+    "How",
+    "ReferenceStatus",
+    "Verdict",
+]
 
 
 class How(StrEnum):
@@ -48,3 +55,22 @@ class ClaimStatus(StrEnum):
     UNSUPPORTED = "unsupported"
     NO_SOURCE_NEEDED = "no-source-needed"  # suppressed inline, or marked so by an editor
     NOT_A_CLAIM = "not-a-claim"
+
+
+class ArticleFormat(StrEnum):
+    """What a document is written in; stored with each article version."""
+
+    TEXT = "text"
+    MARKDOWN = "markdown"
+    HTML = "html"
+    LATEX = "latex"
+    JATS = "jats"
+    DOCX = "docx"
+    PDF = "pdf"
+    BIBTEX = "bibtex"  # a bibliography checked on its own
+    CSL_JSON = "csl-json"
+
+
+BIBLIOGRAPHY_FORMATS: frozenset[ArticleFormat] = frozenset(
+    {ArticleFormat.BIBTEX, ArticleFormat.CSL_JSON})
+"""Formats of a bibliography checked on its own: no sentences, its entries as references."""

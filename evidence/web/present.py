@@ -18,7 +18,7 @@ from evidence.audit.findings import Finding
 from evidence.results import ArticleResult, ClaimResult, ReferenceResult, SourceLink
 from evidence.serialise import work_json
 from evidence.store.views import ArticleView, ClaimView, CommentView, LinkView, ReferenceView
-from evidence.vocabulary import How, ReferenceStatus, Verdict
+from evidence.vocabulary import ArticleFormat, How, ReferenceStatus, Verdict
 
 __all__ = [
     "article_findings",
@@ -111,7 +111,7 @@ def article_result(view: ArticleView) -> ArticleResult:
     index = {r.id: position for position, r in enumerate(view.references)}
     refs = {r.id: r for r in view.references}
     return ArticleResult(
-        path=view.name, title=view.title, format=view.format,
+        path=view.name, title=view.title, format=ArticleFormat(view.format),
         claims=tuple(_claim_result(c, index, refs) for c in view.claims),
         references=tuple(_reference_result(r, view.name) for r in view.references),
         unknown_citations=view.unknown_citations,

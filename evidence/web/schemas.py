@@ -15,7 +15,7 @@ from fastapi import Path
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict
 
-from evidence.vocabulary import ClaimStatus, How, ReferenceStatus, Verdict
+from evidence.vocabulary import ArticleFormat, ClaimStatus, How, ReferenceStatus, Verdict
 
 __all__ = [
     "MAX_ID",
@@ -319,7 +319,7 @@ class ArticleOut(BaseModel):
     name: str
     path: str
     title: str | None
-    format: str
+    format: ArticleFormat
     created_at: datetime
     previous_id: int | None
     versions: list[VersionOut]

@@ -46,3 +46,23 @@ def test_the_store_allows_exactly_these_values() -> None:
                    if isinstance(c, CheckConstraint) and str(c.name).endswith(("how", "verdict"))}
     assert any("'marker', 'inferred', 'editor'" in text for text in constraints.values())
     assert any("'unreviewed', 'confirmed', 'rejected'" in text for text in constraints.values())
+
+
+def test_article_formats_are_one_list() -> None:
+    from typing import get_args
+
+    from evidence.articles import build, model
+    from evidence.vocabulary import BIBLIOGRAPHY_FORMATS, ArticleFormat
+
+    # DESIGN.md: plain text, Markdown, HTML, Word, PDF, LaTeX, JATS, or a bibliography.
+    assert {f.value for f in ArticleFormat} == {
+        "text", "markdown", "html", "docx", "pdf", "latex", "jats", "bibtex", "csl-json"}
+    assert BIBLIOGRAPHY_FORMATS == {"bibtex", "csl-json"}
+    assert model.ArticleFormat is ArticleFormat and results.ArticleResult.__dataclass_fields__[
+        "format"].type in ("ArticleFormat", ArticleFormat)
+    assert all(type(kind) is ArticleFormat for kind in build.FORMATS.values())
+    # What the API takes is named in its own words, but only from this list.
+    submitted = schemas.ArticleIn.model_fields
+    assert set(get_args(submitted["format"].annotation)) <= set(ArticleFormat)
+    bibliography = get_args(submitted["bibliography_format"].annotation)
+    assert set(get_args(bibliography[0])) == BIBLIOGRAPHY_FORMATS
