@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from evidence.audit.findings import Finding
+from evidence.findings import Finding
 from evidence.vocabulary import BIBLIOGRAPHY_FORMATS, ArticleFormat, How, ReferenceStatus
 from refs import Work
 
