@@ -458,7 +458,7 @@ def _reference(
             mismatches = tuple(compare(ref.written, resolution.work))
             return replace(base, status=ReferenceStatus.RESOLVED, work=resolution.work,
                            mismatches=mismatches)
-        return replace(base, status=ReferenceStatus(resolution.status), reason=resolution.reason)
+        return replace(base, status=resolution.status, reason=resolution.reason)
     found = matches[ref.text]
     return replace(base, status=ReferenceStatus(found.status), doi=found.doi, work=found.work,
                    confidence=found.confidence, reason=found.reason)
