@@ -6,33 +6,18 @@ import types
 
 import refs
 
-PUBLIC = [
-    "BibTeXError",
-    "CORRECTION_KINDS",
-    "DOIMatch",
-    "DOINotFound",
-    "InvalidDOI",
-    "PartialDate",
-    "Person",
-    "RETRACTION_KINDS",
-    "RateLimited",
-    "RefsError",
-    "RegistryError",
-    "RegistryUnavailable",
-    "RegistryUnreachable",
-    "SearchHit",
-    "Update",
-    "Work",
-    "clean_text",
-    "doi_problem",
-    "find_dois",
-    "is_doi",
-    "normalize_doi",
-    "strip_jats",
-    "work_from_crossref",
-    "work_from_csl",
-    "work_to_csl",
-]
+PUBLIC = sorted([
+    # errors
+    "RefsError", "BibTeXError", "InvalidDOI", "DOINotFound", "RateLimited", "RegistryError",
+    "RegistryUnavailable", "RegistryUnreachable",
+    # DOIs in text
+    "DOIMatch", "find_dois", "is_doi", "normalize_doi", "doi_problem",
+    # works and their readers
+    "Work", "Person", "PartialDate", "Update", "SearchHit", "CORRECTION_KINDS",
+    "RETRACTION_KINDS", "work_from_crossref", "work_from_csl", "work_to_csl",
+    # registry markup
+    "clean_text", "strip_jats",
+])
 
 
 def test_all_is_the_pinned_list_sorted() -> None:
