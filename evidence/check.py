@@ -35,7 +35,7 @@ from evidence.linking.rank import DEFAULT_THRESHOLD
 from evidence.lock import Lock, LockedWork
 from evidence.matching import MatchOutcome, match_references
 from evidence.progress import Stages
-from evidence.resolver import OFFLINE_HINT, Resolution, crossref_settings, resolve_dois
+from evidence.resolver import OFFLINE_REASON, Resolution, crossref_settings, resolve_dois
 from evidence.results import (
     ArticleResult,
     CheckResult,
@@ -44,6 +44,7 @@ from evidence.results import (
     UnknownCitation,
 )
 from evidence.store.articles import SAVE_ATTEMPTS, find_version, save_check
+from evidence.vocabulary import ReferenceStatus
 from refs import RefsError, Work, doi_problem
 from refs.crossref.deadline import registry_deadline
 from refs.match import ParsedReference, compare, parse_reference
@@ -68,13 +69,15 @@ __all__ = [
     "written_references",
 ]
 
-WARM_HINT = (
-    "some references could not be verified; run `evidence check` once with network access "
-    "(or `evidence resolve`) to warm the store, after which checks need no network"
-)
+UNVERIFIED_NOTE = ("some references could not be verified: the registry was not asked or did "
+                   "not answer")
+"""The run's note when a reference is unverified. Like every message of the core, it says what
+happened and names no flag or command; the shell adds its own hint (``CheckOptions``)."""
 
 
-BIBLIOGRAPHY_SUFFIXES: dict[str, ArticleFormat] = {".bib": "bibtex", ".json": "csl-json"}
+BIBLIOGRAPHY_SUFFIXES: dict[str, ArticleFormat] = {
+    ".bib": ArticleFormat.BIBTEX, ".json": ArticleFormat.CSL_JSON,
+}
 """A path with one of these is a bibliography checked on its own: a reviewer's reference audit."""
 
 
@@ -86,6 +89,10 @@ class CheckOptions:
     max_article_mb: float = DEFAULT_MAX_ARTICLE_MB  # 0: no limit
     record: bool = True  # keep the articles, claims and links in the store (check_articles)
     progress: Stages | None = None  # told each stage of the run (a terminal's progress bars)
+    # What the shell's user can do, in the shell's words (the CLI names its flags): added to
+    # the refusal of an article over the size limit, and to the note on unverified references.
+    raise_limit: str = "raise the limit"
+    verify_hint: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +150,7 @@ def read_inputs(
                 alone.append(path)
                 continue
             article = read_article(path, max_bytes=_limit(options.max_article_mb),
-                                   raise_limit=RAISE_LIMIT)
+                                   raise_limit=options.raise_limit)
             named = _named_bibliographies(article, extra)
         except InputError as exc:
             if path not in optional:
@@ -285,7 +292,7 @@ async def _check(
                      len(undoi))
     matches = await match_references(undoi, sessions=sessions, refresh=options.refresh,
                                      client=None if settings.offline else client,
-                                     offline_reason=OFFLINE_HINT)
+                                     offline_reason=OFFLINE_REASON)
     advance(len(undoi))
     return _audit_articles(articles, written, resolutions, matches, options)
 
@@ -318,8 +325,12 @@ def _audit_articles(
     if options.config is not None:
         findings = apply_config(findings, options.config)
     unverified = any(r.status == "unverified" for a in results for r in a.references)
-    notes = (*problems, *((WARM_HINT,) if unverified else ()))
+    notes = (*problems, *((_unverified_note(options),) if unverified else ()))
     return CheckResult(articles=tuple(results), findings=tuple(findings), notes=notes)
+
+
+def _unverified_note(options: CheckOptions) -> str:
+    return f"{UNVERIFIED_NOTE}; {options.verify_hint}" if options.verify_hint else UNVERIFIED_NOTE
 
 
 # --- answered from evidence.lock (`evidence check --locked`) ------------------------------
@@ -361,8 +372,8 @@ def check_locked(inputs: Inputs, lock: Lock, options: CheckOptions | None = None
 
 def _locked_resolution(entry: LockedWork) -> Resolution:
     if entry.status == "resolved":
-        return Resolution(entry.doi, "resolved", work=entry.work, cached=True)
-    return Resolution(entry.doi, "not-found", reason=entry.reason, cached=True)
+        return Resolution(entry.doi, ReferenceStatus.RESOLVED, work=entry.work, cached=True)
+    return Resolution(entry.doi, ReferenceStatus.NOT_FOUND, reason=entry.reason, cached=True)
 
 
 def _locked_match(lock: Lock, text: str) -> MatchOutcome | None:
@@ -405,9 +416,6 @@ def _nothing(count: int) -> None:
 
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
-
-
-RAISE_LIMIT = "use --max-article-size MB (or max-article-size in [tool.evidence]; 0: no limit)"
 
 
 def _limit(megabytes: float) -> int | None:
@@ -462,7 +470,7 @@ def _bibliography_text(path: Path) -> str:
 
 
 def _bib_format(path: Path) -> ArticleFormat:
-    return "csl-json" if path.suffix.lower() == ".json" else "bibtex"
+    return ArticleFormat.CSL_JSON if path.suffix.lower() == ".json" else ArticleFormat.BIBTEX
 
 
 def parse_bibliography(text: str, *, path: str, format: str = "bibtex") -> Bibliography:
@@ -507,19 +515,20 @@ def _reference(
     resolutions: dict[str, Resolution],
     matches: dict[str, MatchOutcome],
 ) -> ReferenceResult:
-    base = ReferenceResult(text=ref.text, line=ref.line, doi=ref.doi, status="no-doi",
+    base = ReferenceResult(text=ref.text, line=ref.line, doi=ref.doi, status=ReferenceStatus.NO_DOI,
                            written_doi=ref.doi_text, key=ref.key or ref.label, path=ref.path)
     if ref.doi_text and not ref.doi:
-        return replace(base, doi=ref.doi_text, status="invalid",
+        return replace(base, doi=ref.doi_text, status=ReferenceStatus.INVALID,
                        reason=doi_problem(ref.doi_text) or "not a DOI")
     if ref.doi:
         resolution = resolutions[ref.doi]
         if resolution.status == "resolved" and resolution.work is not None:
             mismatches = tuple(compare(ref.written, resolution.work))
-            return replace(base, status="resolved", work=resolution.work, mismatches=mismatches)
+            return replace(base, status=ReferenceStatus.RESOLVED, work=resolution.work,
+                           mismatches=mismatches)
         return replace(base, status=resolution.status, reason=resolution.reason)
     found = matches[ref.text]
-    return replace(base, status=found.status, doi=found.doi, work=found.work,
+    return replace(base, status=ReferenceStatus(found.status), doi=found.doi, work=found.work,
                    confidence=found.confidence, reason=found.reason)
 
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from evidence.config import Settings
 from evidence.store import queries
+from evidence.vocabulary import ReferenceStatus
 from refs import Work, doi_problem, normalize_doi
 from refs.crossref import CrossrefSettings, Outcome
 from refs.crossref.settings import DEFAULT_REGISTRY_HOSTS
@@ -23,11 +24,11 @@ from refs.crossref.settings import DEFAULT_REGISTRY_HOSTS
 if TYPE_CHECKING:
     from refs.crossref.client import CrossrefClient
 
-__all__ = ["OFFLINE_HINT", "Resolution", "crossref_settings", "resolve_dois"]
+__all__ = ["OFFLINE_REASON", "Resolution", "crossref_settings", "resolve_dois"]
 
-Status = Literal["resolved", "not-found", "invalid", "unverified"]
-
-OFFLINE_HINT = "not in the store and --offline is set; run `evidence resolve` online to warm it"
+OFFLINE_REASON = "not in the store, and offline: the registry was not asked"
+"""Why a DOI is unverified offline. It says what happened and names no flag or command:
+each shell (the CLI, the service) adds what its own user can do about it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +36,7 @@ class Resolution:
     """What became of one DOI asked: ``doi`` is normalised when valid, else as written."""
 
     doi: str
-    status: Status
+    status: ReferenceStatus  # resolved, not-found, invalid or unverified
     work: Work | None = None
     reason: str | None = None
     cached: bool = False
@@ -69,7 +70,7 @@ async def resolve_dois(
     for text in dois:
         problem = doi_problem(text)
         if problem is not None:
-            known[text] = Resolution(text, "invalid", reason=problem)
+            known[text] = Resolution(text, ReferenceStatus.INVALID, reason=problem)
         elif (doi := normalize_doi(text)) not in wanted:
             wanted.append(doi)
     if not refresh:
@@ -78,7 +79,8 @@ async def resolve_dois(
     if progress is not None:
         progress(len(wanted) - len(missing))
     if missing and settings.offline:
-        known.update({d: Resolution(d, "unverified", reason=OFFLINE_HINT) for d in missing})
+        known.update({d: Resolution(d, ReferenceStatus.UNVERIFIED, reason=OFFLINE_REASON)
+                      for d in missing})
     elif missing:
         outcomes = await _ask_registry(missing, settings, client, progress)
         _store(sessions, outcomes, doi_url=settings.doi_url)
@@ -90,10 +92,11 @@ def _from_store(sessions: sessionmaker[Session], dois: list[str]) -> dict[str, R
     with sessions() as session:
         works = queries.get_works(session, dois)
         absent = queries.known_not_found(session, [d for d in dois if d not in works])
-    found = {d: Resolution(d, "resolved", work=w, cached=True) for d, w in works.items()}
+    found = {d: Resolution(d, ReferenceStatus.RESOLVED, work=w, cached=True)
+             for d, w in works.items()}
     said_no = {
-        d: Resolution(d, "not-found", reason="the registry has no such DOI (stored answer)",
-                      cached=True)
+        d: Resolution(d, ReferenceStatus.NOT_FOUND, cached=True,
+                      reason="the registry has no such DOI (stored answer)")
         for d in absent
     }
     return found | said_no
@@ -131,5 +134,7 @@ def _store(sessions: sessionmaker[Session], outcomes: list[Outcome], *, doi_url:
 
 
 def _from_outcome(outcome: Outcome) -> Resolution:
-    status: Status = "resolved" if outcome.status == "found" else outcome.status
+    # The client's word for a DOI it found is "found"; the rest are already ours.
+    status = (ReferenceStatus.RESOLVED if outcome.status == "found"
+              else ReferenceStatus(outcome.status))
     return Resolution(outcome.doi, status, work=outcome.work, reason=outcome.reason)

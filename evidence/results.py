@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
-from evidence.articles.model import BIBLIOGRAPHY_FORMATS
-from evidence.audit.findings import Finding
+from evidence.findings import Finding
+from evidence.vocabulary import BIBLIOGRAPHY_FORMATS, ArticleFormat, How, ReferenceStatus
 from refs import Work
 
 if TYPE_CHECKING:
@@ -27,9 +27,6 @@ __all__ = [
     "SourceLink",
     "UnknownCitation",
 ]
-
-How = Literal["marker", "inferred", "editor"]
-ReferenceStatus = Literal["resolved", "matched", "not-found", "invalid", "unverified", "no-doi"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +90,7 @@ class ArticleResult:
     title: str | None
     claims: tuple[ClaimResult, ...]
     references: tuple[ReferenceResult, ...]
-    format: str = "text"
+    format: ArticleFormat = ArticleFormat.TEXT
     unknown_citations: tuple[UnknownCitation, ...] = ()
     suppressions: tuple[tuple[int, str, str], ...] = ()  # (line, rule, reason) written inline
 

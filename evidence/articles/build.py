@@ -29,18 +29,18 @@ __all__ = [
 ]
 
 FORMATS: dict[str, ArticleFormat] = {
-    ".txt": "text",
-    ".text": "text",
-    ".md": "markdown",
-    ".markdown": "markdown",
-    ".html": "html",
-    ".htm": "html",
-    ".xhtml": "html",
-    ".tex": "latex",
-    ".xml": "jats",
-    ".nxml": "jats",
-    ".docx": "docx",
-    ".pdf": "pdf",
+    ".txt": ArticleFormat.TEXT,
+    ".text": ArticleFormat.TEXT,
+    ".md": ArticleFormat.MARKDOWN,
+    ".markdown": ArticleFormat.MARKDOWN,
+    ".html": ArticleFormat.HTML,
+    ".htm": ArticleFormat.HTML,
+    ".xhtml": ArticleFormat.HTML,
+    ".tex": ArticleFormat.LATEX,
+    ".xml": ArticleFormat.JATS,
+    ".nxml": ArticleFormat.JATS,
+    ".docx": ArticleFormat.DOCX,
+    ".pdf": ArticleFormat.PDF,
 }
 """File extension to format; anything else must name its format."""
 
@@ -51,7 +51,10 @@ holds XML of every kind (sitemaps, builds); a JATS file is checked when named, o
 BINARY_FORMATS: frozenset[str] = frozenset({"docx", "pdf"})
 """Formats read from bytes by their own library, never decoded as text."""
 
-_TEXT_FORMATS: tuple[ArticleFormat, ...] = ("text", "markdown", "html", "latex", "jats")
+_TEXT_FORMATS: tuple[ArticleFormat, ...] = (
+    ArticleFormat.TEXT, ArticleFormat.MARKDOWN, ArticleFormat.HTML, ArticleFormat.LATEX,
+    ArticleFormat.JATS,
+)
 
 
 def read_article(
@@ -202,10 +205,10 @@ def _megabytes(size: int) -> str:
 
 def _format(path: Path, format: str | None) -> ArticleFormat:
     if format is not None:
-        for name in (*_TEXT_FORMATS, "docx", "pdf"):
+        for name in (*_TEXT_FORMATS, ArticleFormat.DOCX, ArticleFormat.PDF):
             if format == name:
                 return name
-        known = ", ".join((*_TEXT_FORMATS, "docx", "pdf"))
+        known = ", ".join((*_TEXT_FORMATS, ArticleFormat.DOCX, ArticleFormat.PDF))
         raise InputError(f"{path}: unknown format {format!r}; use one of {known}")
     kind = FORMATS.get(path.suffix.lower())
     if kind is None:

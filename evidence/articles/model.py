@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from evidence.vocabulary import BIBLIOGRAPHY_FORMATS, ArticleFormat
+
 __all__ = [
     "Article",
     "ArticleFormat",
@@ -34,11 +36,6 @@ MarkerKind = Literal[
 """``latex``: ``\\cite{key}`` and its kin; ``xref``: a JATS ``<xref ref-type="bibr">``;
 ``field``: a reference manager's citation field in a Word file (Zotero, Mendeley, EndNote)."""
 SentenceKind = Literal["sentence", "heading", "list-item"]
-ArticleFormat = Literal[
-    "text", "markdown", "html", "latex", "jats", "docx", "pdf", "bibtex", "csl-json"
-]
-BIBLIOGRAPHY_FORMATS: frozenset[str] = frozenset({"bibtex", "csl-json"})
-"""Formats of a bibliography checked on its own: no sentences, its entries as references."""
 
 
 @dataclass(frozen=True, slots=True)

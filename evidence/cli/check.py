@@ -28,6 +28,11 @@ __all__ = ["COMMANDS", "expand_paths", "is_article"]
 FAIL_LEVELS = {"error": 3, "warning": 2, "note": 1, "never": 99}
 
 
+RAISE_LIMIT = "use --max-article-size MB (or max-article-size in [tool.evidence]; 0: no limit)"
+WARM_HINT = ("run `evidence check` once with network access (or `evidence resolve`) to warm "
+             "the store, after which checks need no network")
+
+
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--bib", "bibs", multiple=True, type=click.Path(exists=True, dir_okay=False,
@@ -95,7 +100,8 @@ def check(obj: Context, paths: tuple[Path, ...], bibs: tuple[Path, ...], fmt: st
                  DEFAULT_MAX_ARTICLE_MB)
     with TerminalProgress() as progress:
         options = CheckOptions(bib=bibs, refresh=refresh, config=config, max_article_mb=limit,
-                               progress=progress if sys.stderr.isatty() else None)
+                               progress=progress if sys.stderr.isatty() else None,
+                               raise_limit=RAISE_LIMIT, verify_hint=WARM_HINT)
         # Everything is read before the store is opened: a bad input creates nothing.
         inputs = read_inputs(articles, options, optional=found)
         if locked:

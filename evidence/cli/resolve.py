@@ -5,13 +5,17 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from evidence.cli.context import Context, polite_pool_hint
 from evidence.errors import InputError
 from evidence.progress import Progress
+from evidence.serialise import no_work_json, work_json
+
+if TYPE_CHECKING:
+    from evidence.resolver import Resolution
 
 __all__ = ["COMMANDS", "resolution_json"]
 
@@ -34,7 +38,7 @@ def resolve(obj: Context, dois: tuple[str, ...], as_json: bool, offline: bool,
       evidence resolve 10.1177/0956797614520714 --json
       evidence resolve - < dois.txt
     """
-    from evidence.resolver import resolve_dois
+    from evidence.resolver import OFFLINE_REASON, resolve_dois
 
     wanted = _collect(dois)
     settings = obj.settings(offline=offline or None)
@@ -49,7 +53,13 @@ def resolve(obj: Context, dois: tuple[str, ...], as_json: bool, offline: bool,
         for result in results:
             click.echo(_line(result))
     polite_pool_hint(settings, asked=any(not r.cached for r in results))
+    if any(r.reason == OFFLINE_REASON for r in results):
+        click.echo(OFFLINE_HINT, err=True)
     return 0 if all(r.status == "resolved" for r in results) else 1
+
+
+OFFLINE_HINT = ("hint: run `evidence resolve` without --offline to ask the registry for what "
+                "the store lacks")
 
 
 def _collect(arguments: tuple[str, ...]) -> list[str]:
@@ -77,39 +87,17 @@ def _lines(text: str, where: str) -> list[str]:
             and not line.lstrip().startswith("#")]
 
 
-def resolution_json(result: Any) -> dict[str, Any]:
-    """The JSON object of one resolved DOI (the `resolve --json` contract)."""
-    work = result.work
-    return {
-        "doi": result.doi,
-        "status": result.status,
-        "reason": result.reason,
-        "title": work.title if work else None,
-        "type": work.type if work else None,
-        "year": work.year if work else None,
-        "authors": [_person(p) for p in work.authors] if work else [],
-        "container_title": work.container_title if work else None,
-        "volume": work.volume if work else None,
-        "issue": work.issue if work else None,
-        "pages": work.pages if work else None,
-        "publisher": work.publisher if work else None,
-        "retracted": bool(work and work.retracted),
-        "updates": [_update(u) for u in work.updates] if work else [],
-        "cached": result.cached,
-    }
+def resolution_json(result: Resolution) -> dict[str, Any]:
+    """The JSON object of one DOI asked (the `resolve --json` contract): the work's object
+    (`evidence.serialise.work_json`, as the API and the check report give it) with how it
+    was resolved; a DOI not resolved has the same keys, empty."""
+    work = work_json(result.work) if result.work is not None else no_work_json()
+    return {"doi": result.doi, "status": result.status, "reason": result.reason,
+            **{key: value for key, value in work.items() if key != "doi"},
+            "cached": result.cached}
 
 
-def _person(person: Any) -> dict[str, str | None]:
-    return {"family": person.family, "given": person.given, "literal": person.literal,
-            "orcid": person.orcid}
-
-
-def _update(update: Any) -> dict[str, str | None]:
-    return {"kind": update.kind, "doi": update.doi, "source": update.source,
-            "date": update.date.isoformat() if update.date else None, "label": update.label}
-
-
-def _line(result: Any) -> str:
+def _line(result: Resolution) -> str:
     work = result.work
     if work is None:
         return f"{result.doi}\t{result.status}\t{result.reason or ''}"

@@ -48,6 +48,7 @@ from evidence.linking.references import ReferenceText
 from evidence.linking.score import Match, ReferenceIndex
 from evidence.linking.shapes import ArticleLike, MarkerLike, SentenceLike
 from evidence.results import SourceLink
+from evidence.vocabulary import How
 
 __all__ = [
     "ANAPHORIC_OPENERS",
@@ -156,7 +157,7 @@ def _ranked(
     for i, best in enumerate(rank_passages(passages, references, wanted=wanted)):
         if best is not None and best.score >= threshold:
             ref = best.reference
-            found[i] = (SourceLink(ref, references[ref].doi, "inferred", best.score,
+            found[i] = (SourceLink(ref, references[ref].doi, How.INFERRED, best.score,
                                    why=best.why),)
     return found
 
@@ -246,7 +247,7 @@ def _marker_links(
         if ref in links:
             continue
         score = scores.get(ref, 0.0) if references[ref].has_record else None
-        links[ref] = SourceLink(ref, references[ref].doi, "marker", score, marker)
+        links[ref] = SourceLink(ref, references[ref].doi, How.MARKER, score, marker)
     return tuple(links.values())
 
 
@@ -258,7 +259,7 @@ def _inferred(
         return ()
     best = eligible[0].score
     return tuple(
-        SourceLink(m.reference, references[m.reference].doi, "inferred", m.score,
+        SourceLink(m.reference, references[m.reference].doi, How.INFERRED, m.score,
                    why=f"the claim's wording is close to it ({m.shared} content words shared)")
         for m in eligible
         if m.score >= best - TIE_MARGIN

@@ -7,9 +7,9 @@ never "supported"; only a marker written by the author or a link made by an edit
 from __future__ import annotations
 
 from collections import Counter
-from typing import Literal
 
 from evidence.results import CheckResult, ClaimResult, ReferenceResult, SourceLink
+from evidence.vocabulary import ClaimStatus
 
 __all__ = [
     "CLAIM_STATUS_LABEL",
@@ -21,27 +21,25 @@ __all__ = [
     "summary_line",
 ]
 
-ClaimStatus = Literal["supported", "related", "unsupported", "no-source-needed", "not-a-claim"]
-
 CLAIM_STATUS_LABEL: dict[ClaimStatus, str] = {
-    "supported": "supported by a citation",
-    "related": "related (inferred)",
-    "unsupported": "unsupported",
-    "no-source-needed": "no source needed (suppressed)",
-    "not-a-claim": "not a claim",
+    ClaimStatus.SUPPORTED: "supported by a citation",
+    ClaimStatus.RELATED: "related (inferred)",
+    ClaimStatus.UNSUPPORTED: "unsupported",
+    ClaimStatus.NO_SOURCE_NEEDED: "no source needed (suppressed)",
+    ClaimStatus.NOT_A_CLAIM: "not a claim",
 }
 
 
 def claim_status(claim: ClaimResult) -> ClaimStatus:
     """What a claim rests on: a citation, only similar sources, or nothing."""
     if any(link.how in ("marker", "editor") for link in claim.sources):
-        return "supported"
+        return ClaimStatus.SUPPORTED
     if claim.sources:
-        return "related"
+        return ClaimStatus.RELATED
     if not claim.needs_support:
-        return "not-a-claim"
+        return ClaimStatus.NOT_A_CLAIM
     # An inline suppression of its finding says the writer decided it needs none.
-    return "no-source-needed" if claim.suppressed else "unsupported"
+    return ClaimStatus.NO_SOURCE_NEEDED if claim.suppressed else ClaimStatus.UNSUPPORTED
 
 
 def link_label(link: SourceLink) -> str:
@@ -76,7 +74,7 @@ def claim_counts(result: CheckResult) -> dict[ClaimStatus, int]:
     """How many sentences of the run are in each claim status (sentences that make no claim
     count as ``not-a-claim`` even when they carry a citation)."""
     counts = Counter(
-        claim_status(c) if c.needs_support else "not-a-claim"
+        claim_status(c) if c.needs_support else ClaimStatus.NOT_A_CLAIM
         for a in result.articles
         for c in a.claims
     )
@@ -87,12 +85,12 @@ def summary_line(result: CheckResult) -> str:
     """One line of counts: articles, claims, references and findings by severity."""
     summary = result.summary()
     claims = claim_counts(result)
-    suppressed = claims["no-source-needed"]
+    suppressed = claims[ClaimStatus.NO_SOURCE_NEEDED]
     return (
         f"{_count(summary['articles'], 'article')}, "
         f"{_count(summary['claims'], 'claim')} needing a source "
-        f"({claims['supported']} cited, {claims['related']} only related, "
-        f"{claims['unsupported']} unsupported"
+        f"({claims[ClaimStatus.SUPPORTED]} cited, {claims[ClaimStatus.RELATED]} only related, "
+        f"{claims[ClaimStatus.UNSUPPORTED]} unsupported"
         f"{f', {suppressed} suppressed' if suppressed else ''}), "
         f"{_count(summary['references'], 'reference')}; "
         f"{_count(summary['errors'], 'error')}, {_count(summary['warnings'], 'warning')}, "

@@ -21,7 +21,8 @@ from evidence.report.describe import (
     reference_label,
     summary_line,
 )
-from evidence.results import ArticleResult, CheckResult, ReferenceResult
+from evidence.results import ArticleResult, CheckResult, ClaimResult, ReferenceResult
+from evidence.vocabulary import ClaimStatus
 
 __all__ = ["render"]
 
@@ -121,9 +122,9 @@ def render(result: CheckResult, *, color: bool = False) -> str:
         (_plural(summary["articles"], "article", "articles"), summary["articles"]),
         (_plural(summary["claims"], "claim needing a source", "claims needing a source"),
          summary["claims"]),
-        ("cited", claims["supported"]),
-        ("only related", claims["related"]),
-        ("unsupported", claims["unsupported"]),
+        ("cited", claims[ClaimStatus.SUPPORTED]),
+        ("only related", claims[ClaimStatus.RELATED]),
+        ("unsupported", claims[ClaimStatus.UNSUPPORTED]),
         (_plural(summary["references"], "reference", "references"), summary["references"]),
         (_plural(summary["errors"], "error", "errors"), summary["errors"]),
         (_plural(summary["warnings"], "warning", "warnings"), summary["warnings"]),
@@ -137,6 +138,10 @@ def render(result: CheckResult, *, color: bool = False) -> str:
     )
 
 
+def _status(claim: ClaimResult) -> ClaimStatus:
+    return claim_status(claim) if claim.needs_support else ClaimStatus.NOT_A_CLAIM
+
+
 def _plural(count: int, one: str, many: str) -> str:
     return one if count == 1 else many
 
@@ -146,9 +151,8 @@ def _article(article: ArticleResult) -> dict[str, Any]:
         {
             "line": c.line,
             "text": c.text,
-            "status": claim_status(c) if c.needs_support else "not-a-claim",
-            "status_label": CLAIM_STATUS_LABEL[claim_status(c) if c.needs_support
-                                               else "not-a-claim"],
+            "status": _status(c),
+            "status_label": CLAIM_STATUS_LABEL[_status(c)],
             "reasons": "; ".join(c.reasons),
             "suppressed": c.suppressed,
             "sources": [{"label": link_label(s), "target": _target(article, s.reference, s.doi)}

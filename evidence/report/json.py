@@ -13,6 +13,7 @@ from evidence.audit.baseline import fingerprint
 from evidence.audit.findings import Finding
 from evidence.report.describe import claim_status
 from evidence.results import ArticleResult, CheckResult, ClaimResult, ReferenceResult, SourceLink
+from evidence.serialise import update_json, work_json
 
 __all__ = ["JSON_VERSION", "render", "to_dict"]
 
@@ -91,15 +92,12 @@ def _reference(ref: ReferenceResult) -> dict[str, Any]:
         "key": ref.key,
         "path": ref.path,
         "year": work.year if work else None,
-        "updates": [
-            {"kind": u.kind, "doi": u.doi, "source": u.source,
-             "date": u.date.isoformat() if u.date else None}
-            for u in (work.updates if work else ())
-        ],
+        "updates": [update_json(u) for u in (work.updates if work else ())],
         "mismatches": [
             {"field": m.field, "written": _plain(m.written), "registry": _plain(m.registry)}
             for m in ref.mismatches
         ],
+        "work": work_json(work) if work is not None else None,  # as `resolve --json` gives it
     }
 
 

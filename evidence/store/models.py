@@ -32,6 +32,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from evidence.vocabulary import How, ReferenceStatus, Verdict
+
 __all__ = [
     "NAMING_CONVENTION",
     "REGISTRY_ORIGINS",
@@ -70,27 +72,6 @@ NAMING_CONVENTION = {
 
 REGISTRY_ORIGINS = frozenset({"crossref", "doi.org"})
 """Origins that are the registry's word; a file import never overwrites their metadata."""
-
-
-class ReferenceStatus(StrEnum):
-    RESOLVED = "resolved"
-    MATCHED = "matched"
-    NOT_FOUND = "not-found"
-    INVALID = "invalid"
-    UNVERIFIED = "unverified"
-    NO_DOI = "no-doi"
-
-
-class How(StrEnum):
-    MARKER = "marker"
-    INFERRED = "inferred"
-    EDITOR = "editor"
-
-
-class Verdict(StrEnum):
-    UNREVIEWED = "unreviewed"
-    CONFIRMED = "confirmed"
-    REJECTED = "rejected"
 
 
 class Role(StrEnum):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal, Protocol
+from typing import Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -29,6 +29,7 @@ from evidence.store.models import (
     Verdict,
     WorkRecord,
 )
+from evidence.vocabulary import ClaimStatus
 from refs import RETRACTION_KINDS, Work
 from refs.match import Mismatch
 
@@ -50,8 +51,6 @@ __all__ = [
 
 BAD_STATUSES = frozenset({ReferenceStatus.NOT_FOUND.value, ReferenceStatus.INVALID.value})
 """Reference statuses that are a fault of the reference (``unverified`` is not a verdict)."""
-
-ClaimStatus = Literal["supported", "related", "unsupported", "no-source-needed", "not-a-claim"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,12 +183,12 @@ def claim_status(claim: _Claim) -> ClaimStatus:
     """
     live = [link for link in claim.links if link.verdict != Verdict.REJECTED]
     if any(link.how != How.INFERRED or link.verdict == Verdict.CONFIRMED for link in live):
-        return "supported"
+        return ClaimStatus.SUPPORTED
     if claim.no_source_reason:
-        return "no-source-needed"
+        return ClaimStatus.NO_SOURCE_NEEDED
     if not claim.needs_support:
-        return "not-a-claim"
-    return "related" if live else "unsupported"
+        return ClaimStatus.NOT_A_CLAIM
+    return ClaimStatus.RELATED if live else ClaimStatus.UNSUPPORTED
 
 
 def get_article(session: Session, article_id: int) -> ArticleView | None:

@@ -12,20 +12,13 @@ stored with the check and read back as they were, never worked out again.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from evidence.audit.findings import Finding
-from evidence.results import (
-    ArticleResult,
-    ClaimResult,
-    How,
-    ReferenceResult,
-    ReferenceStatus,
-    SourceLink,
-)
-from evidence.store.models import Verdict
+from evidence.results import ArticleResult, ClaimResult, ReferenceResult, SourceLink
+from evidence.serialise import work_json
 from evidence.store.views import ArticleView, ClaimView, CommentView, LinkView, ReferenceView
-from refs import Work
+from evidence.vocabulary import ArticleFormat, How, ReferenceStatus, Verdict
 
 __all__ = [
     "article_findings",
@@ -34,7 +27,6 @@ __all__ = [
     "claim_json",
     "comment_json",
     "link_json",
-    "work_json",
 ]
 
 
@@ -99,18 +91,6 @@ def reference_json(ref: ReferenceView, article_path: str) -> dict[str, Any]:
     }
 
 
-def work_json(work: Work) -> dict[str, Any]:
-    return {
-        "doi": work.doi, "title": work.title, "authors": [p.display for p in work.authors],
-        "year": work.year, "container_title": work.container_title, "type": work.type,
-        "publisher": work.publisher, "retracted": work.retracted, "corrected": work.corrected,
-        "updates": [
-            {"kind": u.kind, "doi": u.doi, "date": u.date.isoformat() if u.date else None}
-            for u in work.updates
-        ],
-    }
-
-
 def finding_json(finding: Finding) -> dict[str, Any]:
     return {"rule": finding.rule, "severity": finding.severity.value, "path": finding.path,
             "line": finding.line, "message": finding.message}
@@ -131,7 +111,7 @@ def article_result(view: ArticleView) -> ArticleResult:
     index = {r.id: position for position, r in enumerate(view.references)}
     refs = {r.id: r for r in view.references}
     return ArticleResult(
-        path=view.name, title=view.title, format=view.format,
+        path=view.name, title=view.title, format=ArticleFormat(view.format),
         claims=tuple(_claim_result(c, index, refs) for c in view.claims),
         references=tuple(_reference_result(r, view.name) for r in view.references),
         unknown_citations=view.unknown_citations,
@@ -143,7 +123,7 @@ def _claim_result(
 ) -> ClaimResult:
     sources = tuple(
         SourceLink(reference=index[link.reference_id], doi=refs[link.reference_id].doi,
-                   how=_how(link.how), score=link.score)
+                   how=How(link.how), score=link.score)
         for link in claim.links
         if link.verdict != Verdict.REJECTED and link.reference_id in index
     )
@@ -154,15 +134,11 @@ def _claim_result(
                        reasons=reasons, sources=sources, suppressed=claim.no_source_reason)
 
 
-def _how(how: str) -> How:
-    return cast(How, how)  # the table's check constraint allows only these three
-
-
 def _reference_result(ref: ReferenceView, path: str) -> ReferenceResult:
     # The check's own findings as stored: a reference from a bibliography file keeps that
     # file's path (its line is a line of the file), its reason and its mismatches.
     return ReferenceResult(
-        text=ref.text, line=ref.line or 1, doi=ref.doi, status=cast(ReferenceStatus, ref.status),
+        text=ref.text, line=ref.line or 1, doi=ref.doi, status=ReferenceStatus(ref.status),
         work=ref.work, written_doi=ref.written_doi, confidence=ref.confidence,
         reason=ref.reason, key=ref.citation_key, mismatches=ref.mismatches,
         path=ref.source_path or path,

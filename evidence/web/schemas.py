@@ -15,6 +15,8 @@ from fastapi import Path
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict
 
+from evidence.vocabulary import ArticleFormat, ClaimStatus, How, ReferenceStatus, Verdict
+
 __all__ = [
     "MAX_ID",
     "MAX_TEXT",
@@ -44,6 +46,7 @@ __all__ = [
     "MismatchOut",
     "Me",
     "NoSourceIn",
+    "PersonOut",
     "ReferenceOut",
     "SourceOut",
     "TokenCreated",
@@ -144,7 +147,6 @@ DOIPath = Annotated[str, Path(description="a DOI, e.g. 10.1002/14651858.CD009790
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 Version = Annotated[int, Field(ge=1, le=MAX_ID, description="the version you read")]
-Verdict = Literal["confirmed", "rejected", "unreviewed"]
 
 
 class ErrorOut(BaseModel):
@@ -212,7 +214,7 @@ class ArticleList(BaseModel):
 
 class SourceOut(BaseModel):
     doi: str | None
-    how: str
+    how: How
     score: float | None
     link: int
     reference: int
@@ -234,7 +236,7 @@ class ClaimOut(BaseModel):
     line: int | None
     new: bool = Field(default=False, description="not in the version before (unreviewed)")
     needs_support: bool
-    status: str
+    status: ClaimStatus
     reason: str | None
     no_source_reason: str | None
     version: int
@@ -245,16 +247,31 @@ class ClaimOut(BaseModel):
 class UpdateOut(BaseModel):
     kind: str
     doi: str | None
+    source: str | None
     date: str | None
+    label: str | None
+
+
+class PersonOut(BaseModel):
+    family: str | None
+    given: str | None
+    literal: str | None = Field(description="a name without parts, e.g. an organisation")
+    orcid: str | None
 
 
 class WorkOut(BaseModel):
+    """A work as ``evidence.serialise.work_json`` writes it (a test holds the two together),
+    the same object as ``evidence resolve --json`` and the check report's references give."""
+
     doi: str | None
     title: str
-    authors: list[str]
-    year: int | None
-    container_title: str | None
     type: str | None
+    year: int | None
+    authors: list[PersonOut]
+    container_title: str | None
+    volume: str | None
+    issue: str | None
+    pages: str | None
     publisher: str | None
     retracted: bool
     corrected: bool
@@ -273,7 +290,7 @@ class ReferenceOut(BaseModel):
     line: int | None
     path: str = Field(description="where it is written: a bibliography file, else the article")
     doi: str | None
-    status: str
+    status: ReferenceStatus
     reason: str | None = Field(default=None, description="why unverified, not found or invalid")
     mismatches: list[MismatchOut] = Field(
         default_factory=list, description="written details the registry disagrees with"
@@ -302,7 +319,7 @@ class ArticleOut(BaseModel):
     name: str
     path: str
     title: str | None
-    format: str
+    format: ArticleFormat
     created_at: datetime
     previous_id: int | None
     versions: list[VersionOut]
@@ -344,7 +361,7 @@ class LinkOut(BaseModel):
     id: int
     claim: int
     reference: int
-    how: str
+    how: How
     score: float | None
     verdict: Verdict
     version: int

@@ -8,9 +8,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 
 from evidence.resolver import resolve_dois
+from evidence.serialise import work_json
 from evidence.web.auth import Principal, require
 from evidence.web.errors import ApiError
-from evidence.web.present import work_json
 from evidence.web.schemas import DOIPath, ErrorOut, MatchIn, MatchOut, WorkOut
 from evidence.web.service import Service, service
 

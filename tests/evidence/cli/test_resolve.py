@@ -49,6 +49,8 @@ def test_offline_cold_store_is_unverified_not_missing(evidence: Any, standin: St
     assert run.code == 1
     (item,) = json.loads(run.out)
     assert item["status"] == "unverified" and "offline" in item["reason"]
+    assert "--offline" not in item["reason"]  # the flag is the CLI's hint, not the reason
+    assert "without --offline" in run.err
     assert standin.log == []
 
 

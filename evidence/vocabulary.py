@@ -1,0 +1,76 @@
+"""The domain's words, defined once: what check results, the store's columns, the reports and
+the API's schemas all say.
+
+Each is a ``StrEnum``, so a member is its stored and JSON value (``How.MARKER == "marker"``);
+the values are the ones DESIGN.md documents and the database's check constraints allow, and
+must not change without a migration.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+__all__ = [
+    "BIBLIOGRAPHY_FORMATS",
+    "ArticleFormat",
+    "ClaimStatus",
+    "How",
+    "ReferenceStatus",
+    "Verdict",
+]
+
+
+class How(StrEnum):
+    """How a claim came to be linked to a reference."""
+
+    MARKER = "marker"  # an explicit citation marker in the text
+    INFERRED = "inferred"  # text similarity: related, not confirmed
+    EDITOR = "editor"  # a person linked it
+
+
+class ReferenceStatus(StrEnum):
+    """What became of a reference's DOI (``unverified``: the registry could not be asked)."""
+
+    RESOLVED = "resolved"
+    MATCHED = "matched"
+    NOT_FOUND = "not-found"
+    INVALID = "invalid"
+    UNVERIFIED = "unverified"
+    NO_DOI = "no-doi"
+
+
+class Verdict(StrEnum):
+    """An editor's word on a link."""
+
+    UNREVIEWED = "unreviewed"
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"
+
+
+class ClaimStatus(StrEnum):
+    """What a sentence rests on, as the reports and the pages show it."""
+
+    SUPPORTED = "supported"
+    RELATED = "related"  # only inferred links: similarity is not support
+    UNSUPPORTED = "unsupported"
+    NO_SOURCE_NEEDED = "no-source-needed"  # suppressed inline, or marked so by an editor
+    NOT_A_CLAIM = "not-a-claim"
+
+
+class ArticleFormat(StrEnum):
+    """What a document is written in; stored with each article version."""
+
+    TEXT = "text"
+    MARKDOWN = "markdown"
+    HTML = "html"
+    LATEX = "latex"
+    JATS = "jats"
+    DOCX = "docx"
+    PDF = "pdf"
+    BIBTEX = "bibtex"  # a bibliography checked on its own
+    CSL_JSON = "csl-json"
+
+
+BIBLIOGRAPHY_FORMATS: frozenset[ArticleFormat] = frozenset(
+    {ArticleFormat.BIBTEX, ArticleFormat.CSL_JSON})
+"""Formats of a bibliography checked on its own: no sentences, its entries as references."""
