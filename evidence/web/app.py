@@ -114,6 +114,24 @@ def _health(svc: Service) -> Any:
 
 def _schema(app: FastAPI) -> Any:
     def openapi(_: Annotated[Principal, Depends(principal)]) -> Any:
-        return app.openapi()
+        return _without_null_parts(app.openapi())
 
     return openapi
+
+
+def _without_null_parts(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema, with multipart fields stated as what may be sent: a part left out, not a
+    part holding ``null``. A multipart part is a file or text; the framework's ``anyOf``
+    with ``null`` (for an optional field) would invite the text "null" as a value."""
+    components = schema.get("components", {}).get("schemas", {})
+    for path in schema.get("paths", {}).values():
+        for operation in path.values():
+            content = operation.get("requestBody", {}).get("content", {})
+            ref = content.get("multipart/form-data", {}).get("schema", {}).get("$ref", "")
+            body = components.get(ref.rsplit("/", 1)[-1], {})
+            for name, field in body.get("properties", {}).items():
+                kept = [part for part in field.get("anyOf", ()) if part.get("type") != "null"]
+                if "anyOf" in field and len(kept) == 1:
+                    body["properties"][name] = {**{k: v for k, v in field.items()
+                                                   if k != "anyOf"}, **kept[0]}
+    return schema

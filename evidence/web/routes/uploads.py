@@ -37,10 +37,15 @@ page_router = APIRouter(include_in_schema=False)
     responses={200: {"model": ArticleCreated, "description": "this exact article was stored"},
                400: {"model": ErrorOut, "description": "the file cannot be read"},
                401: {"model": ErrorOut}, 403: {"model": ErrorOut},
+               404: {"model": ErrorOut, "description": "`replaces` names no article"},
+               409: {"model": ErrorOut,
+                     "description": "`replaces` is not the newest version of this document"},
                413: {"model": ErrorOut, "description": "the body is over 5 MB"}},
 )
 async def upload(
-    file: Annotated[UploadFile, File(description="the article; its name tells the format")],
+    file: Annotated[UploadFile, File(
+        description="the article; its name tells the format (with none: PDF and Word by "
+                    "their first bytes, plain text otherwise)")],
     response: Response,
     svc: Annotated[Service, Depends(service)],
     who: Annotated[Principal, Depends(require("editor"))],
@@ -87,7 +92,8 @@ async def _submit(
 
     name = _name(file.filename)
     data = await file.read()
-    article = await run_in_threadpool(lambda: parse_bytes(data, path=name))
+    kind = _sniffed(name, data)
+    article = await run_in_threadpool(lambda: parse_bytes(data, path=name, format=kind))
     bib_text = None
     if bibliography is not None and bibliography.filename:  # a form's empty file field
         try:
@@ -98,6 +104,19 @@ async def _submit(
         svc, name=name, text=article.text, format=article.format, bibliography=bib_text,
         actor=actor, replaces=replaces, article=article,
     )
+
+
+def _sniffed(name: str, data: bytes) -> str | None:
+    """The format of a file whose name has no extension (a browser or script may send
+    ``file`` or ``blob``): a PDF or a Word file by their leading bytes, else plain text.
+    ``None`` when there is an extension, so that the readers decide as for any other file."""
+    if PurePosixPath(name).suffix:  # named: known, or refused by name (``notes.odt``)
+        return None
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        return "docx"
+    return "text"
 
 
 def _name(filename: str | None) -> str:

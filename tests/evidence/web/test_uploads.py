@@ -133,3 +133,18 @@ def test_the_page_form_refuses_another_site(site: Site) -> None:
             "Authorization": f"Bearer {site.tokens['editor']}"}).json()
     assert sent.status_code == 403
     assert listed["articles"] == []
+
+
+@pytest.mark.parametrize(("sent_as", "data", "format"), [
+    ("blob", (MANUSCRIPTS / "spine-pain.pdf").read_bytes(), "pdf"),
+    ("file", (MANUSCRIPTS / "spine-pain.docx").read_bytes(), "docx"),
+    ("pasted", b"Walking helps most people with back pain [1].\n", "text"),
+])
+def test_a_file_sent_without_an_extension_is_read_by_its_first_bytes(
+    example_site: Site, sent_as: str, data: bytes, format: str
+) -> None:
+    with example_site.client() as client:
+        sent = client.post("/api/articles/upload", files={"file": (sent_as, data)})
+        assert sent.status_code == 201, sent.text
+        article = client.get(f"/api/articles/{sent.json()['id']}").json()
+    assert (article["name"], article["format"]) == (sent_as, format)
