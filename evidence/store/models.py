@@ -393,6 +393,7 @@ class Link(Base):
     )
     how: Mapped[str]
     score: Mapped[float | None]
+    why: Mapped[str | None]  # inferred links: what made the linker pick it
     verdict: Mapped[str] = mapped_column(default=Verdict.UNREVIEWED.value)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
