@@ -73,6 +73,9 @@ _REASONS = {
     "title_best": "the closest title by words",
     "title_cover": "the sentence states much of its title",
     "coauthor": "names one of its authors",
+    "for_reference": "no other sentence of the article is as close to it",
+    "for_reference_title": "no other sentence of the article is as close to its title",
+    "mutual": "they are each other's closest by words",
 }
 
 

@@ -104,6 +104,16 @@ def test_the_title_alone_is_scored_apart_from_names_and_journal() -> None:
     assert feature(found, 2, "words") > 0.0
 
 
+def test_the_references_closest_sentence_of_the_article_is_a_feature() -> None:
+    close, far = article_features(
+        [Passage("Telomerase activity rises in planarian regeneration.", 0),
+         Passage("Planarian tissue regrows.", 1)], REFERENCES)
+    assert feature(close, 0, "for_reference") == 1.0
+    assert feature(close, 0, "mutual") == 1.0
+    assert 0 < feature(far, 0, "for_reference") < 1
+    assert feature(far, 0, "mutual") == 0.0  # its best reference, but not its best sentence
+
+
 def test_sentence_features_read_the_section_and_the_wording() -> None:
     (intro, results) = article_features(
         [Passage("It has been proposed previously that soil nitrogen matters.", 0,
