@@ -7,21 +7,31 @@ reads, for a sentence and a reference of the same article:
   title, journal and abstract when known), relative to the best reference for that sentence,
   whether it is that best one, by how far it leads the next, and the share of the sentence's
   adjacent word pairs the reference has in the same order;
+* **title**: BM25 against the title alone (the registry's, else the one ``parse_reference``
+  reads from the written text, so that names and journal words do not count), whether it is
+  the best title, and the share of the title's words (by rarity) the sentence states;
+* **the other way round**: the sentence's BM25 over the reference's best sentence of the
+  article, by words and by title, and whether the two are each other's best (nearly every
+  listed work is cited somewhere, most often where the text comes closest to it);
 * **context**: the same BM25 for the whole paragraph (authors cite once and then go on about
   it) and the best of the two neighbouring sentences of the paragraph;
 * **markers nearby**: whether the sentence before or after, or any sentence of the paragraph,
   cites the reference with a marker ("sentences after a cited one rest on the same source");
-* **names**: the reference's first author or its year written in the sentence;
+* **names**: the reference's first author, another of its authors, or its year written in
+  the sentence;
 * **order** (numbered lists only, see ``ORDER_CLOSE``): the sentence's place in the article
   against the reference's place in the list, the references just after the last one cited
   before, and those near or between the *anchors* of the nearest sentences around it;
 * **the sentence**: whether it reads as drawing on a source at all: its section (introduction
   and discussion cite, results report the article's own data), its wording ("we", "here",
-  "Fig. 2" against "previously", "has been", "reported", "proposed"), its length, the
-  number of references, and how many of the article's sentences carry markers.
+  "Fig. 2" against "previously", "has been", "reported", "proposed", "et al."), whether it
+  names some reference's first author or writes a year, its place in the article and in its
+  paragraph, its length, the number of references, and how many of the article's sentences
+  carry markers.
 
 Everything is computed once per article, each sentence looking only at itself, its two
-neighbours, its paragraph's totals and running values (last cited, nearest anchors) carried
+neighbours, its paragraph's totals, each reference's best score over the sentences (one pass
+over the scores already computed) and running values (last cited, nearest anchors) carried
 along in one pass each way, so the cost is linear in the article.
 """
 

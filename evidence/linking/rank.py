@@ -11,9 +11,11 @@ Two small logistic models, learned on PLOS articles with their markers removed
    ``1 / (1 + exp(-(bias + sum(weight * value))))``, with weights of its own for articles
    that carry no marker at all.
 
-The best candidate is linked when that probability reaches the threshold, calibrated on
-tuning articles so that at least 70% of emitted links named a reference the authors cited
-there (``DEFAULT_THRESHOLD``; the ``inferred-threshold`` setting changes it). The score of an
+The best candidate is linked when that probability reaches the threshold: the lowest at
+which at least 75% of the links emitted on tuning articles named a reference the authors cited
+there, with markers removed everywhere and with a sentence's own removed, each way apart
+(``DEFAULT_THRESHOLD``; the ``inferred-threshold`` setting changes it; held-out figures in
+``benchmarks/RESULTS.md``). The score of an
 inferred link is that probability.
 
 An inferred link says "related, not confirmed": a cited reference need not support the
