@@ -8,6 +8,9 @@ runs ``alembic check`` so models and migrations cannot drift apart.
 * ``Lookup`` (lookup): the registry's negative answers, so they are not asked again.
 * ``Article`` -> ``Reference`` and ``Claim``; ``Link`` is the claim -> reference association
   object that carries how it was made, its score and the editors' verdict.
+* ``CheckJob`` (check_job): an article submitted to the job engine, keyed by a digest of its
+  bytes and options; ``RegistryBudget`` (registry_budget) and ``DoiClaim`` (doi_claim): the
+  registry's limits and the DOIs being asked, shared by every process of one contact.
 * ``Event`` (the audit trail), ``Comment`` (editors' notes on claims), ``Token`` (API tokens),
   ``WebSession`` (the pages' signed-in browsers, each under a token).
 """
@@ -25,6 +28,7 @@ from sqlalchemy import (
     Dialect,
     ForeignKey,
     Index,
+    LargeBinary,
     MetaData,
     Text,
     UniqueConstraint,
@@ -32,7 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
-from evidence.vocabulary import How, ReferenceStatus, Verdict
+from evidence.vocabulary import How, JobState, ReferenceStatus, Verdict
 
 __all__ = [
     "NAMING_CONVENTION",
@@ -40,16 +44,20 @@ __all__ = [
     "Article",
     "Base",
     "BibBlock",
+    "CheckJob",
     "Claim",
     "Comment",
     "Direction",
+    "DoiClaim",
     "Event",
     "How",
+    "JobState",
     "Link",
     "Lookup",
     "MatchRecord",
     "ReferenceStatus",
     "Reference",
+    "RegistryBudget",
     "Role",
     "Token",
     "UTCDateTime",
@@ -455,3 +463,58 @@ class WebSession(Base):
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
+
+
+# --- the job engine (evidence.jobs) --------------------------------------------------------
+
+
+class CheckJob(Base):
+    """An article submitted for a check by a worker: its bytes, and what became of it.
+
+    ``digest`` (of the bytes, the name's format and the options) is unique: the same text
+    submitted twice is one check. ``state`` is queued, running, done or failed; the job engine
+    (procrastinate) keeps its own row, ``engine_job_id``, for retries and crashed workers.
+    """
+
+    __tablename__ = "check_job"
+    __table_args__ = (_one_of("state", JobState, "state"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    digest: Mapped[str] = mapped_column(unique=True)
+    name: Mapped[str]
+    format: Mapped[str | None]
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    options: Mapped[dict[str, Any]] = mapped_column(_JSON)
+    state: Mapped[str]
+    attempts: Mapped[int] = mapped_column(default=0)
+    engine_job_id: Mapped[int | None]
+    article_id: Mapped[int | None] = mapped_column(
+        ForeignKey("article.id", ondelete="SET NULL"))
+    error: Mapped[str | None]
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+
+
+class RegistryBudget(Base):
+    """One kind of registry request (single, list, resolver) of one contact: its rate and
+    concurrency, and the next send time (seconds since the epoch, on the database's clock,
+    so that every machine reads one clock)."""
+
+    __tablename__ = "registry_budget"
+
+    contact: Mapped[str] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(primary_key=True)
+    rate: Mapped[float]
+    concurrency: Mapped[int]
+    next_at: Mapped[float]
+    held_until: Mapped[float]
+
+
+class DoiClaim(Base):
+    """A DOI one process is asking the registry for; the others wait for its answer."""
+
+    __tablename__ = "doi_claim"
+
+    doi: Mapped[str] = mapped_column(primary_key=True)
+    owner: Mapped[str]
+    claimed_at: Mapped[datetime]
