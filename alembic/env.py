@@ -37,7 +37,7 @@ def run_migrations(connection: Connection) -> None:
 
 
 def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
-    """procrastinate's tables are its own schema (revision 0008), not our models'."""
+    """procrastinate's tables are its own schema (revision 0010), not our models'."""
     return not (type_ == "table" and (name or "").startswith("procrastinate_"))
 
 

@@ -35,7 +35,7 @@ logger = logging.getLogger(__name__)
 async def run_worker(settings: Settings, *, concurrency: int = 1, name: str | None = None) -> None:
     """Run check jobs until stopped (SIGINT or SIGTERM finish the running jobs first)."""
     info = conninfo(settings)
-    engine = open_store(settings.database_url)  # migrates: the job tables come with 0008
+    engine = open_store(settings.database_url)  # migrates: the job tables come with 0010
     sessions = session_factory(engine)
     app = job_app(settings)
     register_tasks(app, settings)

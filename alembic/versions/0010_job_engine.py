@@ -8,8 +8,8 @@ asking for, so that no other asks for them at the same time. procrastinate's tab
 and functions are its ``SchemaManager.get_schema()`` as shipped by the pinned version
 (3.10.0): a newer procrastinate brings its migrations as a new revision here.
 
-Revision ID: 0008
-Revises: 0006
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-03 10:50:00.000000
 """
 
@@ -22,8 +22,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision: str = "0008"
-down_revision: str | Sequence[str] | None = "0006"
+revision: str = "0010"
+down_revision: str | Sequence[str] | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
