@@ -17,16 +17,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from evidence.articles import Article, ArticleFormat, decode_bytes, read_article
 from evidence.audit.findings import Finding
-from evidence.audit.rules import audit
-from evidence.audit.suppressions import Suppression
-from evidence.checkconfig import (
-    DEFAULT_MAX_ARTICLE_MB,
-    CheckConfig,
-    apply_config,
-    apply_suppressions,
-    find_suppressions,
-    suppression_problems,
-)
+from evidence.audit.shown import audit_article
+from evidence.checkconfig import DEFAULT_MAX_ARTICLE_MB, CheckConfig, find_suppressions
 from evidence.claims import Thresholds, find_claims
 from evidence.config import Settings
 from evidence.errors import InputError, StoreError
@@ -306,7 +298,7 @@ def _audit_articles(
 ) -> CheckResult:
     """Claims, links and findings, once every reference has its answer (registry or lock)."""
     results: list[ArticleResult] = []
-    findings = []
+    findings: list[Finding] = []
     problems: list[str] = []
     advance = _stage(options, f"finding claims in {_count(len(articles), 'article')}",
                      len(articles))
@@ -316,14 +308,10 @@ def _audit_articles(
         thresholds = options.config.claim_thresholds() if options.config else None
         result = _article_result(article, refs, references, _inferred_threshold(options),
                                  thresholds)
-        suppressions = find_suppressions(article.text)
-        kept, suppressed = apply_suppressions(audit(result), suppressions, path=article.path)
-        result = _mark_suppressed(result, suppressed)
-        findings.extend(kept)
-        problems.extend(suppression_problems(suppressions, article.path))
-        results.append(result)
-    if options.config is not None:
-        findings = apply_config(findings, options.config)
+        seen = audit_article(result, find_suppressions(article.text), config=options.config)
+        findings.extend(seen.findings)
+        problems.extend(seen.problems)
+        results.append(seen.article)
     unverified = any(r.status == "unverified" for a in results for r in a.references)
     notes = (*problems, *((_unverified_note(options),) if unverified else ()))
     return CheckResult(articles=tuple(results), findings=tuple(findings), notes=notes)
@@ -386,22 +374,6 @@ def _locked_match(lock: Lock, text: str) -> MatchOutcome | None:
     if entry is None or entry.work is None:
         return None
     return MatchOutcome("matched", match.doi, entry.work, match.confidence)
-
-
-def _mark_suppressed(
-    result: ArticleResult, suppressed: Sequence[tuple[Finding, Suppression]]
-) -> ArticleResult:
-    """Claims whose `unsupported-claim` finding an inline suppression silenced carry its
-    reason, so that reports do not list them as unsupported after all."""
-    reasons = {(f.line, f.subject): by.reason for f, by in suppressed
-               if f.rule == "unsupported-claim"}
-    if not reasons:
-        return result
-    claims = tuple(
-        replace(c, suppressed=reasons[(c.line, c.text)]) if (c.line, c.text) in reasons else c
-        for c in result.claims
-    )
-    return replace(result, claims=claims)
 
 
 def _stage(options: CheckOptions, label: str, total: int) -> Callable[[int], None]:

@@ -15,12 +15,15 @@ from __future__ import annotations
 from typing import Any
 
 from evidence.audit.findings import Finding
+from evidence.audit.shown import ArticleAudit, audit_article
+from evidence.audit.suppressions import find_suppressions
 from evidence.results import ArticleResult, ClaimResult, ReferenceResult, SourceLink
 from evidence.serialise import work_json
 from evidence.store.views import ArticleView, ClaimView, CommentView, LinkView, ReferenceView
 from evidence.vocabulary import ArticleFormat, How, ReferenceStatus, Verdict
 
 __all__ = [
+    "article_audit",
     "article_findings",
     "article_json",
     "article_result",
@@ -51,7 +54,8 @@ def claim_json(
     return {
         "id": claim.id, "text": claim.text, "line": claim.line, "new": new,
         "needs_support": claim.needs_support, "status": claim.status, "reason": claim.reason,
-        "no_source_reason": claim.no_source_reason, "version": claim.version,
+        "no_source_reason": claim.no_source_reason, "suppressed": claim.no_source_reason,
+        "version": claim.version,
         "sources": [source_json(link, refs.get(link.reference_id)) for link in claim.links],
         "comments": [comment_json(c) for c in claim.comments],
     }
@@ -100,10 +104,17 @@ def finding_json(finding: Finding) -> dict[str, Any]:
 
 
 def article_findings(view: ArticleView) -> list[Finding]:
-    """The audit of the article as it stands now, editors' work included."""
-    from evidence.audit.rules import audit
+    """The findings of the article as it stands now, editors' work included."""
+    return list(article_audit(view).findings)
 
-    return audit(article_result(view))
+
+def article_audit(view: ArticleView) -> ArticleAudit:
+    """The audit of the article as it stands now, through the check's own path: the inline
+    suppressions written in its text apply as they did in the check. Those of
+    `unsupported-claim` are left to the claims: the check stored each as the claim's
+    no-source mark, which an editor may since have taken back."""
+    suppressions = [s for s in find_suppressions(view.text) if s.rule != "unsupported-claim"]
+    return audit_article(article_result(view), suppressions)
 
 
 def article_result(view: ArticleView) -> ArticleResult:
@@ -123,14 +134,12 @@ def _claim_result(
 ) -> ClaimResult:
     sources = tuple(
         SourceLink(reference=index[link.reference_id], doi=refs[link.reference_id].doi,
-                   how=How(link.how), score=link.score)
+                   how=How(link.how), score=link.score, verdict=Verdict(link.verdict))
         for link in claim.links
         if link.verdict != Verdict.REJECTED and link.reference_id in index
     )
     reasons = tuple(r for r in (claim.reason or "").split("; ") if r)
-    # A claim an editor marked as needing no source is audited as one that needs none.
-    needs = claim.needs_support and not claim.no_source_reason
-    return ClaimResult(text=claim.text, line=claim.line or 1, needs_support=needs,
+    return ClaimResult(text=claim.text, line=claim.line or 1, needs_support=claim.needs_support,
                        reasons=reasons, sources=sources, suppressed=claim.no_source_reason)
 
 

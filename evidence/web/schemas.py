@@ -239,6 +239,8 @@ class ClaimOut(BaseModel):
     status: ClaimStatus
     reason: str | None
     no_source_reason: str | None
+    suppressed: str | None = Field(description="why the claim needs no source (an inline "
+                                   "suppression or an editor's mark), as the check report says")
     version: int
     sources: list[SourceOut]
     comments: list[CommentOut]
