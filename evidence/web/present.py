@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from evidence import serialise
 from evidence.audit.findings import Finding
 from evidence.audit.shown import ArticleAudit, audit_article
 from evidence.audit.suppressions import find_suppressions
 from evidence.results import ArticleResult, ClaimResult, ReferenceResult, SourceLink
-from evidence.serialise import work_json
+from evidence.serialise import finding_json
 from evidence.store.views import ArticleView, ClaimView, CommentView, LinkView, ReferenceView
 from evidence.vocabulary import ArticleFormat, How, ReferenceStatus, Verdict
 
@@ -51,22 +52,28 @@ def article_json(
 def claim_json(
     claim: ClaimView, refs: dict[int, ReferenceView], *, new: bool = False
 ) -> dict[str, Any]:
+    """The claim object of the check report, with the editors' keys; its ``sources`` are
+    every link, rejected ones too, each with its verdict."""
+    index = {ref_id: position for position, ref_id in enumerate(refs)}
     return {
-        "id": claim.id, "text": claim.text, "line": claim.line, "new": new,
-        "needs_support": claim.needs_support, "status": claim.status, "reason": claim.reason,
-        "no_source_reason": claim.no_source_reason, "suppressed": claim.no_source_reason,
+        "id": claim.id, **serialise.claim_json(_claim_result(claim, index, refs)), "new": new,
+        "reason": claim.reason, "no_source_reason": claim.no_source_reason,
         "version": claim.version,
-        "sources": [source_json(link, refs.get(link.reference_id)) for link in claim.links],
+        "sources": [source_json(link, refs.get(link.reference_id), index)
+                    for link in claim.links],
         "comments": [comment_json(c) for c in claim.comments],
     }
 
 
-def source_json(link: LinkView, ref: ReferenceView | None) -> dict[str, Any]:
-    return {
-        "doi": ref.doi if ref is not None else None, "how": link.how, "score": link.score,
-        "link": link.id, "reference": link.reference_id, "verdict": link.verdict,
-        "version": link.version,
-    }
+def source_json(
+    link: LinkView, ref: ReferenceView | None, index: dict[int, int]
+) -> dict[str, Any]:
+    """The check report's source, its ``reference`` the reference's id."""
+    source = SourceLink(reference=index.get(link.reference_id, -1),
+                        doi=ref.doi if ref is not None else None, how=How(link.how),
+                        score=link.score, verdict=Verdict(link.verdict))
+    return {**serialise.source_json(source), "reference": link.reference_id,
+            "link": link.id, "verdict": link.verdict, "version": link.version}
 
 
 def link_json(link: LinkView) -> dict[str, Any]:
@@ -83,21 +90,9 @@ def comment_json(comment: CommentView) -> dict[str, Any]:
 
 
 def reference_json(ref: ReferenceView, article_path: str) -> dict[str, Any]:
-    """A reference; ``path`` is where it is written (a .bib file, else the article)."""
-    return {
-        "id": ref.id, "text": ref.text, "line": ref.line, "path": ref.source_path or article_path,
-        "doi": ref.doi, "status": ref.status, "reason": ref.reason,
-        "mismatches": [{"field": m.field, "written": m.written, "registry": m.registry}
-                       for m in ref.mismatches],
-        "title": ref.work.title if ref.work else None,
-        "retracted": bool(ref.work and ref.work.retracted), "confidence": ref.confidence,
-        "work": work_json(ref.work) if ref.work else None,
-    }
-
-
-def finding_json(finding: Finding) -> dict[str, Any]:
-    return {"rule": finding.rule, "severity": finding.severity.value, "path": finding.path,
-            "line": finding.line, "message": finding.message}
+    """The check report's reference with its id; ``path`` is where it is written (a .bib
+    file, else the article)."""
+    return {"id": ref.id, **serialise.reference_json(_reference_result(ref, article_path))}
 
 
 # --- findings from the stored state ------------------------------------------------------
