@@ -112,24 +112,22 @@ def reference_json(ref: ReferenceResult) -> dict[str, Any]:
     }
 
 
-SOURCE_KEYS = ("doi", "how", "score", "reference", "marker")
-"""The keys of a claim's source (its link to a reference); ``why`` besides, for an inferred
-link, says what made the linker pick the reference."""
+SOURCE_KEYS = ("doi", "how", "score", "reference", "marker", "why")
+"""The keys of a claim's source (its link to a reference); ``why``: for an inferred link,
+what made the linker pick the reference (``null`` for the others)."""
 
 
 def source_json(link: SourceLink) -> dict[str, Any]:
     """A claim's link to a reference; ``reference`` is the reference's place in its article's
     list (the API, which has ids, gives the reference's id instead)."""
-    source: dict[str, Any] = {
+    return {
         "doi": link.doi,
         "how": link.how,
         "score": link.score,
         "reference": link.reference,
         "marker": link.marker,
+        "why": link.why,
     }
-    if link.why is not None:
-        source["why"] = link.why
-    return source
 
 
 CLAIM_KEYS = (

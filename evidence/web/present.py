@@ -71,7 +71,7 @@ def source_json(
     """The check report's source, its ``reference`` the reference's id."""
     source = SourceLink(reference=index.get(link.reference_id, -1),
                         doi=ref.doi if ref is not None else None, how=How(link.how),
-                        score=link.score, verdict=Verdict(link.verdict))
+                        score=link.score, why=link.why, verdict=Verdict(link.verdict))
     return {**serialise.source_json(source), "reference": link.reference_id,
             "link": link.id, "verdict": link.verdict, "version": link.version}
 
@@ -79,8 +79,8 @@ def source_json(
 def link_json(link: LinkView) -> dict[str, Any]:
     return {
         "id": link.id, "claim": link.claim_id, "reference": link.reference_id, "how": link.how,
-        "score": link.score, "verdict": link.verdict, "version": link.version,
-        "updated_at": link.updated_at,
+        "score": link.score, "why": link.why, "verdict": link.verdict,
+        "version": link.version, "updated_at": link.updated_at,
     }
 
 
@@ -129,7 +129,8 @@ def _claim_result(
 ) -> ClaimResult:
     sources = tuple(
         SourceLink(reference=index[link.reference_id], doi=refs[link.reference_id].doi,
-                   how=How(link.how), score=link.score, verdict=Verdict(link.verdict))
+                   how=How(link.how), score=link.score, why=link.why,
+                   verdict=Verdict(link.verdict))
         for link in claim.links
         if link.verdict != Verdict.REJECTED and link.reference_id in index
     )

@@ -221,8 +221,9 @@ class SourceOut(BaseModel):
     score: float | None
     reference: int
     marker: str | None = Field(description="the marker as written (not stored: null)")
-    why: str | None = Field(default=None, description="what made the linker pick an "
-                            "inferred link (not stored: left out)")
+    why: str | None = Field(
+        default=None, description="inferred links: what made the linker pick the reference, "
+        "in words (shared words, neighbouring citations, names); null for markers and editors")
     link: int
     verdict: Verdict
     version: int
@@ -390,6 +391,9 @@ class LinkOut(BaseModel):
     reference: int
     how: How
     score: float | None
+    why: str | None = Field(
+        default=None, description="inferred links: what made the linker pick the reference, "
+        "in words (shared words, neighbouring citations, names); null for markers and editors")
     verdict: Verdict
     version: int
     updated_at: datetime

@@ -23,12 +23,11 @@ from tests.evidence.web.site import running_site
 
 API_KEYS: dict[type[BaseModel], tuple[tuple[str, ...], set[str]]] = {
     ClaimOut: (CLAIM_KEYS, {"id", "new", "reason", "no_source_reason", "version", "comments"}),
-    SourceOut: (SOURCE_KEYS, {"why", "link", "verdict", "version"}),
+    SourceOut: (SOURCE_KEYS, {"link", "verdict", "version"}),
     ReferenceOut: (REFERENCE_KEYS, {"id"}),
     FindingOut: (FINDING_KEYS, set()),
 }
-"""Each model, the serialiser's keys, and what the API adds (``why``: written only for an
-inferred link, by both)."""
+"""Each model, the serialiser's keys, and what the API adds."""
 
 
 @pytest.mark.parametrize("model", list(API_KEYS), ids=lambda m: m.__name__)
