@@ -27,7 +27,8 @@ from evidence.linking.rank import DEFAULT_THRESHOLD
 from evidence.lock import Lock, LockedWork
 from evidence.matching import MatchOutcome, match_references
 from evidence.progress import Stages
-from evidence.resolver import OFFLINE_REASON, Resolution, crossref_settings, resolve_dois
+from evidence.registry import registry_client
+from evidence.resolver import OFFLINE_REASON, Resolution, resolve_dois
 from evidence.results import (
     ArticleResult,
     CheckResult,
@@ -256,9 +257,7 @@ async def check_parsed(
     # One wait for the whole check (DOIs, then searches): past it, what is left is unverified.
     with registry_deadline(settings.registry_wait):
         if client is None and not settings.offline:
-            from refs.crossref.client import CrossrefClient
-
-            async with CrossrefClient(crossref_settings(settings)) as own:
+            async with registry_client(settings) as own:
                 return await _check(articles, written, settings, sessions, options, own)
         return await _check(articles, written, settings, sessions, options, client)
 
