@@ -17,16 +17,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from evidence.articles import Article, ArticleFormat, decode_bytes, parse_bytes, read_article
 from evidence.audit.findings import Finding
-from evidence.audit.rules import audit
-from evidence.audit.suppressions import Suppression
-from evidence.checkconfig import (
-    DEFAULT_MAX_ARTICLE_MB,
-    CheckConfig,
-    apply_config,
-    apply_suppressions,
-    find_suppressions,
-    suppression_problems,
-)
+from evidence.audit.shown import audit_article
+from evidence.checkconfig import DEFAULT_MAX_ARTICLE_MB, CheckConfig, find_suppressions
 from evidence.claims import Thresholds, find_claims
 from evidence.config import Settings
 from evidence.errors import InputError, StoreError
@@ -35,13 +27,8 @@ from evidence.linking.rank import DEFAULT_THRESHOLD
 from evidence.lock import Lock, LockedWork
 from evidence.matching import MatchOutcome, match_references
 from evidence.progress import Stages
-from evidence.resolver import (
-    OFFLINE_REASON,
-    Claims,
-    Resolution,
-    crossref_settings,
-    resolve_dois,
-)
+from evidence.registry import registry_client
+from evidence.resolver import OFFLINE_REASON, Claims, Resolution, resolve_dois
 from evidence.results import (
     ArticleResult,
     CheckResult,
@@ -274,9 +261,7 @@ async def check_parsed(
     # One wait for the whole check (DOIs, then searches): past it, what is left is unverified.
     with registry_deadline(settings.registry_wait):
         if client is None and not settings.offline:
-            from refs.crossref.client import CrossrefClient
-
-            async with CrossrefClient(crossref_settings(settings)) as own:
+            async with registry_client(settings) as own:
                 return await _check(articles, written, settings, sessions, options, own, claims)
         return await _check(articles, written, settings, sessions, options, client, claims)
 
@@ -318,7 +303,7 @@ def _audit_articles(
 ) -> CheckResult:
     """Claims, links and findings, once every reference has its answer (registry or lock)."""
     results: list[ArticleResult] = []
-    findings = []
+    findings: list[Finding] = []
     problems: list[str] = []
     advance = _stage(options, f"finding claims in {_count(len(articles), 'article')}",
                      len(articles))
@@ -328,14 +313,10 @@ def _audit_articles(
         thresholds = options.config.claim_thresholds() if options.config else None
         result = _article_result(article, refs, references, _inferred_threshold(options),
                                  thresholds)
-        suppressions = find_suppressions(article.text)
-        kept, suppressed = apply_suppressions(audit(result), suppressions, path=article.path)
-        result = _mark_suppressed(result, suppressed)
-        findings.extend(kept)
-        problems.extend(suppression_problems(suppressions, article.path))
-        results.append(result)
-    if options.config is not None:
-        findings = apply_config(findings, options.config)
+        seen = audit_article(result, find_suppressions(article.text), config=options.config)
+        findings.extend(seen.findings)
+        problems.extend(seen.problems)
+        results.append(seen.article)
     unverified = any(r.status == "unverified" for a in results for r in a.references)
     notes = (*problems, *((_unverified_note(options),) if unverified else ()))
     return CheckResult(articles=tuple(results), findings=tuple(findings), notes=notes)
@@ -398,22 +379,6 @@ def _locked_match(lock: Lock, text: str) -> MatchOutcome | None:
     if entry is None or entry.work is None:
         return None
     return MatchOutcome("matched", match.doi, entry.work, match.confidence)
-
-
-def _mark_suppressed(
-    result: ArticleResult, suppressed: Sequence[tuple[Finding, Suppression]]
-) -> ArticleResult:
-    """Claims whose `unsupported-claim` finding an inline suppression silenced carry its
-    reason, so that reports do not list them as unsupported after all."""
-    reasons = {(f.line, f.subject): by.reason for f, by in suppressed
-               if f.rule == "unsupported-claim"}
-    if not reasons:
-        return result
-    claims = tuple(
-        replace(c, suppressed=reasons[(c.line, c.text)]) if (c.line, c.text) in reasons else c
-        for c in result.claims
-    )
-    return replace(result, claims=claims)
 
 
 def _stage(options: CheckOptions, label: str, total: int) -> Callable[[int], None]:

@@ -121,10 +121,9 @@ async def recheck(
     :raises RecheckIncomplete: the registry could not be asked about everything.
     """
     if client is None:
-        from evidence.resolver import crossref_settings
-        from refs.crossref.client import CrossrefClient
+        from evidence.registry import registry_client
 
-        async with CrossrefClient(crossref_settings(settings)) as own:
+        async with registry_client(settings) as own:
             return await recheck(sessions, settings, since=since, client=own, strategy=strategy)
     began = utcnow()
     with sessions() as session:

@@ -20,9 +20,8 @@ from evidence.jobs.claims import DoiClaims
 from evidence.jobs.engine import CHECK_TASK, conninfo, job_app
 from evidence.jobs.run import JobRunner
 from evidence.jobs.tasks import register_tasks
-from evidence.resolver import crossref_settings
+from evidence.registry import registry_client
 from evidence.store.engine import open_store, session_factory
-from refs.crossref.client import CrossrefClient
 
 __all__ = ["STALLED_HEARTBEATS", "rescue_stalled", "run_worker"]
 
@@ -44,7 +43,7 @@ async def run_worker(settings: Settings, *, concurrency: int = 1, name: str | No
         async with app.open_async(), \
                 await SharedBudget.open(info, contact_of(settings.mailto,
                                                          settings.crossref_url)) as budget, \
-                CrossrefClient(crossref_settings(settings), limiters=budget.limiter) as client:
+                registry_client(settings, limiters=budget.limiter) as client:
             # A claim outlives any live ask (each gives up after registry_wait): past that its
             # process is dead, and another takes the DOI over.
             claims = DoiClaims(sessions, stale_after=settings.registry_wait + 10)

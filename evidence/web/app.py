@@ -23,7 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 import evidence
 from evidence.config import Settings
-from evidence.resolver import crossref_settings
+from evidence.registry import registry_client
 from evidence.store.engine import open_store, session_factory
 from evidence.web.auth import Principal, principal
 from evidence.web.errors import install_handlers
@@ -33,7 +33,6 @@ from evidence.web.render import STATIC
 from evidence.web.routes import alerts, articles, claims, pages, tokens, uploads, works
 from evidence.web.schemas import ErrorOut, Health
 from evidence.web.service import Service
-from refs.crossref import CrossrefClient, CrossrefSettings
 
 __all__ = ["MAX_BODY", "create_app"]
 
@@ -48,14 +47,9 @@ COMMON_ERRORS: dict[int | str, dict[str, Any]] = {
 """Answers any route can give; each route documents its own others."""
 
 
-def create_app(
-    settings: Settings, *, crossref: CrossrefSettings | None = None,
-    options: WebOptions | None = None,
-) -> FastAPI:
+def create_app(settings: Settings, *, options: WebOptions | None = None) -> FastAPI:
     """The app, on the store at ``settings.database_url`` (opened and migrated now).
 
-    :param crossref: the Crossref client's settings, when not the ones ``settings`` imply
-        (tests and benchmarks shorten the retries).
     :param options: sign-in length and proxy trust; None reads them from the environment.
     :raises InputError: an ``EVIDENCE_SESSION_HOURS`` or ``EVIDENCE_TRUST_PROXY`` that makes
         no sense.
@@ -68,7 +62,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if not settings.offline:
-            svc.client = CrossrefClient(crossref or crossref_settings(settings))
+            svc.client = registry_client(settings)
         try:
             yield
         finally:
