@@ -3,9 +3,10 @@
 Read in document order: paragraphs (text split across runs joined), headings (the "Heading"
 and "Title" styles), list items (numbered by Word: the number Word shows is the item's label,
 so a numbered reference list keeps its numbers), every table cell as a paragraph of its own,
-then footnotes and endnotes. Superscript numbers are ``superscript`` markers. Citation fields
-that reference managers insert are ``field`` markers whose targets are the cited works' DOIs
-(or their ids when no DOI is given): Zotero and Mendeley keep CSL-JSON in the field code,
+then footnotes and endnotes. Superscript numbers are ``superscript`` markers (Word's
+superscript, a character style's, or text raised above the line as LibreOffice writes an HTML
+``<sup>``). Citation fields that reference managers insert are ``field`` markers whose
+targets are the cited works' DOIs (or their ids when no DOI is given): Zotero and Mendeley keep CSL-JSON in the field code,
 EndNote its own XML; the works they carry come back as ``cited`` so that a citation whose
 work the written reference list lacks still has its reference. Deleted (tracked) text and
 field codes are not text.
@@ -81,8 +82,11 @@ def read_docx(data: bytes, *, path: str) -> DocxReading:
     styles = {style.style_id: style.name or "" for style in document.styles}
     styled = {style.style_id: style.element.find(f"{_w('pPr')}/{_w('numPr')}")
               for style in document.styles}
+    aligned = {style.style_id: style.element.find(f"{_w('rPr')}/{_w('vertAlign')}")
+               for style in document.styles}
     reader = _Reader(Layout(), styles, _numbering(document),
-                     {k: v for k, v in styled.items() if v is not None})
+                     {k: v for k, v in styled.items() if v is not None},
+                     {k: v for k, v in aligned.items() if v is not None})
     title = document.core_properties.title or None
     for reltype, kind in ((_FOOTNOTES, "footnote"), (_ENDNOTES, "endnote")):
         for rel in document.part.rels.values():
@@ -181,6 +185,8 @@ class _Reader:
     formats: dict[tuple[str, str], str]
     styled: dict[str, etree._Element]
     """Style id -> the numbering the style gives its paragraphs ("List Number")."""
+    run_styles: dict[str, etree._Element] = field(default_factory=dict)
+    """Character style id -> the ``vertAlign`` it sets (a "Footnote Anchor" style raises)."""
     title: str | None = None
     problems: list[str] = field(default_factory=list)
     cited: list[ReferenceEntry] = field(default_factory=list)
@@ -278,8 +284,7 @@ class _Reader:
 
     def run(self, run: etree._Element) -> None:
         assert self.block is not None
-        align = run.find(f"{_w('rPr')}/{_w('vertAlign')}")
-        superscript = align is not None and align.get(_w("val")) == "superscript"
+        superscript = self.raised(run)
         for child in run:
             name = etree.QName(child).localname if isinstance(child.tag, str) else ""
             if name == "fldChar":
@@ -307,6 +312,24 @@ class _Reader:
                 self.layout.line_break(self.block)
             elif name in ("footnoteReference", "endnoteReference"):
                 self.referred.append((name.removesuffix("Reference"), child.get(_w("id")) or ""))
+
+    def raised(self, run: etree._Element) -> bool:
+        """Set as a superscript: by Word's ``vertAlign``, its character style's, or (as
+        LibreOffice writes an HTML ``<sup>``) raised above the line by ``position``."""
+        props = run.find(_w("rPr"))
+        if props is None:
+            return False
+        align = props.find(_w("vertAlign"))
+        if align is None:
+            style = props.find(_w("rStyle"))
+            align = self.run_styles.get(style.get(_w("val")) or "") if style is not None else None
+        if align is not None:
+            return bool(align.get(_w("val")) == "superscript")
+        position = props.find(_w("position"))
+        try:
+            return position is not None and int(position.get(_w("val")) or "0") > 0
+        except ValueError:
+            return False
 
     def separate(self) -> None:
         assert self.block is not None

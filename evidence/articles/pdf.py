@@ -6,7 +6,10 @@ change of type size, a line that opens like a list item, or a short line that en
 it goes on across a column or page break when the sentence does. A line set larger than the
 body text is a heading. Running headers and footers (the same words at the top or bottom of
 most pages, page numbers included) are dropped; a word split by a hyphen at a line end is
-joined, and so is a DOI broken across lines; ligatures are spelled out. Digits set smaller and
+joined (not one in a word that holds a hyphen already, nor a compound's: ``day-to-day``,
+``exercise-based``), and so is a DOI broken across lines; ligatures are spelled out; a glyph
+with no Unicode opening a line is a bullet (TeX's); a line that is only ``(1)`` is an
+equation's number, not text. Digits set smaller and
 raised above the line are ``superscript`` markers (by their size and place, never by guessing
 from digits alone). The reference list is found as in any text: under its heading.
 
@@ -44,6 +47,10 @@ _SENTENCE_END = re.compile(r"[.!?:\"\u201d)]$")
 _GOES_ON = re.compile(r"^\s*(?:doi\b|https?://(?:dx\.)?doi\.org/|10\.\d{4,9}/)", re.IGNORECASE)
 """A line that opens with a DOI belongs to the reference above it."""
 _DOI_IN_PROGRESS = re.compile(r"(?:doi:\s*|doi\.org/)?10\.\d{4,9}/\S*$", re.IGNORECASE)
+_UNMAPPED = re.compile(r"\(cid:\d+\)")
+"""What pdfminer gives for a glyph its font maps to no character."""
+_EQUATION_NUMBER = re.compile(r"^\s*\(\d{1,3}(?:\.\d{1,3})?[a-z]?\)\s*$")
+"""A line that is only ``(1)``: a displayed equation's number, set apart at the margin."""
 _MARGIN = 0.08
 """Share of the page's height at its top and bottom where running heads and folios stand."""
 
@@ -153,7 +160,7 @@ def _lines(page: Any, number: int) -> list[_Line]:
         for line in box:
             if isinstance(line, LTTextLine):
                 read = _line(line, number, height)
-                if read is not None:
+                if read is not None and not _EQUATION_NUMBER.match(read.text):
                     found.append(read)
     return found
 
@@ -185,6 +192,10 @@ def _line(line: Any, page: int, height: float) -> _Line | None:
 
     for item in line:
         char = item.get_text()
+        if _UNMAPPED.fullmatch(char):
+            # A glyph with no Unicode (TeX's itemize bullet in its symbol font): a bullet
+            # where a line opens, elsewhere nothing a reader could spell.
+            char = "\u2022" if not "".join(text).strip() and not pieces else ""
         small = isinstance(item, LTChar) and item.size <= 0.88 * size
         raised = isinstance(item, LTChar) and item.y0 > baseline + 0.2 * size
         if small and raised and char in _SUPERSCRIPT_CHARS:
@@ -274,8 +285,9 @@ class _Builder:
             self.close()
             self.block = self.layout.open(kind, label)
             pieces = line.pieces
-            if item is not None and label is None and pieces and pieces[0][1] is None:
-                pieces = [(pieces[0][0][item.end():], None), *pieces[1:]]  # the bullet
+            if item is not None and pieces and pieces[0][1] is None:
+                # the bullet or number: the item's label, not its words (as a list in HTML)
+                pieces = [(pieces[0][0][item.end():], None), *pieces[1:]]
         else:
             pieces = self.join(line)
         for text, targets in pieces:
@@ -312,14 +324,15 @@ class _Builder:
         assert self.block is not None
         pieces = list(line.pieces)
         first = pieces[0][0] if pieces and pieces[0][1] is None else ""
+        text = self.block.text
+        last = text.rsplit(" ", 1)[-1] if text else ""
         if self.held:
-            if first[:1].islower():  # "treat-" + "ment": one word
+            if first[:1].islower() and _one_word(last, first):  # "treat-" + "ment"
                 self.held = ""
                 return pieces
             self.write_raw(self.held)
             self.held = ""
-        text = self.block.text
-        last = text.rsplit(" ", 1)[-1] if text else ""
+            return pieces  # "exercise-" + "based": the author's hyphen, no space after it
         if re.search(r"\d[-\u2013]$", last) and first[:1].isdigit():
             return pieces  # "998-" + "1024": a page range broken at its dash
         if _DOI_IN_PROGRESS.search(last) and (last[-1:] in "./-_:" or first[:1] in "./-_"):
@@ -343,3 +356,21 @@ class _Builder:
         if self.held and self.block is not None:
             self.write_raw(self.held)
         self.held = ""
+
+
+def _one_word(left: str, right: str) -> bool:
+    """Whether ``left-`` at a line end and ``right`` on the next line are one word.
+
+    A word that already holds a hyphen is never hyphenated again by a typesetter (TeX breaks
+    such a word only at its own hyphens): ``day-to-`` + ``day`` keeps its hyphen. Otherwise the
+    word list and the shape of the parts decide, as for references (``exercise-`` + ``based``
+    stays a compound; ``rehabili-`` + ``tation`` is one word).
+    """
+    if "-" in left:
+        return False
+    word = re.match(r"[^\W\d_]+", right)
+    if word is None or not left:
+        return True
+    from refs.match.linebreaks import repair_line_breaks
+
+    return "-" not in repair_line_breaks(f"{left}-\n{word.group()}")

@@ -97,3 +97,31 @@ def test_too_many_pages_is_refused_before_reading(monkeypatch: pytest.MonkeyPatc
 def test_corrupt_pdfs_are_refused(data: bytes, message: str) -> None:
     with pytest.raises(InputError, match=message):
         parse_bytes(data, path="bad.pdf")
+
+
+def test_example_typeset_by_latex() -> None:
+    """pdflatex + BibTeX (natbib, plainnat): what TeX sets differs from what a browser prints."""
+    article = read_article(MANUSCRIPTS / "spine-pain-latex.pdf")
+    texts = [s.text for s in article.sentences]
+    joined = " ".join(texts)
+    # a line-end hyphen in a word that already holds one is the author's ("day-to-|day"),
+    # and so is a compound's ("exercise-|based"); neither is joined into one word
+    assert "improves day-to-day function" in joined
+    assert "exercise-based physical therapy" in joined
+    # natbib's square brackets are author-year markers, page note and all
+    markers = [(m.kind, m.text, m.targets) for s in article.sentences for m in s.markers]
+    assert markers == [
+        ("author-year", "[Hayden et al., 2021]", ("hayden 2021",)),
+        ("author-year", "[Kreiner et al., 2020, p. 1004]", ("kreiner 2020",)),
+    ]
+    # TeX's itemize bullet has no Unicode (pdfminer says "(cid:136)"): still a list's bullet
+    items = [s.text for s in article.sentences if s.kind == "list-item"]
+    assert items[-2:] == ["Do your home exercises on most days, even when you feel better.",
+                          "Tell your therapist if an exercise makes your pain spread down a leg."]
+    assert items[0].startswith("Graded exercise:")  # the number is the item's, not its words
+    assert not any("cid:" in t for t in texts)
+    # the equation's number "(1)" is no part of the next paragraph
+    assert "Tips for getting the most out of therapy:" in texts
+    assert [(r.doi, r.text.split(".")[0]) for r in article.references] == [
+        (HAYDEN, "Jill A Hayden et al"), (KREINER, "D Scott Kreiner et al")
+    ]
