@@ -13,8 +13,9 @@ equation's number, not text. Digits set smaller and
 raised above the line are ``superscript`` markers (by their size and place, never by guessing
 from digits alone). The reference list is found as in any text: under its heading.
 
-The laid-out text opens each page with a line ``[page N]``, so that a finding's line can be
-read with its page. A PDF with no text layer (a scan) or one that needs a password is refused
+The laid-out text opens each page with a line ``[page N]``; beside it, every stretch of that
+text keeps the page and the line on the page it was read from (``Reading.places``), which is
+what reports show. A PDF with no text layer (a scan) or one that needs a password is refused
 saying so; so is one of more than ``MAX_PAGES`` pages, before its pages are read.
 """
 
@@ -68,6 +69,8 @@ class _Line:
     first_word: float = 0.0
     """Width of the line's first word: had it fitted at the end of the line before, a line
     break there is a paragraph's end; if not, the text only wrapped."""
+    number: int = 0
+    """The line's number on its page, counted in reading order (running heads included)."""
 
     @property
     def text(self) -> str:
@@ -90,7 +93,7 @@ def read_pdf(data: bytes, *, path: str) -> Reading:
     blocks = [b for b in layout.blocks if len(b.projection)]
     if title is None:
         title = next((b.text for b in blocks if b.kind == "heading"), None)
-    return Reading(layout.text, blocks, title, ())
+    return Reading(layout.text, blocks, title, (), tuple(layout.places))
 
 
 def _pages(data: bytes, path: str) -> tuple[list[list[_Line]], str | None]:
@@ -153,7 +156,7 @@ def _lines(page: Any, number: int) -> list[_Line]:
     from pdfminer.layout import LTTextBox, LTTextLine
 
     height = page.height or 1.0
-    found = []
+    found: list[_Line] = []
     for box in page:
         if not isinstance(box, LTTextBox):
             continue
@@ -161,6 +164,7 @@ def _lines(page: Any, number: int) -> list[_Line]:
             if isinstance(line, LTTextLine):
                 read = _line(line, number, height)
                 if read is not None and not _EQUATION_NUMBER.match(read.text):
+                    read.number = len(found) + 1
                     found.append(read)
     return found
 
@@ -284,11 +288,13 @@ class _Builder:
             label = (item.group(1) or item.group(2)) if item else None
             self.close()
             self.block = self.layout.open(kind, label)
+            self.layout.place(f"page {line.page}, line {line.number}")
             pieces = line.pieces
             if item is not None and pieces and pieces[0][1] is None:
                 # the bullet or number: the item's label, not its words (as a list in HTML)
                 pieces = [(pieces[0][0][item.end():], None), *pieces[1:]]
         else:
+            self.layout.place(f"page {line.page}, line {line.number}")
             pieces = self.join(line)
         for text, targets in pieces:
             if targets is None:

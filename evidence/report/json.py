@@ -1,7 +1,9 @@
 """``--format json``: the shape DESIGN.md promises, with a few extra keys inside objects.
 
 Every key the design lists is always present (``null`` when unknown); extra keys carry what
-a program may want besides (claim reasons, reference confidence and mismatches).
+a program may want besides (claim reasons, reference confidence and mismatches, and `place`:
+where a claim, reference or finding stands in words, "line 12", or for Word and PDF files
+"paragraph 7", "table 1, row 2, cell 1", "page 2, line 14").
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from evidence.articles.places import describe_place
 from evidence.audit.baseline import fingerprint
 from evidence.audit.findings import Finding
 from evidence.report.describe import claim_status
@@ -44,7 +47,8 @@ def _article(article: ArticleResult) -> dict[str, Any]:
         "claims": [_claim(c) for c in article.claims],
         "references": [_reference(r) for r in article.references],
         "unknown_citations": [
-            {"marker": u.marker, "target": u.target, "line": u.line}
+            {"marker": u.marker, "target": u.target, "line": u.line,
+             "place": describe_place(u.line, u.place)}
             for u in article.unknown_citations
         ],
     }
@@ -54,6 +58,7 @@ def _claim(claim: ClaimResult) -> dict[str, Any]:
     return {
         "text": claim.text,
         "line": claim.line,
+        "place": describe_place(claim.line, claim.place),
         "needs_support": claim.needs_support,
         "score": None if claim.score is None else round(claim.score, 3),
         "sources": [_source(s) for s in claim.sources],
@@ -81,6 +86,7 @@ def _reference(ref: ReferenceResult) -> dict[str, Any]:
     return {
         "text": ref.text,
         "line": ref.line,
+        "place": describe_place(ref.line, ref.place),
         "doi": ref.doi,
         "status": ref.status,
         "title": ref.title,
@@ -107,6 +113,7 @@ def _finding(finding: Finding) -> dict[str, Any]:
         "severity": finding.severity.value,
         "path": finding.path,
         "line": finding.line,
+        "place": describe_place(finding.line, finding.place),
         "message": finding.message,
         "column": finding.column,
         "subject": finding.subject,

@@ -173,7 +173,10 @@ class ArticleIn(Input):
     model_config = ConfigDict(extra="forbid", json_schema_extra=_bibliography_rules)
     name: Name = Field(description="the document's name; versions share it")
     text: Body
-    format: Literal["text", "markdown", "html"] = "text"
+    format: Literal["text", "markdown", "html"] = Field(
+        default="text", description="Word, PDF, LaTeX and JATS files go to "
+        "`POST /api/articles/upload` (multipart) instead"
+    )
     bibliography: Bibliography | None = Field(
         default=None, description="BibTeX or CSL-JSON text holding the references"
     )
