@@ -70,7 +70,15 @@ class _Line:
     """Width of the line's first word: had it fitted at the end of the line before, a line
     break there is a paragraph's end; if not, the text only wrapped."""
     number: int = 0
-    """The line's number on its page, counted in reading order (running heads included)."""
+    """The line's number on its page (in its column, on a page of two), counted from the top
+    in reading order, running heads included."""
+    column: int = 0
+    """1 or 2 on a page set in two columns; 0 for a line across the page."""
+
+    @property
+    def place(self) -> str:
+        column = f"column {self.column}, " if self.column else ""
+        return f"page {self.page}, {column}line {self.number}"
 
     @property
     def text(self) -> str:
@@ -157,16 +165,46 @@ def _lines(page: Any, number: int) -> list[_Line]:
 
     height = page.height or 1.0
     found: list[_Line] = []
-    for box in page:
-        if not isinstance(box, LTTextBox):
-            continue
+    boxes = _in_columns([box for box in page if isinstance(box, LTTextBox)], page.width or 1.0)
+    counted: Counter[int] = Counter()
+    for box, column in boxes:
         for line in box:
             if isinstance(line, LTTextLine):
                 read = _line(line, number, height)
                 if read is not None and not _EQUATION_NUMBER.match(read.text):
-                    read.number = len(found) + 1
+                    counted[column] += 1
+                    read.number, read.column = counted[column], column
                     found.append(read)
     return found
+
+
+def _in_columns(boxes: list[Any], width: float) -> list[tuple[Any, int]]:
+    """The page's text boxes in reading order, each with its column (1, 2; 0: the page's
+    width), when it is set in two columns.
+
+    pdfminer orders boxes by a flow that, on a TeX page, interleaves the columns (a heading
+    of the right column read before the left column's text). On a page whose text stands in
+    two columns, each with at least a quarter of the lines, the order is: what spans the
+    page above the columns (title, authors), the left column top to bottom, the right
+    column, then what spans the page below. Any other page keeps pdfminer's order.
+    """
+    middle, slack = width / 2, 0.02 * width
+    left = [b for b in boxes if b.x1 <= middle + slack]
+    right = [b for b in boxes if b.x0 >= middle - slack and b.x1 > middle + slack]
+    lines = sum(len(b) for b in boxes) or 1
+    if sum(len(b) for b in left) < lines / 4 or sum(len(b) for b in right) < lines / 4:
+        return [(b, 0) for b in boxes]
+    columns = {id(b) for b in left} | {id(b) for b in right}
+    spanning = [b for b in boxes if id(b) not in columns]
+    top = max(b.y1 for b in boxes if id(b) in columns)
+
+    def down(found: list[Any]) -> list[Any]:
+        return sorted(found, key=lambda b: -b.y1)
+
+    above = [b for b in spanning if b.y0 >= top - 1]
+    below = [b for b in spanning if b.y0 < top - 1]
+    return [*((b, 0) for b in down(above)), *((b, 1) for b in down(left)),
+            *((b, 2) for b in down(right)), *((b, 0) for b in down(below))]
 
 
 def _line(line: Any, page: int, height: float) -> _Line | None:
@@ -186,8 +224,10 @@ def _line(line: Any, page: int, height: float) -> _Line | None:
         if sup:
             digits = "".join(sup)
             targets = numeric_targets(digits.strip(",-\u2013"))
-            if targets and text and text[-1][-1:].strip():
-                pieces.append(("".join(text), None))
+            before = "".join(text)
+            # TeX sets a superscript a little apart, which pdfminer reads as a space
+            if targets and before.strip():
+                pieces.append((before.rstrip(), None))
                 text.clear()
                 pieces.append((digits, targets))
             else:
@@ -288,13 +328,13 @@ class _Builder:
             label = (item.group(1) or item.group(2)) if item else None
             self.close()
             self.block = self.layout.open(kind, label)
-            self.layout.place(f"page {line.page}, line {line.number}")
+            self.layout.place(line.place)
             pieces = line.pieces
             if item is not None and pieces and pieces[0][1] is None:
                 # the bullet or number: the item's label, not its words (as a list in HTML)
                 pieces = [(pieces[0][0][item.end():], None), *pieces[1:]]
         else:
-            self.layout.place(f"page {line.page}, line {line.number}")
+            self.layout.place(line.place)
             pieces = self.join(line)
         for text, targets in pieces:
             if targets is None:

@@ -41,6 +41,12 @@ def test_latex_source_compiles_to_the_committed_reading(tmp_path: Path) -> None:
     assert _reading(read_article(pdf)) == _reading(
         read_article(MANUSCRIPTS / "spine-pain-latex.pdf")
     )
+    columns = tmp_path / "columns"
+    columns.mkdir()
+    _maker().typeset_latex(columns, tmp_path / "columns.pdf", two_columns=True)
+    assert _reading(read_article(tmp_path / "columns.pdf")) == _reading(
+        read_article(MANUSCRIPTS / "spine-pain-latex-two-columns.pdf")
+    )
 
 
 def test_libreoffice_saves_the_committed_reading(tmp_path: Path) -> None:

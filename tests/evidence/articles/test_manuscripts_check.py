@@ -30,6 +30,7 @@ LINES = {
     "spine-pain.docx": [10, 10, 12, 14],
     "spine-pain.pdf": [12, 12, 14, 16],
     "spine-pain-latex.pdf": [11, 11, 13, 16],
+    "spine-pain-latex-two-columns.pdf": [11, 11, 13, 15],
     "spine-pain-libreoffice.docx": [10, 10, 12, 14],
     "spine-pain-html-libreoffice.docx": [12, 12, 14, 16],
 }
@@ -40,6 +41,7 @@ EXTRA = {
     "spine-pain-html-libreoffice.docx": (2, "Our clinic is rated the bes"),
     # the typeset page shows the words of the displayed equation the LaTeX reader skips as math
     "spine-pain-latex.pdf": (17, "Studies show p < 0.05 in 99"),
+    "spine-pain-latex-two-columns.pdf": (16, "Studies show p < 0.05 in 99"),
 }
 """A claim the file shows that its source skips, and where it stands."""
 HOW = "marker"

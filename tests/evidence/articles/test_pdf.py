@@ -125,3 +125,35 @@ def test_example_typeset_by_latex() -> None:
     assert [(r.doi, r.text.split(".")[0]) for r in article.references] == [
         (HAYDEN, "Jill A Hayden et al"), (KREINER, "D Scott Kreiner et al")
     ]
+
+
+def test_two_columns_typeset_by_latex() -> None:
+    """TeX's two columns: pdfminer's box order interleaves them (a right-column heading
+    before the left column's text); the reader reads the left column, then the right."""
+    article = read_article(MANUSCRIPTS / "spine-pain-latex-two-columns.pdf")
+    headings = [s.text for s in article.sentences if s.kind == "heading"]
+    assert headings[2:] == ["1 What happens at the first visit?", "2 Does it work?",
+                            "3 How long does treatment take?",
+                            "4 Will my insurance pay for it?", "References"]
+    # natbib's superscript numbers, set a little apart from the word before them
+    markers = [(m.kind, m.targets) for s in article.sentences for m in s.markers]
+    assert markers == [("superscript", ("1",)), ("superscript", ("2",))]
+    research = next(s for s in article.sentences if s.text.startswith("Research has shown"))
+    assert research.text.endswith("with chronic low back pain.")
+    assert [(r.label, r.doi) for r in article.references] == [("1", HAYDEN), ("2", KREINER)]
+
+
+def test_places_are_pages_columns_and_lines() -> None:
+    from evidence.articles.places import Places
+
+    article = read_article(MANUSCRIPTS / "spine-pain-latex-two-columns.pdf")
+    places = Places(article)
+    where = {s.text[:24]: places.at(s.start) for s in article.sentences}
+    # written by reading the page: the title and date span it, then the columns count anew
+    assert where["Physical Therapy for Bac"] == "page 1, line 1"
+    assert where["Research has shown that "] == "page 1, column 1, line 23"
+    assert where["A typical course of phys"] == "page 1, column 2, line 4"
+    marker = next(m for s in article.sentences for m in s.markers)
+    assert places.at(marker.start) == "page 1, column 1, line 25"
+    one_column = read_article(MANUSCRIPTS / "spine-pain-latex.pdf")
+    assert Places(one_column).of_line(one_column.references[1].line) == "page 2, line 13"
