@@ -69,6 +69,10 @@ _REASONS = {
     "near_marked": "is next in the list to one a neighbouring sentence cites",
     "between_anchors": "falls in the part of the list the surrounding sentences cite",
     "near_anchor": "is next in the list to one the surrounding sentences cite",
+    "title": "its title is the closest by words",
+    "title_best": "the closest title by words",
+    "title_cover": "the sentence states much of its title",
+    "coauthor": "names one of its authors",
 }
 
 

@@ -403,6 +403,7 @@ def _add_links(
             "reference_id": references[source.reference].id,
             "how": source.how,
             "score": source.score,
+            "why": source.why,
             "verdict": Verdict.UNREVIEWED.value,
             "created_at": now,
             "updated_at": now,
@@ -453,6 +454,7 @@ def _carry_claim(
                 reference_id=target.id,
                 how=link.how,
                 score=link.score,
+                why=link.why,
                 created_at=utcnow(),
                 updated_at=utcnow(),
             )

@@ -8,13 +8,17 @@ runs ``alembic check`` so models and migrations cannot drift apart.
 * ``Lookup`` (lookup): the registry's negative answers, so they are not asked again.
 * ``Article`` -> ``Reference`` and ``Claim``; ``Link`` is the claim -> reference association
   object that carries how it was made, its score and the editors' verdict.
+* ``SourceEvent`` (source_event): a change the registry made to a stored work after it was
+  fetched (a retraction, a correction... seen by ``evidence recheck``), kept as history;
+  ``SourceAlert`` (source_alert) ties one to each article that cites the work;
+  ``RecheckCursor`` (recheck_cursor): where the last complete walk of the notices began.
 * ``Event`` (the audit trail), ``Comment`` (editors' notes on claims), ``Token`` (API tokens),
   ``WebSession`` (the pages' signed-in browsers, each under a token).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -22,6 +26,7 @@ from sqlalchemy import (
     JSON,
     TIMESTAMP,
     CheckConstraint,
+    Date,
     Dialect,
     ForeignKey,
     Index,
@@ -32,7 +37,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
-from evidence.vocabulary import How, ReferenceStatus, Verdict
+from evidence.vocabulary import How, ReferenceStatus, SourceChange, Verdict
 
 __all__ = [
     "NAMING_CONVENTION",
@@ -49,8 +54,11 @@ __all__ = [
     "Lookup",
     "MatchRecord",
     "ReferenceStatus",
+    "RecheckCursor",
     "Reference",
     "Role",
+    "SourceAlert",
+    "SourceEvent",
     "Token",
     "UTCDateTime",
     "Verdict",
@@ -385,6 +393,7 @@ class Link(Base):
     )
     how: Mapped[str]
     score: Mapped[float | None]
+    why: Mapped[str | None]  # inferred links: what made the linker pick it
     verdict: Mapped[str] = mapped_column(default=Verdict.UNREVIEWED.value)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -455,3 +464,63 @@ class WebSession(Base):
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
+
+
+# --- what the registry changed after the check (evidence recheck) -------------------------
+
+
+class SourceEvent(Base):
+    """A change the registry made to a stored work, as ``evidence recheck`` saw it.
+
+    Rows are only ever added: a later notice is a new row, never an edit of an older one,
+    so the store keeps the history of what was seen when.
+    """
+
+    __tablename__ = "source_event"
+    __table_args__ = (
+        _one_of("kind", SourceChange, "kind"),
+        CheckConstraint("doi = lower(doi)", name="doi_lower_case"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    work_id: Mapped[int | None] = mapped_column(
+        ForeignKey("work.id", ondelete="SET NULL"), index=True
+    )
+    doi: Mapped[str] = mapped_column(index=True)  # kept should the work row ever go
+    kind: Mapped[str]
+    notice_doi: Mapped[str | None]
+    notice_type: Mapped[str | None]  # the registry's own word (partial_retraction, erratum)
+    source: Mapped[str | None]  # who said so: publisher, retraction-watch
+    notice_date: Mapped[str | None]  # as dated by the notice: 2023, 2023-07 or 2023-07-06
+    detail: Mapped[str | None]  # for a metadata change: what changed
+    via: Mapped[str]  # notices (the walk of update notices) or works (re-fetched records)
+    seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SourceAlert(Base):
+    """An article (version) that cites a work a ``SourceEvent`` is about; editors work
+    through these, and acknowledging one is an ``Event`` of the audit trail."""
+
+    __tablename__ = "source_alert"
+    __table_args__ = (UniqueConstraint("event_id", "article_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("source_event.id", ondelete="CASCADE"), index=True
+    )
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("article.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RecheckCursor(Base):
+    """Where the next walk of the registry's update notices starts: the index date at which
+    the last complete one began (saved only once a walk has read every page)."""
+
+    __tablename__ = "recheck_cursor"
+
+    name: Mapped[str] = mapped_column(primary_key=True)  # "notices"
+    from_index_date: Mapped[date] = mapped_column(Date)
+    walked_at: Mapped[datetime]
+    requests: Mapped[int]

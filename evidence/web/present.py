@@ -60,7 +60,7 @@ def claim_json(
 def source_json(link: LinkView, ref: ReferenceView | None) -> dict[str, Any]:
     return {
         "doi": ref.doi if ref is not None else None, "how": link.how, "score": link.score,
-        "link": link.id, "reference": link.reference_id, "verdict": link.verdict,
+        "why": link.why, "link": link.id, "reference": link.reference_id, "verdict": link.verdict,
         "version": link.version,
     }
 
@@ -68,8 +68,8 @@ def source_json(link: LinkView, ref: ReferenceView | None) -> dict[str, Any]:
 def link_json(link: LinkView) -> dict[str, Any]:
     return {
         "id": link.id, "claim": link.claim_id, "reference": link.reference_id, "how": link.how,
-        "score": link.score, "verdict": link.verdict, "version": link.version,
-        "updated_at": link.updated_at,
+        "score": link.score, "why": link.why, "verdict": link.verdict,
+        "version": link.version, "updated_at": link.updated_at,
     }
 
 
@@ -123,7 +123,7 @@ def _claim_result(
 ) -> ClaimResult:
     sources = tuple(
         SourceLink(reference=index[link.reference_id], doi=refs[link.reference_id].doi,
-                   how=How(link.how), score=link.score)
+                   how=How(link.how), score=link.score, why=link.why)
         for link in claim.links
         if link.verdict != Verdict.REJECTED and link.reference_id in index
     )

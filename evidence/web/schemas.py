@@ -219,6 +219,9 @@ class SourceOut(BaseModel):
     doi: str | None
     how: How
     score: float | None
+    why: str | None = Field(
+        default=None, description="inferred links: what made the linker pick the reference, "
+        "in words (shared words, neighbouring citations, names); null for markers and editors")
     link: int
     reference: int
     verdict: Verdict
@@ -366,6 +369,9 @@ class LinkOut(BaseModel):
     reference: int
     how: How
     score: float | None
+    why: str | None = Field(
+        default=None, description="inferred links: what made the linker pick the reference, "
+        "in words (shared words, neighbouring citations, names); null for markers and editors")
     verdict: Verdict
     version: int
     updated_at: datetime

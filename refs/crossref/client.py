@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from dataclasses import replace
+from datetime import date
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
@@ -32,6 +33,7 @@ from refs.crossref.limits import (
     parse_rate_limit,
     parse_retry_after,
 )
+from refs.crossref.notices import MAX_ROWS, NoticePage, notice_params
 from refs.crossref.outcome import ClientStats, Outcome, OutcomeTally
 from refs.crossref.redirects import MAX_REDIRECTS, RedirectPolicy, RedirectRefused
 from refs.crossref.retry import RetryPolicy, is_retryable, retrying
@@ -169,6 +171,31 @@ class CrossrefClient:
         if hits is None:
             raise RegistryUnavailable("the search route answered 404", url=url, status=404)
         return hits
+
+    async def notices(self, since: date, *, rows: int = MAX_ROWS) -> AsyncIterator[NoticePage]:
+        """The registry's update notices indexed on or after ``since``, a page at a time.
+
+        Pages come in the registry's cursor order until one comes back short (the last).
+        Each page is one list request, waited for as any other call.
+
+        :raises RegistryUnavailable: a page could not be had, after retries: the walk is
+            incomplete, and what it would have found is unknown.
+        """
+        url = f"{self.settings.api}/works"
+        cursor = "*"
+        seen = 0
+        while True:
+            params = notice_params(since, rows=rows, cursor=cursor)
+            page = await self._within_wait(self._fetch(
+                url, kind="list", counter="notice_requests", read=_envelope.read_notices,
+                params=params), url)
+            if page is None:
+                raise RegistryUnavailable("the list route answered 404", url=url, status=404)
+            yield page
+            seen += len(page.notices)
+            if len(page.notices) < rows or seen >= page.total or page.next_cursor is None:
+                return
+            cursor = page.next_cursor
 
     async def _within_wait(self, call: Awaitable[T], url: str) -> T:
         """``await call``, or RegistryUnavailable once ``settings.wait`` (or the enclosing

@@ -81,6 +81,29 @@ def test_the_first_author_and_year_written_in_the_sentence_are_features() -> Non
     assert feature(found, 2, "year") == 1.0
 
 
+def test_a_coauthor_named_and_et_al_are_read_from_the_written_reference() -> None:
+    (found,) = article_features(
+        [Passage("Ruiz et al. followed fins in zebrafish.", 0, "Introduction")], REFERENCES)
+    assert feature(found, 2, "coauthor") == 1.0
+    assert feature(found, 2, "author") == 0.0
+    values = dict(zip(SENTENCE_FEATURES, found.values, strict=True))
+    assert values["et_al"] == 1.0
+    assert values["names_any"] == 0.0  # Ruiz is a second author, not a first
+    assert values["opens_paragraph"] == 1.0
+
+
+def test_the_title_alone_is_scored_apart_from_names_and_journal() -> None:
+    # "development" is in reference 2's journal, not its title: the title features ignore it,
+    # while the words of the whole written reference count it.
+    (found,) = article_features(
+        [Passage("Development of telomerase activity in regeneration.", 0)], REFERENCES)
+    assert feature(found, 0, "title_best") == 1.0
+    assert feature(found, 0, "title") == 1.0
+    assert 0 < feature(found, 0, "title_cover") < 1
+    assert feature(found, 2, "title") == 0.0
+    assert feature(found, 2, "words") > 0.0
+
+
 def test_sentence_features_read_the_section_and_the_wording() -> None:
     (intro, results) = article_features(
         [Passage("It has been proposed previously that soil nitrogen matters.", 0,
