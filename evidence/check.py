@@ -15,7 +15,15 @@ from typing import TYPE_CHECKING
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from evidence.articles import Article, ArticleFormat, decode_bytes, parse_bytes, read_article
+from evidence.articles import (
+    Article,
+    ArticleFormat,
+    Marker,
+    decode_bytes,
+    parse_bytes,
+    read_article,
+)
+from evidence.articles.places import Places
 from evidence.audit.findings import Finding
 from evidence.audit.shown import audit_article
 from evidence.checkconfig import DEFAULT_MAX_ARTICLE_MB, CheckConfig, find_suppressions
@@ -548,18 +556,26 @@ def _article_result(
     texts = [_reference_text(w, r) for w, r in zip(written, references, strict=True)]
     linked = link_claims(article, texts, claims=[v.needs_support for _, v in verdicts],
                          ranked_threshold=inferred_threshold)
+    places = Places(article)
     claims = tuple(
         ClaimResult(text=sentence.text, line=sentence.line, needs_support=verdict.needs_support,
                     reasons=verdict.reasons, sources=linked.links.get(index, ()),
-                    score=verdict.score)
+                    score=verdict.score, place=places.at(sentence.start))
         for index, (sentence, verdict) in enumerate(verdicts)
         if sentence.kind != "heading"
     )
     unknown = tuple(
-        UnknownCitation(marker=m.text, target=t, line=m.line) for m, t in linked.unknown
+        UnknownCitation(marker=m.text, target=t, line=m.line,
+                        place=places.at(m.start) if isinstance(m, Marker) else
+                        places.of_line(m.line))
+        for m, t in linked.unknown
+    )
+    placed = tuple(
+        replace(r, place=places.of_line(r.line)) if r.path in (None, article.path) else r
+        for r in references
     )
     return ArticleResult(path=article.path, title=article.title, claims=claims,
-                         references=tuple(references), format=article.format,
+                         references=placed, format=article.format,
                          unknown_citations=unknown)
 
 

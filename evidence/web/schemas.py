@@ -183,7 +183,10 @@ class ArticleIn(Input):
     model_config = ConfigDict(extra="forbid", json_schema_extra=_bibliography_rules)
     name: Name = Field(description="the document's name; versions share it")
     text: Body
-    format: Literal["text", "markdown", "html"] = "text"
+    format: Literal["text", "markdown", "html"] = Field(
+        default="text", description="Word, PDF, LaTeX and JATS files go to "
+        "`POST /api/articles/upload` (multipart) instead"
+    )
     bibliography: Bibliography | None = Field(
         default=None, description="BibTeX or CSL-JSON text holding the references"
     )
@@ -254,6 +257,8 @@ class ClaimOut(BaseModel):
     id: int
     text: str
     line: int | None
+    place: str = Field(description="where it stands, in words: \"line 14\", or \"page 2, "
+                                   "line 14\" where the file has no lines of its own")
     needs_support: bool
     score: float | None = Field(description="the claim model's score (not stored: null)")
     sources: list[SourceOut] = Field(description="every link, rejected ones too")
@@ -315,6 +320,8 @@ class ReferenceOut(BaseModel):
     id: int
     text: str
     line: int | None
+    place: str = Field(description="where it stands, in words: \"line 14\", or \"page 2, "
+                                   "line 14\" where the file has no lines of its own")
     doi: str | None
     status: ReferenceStatus
     title: str | None
@@ -341,6 +348,8 @@ class FindingOut(BaseModel):
     severity: str
     path: str
     line: int
+    place: str = Field(description="where it stands, in words: \"line 14\", or \"page 2, "
+                                   "line 14\" where the file has no lines of its own")
     message: str
     column: int | None
     subject: str = Field(description="the claim or reference text the finding is about")
