@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
+import anyio.to_thread
 from fastapi import Depends, FastAPI
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -26,6 +27,7 @@ from evidence.config import Settings
 from evidence.resolver import crossref_settings
 from evidence.store.engine import open_store, session_factory
 from evidence.web.auth import Principal, principal
+from evidence.web.checkpool import CheckPool
 from evidence.web.errors import install_handlers
 from evidence.web.middleware import BodyLimit, SecurityHeaders
 from evidence.web.options import WebOptions
@@ -63,7 +65,7 @@ def create_app(
     options = options or WebOptions.from_env()
     engine = open_store(settings.database_url)
     svc = Service(settings=settings, engine=engine, sessions=session_factory(engine),
-                  options=options)
+                  options=options, checks=CheckPool(settings.check_workers))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -75,6 +77,7 @@ def create_app(
             if svc.client is not None:
                 await svc.client.aclose()
                 svc.client = None
+            await anyio.to_thread.run_sync(svc.checks.shutdown)
             engine.dispose()
 
     app = FastAPI(
