@@ -1,8 +1,9 @@
 """A check's CPU-bound steps run in worker processes (issue 16): what crosses the boundary.
 
-A real uvicorn server. A worker killed in the middle of a check gives a clear 500 and stores
-nothing, and the next check gets a new worker; the worker's own errors reach the client as
-the same answers as before (a bad bibliography 400, a superseded version 409).
+A real uvicorn server, on each test database. A worker killed in the middle of a check gives
+a clear 500 and stores nothing, and the next check gets a new worker; the worker's own errors
+reach the client as the same answers as before (a bad bibliography 400, a superseded version
+409).
 """
 
 from __future__ import annotations
@@ -12,22 +13,13 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
-import pytest
 from sqlalchemy import func, select
 
 from evidence.store.models import Article, Claim, Reference
-from tests.evidence.web.site import Site, running_site
+from tests.evidence.web.site import Site
 from tests.evidence.web.test_responsive import long_paragraph
-
-
-@pytest.fixture
-def site(tmp_path: Path) -> Iterator[Site]:
-    with running_site(f"sqlite:///{tmp_path / 'store.db'}") as running:
-        yield running
 
 
 def stored_rows(site: Site) -> tuple[int, int, int]:
