@@ -8,11 +8,14 @@ weight one feature's pull:
 * ranking: every (cited sentence, candidate reference) pair, labelled 1 when the authors
   cited that reference there;
 * emitting: every sentence with a candidate, labelled 1 when its best candidate (by the
-  ranking) is one the authors cited there; its probability is the link's score.
+  ranking) is one the authors cited there; its probability is the link's score. Learned
+  twice: on the one-out sentences (for articles with markers) and on the unmarked ones (for
+  articles with none, ``Model.emit_unmarked``).
 
-The threshold is the lowest probability, on the tuning articles with markers removed both
-ways, at which the links emitted (pooled) are right at least ``TARGET_PRECISION`` of the time
-and at most ``MAX_UNCITED`` of the uncited sentences get one. The held-out split is not read here.
+The threshold is the lowest probability, on the tuning articles, at which the links emitted
+are right at least ``TARGET_PRECISION`` of the time with markers removed *each* way (pooled,
+the many sure links of one-out hid the few of unmarked) and at most ``MAX_UNCITED`` of the
+uncited sentences get one. The held-out split is not read here.
 
 Needs the ``train`` extra (``pip install -e '.[train]'``). Run:
 ``.venv/bin/python benchmarks/train_linker.py`` (writes ``evidence/linking/weights.json``).
@@ -46,11 +49,14 @@ C = 1.0
 _Rows = tuple[list[tuple[float, ...]], list[int]]
 
 
-def sentences(articles: Iterable[PlosArticle]) -> list[tuple[SentenceFeatures, frozenset[int]]]:
-    """Every sentence of both ways of hiding markers, with the references it cited."""
+def sentences(
+    articles: Iterable[PlosArticle], ways: tuple[bool, ...] = (False, True)
+) -> list[tuple[SentenceFeatures, frozenset[int]]]:
+    """Every sentence of the ways of hiding markers (``keep_markers`` values), with the
+    references it cited."""
     found: list[tuple[SentenceFeatures, frozenset[int]]] = []
     for article in articles:
-        for keep in (False, True):
+        for keep in ways:
             features = article_features(article.passages(keep_markers=keep), article.references)
             found.extend(zip(features, article.cites, strict=True))
     return found
@@ -77,9 +83,8 @@ def emitting_examples(rows: list[tuple[SentenceFeatures, frozenset[int]]],
 
 
 def calibrate(model: Model, articles: list[PlosArticle]) -> tuple[float, list[str]]:
-    """The lowest threshold at which the links of both ways of hiding markers, pooled, are
-    right ``TARGET_PRECISION`` of the time and each way links few uncited sentences (pooled:
-    with markers removed everywhere too few links are made to judge it apart)."""
+    """The lowest threshold at which the links of each way of hiding markers are right
+    ``TARGET_PRECISION`` of the time and link few uncited sentences."""
     modes = {keep: ranked_sentences(articles, model, keep_markers=keep)[0]
              for keep in (False, True)}
     lines = []
@@ -94,8 +99,8 @@ def calibrate(model: Model, articles: list[PlosArticle]) -> tuple[float, list[st
                          f" | {'one-out' if keep else 'unmarked'} links={e.links} "
                          f"precision={e.precision:.3f} coverage={e.coverage:.3f} "
                          f"uncited={e.uncited_share:.3f}" for keep, e in found.items()))
-        if links and right / links >= TARGET_PRECISION and all(
-                e.uncited_share <= MAX_UNCITED for e in found.values()):
+        if all(e.links and e.precision >= TARGET_PRECISION and e.uncited_share <= MAX_UNCITED
+               for e in found.values()):
             chosen = threshold
     for keep, rows in modes.items():
         lines.append(f"  recall@1 on tuning ({'one-out' if keep else 'unmarked'}): "
@@ -103,24 +108,34 @@ def calibrate(model: Model, articles: list[PlosArticle]) -> tuple[float, list[st
     return (chosen if chosen is not None else 1.0), lines
 
 
+def _emitting(rows: list[tuple[SentenceFeatures, frozenset[int]]], blank: Model,
+              name: str) -> tuple[tuple[float, ...], float]:
+    """Emitting weights and bias learned on ``rows`` (one way of hiding markers)."""
+    x, y = emitting_examples(rows, blank)
+    print(f"emitting sentences, {name}: {len(x)} ({sum(y)} with the best candidate cited)")
+    emitting = LogisticRegression(C=C, max_iter=5000).fit(x, y)
+    return (tuple(round(float(w), 5) for w in emitting.coef_[0]),
+            round(float(emitting.intercept_[0]), 5))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--output", type=Path, default=WEIGHTS)
     args = parser.parse_args()
-    train = sentences(load_articles("train"))
+    articles = list(load_articles("train"))
+    unmarked, one_out = sentences(articles, (False,)), sentences(articles, (True,))
+    train = unmarked + one_out
     x, y = ranking_examples(train)
     print(f"ranking pairs: {len(x)} ({sum(y)} cited)")
     ranking = LogisticRegression(C=C, max_iter=5000).fit(x, y)
     rank = tuple(round(float(w), 5) for w in ranking.coef_[0])
     blank = Model(rank, (0.0,) * len(EMIT_FEATURES), 0.0, 1.0)
-    x, y = emitting_examples(train, blank)
-    print(f"emitting sentences: {len(x)} ({sum(y)} with the best candidate cited)")
-    emitting = LogisticRegression(C=C, max_iter=5000).fit(x, y)
-    emit = tuple(round(float(w), 5) for w in emitting.coef_[0])
-    bias = round(float(emitting.intercept_[0]), 5)
-    threshold, lines = calibrate(Model(rank, emit, bias, 1.0), list(load_articles("tune")))
+    emit, bias = _emitting(one_out, blank, "one-out")
+    emit_unmarked, bias_unmarked = _emitting(unmarked, blank, "unmarked")
+    threshold, lines = calibrate(Model(rank, emit, bias, 1.0, emit_unmarked, bias_unmarked),
+                                 list(load_articles("tune")))
     print("\n".join(lines))
-    model = Model(rank, emit, bias, threshold)
+    model = Model(rank, emit, bias, threshold, emit_unmarked, bias_unmarked)
     args.output.write_text(model.to_json(
         trained_on="PLOS plos-links.jsonl, train split (benchmarks/linking_data.py); "
                    "threshold on the tune split; articles CC BY / CC0 (PLOS/allofplos)",

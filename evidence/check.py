@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from evidence.articles import Article, ArticleFormat, decode_bytes, read_article
+from evidence.articles import Article, ArticleFormat, decode_bytes, parse_bytes, read_article
 from evidence.audit.findings import Finding
 from evidence.audit.rules import audit
 from evidence.audit.suppressions import Suppression
@@ -35,7 +35,13 @@ from evidence.linking.rank import DEFAULT_THRESHOLD
 from evidence.lock import Lock, LockedWork
 from evidence.matching import MatchOutcome, match_references
 from evidence.progress import Stages
-from evidence.resolver import OFFLINE_REASON, Resolution, crossref_settings, resolve_dois
+from evidence.resolver import (
+    OFFLINE_REASON,
+    Claims,
+    Resolution,
+    crossref_settings,
+    resolve_dois,
+)
 from evidence.results import (
     ArticleResult,
     CheckResult,
@@ -259,13 +265,17 @@ async def check_parsed(
     sessions: sessionmaker[Session],
     options: CheckOptions | None = None,
     client: CrossrefClient | None = None,
+    claims: Claims | None = None,
 ) -> CheckResult:
-    """Check articles already read, each with its bibliographies."""
+    """Check articles already read, each with its bibliographies.
+
+    ``claims``: DOIs other processes are asking for (check jobs on several workers).
+    """
     options = options or CheckOptions()
     articles = [article for article, _ in inputs]
     written = [written_references(a, bibs) for a, bibs in inputs]
     answers = await ask_registry(written, settings=settings, sessions=sessions, options=options,
-                                 client=client)
+                                 client=client, claims=claims)
     return audit_articles(articles, written, answers, options)
 
 
@@ -285,9 +295,13 @@ async def ask_registry(
     sessions: sessionmaker[Session],
     options: CheckOptions | None = None,
     client: CrossrefClient | None = None,
+    claims: Claims | None = None,
 ) -> RegistryAnswers:
     """Every reference's answer, from the store first, then the registry (``client``; one of
-    the run's own when None and not offline), within one wait for the whole check."""
+    the run's own when None and not offline), within one wait for the whole check.
+
+    ``claims``: DOIs other processes are asking for (check jobs on several workers).
+    """
     options = options or CheckOptions()
     # One wait for the whole check (DOIs, then searches): past it, what is left is unverified.
     with registry_deadline(settings.registry_wait):
@@ -295,8 +309,8 @@ async def ask_registry(
             from refs.crossref.client import CrossrefClient
 
             async with CrossrefClient(crossref_settings(settings)) as own:
-                return await _ask(written, settings, sessions, options, own)
-        return await _ask(written, settings, sessions, options, client)
+                return await _ask(written, settings, sessions, options, own, claims)
+        return await _ask(written, settings, sessions, options, client, claims)
 
 
 async def _ask(
@@ -305,13 +319,15 @@ async def _ask(
     sessions: sessionmaker[Session],
     options: CheckOptions,
     client: CrossrefClient | None,
+    claims: Claims | None = None,
 ) -> RegistryAnswers:
     dois = list(dict.fromkeys(r.doi for refs in written for r in refs if r.doi))
     advance = _stage(options, f"resolving {_count(len(dois), 'DOI')}", len(dois))
     resolutions = {
         r.doi: r
         for r in await resolve_dois(dois, sessions=sessions, settings=settings,
-                                    refresh=options.refresh, client=client, progress=advance)
+                                    refresh=options.refresh, client=client, progress=advance,
+                                    claims=claims)
     }
     undoi = [(r.text, r.written if isinstance(r.written, ParsedReference) else None)
              for refs in written for r in refs if not r.doi and not r.doi_text]
@@ -489,6 +505,28 @@ def _bibliography_alone(
     article = Article(path=str(path), format=fmt, title=None, text=text, sentences=(),
                       references=(), bibliography=(), problems=())
     return article, [bibliography, *extra]
+
+
+def parse_submitted(data: bytes, *, name: str) -> tuple[Article, list[Bibliography]]:
+    """An article (or a bibliography checked alone) from its file's bytes only, as a check
+    job carries it: no other file is read, so an article whose front matter names a
+    bibliography file is refused (the job does not carry that file).
+
+    :raises InputError: the bytes are not a readable file of the format ``name`` says.
+    """
+    path = Path(name)
+    if path.suffix.lower() in BIBLIOGRAPHY_SUFFIXES:
+        text = decode_bytes(data, path=name)[0]
+        fmt = _bib_format(path)
+        article = Article(path=name, format=fmt, title=None, text=text, sentences=(),
+                          references=(), bibliography=(), problems=())
+        return article, [parse_bibliography(text, path=name, format=fmt)]
+    article = parse_bytes(data, path=name)
+    if article.bibliography:
+        raise InputError(f"{name} names the bibliography {article.bibliography[0]!r} in its "
+                         "front matter; a submitted check carries only the article's own file: "
+                         "check it with `evidence check`, or list its references in the article")
+    return article, []
 
 
 def _bibliography_text(path: Path) -> str:

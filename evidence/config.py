@@ -88,6 +88,15 @@ class Settings:
     """Hosts the registry may redirect to (besides the Crossref and DOI URLs' own); None: the
     known registries' (``refs.crossref.settings.DEFAULT_REGISTRY_HOSTS``)."""
     check_workers: int = DEFAULT_CHECK_WORKERS
+    jobs: bool = False
+    """``EVIDENCE_JOBS=postgres``: the service hands checks to workers (``evidence.jobs``)."""
+    job_attempts: int = 5
+    """Runs of a check job at most while the registry is out; the last stores it unverified."""
+    job_retry_wait: float = 30.0
+    """Seconds before a job's first retry after an outage; each retry waits about twice as long."""
+    job_heartbeat: float = 10.0
+    """Seconds between a worker's heartbeats; a worker silent for 3 of them is taken as dead
+    and its running jobs go to another worker."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -100,6 +109,10 @@ class Settings:
             registry_wait=_positive(env, "EVIDENCE_REGISTRY_WAIT", float, DEFAULT_REGISTRY_WAIT),
             registry_hosts=_hosts(env.get("EVIDENCE_REGISTRY_HOSTS")),
             check_workers=_positive(env, "EVIDENCE_CHECK_WORKERS", int, DEFAULT_CHECK_WORKERS),
+            jobs=_jobs(env.get("EVIDENCE_JOBS")),
+            job_attempts=_positive(env, "EVIDENCE_JOB_ATTEMPTS", int, 5),
+            job_retry_wait=_positive(env, "EVIDENCE_JOB_RETRY_WAIT", float, 30.0),
+            job_heartbeat=_positive(env, "EVIDENCE_JOB_HEARTBEAT", float, 10.0),
         )
         given = {k: v for k, v in overrides.items() if v is not None}
         return replace(settings, **given)
@@ -117,6 +130,17 @@ def _positive(env: Mapping[str, str], name: str, kind: type[_N], default: _N) ->
         what = "a whole number" if kind is int else "a number"
         raise InputError(f"{name} must be {what} above 0, not {text!r}")
     return value
+
+
+def _jobs(text: str | None) -> bool:
+    """``EVIDENCE_JOBS``: ``postgres`` (the one engine there is), or empty for in-process."""
+    value = (text or "").strip().lower()
+    if value in ("", "none", "off"):
+        return False
+    if value in ("postgres", "postgresql", "procrastinate"):
+        return True
+    raise InputError(f"EVIDENCE_JOBS must be 'postgres' (checks run by workers) or empty, "
+                     f"not {text!r}")
 
 
 def _hosts(text: str | None) -> tuple[str, ...] | None:

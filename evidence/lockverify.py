@@ -20,7 +20,7 @@ from refs.crossref import Outcome
 if TYPE_CHECKING:
     from refs.crossref.client import CrossrefClient
 
-__all__ = ["Verdict", "changes", "verify_lock"]
+__all__ = ["Verdict", "changes", "field_changes", "verify_lock"]
 
 FIELDS = {
     "title": "title",
@@ -90,7 +90,7 @@ def changes(entry: LockedWork, outcome: Outcome) -> list[str]:
         return []
     if entry.work is None or outcome.work is None:
         return []
-    return [*_notices(entry.work, outcome.work), *_fields(entry.work, outcome.work)]
+    return [*_notices(entry.work, outcome.work), *field_changes(entry.work, outcome.work)]
 
 
 def _notices(old: Work, new: Work) -> list[str]:
@@ -120,7 +120,8 @@ def _said(update: Update) -> str:
     return f" ({', '.join(parts)})" if parts else ""
 
 
-def _fields(old: Work, new: Work) -> list[str]:
+def field_changes(old: Work, new: Work) -> list[str]:
+    """What changed between two records of a work in the fields a check reads."""
     before, now = work_to_table(old), work_to_table(new)
     out = []
     for key, word in FIELDS.items():

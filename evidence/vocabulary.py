@@ -11,11 +11,15 @@ from __future__ import annotations
 from enum import StrEnum
 
 __all__ = [
+    "ALERTING_CHANGES",
     "BIBLIOGRAPHY_FORMATS",
     "ArticleFormat",
     "ClaimStatus",
     "How",
+    "JobState",
+    "NOTICE_CHANGES",
     "ReferenceStatus",
+    "SourceChange",
     "Verdict",
 ]
 
@@ -26,6 +30,15 @@ class How(StrEnum):
     MARKER = "marker"  # an explicit citation marker in the text
     INFERRED = "inferred"  # text similarity: related, not confirmed
     EDITOR = "editor"  # a person linked it
+
+
+class JobState(StrEnum):
+    """Where a check job stands (``evidence jobs``, ``GET /api/jobs/{id}``)."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
 
 
 class ReferenceStatus(StrEnum):
@@ -74,3 +87,26 @@ class ArticleFormat(StrEnum):
 BIBLIOGRAPHY_FORMATS: frozenset[ArticleFormat] = frozenset(
     {ArticleFormat.BIBTEX, ArticleFormat.CSL_JSON})
 """Formats of a bibliography checked on its own: no sentences, its entries as references."""
+
+
+class SourceChange(StrEnum):
+    """What the registry changed about a stored work after it was fetched (``evidence
+    recheck``): a notice about it, or its record itself."""
+
+    RETRACTION = "retraction"
+    CORRECTION = "correction"  # also erratum, corrigendum, addendum, clarification
+    EXPRESSION_OF_CONCERN = "expression-of-concern"
+    WITHDRAWAL = "withdrawal"
+    NEW_VERSION = "new-version"
+    METADATA_CHANGE = "metadata-change"  # the record's title, year, authors... changed
+
+
+NOTICE_CHANGES: frozenset[SourceChange] = frozenset(
+    set(SourceChange) - {SourceChange.METADATA_CHANGE})
+"""Changes the registry announces with a notice (a work of its own that ``update-to`` it)."""
+
+ALERTING_CHANGES: frozenset[SourceChange] = frozenset({
+    SourceChange.RETRACTION, SourceChange.WITHDRAWAL, SourceChange.CORRECTION,
+    SourceChange.EXPRESSION_OF_CONCERN})
+"""Changes after which a citing article needs an editor's look (``recheck`` exits 1, the
+service lists an alert): the ``retracted-source`` and ``corrected-source`` kinds."""

@@ -212,7 +212,7 @@ def reference_without_doi(article: ArticleResult) -> Iterator[Finding]:
 
 @rule("retracted-source")
 def retracted_source(article: ArticleResult) -> Iterator[Finding]:
-    # An error however the reference is linked: even a source linked only by similarity
+    # An error however the reference is linked: even a source linked only by inference
     # should not stand next to a claim once it has been retracted.
     for index, ref in enumerate(article.references):
         if ref.work is None or not ref.work.retracted:
@@ -357,7 +357,7 @@ def _kinds(updates: list[Update]) -> str:
 
 def _used_by(article: ArticleResult, index: int) -> str:
     uses = [
-        f"{claim.line} ({'by similarity' if link.how == 'inferred' else link.how})"
+        f"{claim.line} ({link.how})"
         for claim in article.claims
         for link in claim.sources
         if link.reference == index

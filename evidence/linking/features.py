@@ -7,21 +7,31 @@ reads, for a sentence and a reference of the same article:
   title, journal and abstract when known), relative to the best reference for that sentence,
   whether it is that best one, by how far it leads the next, and the share of the sentence's
   adjacent word pairs the reference has in the same order;
+* **title**: BM25 against the title alone (the registry's, else the one ``parse_reference``
+  reads from the written text, so that names and journal words do not count), whether it is
+  the best title, and the share of the title's words (by rarity) the sentence states;
+* **the other way round**: the sentence's BM25 over the reference's best sentence of the
+  article, by words and by title, and whether the two are each other's best (nearly every
+  listed work is cited somewhere, most often where the text comes closest to it);
 * **context**: the same BM25 for the whole paragraph (authors cite once and then go on about
   it) and the best of the two neighbouring sentences of the paragraph;
 * **markers nearby**: whether the sentence before or after, or any sentence of the paragraph,
   cites the reference with a marker ("sentences after a cited one rest on the same source");
-* **names**: the reference's first author or its year written in the sentence;
+* **names**: the reference's first author, another of its authors, or its year written in
+  the sentence;
 * **order** (numbered lists only, see ``ORDER_CLOSE``): the sentence's place in the article
   against the reference's place in the list, the references just after the last one cited
   before, and those near or between the *anchors* of the nearest sentences around it;
 * **the sentence**: whether it reads as drawing on a source at all: its section (introduction
   and discussion cite, results report the article's own data), its wording ("we", "here",
-  "Fig. 2" against "previously", "has been", "reported", "proposed"), its length, the
-  number of references, and how many of the article's sentences carry markers.
+  "Fig. 2" against "previously", "has been", "reported", "proposed", "et al."), whether it
+  names some reference's first author or writes a year, its place in the article and in its
+  paragraph, its length, the number of references, and how many of the article's sentences
+  carry markers.
 
 Everything is computed once per article, each sentence looking only at itself, its two
-neighbours, its paragraph's totals and running values (last cited, nearest anchors) carried
+neighbours, its paragraph's totals, each reference's best score over the sentences (one pass
+over the scores already computed) and running values (last cited, nearest anchors) carried
 along in one pass each way, so the cost is linear in the article.
 """
 
@@ -36,6 +46,7 @@ from dataclasses import dataclass
 
 from evidence.linking.references import ReferenceText, written_first_author, written_year
 from evidence.linking.text import content_terms, fold, stem
+from refs.match import ParsedReference, parse_reference
 
 __all__ = [
     "FEATURES",
@@ -66,6 +77,13 @@ FEATURES = (
     "near_marked",  # within NEXT_NEW places of one the sentence before or after cites
     "between_anchors",  # between the anchors of the nearest anchored sentences around it
     "near_anchor",  # within NEXT_NEW places of one of those two anchors
+    "title",  # sentence BM25 against the title alone / the best title's
+    "title_best",  # 1 when this reference has the sentence's best title BM25
+    "title_cover",  # share of the title's words (weighted by rarity) the sentence states
+    "coauthor",  # another of the reference's authors is named in the sentence
+    "for_reference",  # sentence BM25 / the reference's best sentence BM25 in the article
+    "for_reference_title",  # the same by the title alone
+    "mutual",  # the sentence's best reference by words, and the reference's best sentence
 )
 """Features of a (sentence, reference) pair: they rank the candidates of one sentence."""
 SENTENCE_FEATURES = (
@@ -81,6 +99,11 @@ SENTENCE_FEATURES = (
     "length",  # log of the sentence's content words
     "references",  # log of the number of references
     "marked_share",  # share of the article's sentences that carry markers
+    "et_al",  # "et al.", "and colleagues", "and co-workers": a narrative citation
+    "names_any",  # names the first author of some reference
+    "year_any",  # writes a year
+    "place",  # where the sentence stands in the article, 0 (first) to 1 (last)
+    "opens_paragraph",  # the first sentence of its paragraph
 )
 """Features of a sentence alone: whether it reads as drawing on a source at all."""
 _CUES = tuple(re.compile(p, re.I) for p in (
@@ -110,6 +133,7 @@ _ABSTRACT_WEIGHT = 0.5  # a word found only in the abstract: abstracts hold many
 _BACKGROUND = re.compile(r"introduc|background|discuss|conclu|overview|review", re.I)
 _RESULTS = re.compile(r"result|method|material|experiment|procedure|analys", re.I)
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
+_ET_AL = re.compile(r"\bet al\b|\band (?:colleagues|co-?workers|coauthors)\b", re.I)
 _NAME_WORD = re.compile(r"[a-z]+")
 _WORDS = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")  # as ``text.content_terms`` splits
 
@@ -147,15 +171,14 @@ class _Bm25:
     """BM25 of a bag of stems against the references, touching only references that share a
     stem with it (postings)."""
 
-    def __init__(self, references: Sequence[ReferenceText]) -> None:
+    def __init__(self, fronts: Sequence[str], abstracts: Sequence[str | None]) -> None:
         self.fields: list[dict[str, float]] = []
         self.pairs: list[set[tuple[str, str]]] = []
         self.postings: dict[str, list[int]] = defaultdict(list)
         lengths = []
-        for i, ref in enumerate(references):
-            front = " ".join(p for p in (ref.text, ref.title, ref.container) if p)
+        for i, (front, abstract) in enumerate(zip(fronts, abstracts, strict=True)):
             counts: dict[str, float] = {}
-            for term in content_terms(ref.abstract or ""):
+            for term in content_terms(abstract or ""):
                 counts[term] = counts.get(term, 0.0) + _ABSTRACT_WEIGHT
             for term in content_terms(front):
                 counts[term] = counts.get(term, 0.0) + 1.0
@@ -167,7 +190,7 @@ class _Bm25:
                 self.postings[term].append(i)
         self.average = (sum(lengths) / len(lengths)) if lengths else 1.0
         self.lengths = lengths
-        n = len(references)
+        n = len(fronts)
         self.idf = {
             term: math.log(1 + (n - len(refs) + 0.5) / (len(refs) + 0.5))
             for term, refs in self.postings.items()
@@ -192,11 +215,20 @@ def article_features(
     passages: Sequence[Passage], references: Sequence[ReferenceText]
 ) -> list[SentenceFeatures]:
     """The candidates of every passage and their features, aligned with ``passages``."""
-    bm25 = _Bm25(references)
+    bm25 = _Bm25([" ".join(p for p in (ref.text, ref.title, ref.container) if p)
+                  for ref in references], [ref.abstract for ref in references])
+    parsed = [parse_reference(ref.text) for ref in references]
+    titles = _Bm25([ref.title or p.title or "" for ref, p in zip(references, parsed, strict=True)],
+                   [None] * len(references))
     stems = [content_terms(p.text) for p in passages]
     terms = [Counter(t) for t in stems]
     own = [bm25.scores(t) for t in terms]
     relative = [_relative(s) for s in own]
+    by_titles = [titles.scores(t) for t in terms]
+    # The other way round: each reference's best sentence of the article. Nearly every listed
+    # work is cited somewhere, most often where the text comes closest to it.
+    ref_top = _per_reference_best(own, len(references))
+    ref_title_top = _per_reference_best(by_titles, len(references))
     paragraphs: dict[int, Counter[str]] = defaultdict(Counter)
     members: dict[int, list[int]] = defaultdict(list)
     for i, passage in enumerate(passages):
@@ -211,6 +243,8 @@ def article_features(
     # at every citation of its paragraph (which would make long paragraphs quadratic).
     most_marked = {k: c.most_common(CANDIDATES_BY_PARAGRAPH + 1) for k, c in marked_in.items()}
     names = [_name(ref) for ref in references]
+    coauthors = [_coauthors(p, names[r]) for r, p in enumerate(parsed)]
+    first_names = [n for n in names if n]
     years = [str(ref.year or written_year(ref.text) or "-") for ref in references]
     log_refs = math.log(1 + len(references))
     ordered = not _alphabetical(names)
@@ -227,11 +261,16 @@ def article_features(
         after = (i + 1 if i + 1 < len(passages) and passages[i + 1].paragraph == passage.paragraph
                  else None)
         ranked = heapq.nsmallest(CANDIDATES_BY_WORDS, own[i].items(), key=_order)
+        by_title = by_titles[i]
+        title_top = max(by_title.values(), default=0.0)
+        title_best = min(by_title.items(), key=_order)[0] if by_title else -1
         para = by_paragraph[passage.paragraph]
         para_ranked = paragraph_top[passage.paragraph]
         near = [relative[j] for j in (before, after) if j is not None]
         marked = marked_in[passage.paragraph]
         chosen = dict.fromkeys(r for r, _ in ranked)
+        if title_best >= 0:
+            chosen.update(dict.fromkeys([title_best]))
         chosen.update(dict.fromkeys(r for r, _ in para_ranked))
         # Only what *other* sentences cite: a sentence's own markers are not evidence here.
         for j in (before, after):
@@ -249,7 +288,9 @@ def article_features(
         low, high = (min(around), max(around)) if len(around) == 2 else (-1, -1)
         best = ranked[0][1] if ranked else 0.0
         second = ranked[1][1] if len(ranked) > 1 else 0.0
-        folded = f" {' '.join(_NAME_WORD.findall(fold(passage.text)))} "
+        written = _NAME_WORD.findall(fold(passage.text))
+        folded = f" {' '.join(written)} "
+        words = set(written)
         written_years = set(_YEAR.findall(passage.text))
         section = passage.section
         sentence_values = (
@@ -259,6 +300,11 @@ def article_features(
             math.log(1 + sum(terms[i].values())),
             log_refs,
             marked_share,
+            1.0 if _ET_AL.search(passage.text) else 0.0,
+            1.0 if _names_any(first_names, folded, words) else 0.0,
+            1.0 if written_years else 0.0,
+            place,
+            1.0 if before is None else 0.0,
         )
         candidates = []
         for r in chosen:
@@ -287,12 +333,54 @@ def article_features(
                                                                   r + NEXT_NEW + 1)) else 0.0,
                 1.0 if ordered and low <= r <= high and high >= 0 else 0.0,
                 1.0 if ordered and any(abs(r - a) <= NEXT_NEW for a in around) else 0.0,
+                by_title.get(r, 0.0) / title_top if title_top > 0 else 0.0,
+                1.0 if r == title_best else 0.0,
+                _cover(titles, r, terms[i]),
+                1.0 if _names_any(coauthors[r], folded, words) else 0.0,
+                raw / ref_top[r] if ref_top[r] > 0 else 0.0,
+                by_title.get(r, 0.0) / ref_title_top[r] if ref_title_top[r] > 0 else 0.0,
+                1.0 if ranked and ranked[0][0] == r and 0 < ref_top[r] <= raw else 0.0,
             )
             shared = tuple(surface.get(t, t) for t in terms[i] if t in bm25.fields[r])
             candidates.append(Candidate(r, values, shared))
         out.append(SentenceFeatures(tuple(candidates), sentence_values))
         cited_before = max(cited_before, max(passage.marked, default=-1))
     return out
+
+
+def _per_reference_best(scores: Sequence[dict[int, float]], n: int) -> list[float]:
+    """Each reference's highest score over the sentences (0 when no sentence touches it)."""
+    best = [0.0] * n
+    for found in scores:
+        for r, score in found.items():
+            if score > best[r]:
+                best[r] = score
+    return best
+
+
+def _names_any(names: Sequence[str], folded: str, words: set[str]) -> bool:
+    """Whether the sentence (``folded``, and its ``words`` as a set) names any of ``names``:
+    a set look-up for one-word names, a search only for the few of several words."""
+    return any((name in words) if " " not in name else (f" {name} " in folded)
+               for name in names)
+
+
+def _cover(index: _Bm25, r: int, terms: Counter[str]) -> float:
+    """The share of reference ``r``'s indexed words, weighted by rarity, found in ``terms``."""
+    words = index.fields[r]
+    whole = sum(index.idf[t] for t in words)
+    return sum(index.idf[t] for t in words if t in terms) / whole if whole > 0 else 0.0
+
+
+def _coauthors(parsed: ParsedReference, first: str | None) -> tuple[str, ...]:
+    """The reference's other authors' family names, folded, as ``_name`` reads the first."""
+    found = []
+    for author in parsed.authors:
+        words = _NAME_WORD.findall(fold(author))
+        name = " ".join(words)
+        if words and len(words[-1]) >= 3 and name != first:
+            found.append(name)
+    return tuple(found)
 
 
 def _anchor(passage: Passage, scores: dict[int, float]) -> int | None:

@@ -1,7 +1,8 @@
 """Words every report uses for the same things, so that all formats say the same.
 
-Similarity is not support: a claim linked to a source only by text similarity is "related",
-never "supported"; only a marker written by the author or a link made by an editor is.
+An inferred link is not support: a claim linked to a source only by the linker (shared words,
+neighbouring citations, names) is "related", never "supported"; only a marker written by the
+author or a link made by an editor is.
 """
 
 from __future__ import annotations
@@ -43,13 +44,15 @@ def claim_status(claim: ClaimResult) -> ClaimStatus:
 
 
 def link_label(link: SourceLink) -> str:
-    """``cited [2]``, ``linked by an editor`` or ``related, score 0.62`` (never "supports")."""
+    """``cited [2]``, ``linked by an editor`` or ``related, score 0.62 (inferred, not
+    confirmed: shares the words ...)`` (never "supports"); the last says why when known."""
     score = f", score {link.score:.2f}" if link.score is not None else ""
     if link.how == "marker":
         return f"cited {link.marker}" if link.marker else "cited"
     if link.how == "editor":
         return "linked by an editor"
-    return f"related{score} (inferred by similarity, not confirmed)"
+    why = f": {link.why}" if link.why else ""
+    return f"related{score} (inferred, not confirmed{why})"
 
 
 def reference_label(ref: ReferenceResult) -> str:

@@ -407,6 +407,7 @@ def _add_links(
             "reference_id": references[source.reference].id,
             "how": source.how,
             "score": source.score,
+            "why": source.why,
             "verdict": Verdict.UNREVIEWED.value,
             "created_at": now,
             "updated_at": now,
@@ -457,6 +458,7 @@ def _carry_claim(
                 reference_id=target.id,
                 how=link.how,
                 score=link.score,
+                why=link.why,
                 created_at=utcnow(),
                 updated_at=utcnow(),
             )

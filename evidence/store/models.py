@@ -8,13 +8,20 @@ runs ``alembic check`` so models and migrations cannot drift apart.
 * ``Lookup`` (lookup): the registry's negative answers, so they are not asked again.
 * ``Article`` -> ``Reference`` and ``Claim``; ``Link`` is the claim -> reference association
   object that carries how it was made, its score and the editors' verdict.
+* ``SourceEvent`` (source_event): a change the registry made to a stored work after it was
+  fetched (a retraction, a correction... seen by ``evidence recheck``), kept as history;
+  ``SourceAlert`` (source_alert) ties one to each article that cites the work;
+  ``RecheckCursor`` (recheck_cursor): where the last complete walk of the notices began.
+* ``CheckJob`` (check_job): an article submitted to the job engine, keyed by a digest of its
+  bytes and options; ``RegistryBudget`` (registry_budget) and ``DoiClaim`` (doi_claim): the
+  registry's limits and the DOIs being asked, shared by every process of one contact.
 * ``Event`` (the audit trail), ``Comment`` (editors' notes on claims), ``Token`` (API tokens),
   ``WebSession`` (the pages' signed-in browsers, each under a token).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -22,9 +29,11 @@ from sqlalchemy import (
     JSON,
     TIMESTAMP,
     CheckConstraint,
+    Date,
     Dialect,
     ForeignKey,
     Index,
+    LargeBinary,
     MetaData,
     Text,
     UniqueConstraint,
@@ -32,7 +41,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
-from evidence.vocabulary import How, ReferenceStatus, Verdict
+from evidence.vocabulary import How, JobState, ReferenceStatus, SourceChange, Verdict
 
 __all__ = [
     "NAMING_CONVENTION",
@@ -40,17 +49,24 @@ __all__ = [
     "Article",
     "Base",
     "BibBlock",
+    "CheckJob",
     "Claim",
     "Comment",
     "Direction",
+    "DoiClaim",
     "Event",
     "How",
+    "JobState",
     "Link",
     "Lookup",
     "MatchRecord",
     "ReferenceStatus",
+    "RecheckCursor",
     "Reference",
+    "RegistryBudget",
     "Role",
+    "SourceAlert",
+    "SourceEvent",
     "Token",
     "UTCDateTime",
     "Verdict",
@@ -385,6 +401,7 @@ class Link(Base):
     )
     how: Mapped[str]
     score: Mapped[float | None]
+    why: Mapped[str | None]  # inferred links: what made the linker pick it
     verdict: Mapped[str] = mapped_column(default=Verdict.UNREVIEWED.value)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -455,3 +472,118 @@ class WebSession(Base):
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
+
+
+# --- what the registry changed after the check (evidence recheck) -------------------------
+
+
+class SourceEvent(Base):
+    """A change the registry made to a stored work, as ``evidence recheck`` saw it.
+
+    Rows are only ever added: a later notice is a new row, never an edit of an older one,
+    so the store keeps the history of what was seen when.
+    """
+
+    __tablename__ = "source_event"
+    __table_args__ = (
+        _one_of("kind", SourceChange, "kind"),
+        CheckConstraint("doi = lower(doi)", name="doi_lower_case"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    work_id: Mapped[int | None] = mapped_column(
+        ForeignKey("work.id", ondelete="SET NULL"), index=True
+    )
+    doi: Mapped[str] = mapped_column(index=True)  # kept should the work row ever go
+    kind: Mapped[str]
+    notice_doi: Mapped[str | None]
+    notice_type: Mapped[str | None]  # the registry's own word (partial_retraction, erratum)
+    source: Mapped[str | None]  # who said so: publisher, retraction-watch
+    notice_date: Mapped[str | None]  # as dated by the notice: 2023, 2023-07 or 2023-07-06
+    detail: Mapped[str | None]  # for a metadata change: what changed
+    via: Mapped[str]  # notices (the walk of update notices) or works (re-fetched records)
+    seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SourceAlert(Base):
+    """An article (version) that cites a work a ``SourceEvent`` is about; editors work
+    through these, and acknowledging one is an ``Event`` of the audit trail."""
+
+    __tablename__ = "source_alert"
+    __table_args__ = (UniqueConstraint("event_id", "article_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("source_event.id", ondelete="CASCADE"), index=True
+    )
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("article.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RecheckCursor(Base):
+    """Where the next walk of the registry's update notices starts: the index date at which
+    the last complete one began (saved only once a walk has read every page)."""
+
+    __tablename__ = "recheck_cursor"
+
+    name: Mapped[str] = mapped_column(primary_key=True)  # "notices"
+    from_index_date: Mapped[date] = mapped_column(Date)
+    walked_at: Mapped[datetime]
+    requests: Mapped[int]
+
+
+# --- the job engine (evidence.jobs) --------------------------------------------------------
+
+
+class CheckJob(Base):
+    """An article submitted for a check by a worker: its bytes, and what became of it.
+
+    ``digest`` (of the bytes, the name's format and the options) is unique: the same text
+    submitted twice is one check. ``state`` is queued, running, done or failed; the job engine
+    (procrastinate) keeps its own row, ``engine_job_id``, for retries and crashed workers.
+    """
+
+    __tablename__ = "check_job"
+    __table_args__ = (_one_of("state", JobState, "state"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    digest: Mapped[str] = mapped_column(unique=True)
+    name: Mapped[str]
+    format: Mapped[str | None]
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    options: Mapped[dict[str, Any]] = mapped_column(_JSON)
+    state: Mapped[str]
+    attempts: Mapped[int] = mapped_column(default=0)
+    engine_job_id: Mapped[int | None]
+    article_id: Mapped[int | None] = mapped_column(
+        ForeignKey("article.id", ondelete="SET NULL"))
+    error: Mapped[str | None]
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+
+
+class RegistryBudget(Base):
+    """One kind of registry request (single, list, resolver) of one contact: its rate and
+    concurrency, and the next send time (seconds since the epoch, on the database's clock,
+    so that every machine reads one clock)."""
+
+    __tablename__ = "registry_budget"
+
+    contact: Mapped[str] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(primary_key=True)
+    rate: Mapped[float]
+    concurrency: Mapped[int]
+    next_at: Mapped[float]
+    held_until: Mapped[float]
+
+
+class DoiClaim(Base):
+    """A DOI one process is asking the registry for; the others wait for its answer."""
+
+    __tablename__ = "doi_claim"
+
+    doi: Mapped[str] = mapped_column(primary_key=True)
+    owner: Mapped[str]
+    claimed_at: Mapped[datetime]

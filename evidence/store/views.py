@@ -88,6 +88,7 @@ class LinkView:
     version: int
     created_at: datetime
     updated_at: datetime
+    why: str | None = None  # inferred links: what made the linker pick the reference
 
     def snapshot(self) -> dict[str, object]:
         """What the audit trail keeps of the link, before and after a change."""
@@ -295,7 +296,7 @@ def link_view(link: Link) -> LinkView:
     return LinkView(
         id=link.id, claim_id=link.claim_id, reference_id=link.reference_id, how=link.how,
         score=link.score, verdict=link.verdict, version=link.version,
-        created_at=link.created_at, updated_at=link.updated_at,
+        created_at=link.created_at, updated_at=link.updated_at, why=link.why,
     )
 
 

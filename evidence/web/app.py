@@ -35,7 +35,7 @@ from evidence.web.errors import install_handlers
 from evidence.web.middleware import BodyLimit, SecurityHeaders
 from evidence.web.options import WebOptions
 from evidence.web.render import STATIC
-from evidence.web.routes import articles, claims, pages, tokens, uploads, works
+from evidence.web.routes import alerts, articles, claims, pages, tokens, uploads, works
 from evidence.web.schemas import ErrorOut, Health
 from evidence.web.service import Service
 from refs.crossref import CrossrefClient, CrossrefSettings
@@ -100,7 +100,8 @@ def create_app(
                       summary="Is the service up and its store reachable (no token)")
     app.add_api_route("/openapi.json", _schema(app), methods=["GET"], include_in_schema=False)
     app.include_router(uploads.page_router)
-    for module in (uploads, articles, claims, works, tokens, pages):
+    app.include_router(alerts.page_router)
+    for module in (uploads, articles, claims, works, tokens, alerts, pages):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from evidence.audit.findings import Finding
 from evidence.results import ArticleResult, ClaimResult, ReferenceResult, SourceLink
 from evidence.serialise import work_json
@@ -27,6 +29,7 @@ __all__ = [
     "claim_json",
     "comment_json",
     "link_json",
+    "source_changes_json",
 ]
 
 
@@ -60,7 +63,7 @@ def claim_json(
 def source_json(link: LinkView, ref: ReferenceView | None) -> dict[str, Any]:
     return {
         "doi": ref.doi if ref is not None else None, "how": link.how, "score": link.score,
-        "link": link.id, "reference": link.reference_id, "verdict": link.verdict,
+        "why": link.why, "link": link.id, "reference": link.reference_id, "verdict": link.verdict,
         "version": link.version,
     }
 
@@ -68,8 +71,8 @@ def source_json(link: LinkView, ref: ReferenceView | None) -> dict[str, Any]:
 def link_json(link: LinkView) -> dict[str, Any]:
     return {
         "id": link.id, "claim": link.claim_id, "reference": link.reference_id, "how": link.how,
-        "score": link.score, "verdict": link.verdict, "version": link.version,
-        "updated_at": link.updated_at,
+        "score": link.score, "why": link.why, "verdict": link.verdict,
+        "version": link.version, "updated_at": link.updated_at,
     }
 
 
@@ -89,6 +92,22 @@ def reference_json(ref: ReferenceView, article_path: str) -> dict[str, Any]:
         "retracted": bool(ref.work and ref.work.retracted), "confidence": ref.confidence,
         "work": work_json(ref.work) if ref.work else None,
     }
+
+
+def source_changes_json(session: Session, view: ArticleView) -> list[dict[str, Any]]:
+    """What the registry changed about the version's cited works after it was checked."""
+    from evidence.store.source_events import changes_since
+
+    by_doi: dict[str, list[int]] = {}
+    for ref in view.references:
+        if ref.work is not None and ref.work.doi:
+            by_doi.setdefault(ref.work.doi.lower(), []).append(ref.id)
+    return [
+        {"doi": e.doi, "kind": e.kind, "references": by_doi.get(e.doi, []),
+         "notice_doi": e.notice_doi, "notice_type": e.notice_type, "source": e.source,
+         "notice_date": e.notice_date, "detail": e.detail, "seen_at": e.seen_at}
+        for e in changes_since(session, by_doi, view.created_at)
+    ]
 
 
 def finding_json(finding: Finding) -> dict[str, Any]:
@@ -123,7 +142,7 @@ def _claim_result(
 ) -> ClaimResult:
     sources = tuple(
         SourceLink(reference=index[link.reference_id], doi=refs[link.reference_id].doi,
-                   how=How(link.how), score=link.score)
+                   how=How(link.how), score=link.score, why=link.why)
         for link in claim.links
         if link.verdict != Verdict.REJECTED and link.reference_id in index
     )

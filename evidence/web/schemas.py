@@ -15,7 +15,14 @@ from fastapi import Path
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict
 
-from evidence.vocabulary import ArticleFormat, ClaimStatus, How, ReferenceStatus, Verdict
+from evidence.vocabulary import (
+    ArticleFormat,
+    ClaimStatus,
+    How,
+    ReferenceStatus,
+    SourceChange,
+    Verdict,
+)
 
 __all__ = [
     "MAX_ID",
@@ -25,6 +32,8 @@ __all__ = [
     "ArticleIn",
     "ArticleList",
     "ArticleOut",
+    "AlertArticleOut",
+    "AlertOut",
     "ArticleSummaryOut",
     "ClaimOut",
     "CommentIn",
@@ -48,6 +57,7 @@ __all__ = [
     "NoSourceIn",
     "PersonOut",
     "ReferenceOut",
+    "SourceChangeOut",
     "SourceOut",
     "TokenCreated",
     "TokenIn",
@@ -216,6 +226,9 @@ class SourceOut(BaseModel):
     doi: str | None
     how: How
     score: float | None
+    why: str | None = Field(
+        default=None, description="inferred links: what made the linker pick the reference, "
+        "in words (shared words, neighbouring citations, names); null for markers and editors")
     link: int
     reference: int
     verdict: Verdict
@@ -329,6 +342,47 @@ class ArticleOut(BaseModel):
     claims_total: int = Field(description="how many claims the version has in all")
     references: list[ReferenceOut]
     findings: list[FindingOut]
+    source_changes: list[SourceChangeOut] = Field(
+        default_factory=list, description="what the registry changed about a cited work "
+        "after this version was checked (seen by `evidence recheck`), oldest first")
+
+
+class SourceChangeOut(BaseModel):
+    """A change the registry made to a work after a check, as a recheck saw it."""
+
+    doi: str
+    kind: SourceChange
+    references: list[int] = Field(description="the ids of the references naming the work")
+    notice_doi: str | None = Field(description="the notice's DOI (retraction, correction...)")
+    notice_type: str | None = Field(description="the registry's own word for the notice")
+    source: str | None = Field(description="who said so: publisher, retraction-watch")
+    notice_date: str | None = Field(description="the notice's date (year, month or day)")
+    detail: str | None = Field(description="for a changed record, what changed")
+    seen_at: datetime = Field(description="when a recheck saw it")
+
+
+class AlertArticleOut(BaseModel):
+    id: int
+    name: str
+    version: int
+    url: str
+
+
+class AlertOut(BaseModel):
+    """An article citing a work the registry retracted, corrected, withdrew or expressed
+    concern about after the check; editors acknowledge each."""
+
+    id: int
+    article: AlertArticleOut
+    doi: str
+    title: str | None
+    kind: SourceChange
+    notice_doi: str | None
+    notice_date: str | None
+    detail: str | None
+    seen_at: datetime
+    acknowledged_by: str | None
+    acknowledged_at: datetime | None
 
 
 # --- editors' work -----------------------------------------------------------------------
@@ -363,6 +417,9 @@ class LinkOut(BaseModel):
     reference: int
     how: How
     score: float | None
+    why: str | None = Field(
+        default=None, description="inferred links: what made the linker pick the reference, "
+        "in words (shared words, neighbouring citations, names); null for markers and editors")
     verdict: Verdict
     version: int
     updated_at: datetime

@@ -11,10 +11,13 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from refs.crossref.notices import NoticePage
 from refs.errors import RegistryUnavailable
 from refs.work import SearchHit, Work, work_from_crossref, work_from_csl
 
-__all__ = ["agency_of", "parse_body", "read_csl", "read_hits", "read_work", "read_works"]
+__all__ = [
+    "agency_of", "parse_body", "read_csl", "read_hits", "read_notices", "read_work", "read_works",
+]
 
 
 def parse_body(content: bytes, *, url: str, status: int | None = None) -> Any:
@@ -47,6 +50,21 @@ def read_works(body: Any, *, url: str) -> list[Work]:
         except RegistryUnavailable:
             continue
     return works
+
+
+def read_notices(body: Any, *, url: str) -> NoticePage:
+    """A page of the walk of update notices: its works, the total and the next cursor.
+
+    A notice that cannot be read is garbage on a page the walk cannot skip (what it updates
+    would go unseen), so it refuses the page: the page is asked again.
+    """
+    message = _message(body, "work-list", url=url)
+    notices = tuple(_convert(item, url=url) for item in _items(body, url=url))
+    total = message.get("total-results")
+    cursor = message.get("next-cursor")
+    if not isinstance(total, int):
+        raise RegistryUnavailable("the list answer gives no total-results", url=url)
+    return NoticePage(notices, total, cursor if isinstance(cursor, str) and cursor else None)
 
 
 def read_hits(body: Any, *, url: str) -> list[SearchHit]:

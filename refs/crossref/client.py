@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from dataclasses import replace
+from datetime import date
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
@@ -28,10 +29,13 @@ from refs.crossref.deadline import wait_allowed
 from refs.crossref.limits import (
     DEFAULT_LIMITS,
     Limiter,
+    LimiterFactory,
     RequestKind,
+    RequestLimiter,
     parse_rate_limit,
     parse_retry_after,
 )
+from refs.crossref.notices import MAX_ROWS, NoticePage, notice_params
 from refs.crossref.outcome import ClientStats, Outcome, OutcomeTally
 from refs.crossref.redirects import MAX_REDIRECTS, RedirectPolicy, RedirectRefused
 from refs.crossref.retry import RetryPolicy, is_retryable, retrying
@@ -63,7 +67,9 @@ class CrossrefClient:
 
     ``transport`` replaces the network (tests pass ``httpx.MockTransport``); ``sleep`` replaces
     :func:`asyncio.sleep` for backoff and pacing, so tests never wait. ``on_retry`` hears of
-    every retry before its wait (a shell can say what it is waiting for).
+    every retry before its wait (a shell can say what it is waiting for). ``limiters`` makes
+    the limiter of each kind of request (default: :class:`Limiter`, this client's own budget);
+    several processes of one contact pass one that shares a budget through their database.
     """
 
     def __init__(
@@ -73,6 +79,7 @@ class CrossrefClient:
         transport: httpx.AsyncBaseTransport | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         on_retry: OnRetry | None = None,
+        limiters: LimiterFactory | None = None,
     ) -> None:
         self.settings = settings or CrossrefSettings()
         self.stats = ClientStats()
@@ -83,8 +90,9 @@ class CrossrefClient:
         )
         self._jitter = random.Random().random
         self._policy = RetryPolicy(self.settings.max_retries, self.settings.retry_budget)
-        self._limiters = {
-            kind: Limiter(start, sleep=sleep) for kind, start in DEFAULT_LIMITS.items()
+        make = limiters or (lambda _kind, start: Limiter(start, sleep=sleep))
+        self._limiters: dict[RequestKind, RequestLimiter] = {
+            kind: make(kind, start) for kind, start in DEFAULT_LIMITS.items()
         }
         self._http = httpx.AsyncClient(
             transport=transport,
@@ -169,6 +177,31 @@ class CrossrefClient:
         if hits is None:
             raise RegistryUnavailable("the search route answered 404", url=url, status=404)
         return hits
+
+    async def notices(self, since: date, *, rows: int = MAX_ROWS) -> AsyncIterator[NoticePage]:
+        """The registry's update notices indexed on or after ``since``, a page at a time.
+
+        Pages come in the registry's cursor order until one comes back short (the last).
+        Each page is one list request, waited for as any other call.
+
+        :raises RegistryUnavailable: a page could not be had, after retries: the walk is
+            incomplete, and what it would have found is unknown.
+        """
+        url = f"{self.settings.api}/works"
+        cursor = "*"
+        seen = 0
+        while True:
+            params = notice_params(since, rows=rows, cursor=cursor)
+            page = await self._within_wait(self._fetch(
+                url, kind="list", counter="notice_requests", read=_envelope.read_notices,
+                params=params), url)
+            if page is None:
+                raise RegistryUnavailable("the list route answered 404", url=url, status=404)
+            yield page
+            seen += len(page.notices)
+            if len(page.notices) < rows or seen >= page.total or page.next_cursor is None:
+                return
+            cursor = page.next_cursor
 
     async def _within_wait(self, call: Awaitable[T], url: str) -> T:
         """``await call``, or RegistryUnavailable once ``settings.wait`` (or the enclosing

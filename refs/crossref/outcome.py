@@ -38,6 +38,7 @@ class ClientStats:
     single_requests: int = 0
     list_requests: int = 0
     search_requests: int = 0
+    notice_requests: int = 0
     agency_requests: int = 0
     content_negotiation_requests: int = 0
     retries: int = 0

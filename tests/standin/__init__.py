@@ -15,7 +15,10 @@ from tests.standin.records import (
     csl_for_generated,
     generated_doi,
     generated_message,
+    generated_notice,
     recorded_messages,
+    recorded_notices,
+    updated_message,
 )
 from tests.standin.server import free_port_url, run_standin
 
@@ -29,6 +32,9 @@ __all__ = [
     "free_port_url",
     "generated_doi",
     "generated_message",
+    "generated_notice",
     "recorded_messages",
+    "recorded_notices",
     "run_standin",
+    "updated_message",
 ]

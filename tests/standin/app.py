@@ -1,7 +1,9 @@
 """The stand-in Crossref: an ASGI app serving recorded and generated works like the real API.
 
 Routes (under ``config.prefix``): ``/works/{doi}``, ``/works/{doi}/agency``,
-``/works?filter=doi:A,doi:B&rows=N``, ``/works?query.bibliographic=...&rows=N``, and
+``/works?filter=doi:A,doi:B&rows=N``, ``/works?query.bibliographic=...&rows=N``, the update
+notices (``/works?filter=is-update:true,from-index-date:D&cursor=*&rows=N``, also with
+``until-index-date``, ``update-type:T`` and ``updates:DOI``; cursor-paged), and
 ``/doi/{doi}`` (content negotiation for ``config.foreign`` DOIs). It sends Crossref's rate-limit
 headers, answers 429 past the rate or the concurrency of each kind (single / list), and counts
 and records every request.
@@ -24,6 +26,7 @@ from tests.standin.records import (
     generated_doi,
     generated_message,
     recorded_messages,
+    recorded_notices,
 )
 
 __all__ = ["RequestRecord", "Standin"]
@@ -73,6 +76,9 @@ class Standin:
     def __init__(self, config: StandinConfig | None = None) -> None:
         self.config = config or StandinConfig()
         self.works: dict[str, dict[str, Any]] = dict(recorded_messages())
+        self.notices: set[str] = {doi for doi, m in self.works.items() if m.get("update-to")}
+        for message in recorded_notices().values():
+            self.add_notice(message)
         for index in range(1, self.config.generated + 1):
             doi = generated_doi(index)
             self.works[doi] = generated_message(doi)
@@ -85,6 +91,12 @@ class Standin:
         }
         self._in_flight: Counter[str] = Counter()
         self._scripted = 0
+
+    def add_notice(self, message: dict[str, Any]) -> None:
+        """Serve ``message`` (a work with ``update-to``) as a work and in the notice lists."""
+        doi = message["DOI"].lower()
+        self.works[doi] = message
+        self.notices.add(doi)
 
     def reset(self) -> None:
         self.counts.clear()
@@ -198,11 +210,29 @@ class Standin:
 
     def _list(self, query: dict[str, list[str]]) -> bytes:
         rows = int((query.get("rows") or ["20"])[0])
+        filters = [part.split(":", 1) for value in query.get("filter", [])
+                   for part in value.split(",") if ":" in part]
+        if any(name in _NOTICE_FILTERS for name, _ in filters):
+            return self._notices(filters, rows, (query.get("cursor") or [None])[0])
         asked: list[str] = []
         for value in query.get("filter", []):
             asked += [part[4:].lower() for part in value.split(",") if part.startswith("doi:")]
         found = [self.works[doi] for doi in dict.fromkeys(asked) if doi in self.works]
         message = {"total-results": len(found), "items": found[:rows], "items-per-page": rows}
+        return _envelope("work-list", message)
+
+    def _notices(self, filters: list[list[str]], rows: int, cursor: str | None) -> bytes:
+        """Notices matching every filter (values of one filter name are alternatives, as
+        Crossref's), in DOI order, a page from the cursor's position."""
+        wanted: dict[str, set[str]] = {}
+        for name, value in filters:
+            wanted.setdefault(name, set()).add(value.lower())
+        found = [self.works[d] for d in sorted(self.notices) if _notice_matches(self.works[d],
+                                                                                wanted)]
+        start = 0 if cursor in (None, "*") else int(str(cursor).removeprefix("standin-"))
+        items = found[start:start + rows]
+        message = {"total-results": len(found), "items": items, "items-per-page": rows,
+                   "next-cursor": f"standin-{start + len(items)}"}
         return _envelope("work-list", message)
 
     def _search(self, query: dict[str, list[str]]) -> bytes:
@@ -248,6 +278,24 @@ _FAULTS: dict[str, tuple[int, list[tuple[bytes, bytes]], bytes | None]] = {
     "garbage": (200, [(b"content-type", b"application/json")], b'{"status":"ok","message-ty'),
     "drop": (200, [(b"content-type", b"application/json")], None),
 }
+
+
+_NOTICE_FILTERS = frozenset({"is-update", "from-index-date", "until-index-date", "update-type",
+                             "updates"})
+
+
+def _notice_matches(message: dict[str, Any], wanted: dict[str, set[str]]) -> bool:
+    updates = message.get("update-to") or []
+    indexed = str((message.get("indexed") or {}).get("date-time", ""))[:10]
+    checks = {
+        "is-update": lambda values: bool(updates) == ("true" in values),
+        "from-index-date": lambda values: indexed >= max(values),
+        "until-index-date": lambda values: indexed <= min(values),
+        "update-type": lambda values: any(str(u.get("type", "")).lower() in values
+                                          for u in updates),
+        "updates": lambda values: any(str(u.get("DOI", "")).lower() in values for u in updates),
+    }
+    return all(checks[name](values) for name, values in wanted.items() if name in checks)
 
 
 def _envelope(message_type: str, message: Any) -> bytes:

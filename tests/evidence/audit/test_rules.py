@@ -183,7 +183,7 @@ def test_retracted_source_is_an_error_even_when_only_inferred() -> None:
                   references=(ref("Gino F. Evil genius? 2014.", 21, work=recorded(RETRACTED_DOI)),))
     finding = only(retracted_source(art))
     assert finding.severity is Severity.ERROR
-    assert "3 (by similarity)" in finding.message
+    assert "3 (inferred)" in finding.message
 
 
 def test_corrected_source_gives_the_kind_of_notice() -> None:

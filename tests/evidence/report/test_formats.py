@@ -11,8 +11,10 @@ from evidence.audit.baseline import fingerprint
 from evidence.audit.findings import DEFAULT_SEVERITY, Finding, Severity
 from evidence.errors import InputError
 from evidence.report import FORMATS, render
+from evidence.report.describe import link_label
 from evidence.report.sarif import artifact_uri
-from evidence.results import CheckResult
+from evidence.results import CheckResult, SourceLink
+from evidence.vocabulary import How
 from tests.evidence.audit.samples import RETRACTED_DOI, spine_result
 
 
@@ -174,3 +176,12 @@ def test_text_neutralises_terminal_escapes_from_articles() -> None:
     out = render(CheckResult(articles=(), findings=(finding,)), "text")
     assert "\x1b" not in out
     assert "a.md:2: warning unsupported-claim: claim [2J“wipe” second line" in out
+
+
+def test_an_inferred_links_label_says_why_and_that_it_is_not_confirmed() -> None:
+    link = SourceLink(reference=0, doi=None, how=How.INFERRED, score=0.71,
+                      why="shares the words telomerase, planarian; the paragraph is about it")
+    assert link_label(link) == ("related, score 0.71 (inferred, not confirmed: shares the words "
+                                "telomerase, planarian; the paragraph is about it)")
+    bare = SourceLink(reference=0, doi=None, how=How.INFERRED, score=None)
+    assert link_label(bare) == "related (inferred, not confirmed)"

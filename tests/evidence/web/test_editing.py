@@ -26,6 +26,7 @@ def test_confirming_an_inferred_link_makes_the_claim_supported(site: Site) -> No
     assert answer.status_code == 200
     assert answer.json()["verdict"] == "confirmed"
     assert answer.json()["version"] == link["version"] + 1
+    assert answer.json()["why"] == link["why"] and link["why"]
     assert claim(after, RELATED)["status"] == "supported"
 
 
@@ -142,6 +143,7 @@ def test_a_new_version_keeps_the_editors_work_on_unchanged_claims(site: Site) ->
         trail = client.get(f"/api/claims/{claim(second, RELATED)['id']}/events").json()
     assert second["id"] != first["id"]
     assert link_of(second, RELATED)["verdict"] == "confirmed"
+    assert link_of(second, RELATED)["why"] == link_of(first, RELATED)["why"] is not None
     assert claim(second, RELATED)["status"] == "supported"
     assert link_of(second, CITED)["verdict"] == "rejected"
     new = claim(second, EDITED.split("\n\n")[3].strip())  # the claim whose text changed
