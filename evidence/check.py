@@ -58,7 +58,10 @@ __all__ = [
     "Bibliography",
     "CheckOptions",
     "Inputs",
+    "RegistryAnswers",
     "WrittenReference",
+    "ask_registry",
+    "audit_articles",
     "check_articles",
     "check_inputs",
     "check_locked",
@@ -266,23 +269,52 @@ async def check_parsed(
     options = options or CheckOptions()
     articles = [article for article, _ in inputs]
     written = [written_references(a, bibs) for a, bibs in inputs]
+    answers = await ask_registry(written, settings=settings, sessions=sessions, options=options,
+                                 client=client, claims=claims)
+    return audit_articles(articles, written, answers, options)
+
+
+@dataclass(frozen=True, slots=True)
+class RegistryAnswers:
+    """What the store or the registry said of each written reference: by normalised DOI, and
+    by text for those written without one."""
+
+    resolutions: dict[str, Resolution]
+    matches: dict[str, MatchOutcome]
+
+
+async def ask_registry(
+    written: Sequence[Sequence[WrittenReference]],
+    *,
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    options: CheckOptions | None = None,
+    client: CrossrefClient | None = None,
+    claims: Claims | None = None,
+) -> RegistryAnswers:
+    """Every reference's answer, from the store first, then the registry (``client``; one of
+    the run's own when None and not offline), within one wait for the whole check.
+
+    ``claims``: DOIs other processes are asking for (check jobs on several workers).
+    """
+    options = options or CheckOptions()
     # One wait for the whole check (DOIs, then searches): past it, what is left is unverified.
     with registry_deadline(settings.registry_wait):
         if client is None and not settings.offline:
             async with registry_client(settings) as own:
-                return await _check(articles, written, settings, sessions, options, own, claims)
-        return await _check(articles, written, settings, sessions, options, client, claims)
+                return await _ask(written, settings, sessions, options, own, claims)
+        return await _ask(written, settings, sessions, options, client, claims)
 
 
-async def _check(
-    articles: list[Article],
-    written: list[list[WrittenReference]],
+
+async def _ask(
+    written: Sequence[Sequence[WrittenReference]],
     settings: Settings,
     sessions: sessionmaker[Session],
     options: CheckOptions,
     client: CrossrefClient | None,
     claims: Claims | None = None,
-) -> CheckResult:
+) -> RegistryAnswers:
     dois = list(dict.fromkeys(r.doi for refs in written for r in refs if r.doi))
     advance = _stage(options, f"resolving {_count(len(dois), 'DOI')}", len(dois))
     resolutions = {
@@ -299,17 +331,21 @@ async def _check(
                                      client=None if settings.offline else client,
                                      offline_reason=OFFLINE_REASON)
     advance(len(undoi))
-    return _audit_articles(articles, written, resolutions, matches, options)
+    return RegistryAnswers(resolutions=resolutions, matches=matches)
 
 
-def _audit_articles(
-    articles: list[Article],
-    written: list[list[WrittenReference]],
-    resolutions: dict[str, Resolution],
-    matches: dict[str, MatchOutcome],
-    options: CheckOptions,
+def audit_articles(
+    articles: Sequence[Article],
+    written: Sequence[Sequence[WrittenReference]],
+    answers: RegistryAnswers,
+    options: CheckOptions | None = None,
 ) -> CheckResult:
-    """Claims, links and findings, once every reference has its answer (registry or lock)."""
+    """Claims, links and findings, once every reference has its answer (registry or lock).
+
+    Pure CPU and no I/O: the service runs it in a worker process (``evidence.checksteps``).
+    """
+    options = options or CheckOptions()
+    resolutions, matches = answers.resolutions, answers.matches
     results: list[ArticleResult] = []
     findings: list[Finding] = []
     problems: list[str] = []
@@ -367,7 +403,8 @@ def check_locked(inputs: Inputs, lock: Lock, options: CheckOptions | None = None
     if missing:
         raise InputError(f"{len(missing)} reference(s) not in {lockfile}: "
                          + "; ".join(missing[:10]) + "; run `evidence lock` again and commit it")
-    result = _audit_articles(articles, written, resolutions, matches, options)
+    result = audit_articles(articles, written, RegistryAnswers(resolutions, matches),
+                            options)
     return replace(result, notes=(*inputs.notes, *result.notes))
 
 
@@ -548,7 +585,7 @@ def _inferred_threshold(options: CheckOptions) -> float:
 
 
 def _article_result(
-    article: Article, written: list[WrittenReference], references: list[ReferenceResult],
+    article: Article, written: Sequence[WrittenReference], references: list[ReferenceResult],
     inferred_threshold: float = DEFAULT_THRESHOLD,
     thresholds: Thresholds | None = None,
 ) -> ArticleResult:
