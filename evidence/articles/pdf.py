@@ -173,14 +173,16 @@ def _lines(page: Any, number: int) -> list[_Line]:
                 if read is not None:
                     read_lines.append((read, column))
     numbers = [ln for ln, _ in read_lines if _EQUATION_NUMBER.match(ln.text)]
+    numbered = {id(ln) for ln in numbers}
+    every = [ln for ln, _ in read_lines]
     found: list[_Line] = []
     counted: Counter[int] = Counter()
     for read, column in read_lines:
-        if read in numbers:  # on the equation's line: counted with it
+        if id(read) in numbered:  # on the equation's line: counted with it
             continue
         counted[column] += 1  # an equation's line is counted as a reader counts it
         read.number, read.column = counted[column], column
-        if not _numbered_equation(read, numbers, [ln for ln, _ in read_lines]):
+        if not numbers or not _numbered_equation(read, numbers, every):
             found.append(read)
     return found
 
