@@ -9,7 +9,7 @@ most pages, page numbers included) are dropped; a word split by a hyphen at a li
 joined (not one in a word that holds a hyphen already, nor a compound's: ``day-to-day``,
 ``exercise-based``), and so is a DOI broken across lines; ligatures are spelled out; a glyph
 with no Unicode opening a line is a bullet (TeX's); a line that is only ``(1)`` is an
-equation's number, not text. Digits set smaller and
+equation's number, and the displayed equation it numbers is no text either. Digits set smaller and
 raised above the line are ``superscript`` markers (by their size and place, never by guessing
 from digits alone). The reference list is found as in any text: under its heading.
 
@@ -164,18 +164,40 @@ def _lines(page: Any, number: int) -> list[_Line]:
     from pdfminer.layout import LTTextBox, LTTextLine
 
     height = page.height or 1.0
-    found: list[_Line] = []
+    read_lines: list[tuple[_Line, int]] = []
     boxes = _in_columns([box for box in page if isinstance(box, LTTextBox)], page.width or 1.0)
-    counted: Counter[int] = Counter()
     for box, column in boxes:
         for line in box:
             if isinstance(line, LTTextLine):
                 read = _line(line, number, height)
-                if read is not None and not _EQUATION_NUMBER.match(read.text):
-                    counted[column] += 1
-                    read.number, read.column = counted[column], column
-                    found.append(read)
+                if read is not None:
+                    read_lines.append((read, column))
+    numbers = [ln for ln, _ in read_lines if _EQUATION_NUMBER.match(ln.text)]
+    numbered = {id(ln) for ln in numbers}
+    every = [ln for ln, _ in read_lines]
+    found: list[_Line] = []
+    counted: Counter[int] = Counter()
+    for read, column in read_lines:
+        if id(read) in numbered:  # on the equation's line: counted with it
+            continue
+        counted[column] += 1  # an equation's line is counted as a reader counts it
+        read.number, read.column = counted[column], column
+        if not numbers or not _numbered_equation(read, numbers, every):
+            found.append(read)
     return found
+
+
+def _numbered_equation(line: _Line, numbers: list[_Line], lines: list[_Line]) -> bool:
+    """A displayed equation: set apart from its column's left edge, with an equation number
+    ``(1)`` at the column's right edge on the same baseline. Its words are no prose."""
+    for number in numbers:
+        if abs(line.bottom - number.bottom) > 0.5 * line.size or line.x1 > number.x0:
+            continue
+        # the column's left edge: where the full lines that end at the number's edge start
+        full = [ln.x0 for ln in lines if abs(ln.x1 - number.x1) < 0.5 * ln.size]
+        if full and line.x0 >= min(full) + 1.5 * line.size:
+            return True
+    return False
 
 
 def _in_columns(boxes: list[Any], width: float) -> list[tuple[Any, int]]:

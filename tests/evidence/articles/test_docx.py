@@ -229,3 +229,24 @@ def test_saved_by_libreoffice(name: str, banner: int) -> None:
     assert kinds.count("list-item") == 5 and kinds.count("heading") >= 5
     first = article.sentences[banner]
     assert first.text.startswith("Physical Therapy for Back")
+
+
+def test_word_features_survive_a_save_by_libreoffice() -> None:
+    """Numbering, superscripts, a footnote and a table, as LibreOffice writes them back:
+    the same reading, places included, as the file python-docx wrote."""
+    from evidence.articles.places import Places
+
+    def reading(name: str) -> list[object]:
+        article = read_article(MANUSCRIPTS / name)
+        places = Places(article)
+        return [
+            [(places.at(s.start), s.kind, s.text, [m.targets for m in s.markers])
+             for s in article.sentences],
+            [(r.label, r.doi, places.of_line(r.line)) for r in article.references],
+        ]
+
+    saved = reading("word-features-libreoffice.docx")
+    assert saved == reading("word-features.docx")
+    assert ("footnote 1", "sentence", "Most insurance plans pay for six visits a year.", []) in (
+        saved[0]  # type: ignore[operator]
+    )

@@ -39,9 +39,6 @@ EXTRA = {
     # reader skips as <nav>
     "spine-pain.pdf": (3, "Our clinic is rated the bes"),
     "spine-pain-html-libreoffice.docx": (2, "Our clinic is rated the bes"),
-    # the typeset page shows the words of the displayed equation the LaTeX reader skips as math
-    "spine-pain-latex.pdf": (17, "Studies show p < 0.05 in 99"),
-    "spine-pain-latex-two-columns.pdf": (16, "Studies show p < 0.05 in 99"),
 }
 """A claim the file shows that its source skips, and where it stands."""
 HOW = "marker"

@@ -120,8 +120,10 @@ def test_example_typeset_by_latex() -> None:
                           "Tell your therapist if an exercise makes your pain spread down a leg."]
     assert items[0].startswith("Graded exercise:")  # the number is the item's, not its words
     assert not any("cid:" in t for t in texts)
-    # the equation's number "(1)" is no part of the next paragraph
+    # the displayed equation (numbered "(1)") is no prose, and its number no part of the
+    # next paragraph
     assert "Tips for getting the most out of therapy:" in texts
+    assert not any("p < 0.05" in t for t in texts)
     assert [(r.doi, r.text.split(".")[0]) for r in article.references] == [
         (HAYDEN, "Jill A Hayden et al"), (KREINER, "D Scott Kreiner et al")
     ]
