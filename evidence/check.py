@@ -15,18 +15,10 @@ from typing import TYPE_CHECKING
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from evidence.articles import Article, ArticleFormat, decode_bytes, read_article
+from evidence.articles import Article, ArticleFormat, decode_bytes, parse_bytes, read_article
 from evidence.audit.findings import Finding
-from evidence.audit.rules import audit
-from evidence.audit.suppressions import Suppression
-from evidence.checkconfig import (
-    DEFAULT_MAX_ARTICLE_MB,
-    CheckConfig,
-    apply_config,
-    apply_suppressions,
-    find_suppressions,
-    suppression_problems,
-)
+from evidence.audit.shown import audit_article
+from evidence.checkconfig import DEFAULT_MAX_ARTICLE_MB, CheckConfig, find_suppressions
 from evidence.claims import Thresholds, find_claims
 from evidence.config import Settings
 from evidence.errors import InputError, StoreError
@@ -35,7 +27,8 @@ from evidence.linking.rank import DEFAULT_THRESHOLD
 from evidence.lock import Lock, LockedWork
 from evidence.matching import MatchOutcome, match_references
 from evidence.progress import Stages
-from evidence.resolver import OFFLINE_REASON, Resolution, crossref_settings, resolve_dois
+from evidence.registry import registry_client
+from evidence.resolver import OFFLINE_REASON, Claims, Resolution, resolve_dois
 from evidence.results import (
     ArticleResult,
     CheckResult,
@@ -256,19 +249,21 @@ async def check_parsed(
     sessions: sessionmaker[Session],
     options: CheckOptions | None = None,
     client: CrossrefClient | None = None,
+    claims: Claims | None = None,
 ) -> CheckResult:
-    """Check articles already read, each with its bibliographies."""
+    """Check articles already read, each with its bibliographies.
+
+    ``claims``: DOIs other processes are asking for (check jobs on several workers).
+    """
     options = options or CheckOptions()
     articles = [article for article, _ in inputs]
     written = [written_references(a, bibs) for a, bibs in inputs]
     # One wait for the whole check (DOIs, then searches): past it, what is left is unverified.
     with registry_deadline(settings.registry_wait):
         if client is None and not settings.offline:
-            from refs.crossref.client import CrossrefClient
-
-            async with CrossrefClient(crossref_settings(settings)) as own:
-                return await _check(articles, written, settings, sessions, options, own)
-        return await _check(articles, written, settings, sessions, options, client)
+            async with registry_client(settings) as own:
+                return await _check(articles, written, settings, sessions, options, own, claims)
+        return await _check(articles, written, settings, sessions, options, client, claims)
 
 
 async def _check(
@@ -278,13 +273,15 @@ async def _check(
     sessions: sessionmaker[Session],
     options: CheckOptions,
     client: CrossrefClient | None,
+    claims: Claims | None = None,
 ) -> CheckResult:
     dois = list(dict.fromkeys(r.doi for refs in written for r in refs if r.doi))
     advance = _stage(options, f"resolving {_count(len(dois), 'DOI')}", len(dois))
     resolutions = {
         r.doi: r
         for r in await resolve_dois(dois, sessions=sessions, settings=settings,
-                                    refresh=options.refresh, client=client, progress=advance)
+                                    refresh=options.refresh, client=client, progress=advance,
+                                    claims=claims)
     }
     undoi = [(r.text, r.written if isinstance(r.written, ParsedReference) else None)
              for refs in written for r in refs if not r.doi and not r.doi_text]
@@ -306,7 +303,7 @@ def _audit_articles(
 ) -> CheckResult:
     """Claims, links and findings, once every reference has its answer (registry or lock)."""
     results: list[ArticleResult] = []
-    findings = []
+    findings: list[Finding] = []
     problems: list[str] = []
     advance = _stage(options, f"finding claims in {_count(len(articles), 'article')}",
                      len(articles))
@@ -316,14 +313,10 @@ def _audit_articles(
         thresholds = options.config.claim_thresholds() if options.config else None
         result = _article_result(article, refs, references, _inferred_threshold(options),
                                  thresholds)
-        suppressions = find_suppressions(article.text)
-        kept, suppressed = apply_suppressions(audit(result), suppressions, path=article.path)
-        result = _mark_suppressed(result, suppressed)
-        findings.extend(kept)
-        problems.extend(suppression_problems(suppressions, article.path))
-        results.append(result)
-    if options.config is not None:
-        findings = apply_config(findings, options.config)
+        seen = audit_article(result, find_suppressions(article.text), config=options.config)
+        findings.extend(seen.findings)
+        problems.extend(seen.problems)
+        results.append(seen.article)
     unverified = any(r.status == "unverified" for a in results for r in a.references)
     notes = (*problems, *((_unverified_note(options),) if unverified else ()))
     return CheckResult(articles=tuple(results), findings=tuple(findings), notes=notes)
@@ -388,22 +381,6 @@ def _locked_match(lock: Lock, text: str) -> MatchOutcome | None:
     return MatchOutcome("matched", match.doi, entry.work, match.confidence)
 
 
-def _mark_suppressed(
-    result: ArticleResult, suppressed: Sequence[tuple[Finding, Suppression]]
-) -> ArticleResult:
-    """Claims whose `unsupported-claim` finding an inline suppression silenced carry its
-    reason, so that reports do not list them as unsupported after all."""
-    reasons = {(f.line, f.subject): by.reason for f, by in suppressed
-               if f.rule == "unsupported-claim"}
-    if not reasons:
-        return result
-    claims = tuple(
-        replace(c, suppressed=reasons[(c.line, c.text)]) if (c.line, c.text) in reasons else c
-        for c in result.claims
-    )
-    return replace(result, claims=claims)
-
-
 def _stage(options: CheckOptions, label: str, total: int) -> Callable[[int], None]:
     if options.progress is None:
         return _nothing
@@ -457,6 +434,28 @@ def _bibliography_alone(
     article = Article(path=str(path), format=fmt, title=None, text=text, sentences=(),
                       references=(), bibliography=(), problems=())
     return article, [bibliography, *extra]
+
+
+def parse_submitted(data: bytes, *, name: str) -> tuple[Article, list[Bibliography]]:
+    """An article (or a bibliography checked alone) from its file's bytes only, as a check
+    job carries it: no other file is read, so an article whose front matter names a
+    bibliography file is refused (the job does not carry that file).
+
+    :raises InputError: the bytes are not a readable file of the format ``name`` says.
+    """
+    path = Path(name)
+    if path.suffix.lower() in BIBLIOGRAPHY_SUFFIXES:
+        text = decode_bytes(data, path=name)[0]
+        fmt = _bib_format(path)
+        article = Article(path=name, format=fmt, title=None, text=text, sentences=(),
+                          references=(), bibliography=(), problems=())
+        return article, [parse_bibliography(text, path=name, format=fmt)]
+    article = parse_bytes(data, path=name)
+    if article.bibliography:
+        raise InputError(f"{name} names the bibliography {article.bibliography[0]!r} in its "
+                         "front matter; a submitted check carries only the article's own file: "
+                         "check it with `evidence check`, or list its references in the article")
+    return article, []
 
 
 def _bibliography_text(path: Path) -> str:

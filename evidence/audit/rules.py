@@ -115,7 +115,8 @@ def default_rules() -> list[Rule]:
 @rule("unsupported-claim")
 def unsupported_claim(article: ArticleResult) -> Iterator[Finding]:
     for claim in article.claims:
-        if claim.needs_support and not claim.sources:
+        # A claim set aside (an editor's no-source mark) is not reported at all.
+        if claim.needs_support and not claim.sources and not claim.suppressed:
             why = f" ({'; '.join(claim.reasons)})" if claim.reasons else ""
             yield _claim_finding(
                 "unsupported-claim", article, claim,

@@ -23,17 +23,16 @@ from sqlalchemy.exc import SQLAlchemyError
 
 import evidence
 from evidence.config import Settings
-from evidence.resolver import crossref_settings
+from evidence.registry import registry_client
 from evidence.store.engine import open_store, session_factory
 from evidence.web.auth import Principal, principal
 from evidence.web.errors import install_handlers
 from evidence.web.middleware import BodyLimit, SecurityHeaders
 from evidence.web.options import WebOptions
 from evidence.web.render import STATIC
-from evidence.web.routes import articles, claims, pages, tokens, uploads, works
+from evidence.web.routes import alerts, articles, claims, pages, tokens, uploads, works
 from evidence.web.schemas import ErrorOut, Health
 from evidence.web.service import Service
-from refs.crossref import CrossrefClient, CrossrefSettings
 
 __all__ = ["MAX_BODY", "create_app"]
 
@@ -48,14 +47,9 @@ COMMON_ERRORS: dict[int | str, dict[str, Any]] = {
 """Answers any route can give; each route documents its own others."""
 
 
-def create_app(
-    settings: Settings, *, crossref: CrossrefSettings | None = None,
-    options: WebOptions | None = None,
-) -> FastAPI:
+def create_app(settings: Settings, *, options: WebOptions | None = None) -> FastAPI:
     """The app, on the store at ``settings.database_url`` (opened and migrated now).
 
-    :param crossref: the Crossref client's settings, when not the ones ``settings`` imply
-        (tests and benchmarks shorten the retries).
     :param options: sign-in length and proxy trust; None reads them from the environment.
     :raises InputError: an ``EVIDENCE_SESSION_HOURS`` or ``EVIDENCE_TRUST_PROXY`` that makes
         no sense.
@@ -68,7 +62,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if not settings.offline:
-            svc.client = CrossrefClient(crossref or crossref_settings(settings))
+            svc.client = registry_client(settings)
         try:
             yield
         finally:
@@ -93,7 +87,8 @@ def create_app(
                       summary="Is the service up and its store reachable (no token)")
     app.add_api_route("/openapi.json", _schema(app), methods=["GET"], include_in_schema=False)
     app.include_router(uploads.page_router)
-    for module in (uploads, articles, claims, works, tokens, pages):
+    app.include_router(alerts.page_router)
+    for module in (uploads, articles, claims, works, tokens, alerts, pages):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

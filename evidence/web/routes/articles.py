@@ -12,7 +12,7 @@ from evidence.store.views import get_article, list_articles, list_versions
 from evidence.web.auth import Principal, require
 from evidence.web.bibliography import refuse_unreadable_bibtex
 from evidence.web.errors import ApiError
-from evidence.web.present import article_findings, article_json
+from evidence.web.present import article_findings, article_json, source_changes_json
 from evidence.web.schemas import (
     ArticleCreated,
     ArticleIn,
@@ -112,7 +112,9 @@ def article_object(
         if view is None:
             raise ApiError(404, f"no article {article_id}")
         versions = list_versions(session, article_id)
+        changes = source_changes_json(session, view)
     findings = article_findings(view)  # of the whole version, whatever the page
     end = None if limit is None else offset + limit
     page = replace(view, claims=view.claims[offset:end])
-    return {**article_json(page, versions, findings), "claims_total": len(view.claims)}
+    return {**article_json(page, versions, findings), "claims_total": len(view.claims),
+            "source_changes": changes}
