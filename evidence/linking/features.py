@@ -45,7 +45,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from evidence.linking.references import ReferenceText, written_first_author, written_year
-from evidence.linking.text import content_terms, fold, stem
+from evidence.linking.text import content_terms, fold, surface
 from refs.match import ParsedReference, parse_reference
 
 __all__ = [
@@ -135,7 +135,6 @@ _RESULTS = re.compile(r"result|method|material|experiment|procedure|analys", re.
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 _ET_AL = re.compile(r"\bet al\b|\band (?:colleagues|co-?workers|coauthors)\b", re.I)
 _NAME_WORD = re.compile(r"[a-z]+")
-_WORDS = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")  # as ``text.content_terms`` splits
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,7 +280,7 @@ def article_features(
         if ordered and 0 <= cited_before < len(references) - 1:
             chosen.update(dict.fromkeys([cited_before + 1]))
         place = i / last
-        surface = _surface(passage.text)
+        words_of = surface(passage.text)
         pairs = set(zip(stems[i], stems[i][1:], strict=False))
         beside = {m for j in (before, after) if j is not None for m in passages[j].marked}
         around = [a for a in (anchor_before[i], anchor_after[i]) if a is not None]
@@ -341,7 +340,7 @@ def article_features(
                 by_title.get(r, 0.0) / ref_title_top[r] if ref_title_top[r] > 0 else 0.0,
                 1.0 if ranked and ranked[0][0] == r and 0 < ref_top[r] <= raw else 0.0,
             )
-            shared = tuple(surface.get(t, t) for t in terms[i] if t in bm25.fields[r])
+            shared = tuple(words_of.get(t, t) for t in terms[i] if t in bm25.fields[r])
             candidates.append(Candidate(r, values, shared))
         out.append(SentenceFeatures(tuple(candidates), sentence_values))
         cited_before = max(cited_before, max(passage.marked, default=-1))
@@ -401,15 +400,6 @@ def _nearest(anchors: Sequence[int | None]) -> list[int | None]:
         found.append(last)
         if anchor is not None:
             last = anchor
-    return found
-
-
-def _surface(text: str) -> dict[str, str]:
-    """Each stem of the text with the word it first stands for: explanations show words."""
-    found: dict[str, str] = {}
-    for word in _WORDS.findall(fold(text)):
-        word = word.strip("-'")
-        found.setdefault(stem(word), word)
     return found
 
 

@@ -45,7 +45,7 @@ from evidence.linking.features import Passage
 from evidence.linking.markers import MarkerResolver
 from evidence.linking.rank import DEFAULT_THRESHOLD, rank_passages
 from evidence.linking.references import ReferenceText
-from evidence.linking.score import Match, ReferenceIndex
+from evidence.linking.score import ReferenceIndex
 from evidence.linking.shapes import ArticleLike, MarkerLike, SentenceLike
 from evidence.results import SourceLink
 from evidence.vocabulary import How
@@ -56,6 +56,7 @@ __all__ = [
     "INFERRED_THRESHOLD",
     "MIN_SHARED_TERMS",
     "TIE_MARGIN",
+    "WHY_WORDS",
     "LinkResult",
     "link_claims",
     "link_sentences",
@@ -67,6 +68,8 @@ the lowest threshold at which at most 2% of claims get a link when their cited a
 left out and the nearest other abstracts are the only references, rounded up to 0.05. A wrong
 inferred link hides an unsupported claim, so the choice gives up recall for precision."""
 MIN_SHARED_TERMS = 2
+WHY_WORDS = 6
+"""How many shared words a similarity link's ``why`` names."""
 TIE_MARGIN = 0.05
 CITATION_WORDS = frozenset(
     "see also cf e g eg for a an review reviews and in the references therein ref refs as "
@@ -127,7 +130,7 @@ def link_sentences(
         if cited:
             links[i] = _marker_links(sentence.text, cited, references, index)
         elif not sentence.markers and sentence.kind != "heading":
-            inferred = (_inferred(index.scores(sentence.text), references, threshold)
+            inferred = (_inferred(sentence.text, index, references, threshold)
                         if claims[i] else ())
             if inferred:
                 links[i] = inferred
@@ -252,15 +255,21 @@ def _marker_links(
 
 
 def _inferred(
-    matches: list[Match], references: Sequence[ReferenceText], threshold: float
+    text: str, index: ReferenceIndex, references: Sequence[ReferenceText], threshold: float
 ) -> tuple[SourceLink, ...]:
-    eligible = [m for m in matches if m.score >= threshold and m.shared >= MIN_SHARED_TERMS]
+    eligible = [m for m in index.scores(text)
+                if m.score >= threshold and m.shared >= MIN_SHARED_TERMS]
     if not eligible:
         return ()
     best = eligible[0].score
     return tuple(
         SourceLink(m.reference, references[m.reference].doi, How.INFERRED, m.score,
-                   why=f"the claim's wording is close to it ({m.shared} content words shared)")
+                   why=_close_wording(index.shared_words(text, m.reference)))
         for m in eligible
         if m.score >= best - TIE_MARGIN
     )
+
+
+def _close_wording(words: list[str]) -> str:
+    shown = ", ".join(words[:WHY_WORDS]) + (", ..." if len(words) > WHY_WORDS else "")
+    return f"the claim's wording is close to it: shares the words {shown}"

@@ -36,7 +36,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from evidence.linking.references import ReferenceText, written_title
-from evidence.linking.text import KeyPhrase, content_terms, fold, key_phrases
+from evidence.linking.text import KeyPhrase, content_terms, fold, key_phrases, surface
 
 __all__ = [
     "ABSTRACT_WEIGHT",
@@ -131,6 +131,18 @@ class ReferenceIndex:
             for i in candidates
         ]
         return sorted(found, key=lambda m: (-m.score, m.reference))
+
+    def shared_words(self, text: str, reference: int) -> list[str]:
+        """The content words of ``text`` the reference also holds, as ``text`` writes them,
+        each once, in order (for explanations).
+
+        >>> ReferenceIndex([ReferenceText("Exercise therapy for low back pain")]).shared_words(
+        ...     "Back pain eases with exercise", 0)
+        ['back', 'pain', 'exercise']
+        """
+        words = surface(text)
+        held = self._refs[reference].terms
+        return [words.get(t, t) for t in dict.fromkeys(content_terms(text)) if t in held]
 
     def score(self, text: str, reference: int) -> float:
         """``text`` against one reference (0 when they share no content stem)."""

@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["KeyPhrase", "content_terms", "fold", "initials", "key_phrases", "stem"]
+__all__ = ["KeyPhrase", "content_terms", "fold", "initials", "key_phrases", "stem", "surface"]
 
 STOP_WORDS = frozenset(
     """
@@ -106,6 +106,19 @@ def content_terms(text: str) -> list[str]:
             continue
         terms.append(stem(word))
     return terms
+
+
+def surface(text: str) -> dict[str, str]:
+    """Each stem of the text with the word it first stands for: explanations show words.
+
+    >>> surface("Two trials, one trial")["trial"]
+    'trials'
+    """
+    found: dict[str, str] = {}
+    for word in _WORD.findall(fold(text)):
+        word = word.strip("-'")
+        found.setdefault(stem(word), word)
+    return found
 
 
 @dataclass(frozen=True, slots=True)

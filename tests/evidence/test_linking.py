@@ -11,6 +11,7 @@ from evidence.linking import (
     ReferenceIndex,
     ReferenceText,
     link_claims,
+    link_sentences,
     reference_texts,
     similarity,
 )
@@ -361,3 +362,13 @@ def test_claims_must_align_with_sentences() -> None:
     doc = article([sentence("One.", 0)], [])
     with pytest.raises(ValueError, match="2 claim flags for 1 sentences"):
         link_claims(doc, [], claims=[True, False])
+
+
+def test_a_similarity_links_why_names_the_shared_words() -> None:
+    refs = [ReferenceText("Hayden JA. Exercise therapy for chronic low back pain. 2021.")]
+    sentence = Sentence("Exercise therapy eases chronic low back pain in adults.", 1, 0, 0, 0,
+                        "sentence", ())
+    (link,) = link_sentences([sentence], refs, claims=[True]).links[0]
+    assert link.how == "inferred"
+    assert link.why == ("the claim's wording is close to it: shares the words exercise, "
+                        "therapy, chronic, low, back, pain")

@@ -97,12 +97,18 @@ def test_an_editor_confirms_a_link_and_sees_the_badge_change(
     related = page.locator("article.claim.status-related").first
     claim_id = related.get_attribute("data-claim")
     assert related.locator(".verdict").inner_text() == "unreviewed"
+    # Why the linker made the link is shown beside it, and says it is not confirmed.
+    why = related.locator(".source.how-inferred .why")
+    assert why.is_visible()
+    assert why.inner_text().startswith("Inferred, not confirmed: the claim")
+    assert "shares the words" in why.inner_text()
     related.locator("button.confirm").click()
     page.wait_for_url(f"**/articles/*#claim-{claim_id}")
 
     claim = page.locator(f"#claim-{claim_id}")
     assert claim.locator("[data-status]").first.inner_text() == "supported"
     assert claim.locator(".verdict").inner_text() == "confirmed"
+    assert claim.locator(".why").inner_text().startswith("Inferred, confirmed by an editor: ")
     assert "status-supported" in (claim.get_attribute("class") or "")
     assert page.locator(".notice").inner_text() == "link confirmed"
     assert page.locator("article.claim.status-unsupported").count() == 2
