@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 import zlib
 from collections.abc import Iterable
+from functools import lru_cache
 
 __all__ = ["DIM", "feature_names", "section_kind", "slots", "tokens"]
 
@@ -72,6 +73,7 @@ _PAPER_SECTIONS = frozenset(kind for kind, _ in _SECTION_KINDS)
 _OPENING = re.compile(r"^\s*(?:[\dIVXivx]+[.)]?\s+)*((?:\S+\s+){0,2}\S+)")
 
 
+@lru_cache(maxsize=64)
 def section_kind(heading: str | None) -> str:
     """``none`` before any heading, else the first kind the heading's first three words name
     (after any numbering), else ``other``. "Results and Discussion" is results: the paper's
