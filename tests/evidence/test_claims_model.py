@@ -119,6 +119,10 @@ def test_meta_records_the_training() -> None:
         ("Materials and Methods", "methods"),
         ("Conclusions", "discussion"),
         ("Is physical therapy covered by insurance?", "other"),
+        # A question naming results is no section of a paper; numbering is read past.
+        ("How many sessions are needed to see results?", "other"),
+        ("3.2 Results of the trial", "results"),
+        ("The main findings", "results"),
     ],
 )
 def test_section_kinds(heading: str | None, kind: str) -> None:
