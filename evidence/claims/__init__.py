@@ -5,7 +5,10 @@ Two parts decide. The rules (this docstring, below) find cues and say why; a lea
 scores every sentence that no exemption took out, reading its words, the rules' cues and the
 section it stands in. A sentence in which a cue stands needs a source when its score reaches
 the low cue threshold (the model vetoes a cue only where it is surest); one with no cue needs
-the high model threshold, and its reason says the model alone decided (``assess``).
+the high model threshold, and its reason says the model alone decided (``assess``). A second
+stage (``second_stage.py``) keeps the model alone from flagging what describes (a frame's
+sentence, a list item glossing a term) and lets no descriptive cue stand in a paper's
+Results.
 
 The rules: a cue is a statistic, a number, a comparison,
 an effect ("reduces pain", "walking lowered blood pressure"), a cause or a role ("a leading
@@ -38,6 +41,7 @@ from evidence.claims.features import feature_names, section_kind
 from evidence.claims.frames import DEFAULT_EXEMPTIONS, DEFAULT_FRAMES, Exemption, Frame
 from evidence.claims.model import ClaimModel, Thresholds, default_model
 from evidence.claims.rules import DEFAULT_RULES, ClaimRule, quantities_only
+from evidence.claims.second_stage import route
 
 __all__ = [
     "DEFAULT_EXEMPTIONS",
@@ -82,6 +86,7 @@ class RuleReading:
     frames: tuple[str, ...]  # names of the frames that weakened some cues
     framed: str | None  # the frame's reason when it left no cue standing
     reasons: tuple[str, ...]  # the cues left after frames
+    described: str | None = None  # the first frame the sentence is in, cues or none
 
     @property
     def verdict(self) -> ClaimVerdict:
@@ -110,15 +115,20 @@ def read_rules(
     reasons = list(cues)
     matched: list[str] = []
     framed: str | None = None
+    described: str | None = None
     for frame in frames:
-        found = frame.match(text) if reasons else None
-        if found is not None:
+        # A sentence with no cue is still read for its frame: the model alone does not flag
+        # a definition or a sentence about the text's own method (``second_stage.py``).
+        found = frame.match(text) if reasons or described is None else None
+        if found is None:
+            continue
+        described = described or found
+        if reasons:
             matched.append(frame.name)
             reasons = [r for r in reasons if r.split(":", 1)[0] not in frame.weak]
             if not reasons:
                 framed = found
-                break
-    return RuleReading(text, None, cues, tuple(matched), framed, tuple(reasons))
+    return RuleReading(text, None, cues, tuple(matched), framed, tuple(reasons), described)
 
 
 def explain(
@@ -153,28 +163,36 @@ def assess(
 ) -> ClaimVerdict:
     """Whether ``sentence`` needs a source, with the reasons and the model's score.
 
-    After the exemptions, the model scores every sentence. A sentence in which a rule's cue is
-    left standing needs a source when its score reaches ``thresholds.cue`` (low: the rules
-    were written for precision; the model vetoes a cue only in a sentence quite unlike a
-    claim); one with no cue needs the higher ``thresholds.model`` (the model's call alone,
-    said so in the reason with the words that weighed most). Defaults: the model's own.
-    ``heading`` is the text of the heading the sentence stands under, if any."""
+    After the exemptions, the model scores every sentence, and ``second_stage.route`` says
+    which threshold applies. A sentence in which a rule's cue is left standing needs a source
+    when its score reaches ``thresholds.cue`` (low: the rules were written for precision; the
+    model vetoes a cue only in a sentence quite unlike a claim); one with no standing cue
+    needs the higher ``thresholds.model`` (the model's call alone, said so in the reason with
+    the words that weighed most), unless it is held (a frame or a glossed list item: it
+    describes, and the model alone does not flag it). Defaults: the model's own.
+    ``heading`` is the text of the heading the sentence stands under, if any: under a
+    paper's Results heading, the cues that describe are its own data and do not stand."""
     reading = read_rules(sentence, rules=rules, exemptions=exemptions, frames=frames)
     if reading.exemption is not None:
         return reading.verdict
     model = model or default_model()
     cut = thresholds or model.thresholds
+    kind = section_kind(heading)
     names = model_features(reading, heading)
     score = model.score(names)
-    if reading.reasons:
+    path = route(sentence, reading.reasons, reading.described, kind)
+    if path.path == "cue":
         if score >= cut.cue:
-            return ClaimVerdict(True, reading.reasons, score)
-        return ClaimVerdict(False, (*reading.reasons, f"model: score {score:.2f} below the cue "
+            return ClaimVerdict(True, path.standing, score)
+        return ClaimVerdict(False, (*path.standing, f"model: score {score:.2f} below the cue "
                                     f"threshold {cut.cue:.2f}"), score)
+    if path.path == "held":
+        assert path.why is not None
+        return ClaimVerdict(False, (path.why,), score)
     if score >= cut.model:
         words = ", ".join(f"'{w}'" for w in model.strongest(names))
         return ClaimVerdict(True, (f"model only: score {score:.2f}; words {words}",), score)
-    return ClaimVerdict(False, (reading.framed,) if reading.framed else (), score)
+    return ClaimVerdict(False, (path.why,) if path.why else (), score)
 
 
 def find_claims(

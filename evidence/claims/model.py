@@ -23,7 +23,7 @@ from evidence.claims.features import DIM, slots
 
 __all__ = ["FEATURE_SPEC", "ClaimModel", "Thresholds", "default_model", "load_model"]
 
-FEATURE_SPEC = "crc32-w1-b2-shapes-cues-frames-len-papersection-unit/v4"
+FEATURE_SPEC = "crc32-w1-b2-shapes-cues-frames-len-x-papersection-unit/v5"
 """Names the feature function; weights trained on another one are refused."""
 
 

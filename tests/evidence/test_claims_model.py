@@ -4,6 +4,7 @@ recorded here on fixed sentences (each expectation written by reading the senten
 from __future__ import annotations
 
 import json
+import re
 from importlib import resources
 
 import pytest
@@ -19,6 +20,7 @@ from evidence.claims import (
 )
 from evidence.claims.features import DIM, feature_names, section_kind, tokens
 from evidence.claims.model import FEATURE_SPEC, load_model
+from evidence.claims.second_stage import gloss, route
 
 
 def sentence(text: str) -> Sentence:
@@ -76,7 +78,11 @@ def test_a_flag_from_the_model_alone_says_so() -> None:
     ) == ClaimVerdict(False, ())
     assert verdict.score is not None and verdict.score >= default_model().thresholds.model
     assert verdict.reasons[0].startswith("model only: score")
-    assert "'voted'" in verdict.reasons[0]
+    # The words named are the sentence's own (the ones that weighed most).
+    words = re.findall(r"'([^']+)'", verdict.reasons[0])
+    assert len(words) == 3
+    assert all(w in "the senator voted against the farm bill twice and cut funding for schools"
+               for w in words)
 
 
 def test_thresholds_decide() -> None:
@@ -113,6 +119,10 @@ def test_meta_records_the_training() -> None:
         ("Materials and Methods", "methods"),
         ("Conclusions", "discussion"),
         ("Is physical therapy covered by insurance?", "other"),
+        # A question naming results is no section of a paper; numbering is read past.
+        ("How many sessions are needed to see results?", "other"),
+        ("3.2 Results of the trial", "results"),
+        ("The main findings", "results"),
     ],
 )
 def test_section_kinds(heading: str | None, kind: str) -> None:
@@ -133,3 +143,52 @@ def test_find_claims_scores_each_sentence_under_its_heading() -> None:
     results = assess(body, heading="Results").score
     introduction = assess(body, heading="Introduction").score
     assert results is not None and introduction is not None and results < introduction
+
+
+def item(text: str) -> Sentence:
+    return Sentence(text, 1, 0, len(text), 0, "list-item", ())
+
+
+def test_in_a_results_section_numbers_are_the_papers_own() -> None:
+    text = sentence("Pain scores fell by 40% in the exercise group.")
+    elsewhere = assess(text, heading="Background")
+    results = assess(text, heading="2. Results")
+    assert elsewhere.needs_support and any(r.startswith("statistic") for r in elsewhere.reasons)
+    assert route(text, explain(text).reasons, None, "results").path == "model"
+    assert results.score is not None and results.score < default_model().thresholds.model
+    assert not results.needs_support
+    assert results.reasons == ("results section: the paper's own data",)
+    # An appeal to earlier work still stands there, and a question heading is no section.
+    cited = sentence("Previous studies have shown that exercise reduces pain.")
+    assert assess(cited, heading="Results").needs_support
+    assert assess(text, heading="How soon do results show?").needs_support
+
+
+def test_a_frame_holds_the_model_alone() -> None:
+    # Scored as if the model were sure, the methods sentence is still not flagged.
+    text = sentence("We recruited patients from three clinics in Leeds.")
+    sure = Thresholds(cue=0.0, model=0.0)
+    verdict = assess(text, thresholds=sure)
+    assert not verdict.needs_support
+    assert verdict.reasons[0].startswith("methods: 'We recruited")
+    assert assess(sentence("The senator voted against the farm bill."), thresholds=sure
+                  ).needs_support
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("Foam rollers \u2013 Used for self-massage and to release tension.",
+         "gloss: 'Foam rollers \u2013'"),
+        ("Graded exercise: movements that start easy and become harder.",
+         "gloss: 'Graded exercise:'"),
+        ("Resistance bands - used for stretching.", "gloss: 'Resistance bands -'"),
+        ("Smoking doubles the risk of back pain.", None),
+    ],
+)
+def test_a_list_item_glossing_a_term(text: str, why: str | None) -> None:
+    assert gloss(item(text)) == why
+    assert gloss(sentence(text)) is None  # in running prose a dash is no gloss
+    if why is not None:
+        verdict = assess(item(text), thresholds=Thresholds(cue=1.0, model=0.0))
+        assert verdict.reasons == (why,) and not verdict.needs_support
