@@ -264,3 +264,23 @@ def test_a_job_calls_the_core_function_and_gets_the_cli_json(
     shown = result_json(result)
     assert shown["changes"][0]["kind"] == "withdrawal" and shown["strategy"] == "works"
     assert evidence("recheck").code == 0  # already seen: nothing new
+
+
+def test_an_outage_after_the_walk_stores_nothing_and_keeps_the_position(
+    evidence: Any, article: Path, standin: Standin, store_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    checked(evidence, article, *[generated_doi(i) for i in range(3, 61)])
+    announce(standin, 1, CITED, "retraction")
+    monkeypatch.setenv("EVIDENCE_REGISTRY_WAIT", "2")
+    # the walk's page is answered; every request after it (re-reading the work) fails
+    standin.config = StandinConfig(generated=80, faults=Faults(first=("ok",) + ("500",) * 50))
+    standin._scripted = 0
+    run = evidence("recheck")
+    assert run.code == 3 and "could not recheck" in run.err and run.out == ""
+    assert events(store_url) == [] and count(store_url, RecheckCursor) == 0
+    later = evidence("check", str(article), "--format", "json", "--offline")
+    assert not any(f["rule"] == "retracted-source" for f in json.loads(later.out)["findings"])
+    standin.config = StandinConfig(generated=80)
+    assert evidence("recheck").code == 1
+    assert count(store_url, RecheckCursor) == 1
