@@ -284,3 +284,12 @@ def test_an_outage_after_the_walk_stores_nothing_and_keeps_the_position(
     standin.config = StandinConfig(generated=80)
     assert evidence("recheck").code == 1
     assert count(store_url, RecheckCursor) == 1
+
+
+def test_a_large_store_gets_the_wait_its_batches_need() -> None:
+    from evidence.config import Settings
+    from evidence.recheck import client_settings
+
+    settings = Settings(database_url="sqlite://", registry_wait=60.0)
+    assert client_settings(settings, 100).wait == 60.0  # a small store: the usual wait
+    assert client_settings(settings, 100_000).wait == 2000.0  # 2,000 batches, 1 s each
