@@ -46,6 +46,7 @@ from evidence.store.source_events import (
     add_events,
     citing_articles,
     known_changes,
+    lock_rechecks,
     oldest_fetch,
     read_cursor,
     save_cursor,
@@ -281,6 +282,7 @@ def _store(sessions: sessionmaker[Session], dois: dict[str, int], found: Found, 
 
     out: list[Change] = []
     with sessions() as session, session.begin():
+        lock_rechecks(session)
         stored = get_works(session, found)
         known = known_changes(session, found)
         new: dict[str, list[SeenChange]] = {}

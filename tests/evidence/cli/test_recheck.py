@@ -293,3 +293,20 @@ def test_a_large_store_gets_the_wait_its_batches_need() -> None:
     settings = Settings(database_url="sqlite://", registry_wait=60.0)
     assert client_settings(settings, 100).wait == 60.0  # a small store: the usual wait
     assert client_settings(settings, 100_000).wait == 2000.0  # 2,000 batches, 1 s each
+
+
+def test_two_rechecks_at_once_store_each_change_once(
+    evidence: Any, article: Path, standin: Standin, store_url: str
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from evidence.config import Settings
+    from evidence.recheck import recheck_store
+
+    checked(evidence, article)
+    announce(standin, 1, CITED, "retraction")
+    settings = Settings.from_env()
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(lambda _: recheck_store(settings), range(2)))
+    assert sorted(len(r.changes) for r in results) == [0, 1]  # one stored it, one saw it
+    assert len(events(store_url)) == 1 and count(store_url, SourceAlert) == 1
