@@ -310,3 +310,23 @@ def test_two_rechecks_at_once_store_each_change_once(
         results = list(pool.map(lambda _: recheck_store(settings), range(2)))
     assert sorted(len(r.changes) for r in results) == [0, 1]  # one stored it, one saw it
     assert len(events(store_url)) == 1 and count(store_url, SourceAlert) == 1
+
+
+def test_refetch_reads_every_work_and_sees_what_no_notice_says(
+    evidence: Any, article: Path, standin: Standin, store_url: str
+) -> None:
+    checked(evidence, article, *[generated_doi(i) for i in range(3, 61)])
+    standin.works[OTHER] = {**standin.works[OTHER],
+                            "title": ["Generated stand-in work 2, retitled (not a real work)"]}
+    walked = evidence("recheck", "--json")
+    assert json.loads(walked.out)["strategy"] == "notices"
+    assert json.loads(walked.out)["changes"] == []  # no notice said so
+    standin.reset()
+    run = evidence("recheck", "--json", "--refetch")
+    assert run.code == 0, run.err
+    result = json.loads(run.out)
+    answered = [r for r in standin.log if r.kind == "list" and r.status == 200]
+    assert result["strategy"] == "works" and len(answered) == 2  # 60 works, 2 batches
+    assert all("doi%3A" in r.query for r in answered)
+    assert [(c["doi"], c["kind"]) for c in result["changes"]] == [(OTHER, "metadata-change")]
+    assert evidence("recheck", "--refetch", "--since", "2026-01-01").code == 2
