@@ -109,7 +109,7 @@ store, so that re-fetching a large store is not cut short by the wait meant for 
 
 def client_settings(settings: Settings, stored: int) -> CrossrefSettings:
     """The registry client's settings for a recheck of ``stored`` works."""
-    from evidence.resolver import crossref_settings
+    from evidence.registry import crossref_settings
 
     base = crossref_settings(settings)
     batches = math.ceil(stored / base.batch_size)

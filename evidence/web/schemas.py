@@ -183,7 +183,10 @@ class ArticleIn(Input):
     model_config = ConfigDict(extra="forbid", json_schema_extra=_bibliography_rules)
     name: Name = Field(description="the document's name; versions share it")
     text: Body
-    format: Literal["text", "markdown", "html"] = "text"
+    format: Literal["text", "markdown", "html"] = Field(
+        default="text", description="Word, PDF, LaTeX and JATS files go to "
+        "`POST /api/articles/upload` (multipart) instead"
+    )
     bibliography: Bibliography | None = Field(
         default=None, description="BibTeX or CSL-JSON text holding the references"
     )
@@ -223,14 +226,18 @@ class ArticleList(BaseModel):
 
 
 class SourceOut(BaseModel):
+    """A claim's source as ``evidence.serialise.source_json`` writes it (a test holds the two
+    together), with ``reference`` the reference's id and the link's own keys added."""
+
     doi: str | None
     how: How
     score: float | None
+    reference: int
+    marker: str | None = Field(description="the marker as written (not stored: null)")
     why: str | None = Field(
         default=None, description="inferred links: what made the linker pick the reference, "
         "in words (shared words, neighbouring citations, names); null for markers and editors")
     link: int
-    reference: int
     verdict: Verdict
     version: int
 
@@ -244,16 +251,25 @@ class CommentOut(BaseModel):
 
 
 class ClaimOut(BaseModel):
+    """A claim as ``evidence.serialise.claim_json`` writes it (a test holds the two together),
+    with the editors' keys added."""
+
     id: int
     text: str
     line: int | None
-    new: bool = Field(default=False, description="not in the version before (unreviewed)")
+    place: str = Field(description="where it stands, in words: \"line 14\", or \"page 2, "
+                                   "line 14\" where the file has no lines of its own")
     needs_support: bool
+    score: float | None = Field(description="the claim model's score (not stored: null)")
+    sources: list[SourceOut] = Field(description="every link, rejected ones too")
     status: ClaimStatus
-    reason: str | None
-    no_source_reason: str | None
+    reasons: list[str] = Field(description="why the sentence needs a source")
+    suppressed: str | None = Field(description="why the claim needs no source (an inline "
+                                   "suppression or an editor's mark), as the check report says")
+    new: bool = Field(default=False, description="not in the version before (unreviewed)")
+    reason: str | None = Field(description="`reasons`, joined with `; `")
+    no_source_reason: str | None = Field(description="the editors' name for `suppressed`")
     version: int
-    sources: list[SourceOut]
     comments: list[CommentOut]
 
 
@@ -298,28 +314,46 @@ class MismatchOut(BaseModel):
 
 
 class ReferenceOut(BaseModel):
+    """A reference as ``evidence.serialise.reference_json`` writes it (a test holds the two
+    together), with its id."""
+
     id: int
     text: str
     line: int | None
-    path: str = Field(description="where it is written: a bibliography file, else the article")
+    place: str = Field(description="where it stands, in words: \"line 14\", or \"page 2, "
+                                   "line 14\" where the file has no lines of its own")
     doi: str | None
     status: ReferenceStatus
+    title: str | None
+    retracted: bool
+    corrected: bool
+    written_doi: str | None
+    confidence: float | None
     reason: str | None = Field(default=None, description="why unverified, not found or invalid")
+    key: str | None = Field(description="the citation key or label")
+    path: str = Field(description="where it is written: a bibliography file, else the article")
+    year: int | None
+    updates: list[UpdateOut]
     mismatches: list[MismatchOut] = Field(
         default_factory=list, description="written details the registry disagrees with"
     )
-    title: str | None
-    retracted: bool
-    confidence: float | None
     work: WorkOut | None
 
 
 class FindingOut(BaseModel):
+    """A finding as ``evidence.serialise.finding_json`` writes it (a test holds the two
+    together)."""
+
     rule: str
     severity: str
     path: str
     line: int
+    place: str = Field(description="where it stands, in words: \"line 14\", or \"page 2, "
+                                   "line 14\" where the file has no lines of its own")
     message: str
+    column: int | None
+    subject: str = Field(description="the claim or reference text the finding is about")
+    fingerprint: str = Field(description="how a baseline knows the finding across edits")
 
 
 class VersionOut(BaseModel):

@@ -51,6 +51,10 @@ def list_all(
 @router.post(
     "", status_code=201, response_model=ArticleCreated,
     summary="Check and store an article; the same name again makes a new version",
+    description="Takes an article's text in JSON: plain text, Markdown or HTML. A file in a "
+    "binary or project format (Word `.docx`, PDF, LaTeX `.tex` with its `.bib`, JATS XML) is "
+    "sent as it is, as multipart, to `POST /api/articles/upload`, which reads it with the "
+    "same readers and keeps the file's name and format.",
     responses={200: {"model": ArticleCreated, "description": "this exact text was stored"},
                400: {"model": ErrorOut, "description": "the text or the bibliography "
                      "cannot be read (a BibTeX entry that cannot be read refuses it all)"},
