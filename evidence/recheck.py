@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -46,6 +46,7 @@ from evidence.store.source_events import (
     add_events,
     citing_articles,
     known_changes,
+    lock_rechecks,
     oldest_fetch,
     read_cursor,
     save_cursor,
@@ -53,15 +54,15 @@ from evidence.store.source_events import (
 )
 from evidence.vocabulary import ALERTING_CHANGES
 from refs import Update, Work
-from refs.crossref import Outcome
+from refs.crossref import CrossrefSettings, Outcome
 from refs.crossref.notices import MAX_ROWS
 from refs.errors import RegistryUnavailable
 
 if TYPE_CHECKING:
     from refs.crossref.client import CrossrefClient
 
-__all__ = ["Change", "RecheckIncomplete", "RecheckResult", "Strategy", "recheck",
-           "recheck_store", "refetch_is_cheaper", "result_json"]
+__all__ = ["Change", "RecheckIncomplete", "RecheckResult", "Strategy", "client_settings",
+           "recheck", "recheck_store", "refetch_is_cheaper", "result_json"]
 
 Strategy = Literal["notices", "works"]
 
@@ -100,6 +101,21 @@ class RecheckResult:
         return tuple(c for c in self.changes if c.alerting)
 
 
+SECONDS_PER_BATCH = 1.0
+"""What one list request may take, waits for the rate limit included (the polite pool allows
+3 a second): a recheck's own client waits for the registry at least this per batch of the
+store, so that re-fetching a large store is not cut short by the wait meant for one check."""
+
+
+def client_settings(settings: Settings, stored: int) -> CrossrefSettings:
+    """The registry client's settings for a recheck of ``stored`` works."""
+    from evidence.registry import crossref_settings
+
+    base = crossref_settings(settings)
+    batches = math.ceil(stored / base.batch_size)
+    return replace(base, wait=max(base.wait, batches * SECONDS_PER_BATCH))
+
+
 def refetch_is_cheaper(stored: int, notices_left: int, *, batch: int = 50,
                        rows: int = MAX_ROWS) -> bool:
     """Whether re-fetching ``stored`` works costs fewer requests than walking the rest."""
@@ -118,13 +134,10 @@ async def recheck(
 
     :param since: walk the notices indexed on or after this day, not from the saved position.
     :param strategy: force the walk or the re-fetch (benchmarks); None decides by counting.
+    :param client: the registry client to use (its ``wait`` bounds each call); None: one of
+        the recheck's own, waiting as long as the store's batches need (``client_settings``).
     :raises RecheckIncomplete: the registry could not be asked about everything.
     """
-    if client is None:
-        from evidence.registry import registry_client
-
-        async with registry_client(settings) as own:
-            return await recheck(sessions, settings, since=since, client=own, strategy=strategy)
     began = utcnow()
     with sessions() as session:
         dois = stored_dois(session)
@@ -132,6 +145,11 @@ async def recheck(
         oldest = oldest_fetch(session)
     if not dois:
         return RecheckResult(None, None, 0, 0)
+    if client is None:
+        from refs.crossref.client import CrossrefClient
+
+        async with CrossrefClient(client_settings(settings, len(dois))) as own:
+            return await recheck(sessions, settings, since=since, client=own, strategy=strategy)
     saved = cursor.from_index_date if cursor else None
     start = since or saved or (oldest or began).date()
     before = client.stats.requests
@@ -264,6 +282,7 @@ def _store(sessions: sessionmaker[Session], dois: dict[str, int], found: Found, 
 
     out: list[Change] = []
     with sessions() as session, session.begin():
+        lock_rechecks(session)
         stored = get_works(session, found)
         known = known_changes(session, found)
         new: dict[str, list[SeenChange]] = {}

@@ -37,8 +37,11 @@ _WORDS = {
 @click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="DATE",
               help="Walk the notices indexed since DATE (YYYY-MM-DD), not since the last "
                    "complete recheck.")
+@click.option("--refetch", is_flag=True,
+              help="Read every stored work again (in batches of 50) instead of walking the "
+                   "notices: also sees changed records and updates no notice announces.")
 @click.pass_obj
-def recheck(obj: Context, as_json: bool, since: datetime | None) -> int:
+def recheck(obj: Context, as_json: bool, since: datetime | None, refetch: bool) -> int:
     """Ask the registry what changed for the stored works since the last recheck.
 
     Retractions, corrections, expressions of concern, withdrawals and new versions are found
@@ -50,17 +53,21 @@ def recheck(obj: Context, as_json: bool, since: datetime | None) -> int:
     Example:
       evidence recheck
       evidence recheck --json --since 2026-01-01
+      evidence recheck --refetch
     """
     from evidence.recheck import RecheckIncomplete, result_json
     from evidence.recheck import recheck as run
 
     day = since.date() if since else None
+    if refetch and day is not None:
+        raise InputError("--since is for the walk of notices; --refetch reads every work")
     if day is not None and day > datetime.now(UTC).date():
         raise InputError(f"--since {day.isoformat()} is in the future")
     settings = obj.settings()
     sessions = obj.sessions(settings)
     try:
-        result = asyncio.run(run(sessions, settings, since=day))
+        result = asyncio.run(run(sessions, settings, since=day,
+                                 strategy="works" if refetch else None))
     except RecheckIncomplete as exc:
         click.echo(f"evidence: could not recheck: {exc}. This is not \"nothing changed\"; "
                    "run it again later.", err=True)

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, exists, func, insert, select
+from sqlalchemy import ColumnElement, exists, false, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from evidence.store.models import (
@@ -41,6 +41,7 @@ __all__ = [
     "count_alerts",
     "known_changes",
     "list_alerts",
+    "lock_rechecks",
     "oldest_fetch",
     "read_cursor",
     "save_cursor",
@@ -99,6 +100,23 @@ class AlertRow:
     seen_at: datetime
     acknowledged_by: str | None
     acknowledged_at: datetime | None
+
+
+_LOCK_KEY = 0x65766964_0013
+"""PostgreSQL advisory lock key of the rechecks' writes ("evid", issue 13)."""
+
+
+def lock_rechecks(session: Session) -> None:
+    """Wait until no other recheck is storing, and keep the others waiting until this
+    transaction ends: two rechecks that asked the registry at once then store each change
+    once (the second reads the first's events before writing its own)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+    else:
+        # SQLite: any writing statement takes the database's write lock (WAL: one writer),
+        # even one that changes no row; the busy timeout makes a second writer wait.
+        session.execute(update(RecheckCursor).where(false()).values(requests=0)
+                        .execution_options(synchronize_session=False))
 
 
 # --- the stored works and the walk's position --------------------------------------------

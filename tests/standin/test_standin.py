@@ -78,3 +78,46 @@ def test_generated_works_are_marked() -> None:
         message = httpx.get(f"{base}/works/{doi}").json()["message"]
     assert doi.startswith("10.5555/")
     assert message["generated-by"] == "tests/standin" and "not a real work" in message["title"][0]
+
+
+def test_update_notices_with_filters_and_cursor_paging() -> None:
+    from datetime import UTC, datetime
+
+    from tests.standin import generated_notice, recorded_notices
+
+    app = Standin(StandinConfig(generated=3, enforce_limits=False))
+    today = datetime.now(UTC)
+    fresh = generated_notice(1, generated_doi(1), "retraction", indexed=today)
+    app.add_notice(fresh)
+    recorded = recorded_notices()  # PLOS ONE, 2019 notices indexed 2021
+    assert len(recorded) == 5
+
+    def page(**filters: str) -> dict[str, object]:
+        query = ",".join(f"{k}:{v}" for k, v in filters.items())
+        with run_standin(app) as base, httpx.Client(base_url=base) as http:
+            answer = http.get("/works", params={"filter": query, "rows": "1000", "cursor": "*"})
+        message: dict[str, object] = answer.json()["message"]
+        return message
+
+    every = page(**{"is-update": "true", "from-index-date": "2000-01-01"})
+    assert every["total-results"] >= 6  # also a recorded work that is a notice of itself
+    since_today = page(**{"is-update": "true", "from-index-date": today.date().isoformat()})
+    assert [i["DOI"] for i in since_today["items"]] == [fresh["DOI"]]  # type: ignore[index]
+    retractions = page(**{"update-type": "retraction", "from-index-date": "2000-01-01"})
+    assert {i["DOI"] for i in retractions["items"]} == {  # type: ignore[union-attr]
+        fresh["DOI"], "10.1371/journal.pone.0210896", "10.1371/journal.pone.0211247"}
+    about = page(updates="10.1371/journal.pone.0090062")
+    assert [i["DOI"] for i in about["items"]] == ["10.1371/journal.pone.0210896"]  # type: ignore[index]
+
+    # cursor paging: every notice once, in pages of 2, then an empty page
+    seen: list[str] = []
+    cursor = "*"
+    with run_standin(app) as base, httpx.Client(base_url=base) as http:
+        while True:
+            answer = http.get("/works", params={"filter": "is-update:true", "rows": "2",
+                                                "cursor": cursor}).json()["message"]
+            seen += [i["DOI"] for i in answer["items"]]
+            if not answer["items"]:
+                break
+            cursor = answer["next-cursor"]
+    assert len(seen) == len(set(seen)) == every["total-results"]

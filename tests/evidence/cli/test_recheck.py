@@ -264,3 +264,69 @@ def test_a_job_calls_the_core_function_and_gets_the_cli_json(
     shown = result_json(result)
     assert shown["changes"][0]["kind"] == "withdrawal" and shown["strategy"] == "works"
     assert evidence("recheck").code == 0  # already seen: nothing new
+
+
+def test_an_outage_after_the_walk_stores_nothing_and_keeps_the_position(
+    evidence: Any, article: Path, standin: Standin, store_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    checked(evidence, article, *[generated_doi(i) for i in range(3, 61)])
+    announce(standin, 1, CITED, "retraction")
+    monkeypatch.setenv("EVIDENCE_REGISTRY_WAIT", "2")
+    # the walk's page is answered; every request after it (re-reading the work) fails
+    standin.config = StandinConfig(generated=80, faults=Faults(first=("ok",) + ("500",) * 50))
+    standin._scripted = 0
+    run = evidence("recheck")
+    assert run.code == 3 and "could not recheck" in run.err and run.out == ""
+    assert events(store_url) == [] and count(store_url, RecheckCursor) == 0
+    later = evidence("check", str(article), "--format", "json", "--offline")
+    assert not any(f["rule"] == "retracted-source" for f in json.loads(later.out)["findings"])
+    standin.config = StandinConfig(generated=80)
+    assert evidence("recheck").code == 1
+    assert count(store_url, RecheckCursor) == 1
+
+
+def test_a_large_store_gets_the_wait_its_batches_need() -> None:
+    from evidence.config import Settings
+    from evidence.recheck import client_settings
+
+    settings = Settings(database_url="sqlite://", registry_wait=60.0)
+    assert client_settings(settings, 100).wait == 60.0  # a small store: the usual wait
+    assert client_settings(settings, 100_000).wait == 2000.0  # 2,000 batches, 1 s each
+
+
+def test_two_rechecks_at_once_store_each_change_once(
+    evidence: Any, article: Path, standin: Standin, store_url: str
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from evidence.config import Settings
+    from evidence.recheck import recheck_store
+
+    checked(evidence, article)
+    announce(standin, 1, CITED, "retraction")
+    settings = Settings.from_env()
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(lambda _: recheck_store(settings), range(2)))
+    assert sorted(len(r.changes) for r in results) == [0, 1]  # one stored it, one saw it
+    assert len(events(store_url)) == 1 and count(store_url, SourceAlert) == 1
+
+
+def test_refetch_reads_every_work_and_sees_what_no_notice_says(
+    evidence: Any, article: Path, standin: Standin, store_url: str
+) -> None:
+    checked(evidence, article, *[generated_doi(i) for i in range(3, 61)])
+    standin.works[OTHER] = {**standin.works[OTHER],
+                            "title": ["Generated stand-in work 2, retitled (not a real work)"]}
+    walked = evidence("recheck", "--json")
+    assert json.loads(walked.out)["strategy"] == "notices"
+    assert json.loads(walked.out)["changes"] == []  # no notice said so
+    standin.reset()
+    run = evidence("recheck", "--json", "--refetch")
+    assert run.code == 0, run.err
+    result = json.loads(run.out)
+    answered = [r for r in standin.log if r.kind == "list" and r.status == 200]
+    assert result["strategy"] == "works" and len(answered) == 2  # 60 works, 2 batches
+    assert all("doi%3A" in r.query for r in answered)
+    assert [(c["doi"], c["kind"]) for c in result["changes"]] == [(OTHER, "metadata-change")]
+    assert evidence("recheck", "--refetch", "--since", "2026-01-01").code == 2

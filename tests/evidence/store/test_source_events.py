@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -90,3 +91,29 @@ def test_an_unknown_kind_is_refused_by_the_database(session: Session) -> None:
     with pytest.raises(IntegrityError), session.begin():
         session.add(SourceEvent(doi=DOI, kind="rumour", via="notices", seen_at=NOW))
         session.flush()
+
+
+def test_a_second_recheck_waits_for_the_first_to_store(sessions: Any) -> None:
+    import threading
+    import time
+
+    from evidence.store.source_events import lock_rechecks
+
+    order: list[str] = []
+    locked = threading.Event()
+
+    def second() -> None:
+        locked.wait(10)
+        with sessions() as session, session.begin():
+            lock_rechecks(session)
+            order.append("second stores")
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    with sessions() as session, session.begin():
+        lock_rechecks(session)
+        locked.set()
+        time.sleep(0.5)  # the second is waiting meanwhile
+        order.append("first stores")
+    thread.join(20)
+    assert order == ["first stores", "second stores"]
