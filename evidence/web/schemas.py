@@ -15,7 +15,14 @@ from fastapi import Path
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict
 
-from evidence.vocabulary import ArticleFormat, ClaimStatus, How, ReferenceStatus, Verdict
+from evidence.vocabulary import (
+    ArticleFormat,
+    ClaimStatus,
+    How,
+    JobState,
+    ReferenceStatus,
+    Verdict,
+)
 
 __all__ = [
     "MAX_ID",
@@ -38,6 +45,8 @@ __all__ = [
     "Health",
     "Id",
     "IdPath",
+    "JobAccepted",
+    "JobOut",
     "Input",
     "LinkIn",
     "LinkOut",
@@ -195,6 +204,27 @@ class ArticleCreated(BaseModel):
     number: int = Field(description="the version's number within its document: 1, 2, ...")
     created: bool = Field(description="false when this exact text was stored already")
     url: str
+
+
+class JobAccepted(BaseModel):
+    job_id: int
+    name: str
+    state: JobState
+    created: bool = Field(description="false when this exact text was submitted already")
+    url: str = Field(description="the job: GET it until `state` is done or failed")
+    page: str = Field(description="the page that shows the article as being checked")
+
+
+class JobOut(BaseModel):
+    id: int
+    name: str
+    state: JobState
+    attempts: int
+    article_id: int | None
+    article_url: str | None
+    error: str | None
+    submitted_at: datetime
+    finished_at: datetime | None
 
 
 class ArticleSummaryOut(BaseModel):
