@@ -22,7 +22,7 @@ from evidence.jobs.run import JobRunner
 from evidence.jobs.tasks import register_tasks
 from evidence.resolver import crossref_settings
 from evidence.store.engine import open_store, session_factory
-from refs.crossref.client import CrossrefClient
+from refs.crossref.coalescing import CoalescingClient
 
 __all__ = ["STALLED_HEARTBEATS", "rescue_stalled", "run_worker"]
 
@@ -44,7 +44,8 @@ async def run_worker(settings: Settings, *, concurrency: int = 1, name: str | No
         async with app.open_async(), \
                 await SharedBudget.open(info, contact_of(settings.mailto,
                                                          settings.crossref_url)) as budget, \
-                CrossrefClient(crossref_settings(settings), limiters=budget.limiter) as client:
+                CoalescingClient(crossref_settings(settings),
+                                 limiters=budget.limiter) as client:
             # A claim outlives any live ask (each gives up after registry_wait): past that its
             # process is dead, and another takes the DOI over.
             claims = DoiClaims(sessions, stale_after=settings.registry_wait + 10)
