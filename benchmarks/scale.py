@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -71,9 +72,11 @@ def cold_run(workers: int, concurrency: int, paths: list[Path], works: int) -> d
                 env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                 for _ in range(workers)]
             began = time.perf_counter()
+            cpu_before = _children_cpu()
             states = _wait(sessions, len(paths))
             elapsed = time.perf_counter() - began
             _stop(processes)
+            worker_cpu = _children_cpu() - cpu_before
         engine.dispose()
     finally:
         database.drop_database(url)
@@ -81,6 +84,7 @@ def cold_run(workers: int, concurrency: int, paths: list[Path], works: int) -> d
     unique = len(set(asked))
     bound = unique / REGISTRY_BOUND
     return {"workers": workers, "articles": len(paths), "seconds": elapsed,
+            "worker_cpu": worker_cpu,
             "submit_seconds": submitted_in, "per_second": len(paths) / elapsed,
             "unique_dois": unique, "bound": bound, "ratio": elapsed / bound,
             "lists": sum(r.kind == "list" for r in app.log),
@@ -88,6 +92,12 @@ def cold_run(workers: int, concurrency: int, paths: list[Path], works: int) -> d
             "done": states.get("done", 0), "failed": states.get("failed", 0),
             "lost": len(paths) - states.get("done", 0) - states.get("failed", 0),
             "asked_twice": sum(n > 1 for n in Counter(asked).values())}
+
+
+def _children_cpu() -> float:
+    """CPU seconds of the finished child processes (the workers, once stopped)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 async def _submit(settings: Settings, sessions: Any, paths: list[Path]) -> None:
@@ -213,13 +223,14 @@ def main(argv: list[str] | None = None) -> int:
                              per_article=max(1, args.works // args.articles))
         print(f"\ncold runs: {args.articles} articles citing {args.works} works, "
               f"{args.concurrency} jobs per worker, stand-in at polite limits")
-        print("| workers | seconds | articles/s | bound (DOIs/150) | x bound | list requests "
-              "| requests | 429s | done | failed | lost | DOIs asked twice |")
-        print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+        print("| workers | seconds | articles/s | bound (DOIs/150) | x bound | worker CPU s "
+              "| list requests | requests | 429s | done | failed | lost | DOIs asked twice |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
         for workers in (int(n) for n in args.workers.split(",")):
             r = cold_run(workers, args.concurrency, paths, args.works)
             print(f"| {workers} | {r['seconds']:.1f} | {r['per_second']:.1f} | "
-                  f"{r['bound']:.1f} s | {r['ratio']:.2f} | {r['lists']} | {r['requests']} | "
+                  f"{r['bound']:.1f} s | {r['ratio']:.2f} | {r['worker_cpu']:.0f} | "
+                  f"{r['lists']} | {r['requests']} | "
                   f"{r['429']} | {r['done']} | {r['failed']} | {r['lost']} | "
                   f"{r['asked_twice']} |", flush=True)
     if not args.skip_reads:
