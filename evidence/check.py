@@ -15,18 +15,18 @@ from typing import TYPE_CHECKING
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from evidence.articles import Article, ArticleFormat, decode_bytes, parse_bytes, read_article
-from evidence.audit.findings import Finding
-from evidence.audit.rules import audit
-from evidence.audit.suppressions import Suppression
-from evidence.checkconfig import (
-    DEFAULT_MAX_ARTICLE_MB,
-    CheckConfig,
-    apply_config,
-    apply_suppressions,
-    find_suppressions,
-    suppression_problems,
+from evidence.articles import (
+    Article,
+    ArticleFormat,
+    Marker,
+    decode_bytes,
+    parse_bytes,
+    read_article,
 )
+from evidence.articles.places import Places
+from evidence.audit.findings import Finding
+from evidence.audit.shown import audit_article
+from evidence.checkconfig import DEFAULT_MAX_ARTICLE_MB, CheckConfig, find_suppressions
 from evidence.claims import Thresholds, find_claims
 from evidence.config import Settings
 from evidence.errors import InputError, StoreError
@@ -35,13 +35,8 @@ from evidence.linking.rank import DEFAULT_THRESHOLD
 from evidence.lock import Lock, LockedWork
 from evidence.matching import MatchOutcome, match_references
 from evidence.progress import Stages
-from evidence.resolver import (
-    OFFLINE_REASON,
-    Claims,
-    Resolution,
-    crossref_settings,
-    resolve_dois,
-)
+from evidence.registry import registry_client
+from evidence.resolver import OFFLINE_REASON, Claims, Resolution, resolve_dois
 from evidence.results import (
     ArticleResult,
     CheckResult,
@@ -63,7 +58,10 @@ __all__ = [
     "Bibliography",
     "CheckOptions",
     "Inputs",
+    "RegistryAnswers",
     "WrittenReference",
+    "ask_registry",
+    "audit_articles",
     "check_articles",
     "check_inputs",
     "check_locked",
@@ -271,25 +269,52 @@ async def check_parsed(
     options = options or CheckOptions()
     articles = [article for article, _ in inputs]
     written = [written_references(a, bibs) for a, bibs in inputs]
+    answers = await ask_registry(written, settings=settings, sessions=sessions, options=options,
+                                 client=client, claims=claims)
+    return audit_articles(articles, written, answers, options)
+
+
+@dataclass(frozen=True, slots=True)
+class RegistryAnswers:
+    """What the store or the registry said of each written reference: by normalised DOI, and
+    by text for those written without one."""
+
+    resolutions: dict[str, Resolution]
+    matches: dict[str, MatchOutcome]
+
+
+async def ask_registry(
+    written: Sequence[Sequence[WrittenReference]],
+    *,
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    options: CheckOptions | None = None,
+    client: CrossrefClient | None = None,
+    claims: Claims | None = None,
+) -> RegistryAnswers:
+    """Every reference's answer, from the store first, then the registry (``client``; one of
+    the run's own when None and not offline), within one wait for the whole check.
+
+    ``claims``: DOIs other processes are asking for (check jobs on several workers).
+    """
+    options = options or CheckOptions()
     # One wait for the whole check (DOIs, then searches): past it, what is left is unverified.
     with registry_deadline(settings.registry_wait):
         if client is None and not settings.offline:
-            from refs.crossref.client import CrossrefClient
-
-            async with CrossrefClient(crossref_settings(settings)) as own:
-                return await _check(articles, written, settings, sessions, options, own, claims)
-        return await _check(articles, written, settings, sessions, options, client, claims)
+            async with registry_client(settings) as own:
+                return await _ask(written, settings, sessions, options, own, claims)
+        return await _ask(written, settings, sessions, options, client, claims)
 
 
-async def _check(
-    articles: list[Article],
-    written: list[list[WrittenReference]],
+
+async def _ask(
+    written: Sequence[Sequence[WrittenReference]],
     settings: Settings,
     sessions: sessionmaker[Session],
     options: CheckOptions,
     client: CrossrefClient | None,
     claims: Claims | None = None,
-) -> CheckResult:
+) -> RegistryAnswers:
     dois = list(dict.fromkeys(r.doi for refs in written for r in refs if r.doi))
     advance = _stage(options, f"resolving {_count(len(dois), 'DOI')}", len(dois))
     resolutions = {
@@ -306,19 +331,23 @@ async def _check(
                                      client=None if settings.offline else client,
                                      offline_reason=OFFLINE_REASON)
     advance(len(undoi))
-    return _audit_articles(articles, written, resolutions, matches, options)
+    return RegistryAnswers(resolutions=resolutions, matches=matches)
 
 
-def _audit_articles(
-    articles: list[Article],
-    written: list[list[WrittenReference]],
-    resolutions: dict[str, Resolution],
-    matches: dict[str, MatchOutcome],
-    options: CheckOptions,
+def audit_articles(
+    articles: Sequence[Article],
+    written: Sequence[Sequence[WrittenReference]],
+    answers: RegistryAnswers,
+    options: CheckOptions | None = None,
 ) -> CheckResult:
-    """Claims, links and findings, once every reference has its answer (registry or lock)."""
+    """Claims, links and findings, once every reference has its answer (registry or lock).
+
+    Pure CPU and no I/O: the service runs it in a worker process (``evidence.checksteps``).
+    """
+    options = options or CheckOptions()
+    resolutions, matches = answers.resolutions, answers.matches
     results: list[ArticleResult] = []
-    findings = []
+    findings: list[Finding] = []
     problems: list[str] = []
     advance = _stage(options, f"finding claims in {_count(len(articles), 'article')}",
                      len(articles))
@@ -328,14 +357,10 @@ def _audit_articles(
         thresholds = options.config.claim_thresholds() if options.config else None
         result = _article_result(article, refs, references, _inferred_threshold(options),
                                  thresholds)
-        suppressions = find_suppressions(article.text)
-        kept, suppressed = apply_suppressions(audit(result), suppressions, path=article.path)
-        result = _mark_suppressed(result, suppressed)
-        findings.extend(kept)
-        problems.extend(suppression_problems(suppressions, article.path))
-        results.append(result)
-    if options.config is not None:
-        findings = apply_config(findings, options.config)
+        seen = audit_article(result, find_suppressions(article.text), config=options.config)
+        findings.extend(seen.findings)
+        problems.extend(seen.problems)
+        results.append(seen.article)
     unverified = any(r.status == "unverified" for a in results for r in a.references)
     notes = (*problems, *((_unverified_note(options),) if unverified else ()))
     return CheckResult(articles=tuple(results), findings=tuple(findings), notes=notes)
@@ -378,7 +403,8 @@ def check_locked(inputs: Inputs, lock: Lock, options: CheckOptions | None = None
     if missing:
         raise InputError(f"{len(missing)} reference(s) not in {lockfile}: "
                          + "; ".join(missing[:10]) + "; run `evidence lock` again and commit it")
-    result = _audit_articles(articles, written, resolutions, matches, options)
+    result = audit_articles(articles, written, RegistryAnswers(resolutions, matches),
+                            options)
     return replace(result, notes=(*inputs.notes, *result.notes))
 
 
@@ -398,22 +424,6 @@ def _locked_match(lock: Lock, text: str) -> MatchOutcome | None:
     if entry is None or entry.work is None:
         return None
     return MatchOutcome("matched", match.doi, entry.work, match.confidence)
-
-
-def _mark_suppressed(
-    result: ArticleResult, suppressed: Sequence[tuple[Finding, Suppression]]
-) -> ArticleResult:
-    """Claims whose `unsupported-claim` finding an inline suppression silenced carry its
-    reason, so that reports do not list them as unsupported after all."""
-    reasons = {(f.line, f.subject): by.reason for f, by in suppressed
-               if f.rule == "unsupported-claim"}
-    if not reasons:
-        return result
-    claims = tuple(
-        replace(c, suppressed=reasons[(c.line, c.text)]) if (c.line, c.text) in reasons else c
-        for c in result.claims
-    )
-    return replace(result, claims=claims)
 
 
 def _stage(options: CheckOptions, label: str, total: int) -> Callable[[int], None]:
@@ -578,7 +588,7 @@ def _inferred_threshold(options: CheckOptions) -> float:
 
 
 def _article_result(
-    article: Article, written: list[WrittenReference], references: list[ReferenceResult],
+    article: Article, written: Sequence[WrittenReference], references: list[ReferenceResult],
     inferred_threshold: float = DEFAULT_THRESHOLD,
     thresholds: Thresholds | None = None,
 ) -> ArticleResult:
@@ -586,18 +596,26 @@ def _article_result(
     texts = [_reference_text(w, r) for w, r in zip(written, references, strict=True)]
     linked = link_claims(article, texts, claims=[v.needs_support for _, v in verdicts],
                          ranked_threshold=inferred_threshold)
+    places = Places(article)
     claims = tuple(
         ClaimResult(text=sentence.text, line=sentence.line, needs_support=verdict.needs_support,
                     reasons=verdict.reasons, sources=linked.links.get(index, ()),
-                    score=verdict.score)
+                    score=verdict.score, place=places.at(sentence.start))
         for index, (sentence, verdict) in enumerate(verdicts)
         if sentence.kind != "heading"
     )
     unknown = tuple(
-        UnknownCitation(marker=m.text, target=t, line=m.line) for m, t in linked.unknown
+        UnknownCitation(marker=m.text, target=t, line=m.line,
+                        place=places.at(m.start) if isinstance(m, Marker) else
+                        places.of_line(m.line))
+        for m, t in linked.unknown
+    )
+    placed = tuple(
+        replace(r, place=places.of_line(r.line)) if r.path in (None, article.path) else r
+        for r in references
     )
     return ArticleResult(path=article.path, title=article.title, claims=claims,
-                         references=tuple(references), format=article.format,
+                         references=placed, format=article.format,
                          unknown_citations=unknown)
 
 

@@ -19,6 +19,8 @@ __all__ = [
     "DEFAULT_CHECK_WORKERS",
     "DEFAULT_CROSSREF_URL",
     "DEFAULT_DOI_URL",
+    "DEFAULT_REGISTRY_BACKOFF",
+    "DEFAULT_REGISTRY_RETRIES",
     "DEFAULT_REGISTRY_WAIT",
     "Settings",
     "default_database_url",
@@ -31,6 +33,10 @@ DEFAULT_CROSSREF_URL = "https://api.crossref.org"
 DEFAULT_DOI_URL = "https://doi.org"
 DEFAULT_REGISTRY_WAIT = 60.0
 """Seconds a check waits for the registry in all; what is unanswered by then is unverified."""
+DEFAULT_REGISTRY_RETRIES = 6
+"""Times one request is tried again when the registry is slow, limits or fails (429, 5xx)."""
+DEFAULT_REGISTRY_BACKOFF = 120.0
+"""Seconds of waiting between retries at most, per call; past it the call gives up."""
 DEFAULT_CHECK_WORKERS = 2
 """Checks the service runs at once, each in a worker thread (never on the event loop)."""
 
@@ -84,6 +90,8 @@ class Settings:
     offline: bool = False
     timeout: float = 20.0
     registry_wait: float = DEFAULT_REGISTRY_WAIT
+    registry_retries: int = DEFAULT_REGISTRY_RETRIES
+    registry_backoff: float = DEFAULT_REGISTRY_BACKOFF
     registry_hosts: tuple[str, ...] | None = None
     """Hosts the registry may redirect to (besides the Crossref and DOI URLs' own); None: the
     known registries' (``refs.crossref.settings.DEFAULT_REGISTRY_HOSTS``)."""
@@ -109,6 +117,9 @@ class Settings:
             doi_url=(env.get("EVIDENCE_DOI_URL") or DEFAULT_DOI_URL).rstrip("/"),
             mailto=env.get("EVIDENCE_MAILTO") or None,
             registry_wait=_positive(env, "EVIDENCE_REGISTRY_WAIT", float, DEFAULT_REGISTRY_WAIT),
+            registry_retries=_retries(env.get("EVIDENCE_REGISTRY_RETRIES")),
+            registry_backoff=_positive(env, "EVIDENCE_REGISTRY_BACKOFF", float,
+                                       DEFAULT_REGISTRY_BACKOFF),
             registry_hosts=_hosts(env.get("EVIDENCE_REGISTRY_HOSTS")),
             check_workers=_positive(env, "EVIDENCE_CHECK_WORKERS", int, DEFAULT_CHECK_WORKERS),
             jobs=_jobs(env.get("EVIDENCE_JOBS")),
@@ -133,6 +144,16 @@ def _positive(env: Mapping[str, str], name: str, kind: type[_N], default: _N) ->
         what = "a whole number" if kind is int else "a number"
         raise InputError(f"{name} must be {what} above 0, not {text!r}")
     return value
+
+
+def _retries(text: str | None) -> int:
+    """``EVIDENCE_REGISTRY_RETRIES``: a whole number, 0 (never retry) or more."""
+    if text is None or not text.strip():
+        return DEFAULT_REGISTRY_RETRIES
+    if not text.strip().isascii() or not text.strip().isdigit():
+        raise InputError(f"EVIDENCE_REGISTRY_RETRIES must be a whole number, 0 or more, "
+                         f"not {text!r}")
+    return int(text)
 
 
 def _jobs(text: str | None) -> bool:

@@ -54,12 +54,11 @@ async def verify_lock(
     """Ask the registry about every locked DOI and compare."""
     dois = sorted(lock.works)
     if client is None:
-        from evidence.resolver import crossref_settings
-        from refs.crossref.client import CrossrefClient
+        from evidence.registry import registry_client
         from refs.crossref.deadline import registry_deadline
 
         with registry_deadline(settings.registry_wait):
-            async with CrossrefClient(crossref_settings(settings)) as own:
+            async with registry_client(settings) as own:
                 outcomes = await own.works(dois)
     else:
         outcomes = await client.works(dois)

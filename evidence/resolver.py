@@ -15,16 +15,16 @@ from typing import TYPE_CHECKING, Protocol
 from sqlalchemy.orm import Session, sessionmaker
 
 from evidence.config import Settings
+from evidence.registry import registry_client
 from evidence.store import queries
 from evidence.vocabulary import ReferenceStatus
 from refs import Work, doi_problem, normalize_doi
-from refs.crossref import CrossrefSettings, Outcome
-from refs.crossref.settings import DEFAULT_REGISTRY_HOSTS
+from refs.crossref import Outcome
 
 if TYPE_CHECKING:
     from refs.crossref.client import CrossrefClient
 
-__all__ = ["OFFLINE_REASON", "Claims", "Resolution", "crossref_settings", "resolve_dois"]
+__all__ = ["OFFLINE_REASON", "Claims", "Resolution", "resolve_dois"]
 
 OFFLINE_REASON = "not in the store, and offline: the registry was not asked"
 """Why a DOI is unverified offline. It says what happened and names no flag or command:
@@ -58,19 +58,6 @@ class Resolution:
     work: Work | None = None
     reason: str | None = None
     cached: bool = False
-
-
-def crossref_settings(settings: Settings) -> CrossrefSettings:
-    """The client's settings: where to ask, how long to wait, where a redirect may lead."""
-    return CrossrefSettings(
-        base_url=settings.crossref_url,
-        doi_url=settings.doi_url,
-        mailto=settings.mailto,
-        timeout=settings.timeout,
-        wait=settings.registry_wait,
-        registry_hosts=(DEFAULT_REGISTRY_HOSTS if settings.registry_hosts is None
-                        else settings.registry_hosts),
-    )
 
 
 async def resolve_dois(
@@ -181,9 +168,7 @@ async def _ask_registry(
 ) -> list[Outcome]:
     if client is not None:
         return await client.works(dois, progress=progress)
-    from refs.crossref.client import CrossrefClient
-
-    async with CrossrefClient(crossref_settings(settings)) as own:
+    async with registry_client(settings) as own:
         return await own.works(dois, progress=progress)
 
 

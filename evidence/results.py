@@ -7,11 +7,19 @@ records, so every output speaks of one thing.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from evidence.findings import Finding
-from evidence.vocabulary import BIBLIOGRAPHY_FORMATS, ArticleFormat, How, ReferenceStatus
+from evidence.vocabulary import (
+    BIBLIOGRAPHY_FORMATS,
+    ArticleFormat,
+    ClaimStatus,
+    How,
+    ReferenceStatus,
+    Verdict,
+)
 from refs import Work
 
 if TYPE_CHECKING:
@@ -26,6 +34,7 @@ __all__ = [
     "ReferenceStatus",
     "SourceLink",
     "UnknownCitation",
+    "claim_status",
 ]
 
 
@@ -39,6 +48,7 @@ class SourceLink:
     score: float | None = None
     marker: str | None = None  # the marker as written, for `how == "marker"`
     why: str | None = None  # for `how == "inferred"`: what made the linker pick it
+    verdict: Verdict = Verdict.UNREVIEWED  # an editor's word on it (stored links only)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +60,32 @@ class ClaimResult:
     sources: tuple[SourceLink, ...] = ()
     suppressed: str | None = None  # the reason given in an inline suppression
     score: float | None = None  # the claim model's score; None when an exemption decided
+    place: str | None = None  # "page 2, line 14" where the file has no lines (Word, PDF)
+
+    @property
+    def status(self) -> ClaimStatus:
+        return claim_status(self.needs_support, self.suppressed,
+                            ((link.how, link.verdict) for link in self.sources))
+
+
+def claim_status(
+    needs_support: bool, set_aside: str | None, links: Iterable[tuple[str, str]]
+) -> ClaimStatus:
+    """How a claim stands: the one rule of the reports, the API and the pages.
+
+    A marker, a hand-made link or a confirmed link supports it; an inferred link that is not
+    rejected only makes it "related" (similarity is not support); a rejected link counts for
+    nothing. A claim set aside as needing no source (an inline suppression, an editor's mark)
+    is that unless a link supports it. ``links``: each link's (how, verdict).
+    """
+    live = [(how, verdict) for how, verdict in links if verdict != Verdict.REJECTED]
+    if any(how != How.INFERRED or verdict == Verdict.CONFIRMED for how, verdict in live):
+        return ClaimStatus.SUPPORTED
+    if set_aside:
+        return ClaimStatus.NO_SOURCE_NEEDED
+    if not needs_support:
+        return ClaimStatus.NOT_A_CLAIM
+    return ClaimStatus.RELATED if live else ClaimStatus.UNSUPPORTED
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +101,7 @@ class ReferenceResult:
     key: str | None = None  # citation key or label
     mismatches: tuple[Mismatch, ...] = ()  # written details that disagree with the registry
     path: str | None = None  # where it is written, when not in the article (a .bib file)
+    place: str | None = None  # "page 2, line 14" where the file has no lines (Word, PDF)
 
     @property
     def title(self) -> str | None:
@@ -82,6 +119,7 @@ class UnknownCitation:
     marker: str
     target: str
     line: int
+    place: str | None = None  # "page 2, line 14" where the file has no lines (Word, PDF)
 
 
 @dataclass(frozen=True, slots=True)

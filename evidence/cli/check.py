@@ -142,11 +142,10 @@ async def _run(inputs: Inputs, settings: Settings, sessions: sessionmaker[Sessio
     if settings.offline:
         return await check_inputs(inputs, settings=settings, sessions=sessions,
                                   options=options), False
-    from evidence.resolver import crossref_settings
-    from refs.crossref import CrossrefClient
+    from evidence.registry import registry_client
 
     # ``on_retry`` says on stderr, terminal or log, when the registry is slow and what is retried.
-    async with CrossrefClient(crossref_settings(settings), on_retry=on_retry) as client:
+    async with registry_client(settings, on_retry=on_retry) as client:
         result = await check_inputs(inputs, settings=settings, sessions=sessions,
                                     options=options, client=client)
         return result, client.stats.requests > 0

@@ -28,8 +28,7 @@ def match(obj: Context, reference: str, as_json: bool) -> int:
     Example:
       evidence match "Gino F, Wiltermuth SS. Evil genius? Psychol Sci. 2014;25(4):973-81."
     """
-    from evidence.resolver import crossref_settings
-    from refs.crossref import CrossrefClient
+    from evidence.registry import registry_client
     from refs.errors import RegistryUnavailable
     from refs.match import Match, match_reference, parse_reference
 
@@ -38,7 +37,7 @@ def match(obj: Context, reference: str, as_json: bool) -> int:
     settings = obj.settings()
 
     async def run() -> Match:
-        async with CrossrefClient(crossref_settings(settings)) as client:
+        async with registry_client(settings) as client:
             return await match_reference(parse_reference(reference), client)
 
     try:

@@ -20,7 +20,7 @@ from evidence.jobs.claims import DoiClaims
 from evidence.jobs.engine import CHECK_TASK, conninfo, job_app
 from evidence.jobs.run import JobRunner
 from evidence.jobs.tasks import register_tasks
-from evidence.resolver import crossref_settings
+from evidence.registry import crossref_settings
 from evidence.store.engine import open_store, session_factory
 from refs.crossref.coalescing import CoalescingClient
 

@@ -32,15 +32,9 @@ CLAIM_STATUS_LABEL: dict[ClaimStatus, str] = {
 
 
 def claim_status(claim: ClaimResult) -> ClaimStatus:
-    """What a claim rests on: a citation, only similar sources, or nothing."""
-    if any(link.how in ("marker", "editor") for link in claim.sources):
-        return ClaimStatus.SUPPORTED
-    if claim.sources:
-        return ClaimStatus.RELATED
-    if not claim.needs_support:
-        return ClaimStatus.NOT_A_CLAIM
-    # An inline suppression of its finding says the writer decided it needs none.
-    return ClaimStatus.NO_SOURCE_NEEDED if claim.suppressed else ClaimStatus.UNSUPPORTED
+    """What a claim rests on: a citation, only similar sources, or nothing (``claim.status``,
+    the rule the API and the pages use too)."""
+    return claim.status
 
 
 def link_label(link: SourceLink) -> str:

@@ -6,15 +6,14 @@ handler can close its session before rendering. Every function takes the session
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from evidence.results import UnknownCitation
+from evidence.results import claim_status as status_of
 from evidence.store.articles import normalise_claim
 from evidence.store.convert import work_from_record
 from evidence.store.models import (
@@ -22,11 +21,9 @@ from evidence.store.models import (
     Claim,
     Comment,
     Direction,
-    How,
     Link,
     Reference,
     ReferenceStatus,
-    Verdict,
     WorkRecord,
 )
 from evidence.vocabulary import ClaimStatus
@@ -121,7 +118,8 @@ class ClaimView:
 
     @property
     def status(self) -> ClaimStatus:
-        return claim_status(self)
+        return status_of(self.needs_support, self.no_source_reason,
+                         ((link.how, link.verdict) for link in self.links))
 
     def snapshot(self) -> dict[str, object]:
         return {"claim": self.id, "no_source_reason": self.no_source_reason,
@@ -159,37 +157,10 @@ class ArticleSummary:
     bad_references: int
 
 
-class _Claim(Protocol):
-    @property
-    def needs_support(self) -> bool: ...
-    @property
-    def no_source_reason(self) -> str | None: ...
-    @property
-    def links(self) -> Sequence[_Link]: ...
-
-
-class _Link(Protocol):
-    @property
-    def how(self) -> str: ...
-    @property
-    def verdict(self) -> str: ...
-
-
-def claim_status(claim: _Claim) -> ClaimStatus:
-    """How a claim stands, the editors' verdicts counted.
-
-    A marker, a hand-made link or a confirmed link supports it; an inferred link that is not
-    rejected only makes it "related" (similarity is not support); a rejected link counts for
-    nothing. A claim marked as needing no source is that, whatever its links.
-    """
-    live = [link for link in claim.links if link.verdict != Verdict.REJECTED]
-    if any(link.how != How.INFERRED or link.verdict == Verdict.CONFIRMED for link in live):
-        return ClaimStatus.SUPPORTED
-    if claim.no_source_reason:
-        return ClaimStatus.NO_SOURCE_NEEDED
-    if not claim.needs_support:
-        return ClaimStatus.NOT_A_CLAIM
-    return ClaimStatus.RELATED if live else ClaimStatus.UNSUPPORTED
+def claim_status(claim: Claim) -> ClaimStatus:
+    """How a stored claim stands, the editors' verdicts counted (the rule of every screen)."""
+    return status_of(claim.needs_support, claim.no_source_reason,
+                     ((link.how, link.verdict) for link in claim.links))
 
 
 def get_article(session: Session, article_id: int) -> ArticleView | None:

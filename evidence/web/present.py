@@ -14,19 +14,26 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.orm import Session
+
+from evidence import serialise
 from evidence.audit.findings import Finding
+from evidence.audit.shown import ArticleAudit, audit_article
+from evidence.audit.suppressions import find_suppressions
 from evidence.results import ArticleResult, ClaimResult, ReferenceResult, SourceLink
-from evidence.serialise import work_json
+from evidence.serialise import finding_json
 from evidence.store.views import ArticleView, ClaimView, CommentView, LinkView, ReferenceView
 from evidence.vocabulary import ArticleFormat, How, ReferenceStatus, Verdict
 
 __all__ = [
+    "article_audit",
     "article_findings",
     "article_json",
     "article_result",
     "claim_json",
     "comment_json",
     "link_json",
+    "source_changes_json",
 ]
 
 
@@ -48,21 +55,28 @@ def article_json(
 def claim_json(
     claim: ClaimView, refs: dict[int, ReferenceView], *, new: bool = False
 ) -> dict[str, Any]:
+    """The claim object of the check report, with the editors' keys; its ``sources`` are
+    every link, rejected ones too, each with its verdict."""
+    index = {ref_id: position for position, ref_id in enumerate(refs)}
     return {
-        "id": claim.id, "text": claim.text, "line": claim.line, "new": new,
-        "needs_support": claim.needs_support, "status": claim.status, "reason": claim.reason,
-        "no_source_reason": claim.no_source_reason, "version": claim.version,
-        "sources": [source_json(link, refs.get(link.reference_id)) for link in claim.links],
+        "id": claim.id, **serialise.claim_json(_claim_result(claim, index, refs)), "new": new,
+        "reason": claim.reason, "no_source_reason": claim.no_source_reason,
+        "version": claim.version,
+        "sources": [source_json(link, refs.get(link.reference_id), index)
+                    for link in claim.links],
         "comments": [comment_json(c) for c in claim.comments],
     }
 
 
-def source_json(link: LinkView, ref: ReferenceView | None) -> dict[str, Any]:
-    return {
-        "doi": ref.doi if ref is not None else None, "how": link.how, "score": link.score,
-        "why": link.why, "link": link.id, "reference": link.reference_id, "verdict": link.verdict,
-        "version": link.version,
-    }
+def source_json(
+    link: LinkView, ref: ReferenceView | None, index: dict[int, int]
+) -> dict[str, Any]:
+    """The check report's source, its ``reference`` the reference's id."""
+    source = SourceLink(reference=index.get(link.reference_id, -1),
+                        doi=ref.doi if ref is not None else None, how=How(link.how),
+                        score=link.score, why=link.why, verdict=Verdict(link.verdict))
+    return {**serialise.source_json(source), "reference": link.reference_id,
+            "link": link.id, "verdict": link.verdict, "version": link.version}
 
 
 def link_json(link: LinkView) -> dict[str, Any]:
@@ -79,31 +93,42 @@ def comment_json(comment: CommentView) -> dict[str, Any]:
 
 
 def reference_json(ref: ReferenceView, article_path: str) -> dict[str, Any]:
-    """A reference; ``path`` is where it is written (a .bib file, else the article)."""
-    return {
-        "id": ref.id, "text": ref.text, "line": ref.line, "path": ref.source_path or article_path,
-        "doi": ref.doi, "status": ref.status, "reason": ref.reason,
-        "mismatches": [{"field": m.field, "written": m.written, "registry": m.registry}
-                       for m in ref.mismatches],
-        "title": ref.work.title if ref.work else None,
-        "retracted": bool(ref.work and ref.work.retracted), "confidence": ref.confidence,
-        "work": work_json(ref.work) if ref.work else None,
-    }
+    """The check report's reference with its id; ``path`` is where it is written (a .bib
+    file, else the article)."""
+    return {"id": ref.id, **serialise.reference_json(_reference_result(ref, article_path))}
 
 
-def finding_json(finding: Finding) -> dict[str, Any]:
-    return {"rule": finding.rule, "severity": finding.severity.value, "path": finding.path,
-            "line": finding.line, "message": finding.message}
+def source_changes_json(session: Session, view: ArticleView) -> list[dict[str, Any]]:
+    """What the registry changed about the version's cited works after it was checked."""
+    from evidence.store.source_events import changes_since
+
+    by_doi: dict[str, list[int]] = {}
+    for ref in view.references:
+        if ref.work is not None and ref.work.doi:
+            by_doi.setdefault(ref.work.doi.lower(), []).append(ref.id)
+    return [
+        {"doi": e.doi, "kind": e.kind, "references": by_doi.get(e.doi, []),
+         "notice_doi": e.notice_doi, "notice_type": e.notice_type, "source": e.source,
+         "notice_date": e.notice_date, "detail": e.detail, "seen_at": e.seen_at}
+        for e in changes_since(session, by_doi, view.created_at)
+    ]
 
 
 # --- findings from the stored state ------------------------------------------------------
 
 
 def article_findings(view: ArticleView) -> list[Finding]:
-    """The audit of the article as it stands now, editors' work included."""
-    from evidence.audit.rules import audit
+    """The findings of the article as it stands now, editors' work included."""
+    return list(article_audit(view).findings)
 
-    return audit(article_result(view))
+
+def article_audit(view: ArticleView) -> ArticleAudit:
+    """The audit of the article as it stands now, through the check's own path: the inline
+    suppressions written in its text apply as they did in the check. Those of
+    `unsupported-claim` are left to the claims: the check stored each as the claim's
+    no-source mark, which an editor may since have taken back."""
+    suppressions = [s for s in find_suppressions(view.text) if s.rule != "unsupported-claim"]
+    return audit_article(article_result(view), suppressions)
 
 
 def article_result(view: ArticleView) -> ArticleResult:
@@ -123,14 +148,13 @@ def _claim_result(
 ) -> ClaimResult:
     sources = tuple(
         SourceLink(reference=index[link.reference_id], doi=refs[link.reference_id].doi,
-                   how=How(link.how), score=link.score, why=link.why)
+                   how=How(link.how), score=link.score, why=link.why,
+                   verdict=Verdict(link.verdict))
         for link in claim.links
         if link.verdict != Verdict.REJECTED and link.reference_id in index
     )
     reasons = tuple(r for r in (claim.reason or "").split("; ") if r)
-    # A claim an editor marked as needing no source is audited as one that needs none.
-    needs = claim.needs_support and not claim.no_source_reason
-    return ClaimResult(text=claim.text, line=claim.line or 1, needs_support=needs,
+    return ClaimResult(text=claim.text, line=claim.line or 1, needs_support=claim.needs_support,
                        reasons=reasons, sources=sources, suppressed=claim.no_source_reason)
 
 

@@ -21,6 +21,7 @@ from evidence.vocabulary import (
     How,
     JobState,
     ReferenceStatus,
+    SourceChange,
     Verdict,
 )
 
@@ -32,6 +33,8 @@ __all__ = [
     "ArticleIn",
     "ArticleList",
     "ArticleOut",
+    "AlertArticleOut",
+    "AlertOut",
     "ArticleSummaryOut",
     "ClaimOut",
     "CommentIn",
@@ -57,6 +60,7 @@ __all__ = [
     "NoSourceIn",
     "PersonOut",
     "ReferenceOut",
+    "SourceChangeOut",
     "SourceOut",
     "TokenCreated",
     "TokenIn",
@@ -182,7 +186,10 @@ class ArticleIn(Input):
     model_config = ConfigDict(extra="forbid", json_schema_extra=_bibliography_rules)
     name: Name = Field(description="the document's name; versions share it")
     text: Body
-    format: Literal["text", "markdown", "html"] = "text"
+    format: Literal["text", "markdown", "html"] = Field(
+        default="text", description="Word, PDF, LaTeX and JATS files go to "
+        "`POST /api/articles/upload` (multipart) instead"
+    )
     bibliography: Bibliography | None = Field(
         default=None, description="BibTeX or CSL-JSON text holding the references"
     )
@@ -243,14 +250,18 @@ class ArticleList(BaseModel):
 
 
 class SourceOut(BaseModel):
+    """A claim's source as ``evidence.serialise.source_json`` writes it (a test holds the two
+    together), with ``reference`` the reference's id and the link's own keys added."""
+
     doi: str | None
     how: How
     score: float | None
+    reference: int
+    marker: str | None = Field(description="the marker as written (not stored: null)")
     why: str | None = Field(
         default=None, description="inferred links: what made the linker pick the reference, "
         "in words (shared words, neighbouring citations, names); null for markers and editors")
     link: int
-    reference: int
     verdict: Verdict
     version: int
 
@@ -264,16 +275,25 @@ class CommentOut(BaseModel):
 
 
 class ClaimOut(BaseModel):
+    """A claim as ``evidence.serialise.claim_json`` writes it (a test holds the two together),
+    with the editors' keys added."""
+
     id: int
     text: str
     line: int | None
-    new: bool = Field(default=False, description="not in the version before (unreviewed)")
+    place: str = Field(description="where it stands, in words: \"line 14\", or \"page 2, "
+                                   "line 14\" where the file has no lines of its own")
     needs_support: bool
+    score: float | None = Field(description="the claim model's score (not stored: null)")
+    sources: list[SourceOut] = Field(description="every link, rejected ones too")
     status: ClaimStatus
-    reason: str | None
-    no_source_reason: str | None
+    reasons: list[str] = Field(description="why the sentence needs a source")
+    suppressed: str | None = Field(description="why the claim needs no source (an inline "
+                                   "suppression or an editor's mark), as the check report says")
+    new: bool = Field(default=False, description="not in the version before (unreviewed)")
+    reason: str | None = Field(description="`reasons`, joined with `; `")
+    no_source_reason: str | None = Field(description="the editors' name for `suppressed`")
     version: int
-    sources: list[SourceOut]
     comments: list[CommentOut]
 
 
@@ -318,28 +338,46 @@ class MismatchOut(BaseModel):
 
 
 class ReferenceOut(BaseModel):
+    """A reference as ``evidence.serialise.reference_json`` writes it (a test holds the two
+    together), with its id."""
+
     id: int
     text: str
     line: int | None
-    path: str = Field(description="where it is written: a bibliography file, else the article")
+    place: str = Field(description="where it stands, in words: \"line 14\", or \"page 2, "
+                                   "line 14\" where the file has no lines of its own")
     doi: str | None
     status: ReferenceStatus
+    title: str | None
+    retracted: bool
+    corrected: bool
+    written_doi: str | None
+    confidence: float | None
     reason: str | None = Field(default=None, description="why unverified, not found or invalid")
+    key: str | None = Field(description="the citation key or label")
+    path: str = Field(description="where it is written: a bibliography file, else the article")
+    year: int | None
+    updates: list[UpdateOut]
     mismatches: list[MismatchOut] = Field(
         default_factory=list, description="written details the registry disagrees with"
     )
-    title: str | None
-    retracted: bool
-    confidence: float | None
     work: WorkOut | None
 
 
 class FindingOut(BaseModel):
+    """A finding as ``evidence.serialise.finding_json`` writes it (a test holds the two
+    together)."""
+
     rule: str
     severity: str
     path: str
     line: int
+    place: str = Field(description="where it stands, in words: \"line 14\", or \"page 2, "
+                                   "line 14\" where the file has no lines of its own")
     message: str
+    column: int | None
+    subject: str = Field(description="the claim or reference text the finding is about")
+    fingerprint: str = Field(description="how a baseline knows the finding across edits")
 
 
 class VersionOut(BaseModel):
@@ -362,6 +400,47 @@ class ArticleOut(BaseModel):
     claims_total: int = Field(description="how many claims the version has in all")
     references: list[ReferenceOut]
     findings: list[FindingOut]
+    source_changes: list[SourceChangeOut] = Field(
+        default_factory=list, description="what the registry changed about a cited work "
+        "after this version was checked (seen by `evidence recheck`), oldest first")
+
+
+class SourceChangeOut(BaseModel):
+    """A change the registry made to a work after a check, as a recheck saw it."""
+
+    doi: str
+    kind: SourceChange
+    references: list[int] = Field(description="the ids of the references naming the work")
+    notice_doi: str | None = Field(description="the notice's DOI (retraction, correction...)")
+    notice_type: str | None = Field(description="the registry's own word for the notice")
+    source: str | None = Field(description="who said so: publisher, retraction-watch")
+    notice_date: str | None = Field(description="the notice's date (year, month or day)")
+    detail: str | None = Field(description="for a changed record, what changed")
+    seen_at: datetime = Field(description="when a recheck saw it")
+
+
+class AlertArticleOut(BaseModel):
+    id: int
+    name: str
+    version: int
+    url: str
+
+
+class AlertOut(BaseModel):
+    """An article citing a work the registry retracted, corrected, withdrew or expressed
+    concern about after the check; editors acknowledge each."""
+
+    id: int
+    article: AlertArticleOut
+    doi: str
+    title: str | None
+    kind: SourceChange
+    notice_doi: str | None
+    notice_date: str | None
+    detail: str | None
+    seen_at: datetime
+    acknowledged_by: str | None
+    acknowledged_at: datetime | None
 
 
 # --- editors' work -----------------------------------------------------------------------

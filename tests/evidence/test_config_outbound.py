@@ -7,7 +7,7 @@ import pytest
 
 from evidence.config import DEFAULT_CHECK_WORKERS, DEFAULT_REGISTRY_WAIT, Settings
 from evidence.errors import InputError
-from evidence.resolver import crossref_settings
+from evidence.registry import crossref_settings
 from refs.crossref.settings import DEFAULT_REGISTRY_HOSTS
 
 
@@ -44,3 +44,19 @@ def test_environment_sets_wait_hosts_and_workers() -> None:
 def test_a_wrong_value_is_refused_with_its_name(name: str, value: str) -> None:
     with pytest.raises(InputError, match=f"{name} must be .* above 0, not '{value}'"):
         Settings.from_env({name: value})
+
+
+def test_retries_are_settings_of_the_one_client() -> None:
+    default = crossref_settings(Settings.from_env({}))
+    assert (default.max_retries, default.retry_budget) == (6, 120.0)
+    settings = Settings.from_env({"EVIDENCE_REGISTRY_RETRIES": "0",
+                                  "EVIDENCE_REGISTRY_BACKOFF": "2.5"})
+    client = crossref_settings(settings)
+    assert (client.max_retries, client.retry_budget) == (0, 2.5)
+
+
+@pytest.mark.parametrize("value", ["-1", "1.5", "many"])
+def test_a_wrong_retry_count_is_refused_with_its_name(value: str) -> None:
+    with pytest.raises(InputError, match=f"EVIDENCE_REGISTRY_RETRIES must be a whole number, "
+                                         f"0 or more, not '{value}'"):
+        Settings.from_env({"EVIDENCE_REGISTRY_RETRIES": value})

@@ -90,6 +90,10 @@ def test_registry_down_is_unverified_never_not_found(
     monkeypatch: pytest.MonkeyPatch, evidence: Any, article: Path
 ) -> None:
     down = Standin(StandinConfig(faults=Faults(status=503)))
+    # One retry after a short wait: what is tested is what a check says when it gives up,
+    # not the two minutes of backoff a real run allows.
+    monkeypatch.setenv("EVIDENCE_REGISTRY_RETRIES", "1")
+    monkeypatch.setenv("EVIDENCE_REGISTRY_BACKOFF", "0.5")
     with run_standin(down) as base_url:
         monkeypatch.setenv("EVIDENCE_CROSSREF_URL", base_url)
         run = evidence("check", str(article), "--bib", str(article.parent / "refs.bib"),

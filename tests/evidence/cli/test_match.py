@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from typing import Any
 
 import pytest
 
-from evidence import resolver
-from evidence.config import Settings
-from refs.crossref import CrossrefSettings
 from tests.standin import Faults, Standin, StandinConfig, run_standin
 
 GINO = "10.1177/0956797614520714"
@@ -54,13 +50,9 @@ def test_a_reference_below_the_threshold_stays_unmatched(evidence: Any) -> None:
 def test_registry_silence_is_unverified_never_not_found(
     monkeypatch: pytest.MonkeyPatch, evidence: Any, status: int
 ) -> None:
-    patient = resolver.crossref_settings
-
-    def impatient(settings: Settings) -> CrossrefSettings:
-        # no long backoff: what is tested is what the command says when it gives up
-        return replace(patient(settings), max_retries=1, retry_budget=0.2)
-
-    monkeypatch.setattr("evidence.resolver.crossref_settings", impatient)
+    # No long backoff: what is tested is what the command says when it gives up.
+    monkeypatch.setenv("EVIDENCE_REGISTRY_RETRIES", "1")
+    monkeypatch.setenv("EVIDENCE_REGISTRY_BACKOFF", "0.2")
     down = Standin(StandinConfig(faults=Faults(status=status)))
     with run_standin(down) as base_url:
         monkeypatch.setenv("EVIDENCE_CROSSREF_URL", base_url)

@@ -66,7 +66,7 @@ def test_json_carries_what_a_program_needs(result: CheckResult) -> None:
     assert refs[RETRACTED_DOI]["updates"][0]["doi"] == "10.1177/09567976231187595"
     related = data["articles"][0]["claims"][4]
     assert related["sources"] == [{"doi": "10.1371/journal.pone.0033693", "how": "inferred",
-                                   "score": 0.62, "reference": 2, "marker": None}]
+                                   "score": 0.62, "reference": 2, "marker": None, "why": None}]
     assert related["status"] == "related"
 
 

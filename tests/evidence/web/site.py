@@ -19,7 +19,6 @@ from evidence.config import Settings
 from evidence.store.tokens import create_token
 from evidence.web import create_app
 from evidence.web.service import Service
-from refs.crossref import CrossrefSettings
 from tests.evidence.web.server import serve_in_thread
 from tests.standin import Standin, StandinConfig, run_standin
 
@@ -62,13 +61,12 @@ def running_site(
     standin.works.update(extra_works or {})
     with ExitStack() as stack:
         crossref = stack.enter_context(run_standin(standin))
-        settings = Settings(database_url=db_url, crossref_url=crossref,
-                            doi_url=f"{crossref}/doi", mailto=MAILTO, timeout=5.0)
         # One retry, after a short wait: a test of the registry's silence need not sit out
         # the two minutes of backoff a real run allows.
-        client = CrossrefSettings(base_url=crossref, doi_url=f"{crossref}/doi", mailto=MAILTO,
-                                  timeout=5.0, max_retries=1, retry_budget=1.0)
-        app = create_app(settings, crossref=client)
+        settings = Settings(database_url=db_url, crossref_url=crossref,
+                            doi_url=f"{crossref}/doi", mailto=MAILTO, timeout=5.0,
+                            registry_retries=1, registry_backoff=1.0)
+        app = create_app(settings)
         svc: Service = app.state.service
         tokens = {}
         with svc.sessions.begin() as session:
