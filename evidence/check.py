@@ -481,12 +481,15 @@ def _bibliography_alone(
     return article, [bibliography, *extra]
 
 
-def parse_submitted(data: bytes, *, name: str) -> tuple[Article, list[Bibliography]]:
+def parse_submitted(
+    data: bytes, *, name: str, format: str | None = None
+) -> tuple[Article, list[Bibliography]]:
     """An article (or a bibliography checked alone) from its file's bytes only, as a check
     job carries it: no other file is read, so an article whose front matter names a
     bibliography file is refused (the job does not carry that file).
 
-    :raises InputError: the bytes are not a readable file of the format ``name`` says.
+    :param format: the article's format, when ``name``'s extension does not say it.
+    :raises InputError: the bytes are not a readable file of that format.
     """
     path = Path(name)
     if path.suffix.lower() in BIBLIOGRAPHY_SUFFIXES:
@@ -495,7 +498,7 @@ def parse_submitted(data: bytes, *, name: str) -> tuple[Article, list[Bibliograp
         article = Article(path=name, format=fmt, title=None, text=text, sentences=(),
                           references=(), bibliography=(), problems=())
         return article, [parse_bibliography(text, path=name, format=fmt)]
-    article = parse_bytes(data, path=name)
+    article = parse_bytes(data, path=name, format=format)
     if article.bibliography:
         raise InputError(f"{name} names the bibliography {article.bibliography[0]!r} in its "
                          "front matter; a submitted check carries only the article's own file: "

@@ -102,6 +102,8 @@ class Settings:
     """Runs of a check job at most while the registry is out; the last stores it unverified."""
     job_retry_wait: float = 30.0
     """Seconds before a job's first retry after an outage; each retry waits about twice as long."""
+    recheck_cron: str | None = None
+    """``EVIDENCE_RECHECK_CRON`` (``0 3 * * *``): workers run ``evidence recheck`` then."""
     job_heartbeat: float = 10.0
     """Seconds between a worker's heartbeats; a worker silent for 3 of them is taken as dead
     and its running jobs go to another worker."""
@@ -124,6 +126,7 @@ class Settings:
             job_attempts=_positive(env, "EVIDENCE_JOB_ATTEMPTS", int, 5),
             job_retry_wait=_positive(env, "EVIDENCE_JOB_RETRY_WAIT", float, 30.0),
             job_heartbeat=_positive(env, "EVIDENCE_JOB_HEARTBEAT", float, 10.0),
+            recheck_cron=_cron(env.get("EVIDENCE_RECHECK_CRON")),
         )
         given = {k: v for k, v in overrides.items() if v is not None}
         return replace(settings, **given)
@@ -162,6 +165,19 @@ def _jobs(text: str | None) -> bool:
         return True
     raise InputError(f"EVIDENCE_JOBS must be 'postgres' (checks run by workers) or empty, "
                      f"not {text!r}")
+
+
+def _cron(text: str | None) -> str | None:
+    """``EVIDENCE_RECHECK_CRON``: a cron line (5 fields, or 6 with seconds)."""
+    value = " ".join((text or "").split())
+    if not value:
+        return None
+    from croniter import croniter
+
+    if not croniter.is_valid(value):
+        raise InputError(f"EVIDENCE_RECHECK_CRON must be a cron line like '0 3 * * *', "
+                         f"not {text!r}")
+    return value
 
 
 def _hosts(text: str | None) -> tuple[str, ...] | None:

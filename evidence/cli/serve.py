@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from evidence.cli.context import Context
@@ -15,8 +17,11 @@ __all__ = ["COMMANDS"]
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
               help="Port to listen on.")
 @click.option("--offline", is_flag=True, help="Ask no registry; unknown DOIs are unverified.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Server processes (for reads; with EVIDENCE_JOBS=postgres, checks go to "
+                   "`evidence worker` processes).")
 @click.pass_obj
-def serve(obj: Context, host: str, port: int, offline: bool) -> None:
+def serve(obj: Context, host: str, port: int, offline: bool, workers: int) -> None:
     """Serve the HTTP API and the editors' pages.
 
     Every request but /health needs a token: `evidence token create --name NAME --role
@@ -32,6 +37,20 @@ def serve(obj: Context, host: str, port: int, offline: bool) -> None:
     from evidence.web import create_app
 
     settings = obj.settings(offline=offline or None)
+    if workers > 1:
+        from evidence.store.engine import open_store
+        from evidence.web.app import SERVE_ENV
+
+        open_store(settings.database_url).dispose()  # migrated once, not by every process
+        # Each process builds its app from the environment (uvicorn's factory takes none).
+        os.environ.update({"EVIDENCE_DATABASE_URL": settings.database_url,
+                           **({"EVIDENCE_MAILTO": settings.mailto} if settings.mailto else {}),
+                           SERVE_ENV: "offline" if settings.offline else "online"})
+        click.echo(f"evidence: serving on http://{host}:{port} with {workers} processes "
+                   "(Ctrl+C stops)", err=True)
+        uvicorn.run("evidence.web.app:app_from_environment", factory=True, host=host,
+                    port=port, workers=workers, log_level="info", proxy_headers=False)
+        return
     app = create_app(settings)
     click.echo(f"evidence: serving on http://{host}:{port} (Ctrl+C stops)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)

@@ -41,6 +41,7 @@ class RegistryOutage(Exception):
 class _Job:
     name: str
     content: bytes
+    format: str | None
 
 
 class JobRunner:
@@ -59,8 +60,8 @@ class JobRunner:
         if job is None:
             return  # done already (a retry after a crash that came after the store)
         try:
-            article, bibliographies = await asyncio.to_thread(parse_submitted, job.content,
-                                                              name=job.name)
+            article, bibliographies = await asyncio.to_thread(
+                parse_submitted, job.content, name=job.name, format=job.format)
             if not article.text.strip():
                 raise InputError(f"{job.name}: the article is empty; nothing to check")
             result = await check_parsed([(article, bibliographies)], settings=self.settings,
@@ -92,7 +93,7 @@ class JobRunner:
                 return None
             row.state = JobState.RUNNING
             row.attempts += 1
-            return _Job(row.name, row.content)
+            return _Job(row.name, row.content, row.format)
 
     def _end(self, job_id: int, state: JobState, *, error: str | None = None,
              article_id: int | None = None) -> None:

@@ -39,10 +39,12 @@ class Submission:
     created: bool  # False: the same text (and options) was submitted before
 
 
-def job_digest(content: bytes, *, name: str, options: dict[str, Any]) -> str:
-    """SHA-256 of what decides a check's outcome: the bytes, their format, the options."""
+def job_digest(content: bytes, *, name: str, options: dict[str, Any],
+               format: str | None = None) -> str:
+    """SHA-256 of what decides a check's outcome: the bytes, their format (given, or the
+    name's extension), the options."""
     digest = hashlib.sha256()
-    digest.update(Path(name).suffix.lower().encode("utf-8") + b"\0")
+    digest.update((format or Path(name).suffix.lower()).encode("utf-8") + b"\0")
     digest.update(json.dumps(options, sort_keys=True).encode("utf-8") + b"\0")
     digest.update(content)
     return digest.hexdigest()
@@ -54,10 +56,15 @@ async def submit_checks(
     files: Sequence[tuple[str, bytes]],
     *,
     options: dict[str, Any] | None = None,
+    format: str | None = None,
 ) -> list[Submission]:
-    """Store and defer a check of each ``(name, bytes)``; one Submission each, in order."""
+    """Store and defer a check of each ``(name, bytes)``; one Submission each, in order.
+
+    :param format: the files' format when their names' extensions do not say it (the
+        service's ``format`` field); None: each name's extension.
+    """
     options = options or {}
-    rows = await asyncio.to_thread(_store, sessions, files, options)
+    rows = await asyncio.to_thread(_store, sessions, files, options, format)
     undeferred = [row_id for row_id, _name, _created, deferred in rows if not deferred]
     for start in range(0, len(undeferred), DEFER_BATCH):
         chunk = undeferred[start:start + DEFER_BATCH]
@@ -68,15 +75,16 @@ async def submit_checks(
 
 
 def _store(
-    sessions: sessionmaker[Session], files: Sequence[tuple[str, bytes]], options: dict[str, Any]
+    sessions: sessionmaker[Session], files: Sequence[tuple[str, bytes]], options: dict[str, Any],
+    format: str | None,
 ) -> list[tuple[int, str, bool, bool]]:
     """(id, name, created, deferred already) per file; one transaction for them all."""
     out: list[tuple[int, str, bool, bool]] = []
     with sessions.begin() as session:
         for name, content in files:
-            digest = job_digest(content, name=name, options=options)
+            digest = job_digest(content, name=name, options=options, format=format)
             statement = insert(CheckJob).values(
-                digest=digest, name=name, format=Path(name).suffix.lower().lstrip(".") or None,
+                digest=digest, name=name, format=format,
                 content=content, options=options, state=JobState.QUEUED, attempts=0,
             ).on_conflict_do_nothing(index_elements=[CheckJob.digest]).returning(CheckJob.id)
             new_id = session.scalars(statement).first()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import random
 from datetime import UTC, datetime, timedelta
 
@@ -13,7 +14,12 @@ from evidence.jobs.engine import CHECK_TASK
 from evidence.jobs.run import JobRunner, RegistryOutage
 from refs.crossref.limits import backoff_delay
 
-__all__ = ["OutageRetry", "register_tasks"]
+__all__ = ["RECHECK_TASK", "OutageRetry", "recheck_stored", "register_tasks"]
+
+RECHECK_TASK = "evidence.recheck"
+"""The periodic recheck (``EVIDENCE_RECHECK_CRON``): what the registry changed for stored works."""
+
+logger = logging.getLogger(__name__)
 
 
 class OutageRetry(BaseRetryStrategy):
@@ -42,3 +48,25 @@ def register_tasks(app: App, settings: Settings) -> None:
         runner: JobRunner = context.additional_context["runner"]
         final = context.job.attempts + 1 >= settings.job_attempts
         await runner.run(check_job, final=final)
+
+    if settings.recheck_cron:
+        # The queueing lock: one recheck waits at a time, however many workers defer it.
+        @app.periodic(cron=settings.recheck_cron, periodic_id="recheck")
+        @app.task(name=RECHECK_TASK, pass_context=True, queueing_lock=RECHECK_TASK)
+        async def recheck_task(context: JobContext, timestamp: int) -> None:
+            await recheck_stored(context.additional_context["runner"])
+
+
+async def recheck_stored(runner: JobRunner) -> str:
+    """``evidence recheck`` on the worker's store and client; its summary (also logged).
+
+    :raises RecheckIncomplete: the registry could not be asked about everything (the job
+        fails; the next period asks again: never taken as "nothing changed").
+    """
+    from evidence.recheck import recheck
+
+    result = await recheck(runner.sessions, runner.settings, client=runner.client)
+    summary = (f"recheck: {len(result.changes)} changes, {len(result.alerting)} alerting, "
+               f"{result.requests} requests")
+    logger.warning(summary)
+    return summary

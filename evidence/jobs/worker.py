@@ -20,13 +20,18 @@ from evidence.jobs.claims import DoiClaims
 from evidence.jobs.engine import CHECK_TASK, conninfo, job_app
 from evidence.jobs.run import JobRunner
 from evidence.jobs.tasks import register_tasks
-from evidence.registry import registry_client
+from evidence.registry import crossref_settings
 from evidence.store.engine import open_store, session_factory
+from refs.crossref.coalescing import CoalescingClient
 
 __all__ = ["STALLED_HEARTBEATS", "rescue_stalled", "run_worker"]
 
 STALLED_HEARTBEATS = 3
 """Heartbeats a worker may miss before its running jobs are given to another."""
+
+COALESCE_LINGER = 1.0
+"""Seconds a job's DOIs wait for other jobs' to fill a list request (up to 50): the registry
+allows 3 list requests a second, so a fuller request is worth a second of one job's time."""
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +48,8 @@ async def run_worker(settings: Settings, *, concurrency: int = 1, name: str | No
         async with app.open_async(), \
                 await SharedBudget.open(info, contact_of(settings.mailto,
                                                          settings.crossref_url)) as budget, \
-                registry_client(settings, limiters=budget.limiter) as client:
+                CoalescingClient(crossref_settings(settings), linger=COALESCE_LINGER,
+                                 limiters=budget.limiter) as client:
             # A claim outlives any live ask (each gives up after registry_wait): past that its
             # process is dead, and another takes the DOI over.
             claims = DoiClaims(sessions, stale_after=settings.registry_wait + 10)

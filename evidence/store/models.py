@@ -551,7 +551,7 @@ class CheckJob(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     digest: Mapped[str] = mapped_column(unique=True)
     name: Mapped[str]
-    format: Mapped[str | None]
+    format: Mapped[str | None]  # as the submitter gave it; None: the name's extension says
     content: Mapped[bytes] = mapped_column(LargeBinary)
     options: Mapped[dict[str, Any]] = mapped_column(_JSON)
     state: Mapped[str]

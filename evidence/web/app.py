@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Annotated, Any
 
 import anyio.to_thread
@@ -35,11 +35,15 @@ from evidence.web.errors import install_handlers
 from evidence.web.middleware import BodyLimit, SecurityHeaders
 from evidence.web.options import WebOptions
 from evidence.web.render import STATIC
-from evidence.web.routes import alerts, articles, claims, pages, tokens, uploads, works
+from evidence.web.routes import alerts, articles, claims, jobs, pages, tokens, uploads, works
 from evidence.web.schemas import ErrorOut, Health
 from evidence.web.service import Service
+from refs.crossref.limits import LimiterFactory
 
-__all__ = ["MAX_BODY", "create_app"]
+__all__ = ["MAX_BODY", "SERVE_ENV", "app_from_environment", "create_app"]
+
+SERVE_ENV = "EVIDENCE_SERVE_MODE"
+"""Set by ``evidence serve --workers N`` for its processes: ``offline`` or ``online``."""
 
 MAX_BODY = 5 * 1024 * 1024
 """Largest request body accepted (413 past it): an article is text, never this large."""
@@ -50,6 +54,14 @@ COMMON_ERRORS: dict[int | str, dict[str, Any]] = {
     422: {"model": ErrorOut, "description": "bad input: a field is missing or wrong"},
 }
 """Answers any route can give; each route documents its own others."""
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one of ``evidence serve --workers N``'s processes (uvicorn's factory)."""
+    import os
+
+    offline = os.environ.get(SERVE_ENV) == "offline"
+    return create_app(Settings.from_env(os.environ, offline=offline or None))
 
 
 def create_app(settings: Settings, *, options: WebOptions | None = None) -> FastAPI:
@@ -64,19 +76,31 @@ def create_app(settings: Settings, *, options: WebOptions | None = None) -> Fast
     svc = Service(settings=settings, engine=engine, sessions=session_factory(engine),
                   options=options, checks=CheckPool(settings.check_workers))
 
+    if settings.jobs:
+        from evidence.jobs.engine import conninfo
+
+        conninfo(settings)  # refuse a job engine on SQLite now, not at the first request
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        if not settings.offline:
-            svc.client = registry_client(settings)
-        _freeze_startup_objects()
-        try:
-            yield
-        finally:
-            if svc.client is not None:
-                await svc.client.aclose()
-                svc.client = None
-            await anyio.to_thread.run_sync(svc.checks.shutdown)
-            engine.dispose()
+        async with AsyncExitStack() as stack:
+            limiters = await _shared_budget(settings, stack) if settings.jobs else None
+            if not settings.offline:
+                svc.client = registry_client(settings, limiters=limiters)
+            if settings.jobs:
+                from evidence.jobs.engine import job_app
+
+                svc.jobs = await stack.enter_async_context(
+                    job_app(settings, min_size=1, max_size=4).open_async())
+            _freeze_startup_objects()
+            try:
+                yield
+            finally:
+                if svc.client is not None:
+                    await svc.client.aclose()
+                    svc.client = None
+                await anyio.to_thread.run_sync(svc.checks.shutdown)
+                engine.dispose()
 
     app = FastAPI(
         title="evidence", version=evidence.__version__, lifespan=lifespan,
@@ -95,10 +119,22 @@ def create_app(settings: Settings, *, options: WebOptions | None = None) -> Fast
     app.add_api_route("/openapi.json", _schema(app), methods=["GET"], include_in_schema=False)
     app.include_router(uploads.page_router)
     app.include_router(alerts.page_router)
-    for module in (uploads, articles, claims, works, tokens, alerts, pages):
+    app.include_router(jobs.page_router)
+    for module in (uploads, articles, claims, works, tokens, alerts, jobs, pages):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
+
+
+async def _shared_budget(settings: Settings, stack: AsyncExitStack) -> LimiterFactory:
+    """With workers, this process asks the registry within the budget they share."""
+    from evidence.jobs.budget import SharedBudget, contact_of
+    from evidence.jobs.engine import conninfo
+
+    budget = await SharedBudget.open(conninfo(settings),
+                                     contact_of(settings.mailto, settings.crossref_url))
+    stack.push_async_callback(budget.aclose)
+    return budget.limiter
 
 
 def _freeze_startup_objects() -> None:

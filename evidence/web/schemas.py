@@ -19,6 +19,7 @@ from evidence.vocabulary import (
     ArticleFormat,
     ClaimStatus,
     How,
+    JobState,
     ReferenceStatus,
     SourceChange,
     Verdict,
@@ -47,6 +48,8 @@ __all__ = [
     "Health",
     "Id",
     "IdPath",
+    "JobAccepted",
+    "JobOut",
     "Input",
     "LinkIn",
     "LinkOut",
@@ -208,6 +211,27 @@ class ArticleCreated(BaseModel):
     number: int = Field(description="the version's number within its document: 1, 2, ...")
     created: bool = Field(description="false when this exact text was stored already")
     url: str
+
+
+class JobAccepted(BaseModel):
+    job_id: int
+    name: str
+    state: JobState
+    created: bool = Field(description="false when this exact text was submitted already")
+    url: str = Field(description="the job: GET it until `state` is done or failed")
+    page: str = Field(description="the page that shows the article as being checked")
+
+
+class JobOut(BaseModel):
+    id: int
+    name: str
+    state: JobState
+    attempts: int
+    article_id: int | None
+    article_url: str | None
+    error: str | None
+    submitted_at: datetime
+    finished_at: datetime | None
 
 
 class ArticleSummaryOut(BaseModel):

@@ -6,6 +6,7 @@ Built by ``create_app`` (never at import time) and kept on ``app.state.service``
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from anyio import CapacityLimiter
 from fastapi import Request
@@ -17,6 +18,9 @@ from evidence.web.checkpool import CheckPool
 from evidence.web.options import WebOptions
 from evidence.web.throttle import SignInThrottle
 from refs.crossref import CrossrefClient
+
+if TYPE_CHECKING:
+    from procrastinate import App
 
 __all__ = ["Service", "service"]
 
@@ -37,6 +41,9 @@ class Service:
     options: WebOptions = field(default_factory=WebOptions)
     throttle: SignInThrottle = field(default_factory=SignInThrottle)
     """Failed sign-ins per client address."""
+    jobs: App | None = field(default=None)
+    """The job engine, opened when the app starts with ``EVIDENCE_JOBS=postgres``: plain
+    submissions are then checked by the workers (``evidence.web.queue``)."""
 
 
 def service(request: Request) -> Service:

@@ -198,3 +198,41 @@ def test_an_outage_is_retried_and_never_becomes_not_found(
         statuses = Counter(session.scalars(select(Reference.status)))
         said_no = session.scalar(select(func.count()).select_from(Lookup))
     assert statuses == {ReferenceStatus.RESOLVED: 12} and said_no == 0
+
+
+def test_with_workers_the_service_answers_202_with_the_job_and_the_article_appears(
+    pg_url: str, sessions: sessionmaker[Session],
+    registry_and_workers: Callable[..., tuple[str, Workers]],
+) -> None:
+    import httpx
+
+    from evidence.config import Settings
+    from evidence.store.tokens import create_token
+    from evidence.web import create_app
+    from tests.standin.articles import article_text
+    from tests.standin.records import generated_doi
+    from tests.standin.server import serve_in_thread
+
+    base_url, workers = registry_and_workers(Standin(StandinConfig(generated=3)))
+    workers.start(1, concurrency=1)
+    with sessions.begin() as session:
+        token = create_token(session, name="ada", role="editor")
+    settings = Settings.from_env(workers.env, jobs=True)
+    text = article_text(1, [generated_doi(i) for i in (1, 2, 3)])
+    with serve_in_thread(create_app(settings), lifespan="on") as url, \
+            httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}) as http:
+        answer = http.post("/api/articles", json={"name": "a.txt", "text": text})
+        assert answer.status_code == 202, answer.text
+        job = answer.json()
+        assert answer.headers["location"] == job["url"] == f"/api/jobs/{job['job_id']}"
+        assert job["state"] == "queued" and job["page"] == f"/jobs/{job['job_id']}"
+        deadline = time.monotonic() + 40
+        while (state := http.get(job["url"]).json())["state"] in ("queued", "running"):
+            assert time.monotonic() < deadline, state
+            time.sleep(0.2)
+        assert state["state"] == "done" and state["article_url"] is not None
+        article = http.get(f"/api/articles/{state['article_id']}").json()
+        assert [r["status"] for r in article["references"]] == ["resolved"] * 3
+        again = http.post("/api/articles", json={"name": "a.txt", "text": text})
+        assert again.status_code == 200 and again.json()["id"] == state["article_id"]
+        assert http.get("/api/jobs/999999").status_code == 404

@@ -6,6 +6,7 @@ from dataclasses import asdict, replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
+from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from evidence.store.views import get_article, list_articles, list_versions
@@ -13,6 +14,7 @@ from evidence.web.auth import Principal, require
 from evidence.web.bibliography import refuse_unreadable_bibtex
 from evidence.web.errors import ApiError
 from evidence.web.present import article_findings, article_json, source_changes_json
+from evidence.web.queue import job_links, known_version, queue_article, queued_by_workers
 from evidence.web.schemas import (
     ArticleCreated,
     ArticleIn,
@@ -20,6 +22,7 @@ from evidence.web.schemas import (
     ArticleOut,
     ErrorOut,
     IdPath,
+    JobAccepted,
 )
 from evidence.web.service import Service, service
 from evidence.web.submit import submit_article
@@ -61,6 +64,8 @@ def list_all(
                404: {"model": ErrorOut, "description": "`replaces` names no article"},
                409: {"model": ErrorOut, "description": "`replaces` is not the newest "
                      "version (`current` is), or is a version of another document"},
+               202: {"model": JobAccepted, "description": "with workers (EVIDENCE_JOBS): "
+                     "queued for a worker; the article appears when checked"},
                413: {"model": ErrorOut, "description": "the body is over 5 MB"}},
 )
 async def create(
@@ -68,9 +73,13 @@ async def create(
     response: Response,
     svc: Annotated[Service, Depends(service)],
     who: Annotated[Principal, Depends(require("editor"))],
-) -> dict[str, Any]:
+) -> dict[str, Any] | JSONResponse:
     await run_in_threadpool(refuse_unreadable_bibtex, body.bibliography,
                             body.bibliography_format)
+    if queued_by_workers(svc, bibliography=body.bibliography, replaces=body.replaces):
+        queued = await _queued(svc, body)
+        if queued is not None:
+            return queued
     done = await submit_article(
         svc, name=body.name, text=body.text, format=body.format,
         bibliography=body.bibliography, bibliography_format=body.bibliography_format,
@@ -81,6 +90,18 @@ async def create(
     response.headers["Location"] = f"/api/articles/{done.id}"
     return {"id": done.id, "name": body.name, "previous_id": done.previous_id,
             "number": done.number, "created": done.created, "url": f"/articles/{done.id}"}
+
+
+async def _queued(svc: Service, body: ArticleIn) -> JSONResponse | None:
+    """202 with the job; None when this exact text is stored already (answered as before)."""
+    stored = await known_version(svc, body.name, body.text)
+    if stored is not None:
+        return None
+    queued = await queue_article(svc, name=body.name, text=body.text, format=body.format)
+    links = job_links(queued.id)
+    return JSONResponse(
+        {"job_id": queued.id, "name": body.name, "state": "queued", "created": queued.created,
+         **links}, status_code=202, headers={"Location": links["url"]})
 
 
 @router.get(

@@ -34,6 +34,7 @@ from evidence.web.notices import notice_text
 from evidence.web.offload import parse_form
 from evidence.web.options import scheme_of
 from evidence.web.present import article_findings, source_changes_json
+from evidence.web.queue import job_links, known_version, queue_article, queued_by_workers
 from evidence.web.render import page
 from evidence.web.routes.articles import CLAIMS_PAGE, MAX_CLAIMS_PAGE
 from evidence.web.schemas import (
@@ -161,7 +162,12 @@ async def submit(request: Request, fields: Form, svc: Svc) -> Response:
     needs(who, "editor")
     body = validated(ArticleIn, _article_fields(fields, name=fields.get("name", "")))
     await run_in_threadpool(refuse_unreadable_bibtex, body.bibliography, None)
-    done = await submit_article(svc, name=body.name.strip(), text=body.text, format=body.format,
+    name = body.name.strip()
+    if queued_by_workers(svc, bibliography=body.bibliography, replaces=None) \
+            and await known_version(svc, name, body.text) is None:
+        queued = await queue_article(svc, name=name, text=body.text, format=body.format)
+        return RedirectResponse(job_links(queued.id)["page"], status_code=303)
+    done = await submit_article(svc, name=name, text=body.text, format=body.format,
                                 bibliography=body.bibliography, actor=who.name)
     return RedirectResponse(f"/articles/{done.id}", status_code=303)
 

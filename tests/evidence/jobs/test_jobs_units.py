@@ -67,3 +67,49 @@ def test_only_an_outage_is_retried_with_growing_waits_until_the_last_attempt() -
         waits.append((decision.retry_at - datetime.now(UTC)).total_seconds())
     assert 4 < waits[0] <= 10 and 9 < waits[1] <= 20 and 19 < waits[2] <= 40
     assert retry.get_retry_decision(exception=RegistryOutage("out"), job=_job(3)) is None
+
+
+def test_a_recheck_cron_registers_one_periodic_recheck_and_a_bad_one_is_refused() -> None:
+    from evidence.jobs.engine import job_app
+    from evidence.jobs.tasks import RECHECK_TASK, register_tasks
+
+    url = "postgresql://postgres@127.0.0.1:5432/unused"  # never opened
+    plain = job_app(Settings(database_url=url))
+    register_tasks(plain, Settings(database_url=url))
+    assert RECHECK_TASK not in plain.tasks and not plain.periodic_registry.periodic_tasks
+    settings = Settings.from_env({"EVIDENCE_DATABASE_URL": url,
+                                  "EVIDENCE_RECHECK_CRON": "0  3 * * *"})
+    assert settings.recheck_cron == "0 3 * * *"
+    app = job_app(settings)
+    register_tasks(app, settings)
+    [(name, periodic_id)] = app.periodic_registry.periodic_tasks
+    assert (name, periodic_id) == (RECHECK_TASK, "recheck")
+    assert app.tasks[RECHECK_TASK].queueing_lock == RECHECK_TASK
+    with pytest.raises(InputError, match="EVIDENCE_RECHECK_CRON"):
+        Settings.from_env({"EVIDENCE_RECHECK_CRON": "every night"})
+
+
+def test_the_periodic_recheck_of_an_empty_store_asks_nothing(tmp_path: Path) -> None:
+    import asyncio
+
+    import httpx
+
+    from evidence.jobs.run import JobRunner
+    from evidence.jobs.tasks import recheck_stored
+    from evidence.store.engine import open_store, session_factory
+    from refs.crossref import CrossrefClient
+
+    def no_request(request: httpx.Request) -> httpx.Response:
+        raise AssertionError(f"asked {request.url}")
+
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'e.db'}")
+    engine = open_store(settings.database_url)
+
+    async def run() -> str:
+        async with CrossrefClient(transport=httpx.MockTransport(no_request)) as client:
+            return await recheck_stored(JobRunner(settings, session_factory(engine), client))
+
+    try:
+        assert asyncio.run(run()) == "recheck: 0 changes, 0 alerting, 0 requests"
+    finally:
+        engine.dispose()

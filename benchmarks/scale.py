@@ -1,0 +1,248 @@
+"""Scale (issue 14): check jobs on 1, 2 and 4 workers against the registry's bound, and
+service reads with 1 and 2 server processes.
+
+* Cold runs: ``--articles`` generated articles (default 2,000) citing ``--works`` generated
+  works (default 4,000; two DOIs each, every DOI cited once), submitted as check jobs to a
+  fresh PostgreSQL database, then checked by N ``evidence worker`` processes against the
+  stand-in registry at the polite pool's limits (3 list requests a second, 3 at once). Printed:
+  articles per second, the run's time against the registry bound (unique DOIs / 150 per
+  second: 3 list requests of 50), list requests, 429s, jobs lost or failed, DOIs asked twice.
+* Reads: the seed-sized example article read back (``GET /api/articles/{id}``) by
+  ``--clients`` clients for ``--seconds`` seconds, with 1 and 2 server processes
+  (``evidence serve --workers N``): p50/p99 and requests per second.
+
+Usage: .venv/bin/python benchmarks/scale.py [--articles 2000 --works 4000 --workers 1,2,4]
+(the issue's 10,000 articles / 20,000 works take about five times as long per run.)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import resource
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
+
+from _machine import describe, repo_root_on_path
+
+ROOT = repo_root_on_path()
+
+import httpx  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
+
+from evidence.config import Settings  # noqa: E402
+from evidence.jobs.engine import job_app  # noqa: E402
+from evidence.jobs.submit import submit_checks  # noqa: E402
+from evidence.store.engine import open_store, session_factory  # noqa: E402
+from evidence.store.models import CheckJob  # noqa: E402
+from evidence.store.tokens import create_token  # noqa: E402
+from tests import database  # noqa: E402
+from tests.standin import Standin, StandinConfig, free_port_url, run_standin  # noqa: E402
+from tests.standin.articles import write_corpus  # noqa: E402
+
+CLI = "import sys; from evidence.cli import main; sys.exit(main(sys.argv[1:]))"
+MAILTO = "scale@example.org"
+REGISTRY_BOUND = 150.0
+"""DOIs a second the polite pool allows through doi: list requests (3 a second of 50)."""
+
+
+def cold_run(workers: int, concurrency: int, paths: list[Path], works: int) -> dict[str, Any]:
+    url = database.create_database()
+    app = Standin(StandinConfig(generated=works))
+    try:
+        engine = open_store(url)
+        sessions = session_factory(engine)
+        with run_standin(app) as base_url:
+            env = {**os.environ, "EVIDENCE_DATABASE_URL": url, "EVIDENCE_CROSSREF_URL": base_url,
+                   "EVIDENCE_DOI_URL": f"{base_url}/doi", "EVIDENCE_MAILTO": MAILTO}
+            settings = Settings.from_env(env)
+            started = time.perf_counter()
+            asyncio.run(_submit(settings, sessions, paths))
+            submitted_in = time.perf_counter() - started
+            processes = [subprocess.Popen(
+                [sys.executable, "-c", CLI, "worker", "--concurrency", str(concurrency)],
+                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                for _ in range(workers)]
+            began = time.perf_counter()
+            cpu_before = _children_cpu()
+            states = _wait(sessions, len(paths))
+            elapsed = time.perf_counter() - began
+            _stop(processes)
+            worker_cpu = _children_cpu() - cpu_before
+        engine.dispose()
+    finally:
+        database.drop_database(url)
+    asked = _asked(app)
+    unique = len(set(asked))
+    bound = unique / REGISTRY_BOUND
+    return {"workers": workers, "articles": len(paths), "seconds": elapsed,
+            "worker_cpu": worker_cpu,
+            "submit_seconds": submitted_in, "per_second": len(paths) / elapsed,
+            "unique_dois": unique, "bound": bound, "ratio": elapsed / bound,
+            "lists": sum(r.kind == "list" for r in app.log),
+            "requests": len(app.log), "429": sum(r.status == 429 for r in app.log),
+            "done": states.get("done", 0), "failed": states.get("failed", 0),
+            "lost": len(paths) - states.get("done", 0) - states.get("failed", 0),
+            "asked_twice": sum(n > 1 for n in Counter(asked).values())}
+
+
+def _children_cpu() -> float:
+    """CPU seconds of the finished child processes (the workers, once stopped)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+async def _submit(settings: Settings, sessions: Any, paths: list[Path]) -> None:
+    app = job_app(settings, min_size=1, max_size=2)
+    async with app.open_async():
+        await submit_checks(app, sessions, [(str(p), p.read_bytes()) for p in paths])
+
+
+def _wait(sessions: Any, total: int, timeout: float = 3600) -> dict[str, int]:
+    deadline = time.monotonic() + timeout
+    while True:
+        with sessions() as session:
+            states = dict(session.execute(
+                select(CheckJob.state, func.count()).group_by(CheckJob.state)).all())
+        if states.get("done", 0) + states.get("failed", 0) >= total:
+            return states
+        if time.monotonic() > deadline:
+            return states
+        time.sleep(0.5)
+
+
+def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
+    for process in processes:
+        process.send_signal(signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _asked(app: Standin) -> list[str]:
+    asked: list[str] = []
+    for record in app.log:
+        if record.kind == "list" and record.status == 200:
+            for value in parse_qs(record.query)["filter"]:
+                asked += [part.removeprefix("doi:") for part in value.split(",")]
+        elif record.kind == "single" and record.status == 200:
+            asked.append(record.path.removeprefix("/works/"))
+    return asked
+
+
+def reads(processes: int, clients: int, seconds: float) -> dict[str, Any]:
+    """The seed-sized example read back from a warm store by ``processes`` servers."""
+    url = database.create_database()
+    try:
+        engine = open_store(url)
+        sessions = session_factory(engine)
+        with sessions.begin() as session:
+            token = create_token(session, name="bench", role="editor")
+        engine.dispose()
+        example = next((ROOT / "examples").glob("*.txt"))
+        port_url = free_port_url()
+        env = {**os.environ, "EVIDENCE_DATABASE_URL": url}
+        server = subprocess.Popen(
+            [sys.executable, "-c", CLI, "serve", "--offline", "--port",
+             port_url.rsplit(":", 1)[1], "--workers", str(processes)],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            headers = {"Authorization": f"Bearer {token}"}
+            _ready(port_url)
+            stored = httpx.post(f"{port_url}/api/articles", headers=headers, timeout=60,
+                                json={"name": example.name, "text": example.read_text()})
+            article = stored.json()["id"]
+            latencies = asyncio.run(_load(f"{port_url}/api/articles/{article}", headers,
+                                          clients, seconds))
+        finally:
+            server.send_signal(signal.SIGINT)
+            server.wait(timeout=30)
+    finally:
+        database.drop_database(url)
+    latencies.sort()
+    return {"processes": processes, "requests": len(latencies), "rps": len(latencies) / seconds,
+            "p50": _pct(latencies, 50), "p99": _pct(latencies, 99)}
+
+
+def _ready(url: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError("the server did not start")
+
+
+async def _load(url: str, headers: dict[str, str], clients: int, seconds: float) -> list[float]:
+    latencies: list[float] = []
+    deadline = time.perf_counter() + seconds
+    limits = httpx.Limits(max_connections=clients)
+    async with httpx.AsyncClient(headers=headers, timeout=30, limits=limits) as http:
+        async def client() -> None:
+            while time.perf_counter() < deadline:
+                began = time.perf_counter()
+                answer = await http.get(url)
+                answer.raise_for_status()
+                latencies.append(time.perf_counter() - began)
+
+        await asyncio.gather(*(client() for _ in range(clients)))
+    return latencies
+
+
+def _pct(values: list[float], q: int) -> float:
+    return values[min(len(values) - 1, int(len(values) * q / 100))] * 1000
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--works", type=int, default=4000)
+    parser.add_argument("--workers", default="1,2,4")
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=15.0)
+    parser.add_argument("--skip-reads", action="store_true")
+    args = parser.parse_args(argv)
+    print(describe(["procrastinate", "psycopg", "uvicorn", "httpx"]))
+    with tempfile.TemporaryDirectory() as folder:
+        paths = write_corpus(Path(folder), args.articles, args.works,
+                             per_article=max(1, args.works // args.articles))
+        print(f"\ncold runs: {args.articles} articles citing {args.works} works, "
+              f"{args.concurrency} jobs per worker, stand-in at polite limits")
+        print("| workers | seconds | articles/s | bound (DOIs/150) | x bound | worker CPU s "
+              "| list requests | requests | 429s | done | failed | lost | DOIs asked twice |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+        for workers in (int(n) for n in args.workers.split(",")):
+            r = cold_run(workers, args.concurrency, paths, args.works)
+            print(f"| {workers} | {r['seconds']:.1f} | {r['per_second']:.1f} | "
+                  f"{r['bound']:.1f} s | {r['ratio']:.2f} | {r['worker_cpu']:.0f} | "
+                  f"{r['lists']} | {r['requests']} | "
+                  f"{r['429']} | {r['done']} | {r['failed']} | {r['lost']} | "
+                  f"{r['asked_twice']} |", flush=True)
+    if not args.skip_reads:
+        print(f"\nreads: the example article, {args.clients} clients, {args.seconds:g} s")
+        print("| server processes | requests | requests/s | p50 ms | p99 ms |")
+        print("|---|---|---|---|---|")
+        for processes in (1, 2):
+            r = reads(processes, args.clients, args.seconds)
+            print(f"| {processes} | {r['requests']} | {r['rps']:.0f} | {r['p50']:.1f} | "
+                  f"{r['p99']:.1f} |", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,51 @@
+"""``/api/jobs/{id}`` and ``/jobs/{id}``: a check job, while the workers check its article."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+
+from evidence.jobs.states import job_dict, job_view
+from evidence.vocabulary import JobState
+from evidence.web.auth import Principal, require
+from evidence.web.errors import ApiError
+from evidence.web.render import page
+from evidence.web.routes.pages import Who
+from evidence.web.schemas import ErrorOut, IdPath, JobOut
+from evidence.web.service import Service, service
+
+__all__ = ["page_router", "router"]
+
+router = APIRouter(prefix="/api/jobs", tags=["jobs"], responses={
+    401: {"model": ErrorOut, "description": "no token, or an unknown or revoked one"},
+    403: {"model": ErrorOut, "description": "the token's role does not allow this"}})
+page_router = APIRouter(include_in_schema=False)
+Svc = Annotated[Service, Depends(service)]
+
+
+@router.get("/{job_id:int}", response_model=JobOut, summary="A check job: queued, running, "
+            "done (with its article) or failed (with why)", responses={404: {"model": ErrorOut}})
+def read(job_id: IdPath, svc: Svc,
+         _: Annotated[Principal, Depends(require("reviewer"))]) -> dict[str, Any]:
+    return _job(svc, job_id)
+
+
+@page_router.get("/jobs/{job_id:int}")
+def job_page(request: Request, job_id: IdPath, who: Who, svc: Svc) -> Response:
+    """The article being checked; once it is, its page."""
+    job = _job(svc, job_id)
+    if job["state"] == JobState.DONE and job["article_id"] is not None:
+        return RedirectResponse(f"/articles/{job['article_id']}", status_code=303)
+    return page(request, "job.html", job=job)
+
+
+def _job(svc: Service, job_id: int) -> dict[str, Any]:
+    with svc.sessions() as session:
+        view = job_view(session, job_id)
+    if view is None:
+        raise ApiError(404, f"no job {job_id}")
+    body = job_dict(view)
+    body["article_url"] = f"/articles/{view.article_id}" if view.article_id else None
+    return body
