@@ -24,6 +24,7 @@ from evidence.store import editing
 from evidence.store.articles import SupersededVersion
 from evidence.store.models import Article, Claim
 from evidence.store.tokens import find_token
+from evidence.store.versions import Versions, list_versions
 from evidence.store.views import ClaimView, get_article, list_articles
 from evidence.store.web_sessions import end_session, start_session
 from evidence.web.auth import COOKIE, Principal, holder
@@ -48,7 +49,6 @@ from evidence.web.schemas import (
 )
 from evidence.web.service import Service, service
 from evidence.web.submit import submit_article
-from evidence.web.versions import Versions, versions_of
 
 __all__ = ["router"]
 
@@ -205,7 +205,7 @@ def article(
         view = get_article(session, article_id)
         if view is None:
             raise ApiError(404, f"no article {article_id}")
-        versions = versions_of(session, article_id)
+        versions = list_versions(session, article_id)
         shown = view.claims[offset:offset + limit]
         trails = editing.claim_trails(session, [c.id for c in shown
                                                 if c.needs_support or c.links])
@@ -315,7 +315,7 @@ def _replaced(svc: Service, article_id: int) -> _Replaced:
     """The version a new one is to replace: its document's name and versions, else 404."""
     with svc.sessions() as session:
         row = session.get(Article, article_id)
-        versions = versions_of(session, article_id)
+        versions = list_versions(session, article_id)
     if row is None or versions is None:
         raise ApiError(404, f"no article {article_id}")
     return _Replaced(name=row.name, versions=versions)
