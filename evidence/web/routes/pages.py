@@ -27,7 +27,7 @@ from evidence.store.tokens import find_token
 from evidence.store.versions import Versions, list_versions
 from evidence.store.views import ClaimView, get_article, list_articles
 from evidence.store.web_sessions import end_session, start_session
-from evidence.web.auth import COOKIE, Principal, holder
+from evidence.web.auth import COOKIE, Principal, caller, check_role
 from evidence.web.bibliography import refuse_unreadable_bibtex
 from evidence.web.errors import ApiError
 from evidence.web.forms import validated
@@ -73,10 +73,9 @@ Form = Annotated[dict[str, str], Depends(form)]
 
 def signed_in(request: Request, svc: Svc) -> Principal:
     """The person signed in by session cookie (or bearer token), else a redirect to sign in."""
-    found, _ = holder(request, svc)
-    if found is None:
+    who, _ = caller(request, svc)
+    if who is None:
         raise SignInRequired()
-    who = Principal(name=found.name, role=found.role, token_id=found.id)
     request.state.who = who
     return who
 
@@ -85,8 +84,7 @@ Who = Annotated[Principal, Depends(signed_in)]
 
 
 def needs(who: Principal, role: str) -> None:
-    if not who.can(role):
-        raise ApiError(403, f"{who.name} is a {who.role}; this needs the {role} role")
+    check_role(who, role)
 
 
 # --- signing in --------------------------------------------------------------------------
