@@ -30,9 +30,15 @@ def run_migrations(connection: Connection) -> None:
         render_as_batch=True,
         compare_type=True,
         render_item=render_item,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()
+
+
+def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
+    """procrastinate's tables are its own schema (revision 0010), not our models'."""
+    return not (type_ == "table" and (name or "").startswith("procrastinate_"))
 
 
 def render_item(kind: str, item: Any, autogen_context: AutogenContext) -> str | Literal[False]:

@@ -11,11 +11,16 @@ columns with superscript markers. The PDF reader then reads the PDF; its markers
 compared with the truth. The HTML reader reading the same HTML is the baseline (what the
 marker patterns find when no PDF is in between).
 
+A third layout is typeset by TeX: the article written as LaTeX (``\\cite`` and a
+``thebibliography`` list, so ``[n]`` markers, justified text, TeX's hyphenation) and set by
+pdflatex; its baseline is the LaTeX reader on the same ``.tex``.
+
 The articles are split once: ``--split dev`` (the first 8, used while building the reader)
 and ``--split held-out`` (the next 24, run once for the figures reported apart).
 
-Speed: the dev articles concatenated to about 50 printed pages, written as PDF, Word, LaTeX,
-JATS XML, HTML and Markdown, each read whole by ``parse_bytes`` (best of 3).
+Speed: the dev articles concatenated to about 50 printed pages, written as PDF (Chromium and
+pdflatex), Word (python-docx, and that file saved by LibreOffice), LaTeX, JATS XML, HTML and
+Markdown, each read whole by ``parse_bytes`` (best of 3).
 
     .venv/bin/python benchmarks/formats.py --split dev
     .venv/bin/python benchmarks/formats.py --split held-out --no-speed
@@ -131,6 +136,29 @@ def print_pdf(page: str, folder: Path) -> bytes:
     return target.read_bytes()
 
 
+def typeset(tex: bytes, folder: Path) -> bytes:
+    """``tex`` set by pdflatex (twice, for the citation numbers); the PDF, errors or not."""
+    source = folder / "article.tex"
+    source.write_bytes(tex)
+    for _ in range(2):
+        subprocess.run(["pdflatex", "-interaction=nonstopmode", source.name], cwd=folder,
+                       capture_output=True, timeout=600, check=False)
+    return (folder / "article.pdf").read_bytes()
+
+
+def libreoffice_docx(data: bytes, folder: Path) -> bytes:
+    """A Word file opened and saved again by LibreOffice Writer."""
+    source, out = folder / "article.docx", folder / "saved"
+    source.write_bytes(data)
+    subprocess.run(
+        ["soffice", "--headless", "--norestore",
+         f"-env:UserInstallation={(folder / 'lo').as_uri()}",
+         "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(out), str(source)],
+        check=True, capture_output=True, timeout=600,
+    )
+    return (out / "article.docx").read_bytes()
+
+
 def truth_markers(article: dict[str, Any]) -> Counter[str]:
     numbers = labels(article)
     return Counter(
@@ -139,10 +167,12 @@ def truth_markers(article: dict[str, Any]) -> Counter[str]:
     )
 
 
-def found_markers(read: Article) -> Counter[str]:
+def found_markers(read: Article, article: dict[str, Any] | None = None) -> Counter[str]:
+    """Numbered targets; a LaTeX reading's ``\\cite`` keys are turned into the same numbers."""
+    numbers = labels(article) if article is not None else {}
     return Counter(
-        target for s in read.sentences for m in s.markers
-        if m.kind in ("numeric", "superscript") for target in m.targets
+        str(numbers.get(target, target)) for s in read.sentences for m in s.markers
+        if m.kind in ("numeric", "superscript", "latex") for target in m.targets
     )
 
 
@@ -180,13 +210,18 @@ def accuracy(split: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         for article in articles:
-            for style in ("bracket", "superscript"):
-                page = article_html(article, style)
-                pdf = parse_bytes(print_pdf(page, folder), path="a.pdf")
-                base = parse_bytes(page.encode("utf-8"), path="a.html")
-                for reader, read in (("pdf", pdf), ("html", base)):
+            for style in ("bracket", "superscript", "latex"):
+                if style == "latex":
+                    tex = as_latex(article)
+                    pdf = parse_bytes(typeset(tex, folder), path="a.pdf")
+                    baseline = ("tex", parse_bytes(tex, path="a.tex"))
+                else:
+                    page = article_html(article, style)
+                    pdf = parse_bytes(print_pdf(page, folder), path="a.pdf")
+                    baseline = ("html", parse_bytes(page.encode("utf-8"), path="a.html"))
+                for reader, read in (("pdf", pdf), baseline):
                     for what, found, truth in (
-                        ("markers", found_markers(read), truth_markers(article)),
+                        ("markers", found_markers(read, article), truth_markers(article)),
                         ("dois", found_dois(read), truth_dois(article)),
                     ):
                         scores.setdefault((style, reader, what), Score()).add(found, truth)
@@ -195,7 +230,8 @@ def accuracy(split: str) -> None:
     print(f"split: {split} ({len(articles)} articles: "
           f"{', '.join(a['source'] for a in articles[:3])}, ...)")
     for (style, reader, what), score in sorted(scores.items()):
-        layout = "1 column, [n]" if style == "bracket" else "2 columns, superscript"
+        layout = {"bracket": "1 column, [n]", "superscript": "2 columns, superscript",
+                  "latex": "pdflatex, [n]"}[style]
         print(f"  {layout:24} {reader:4} {what:8} {score}")
     for key, count in sorted(references.items()):
         print(f"  references {key}: {count}")
@@ -310,10 +346,14 @@ def speed() -> None:
     document = long_document(articles)
     with tempfile.TemporaryDirectory() as tmp:
         pdf = print_pdf(article_html(document, "bracket"), Path(tmp))
+        typeset_pdf = typeset(as_latex(document), Path(tmp))
+        saved_docx = libreoffice_docx(as_docx(document), Path(tmp))
     pages = sum(1 for _ in PDFPage.get_pages(io.BytesIO(pdf)))
     files = {
         "pdf": pdf,
+        "pdf (pdflatex)": typeset_pdf,
         "docx": as_docx(document),
+        "docx (LibreOffice)": saved_docx,
         "tex": as_latex(document),
         "xml": as_jats(document),
         "html": article_html(document, "bracket").encode("utf-8"),
@@ -325,10 +365,10 @@ def speed() -> None:
         times = []
         for _ in range(3):
             started = time.perf_counter()
-            read = parse_bytes(data, path=f"long.{suffix}")
+            read = parse_bytes(data, path=f"long.{suffix.split()[0]}")
             times.append(time.perf_counter() - started)
         best = min(times)
-        print(f"  {suffix:5} {len(data) / 1e6:6.2f} MB  {best:6.2f} s  "
+        print(f"  {suffix:18} {len(data) / 1e6:6.2f} MB  {best:6.2f} s  "
               f"{pages / best:7.1f} pages/s  {len(data) / 1e6 / best:6.2f} MB/s  "
               f"{len(read.sentences):5} sentences  "
               f"{len(read.references):4} references")
@@ -341,9 +381,16 @@ def main() -> None:
     args = parser.parse_args()
     print(describe(["pdfminer.six", "python-docx", "pylatexenc", "lxml"]))
     print(f"chromium: {_chromium_version()}")
+    print(f"pdflatex: {_version('pdflatex', '--version')}")
+    print(f"soffice:  {_version('soffice', '--version')}")
     accuracy(args.split)
     if not args.no_speed:
         speed()
+
+
+def _version(program: str, flag: str) -> str:
+    done = subprocess.run([program, flag], capture_output=True, text=True, check=False)
+    return (done.stdout.strip().splitlines() or ["unknown"])[0]
 
 
 def _chromium_version() -> str:

@@ -8,9 +8,18 @@ threshold. Scored against the references the authors cited there (data and licen
 * recall@k: over cited sentences, the share whose k best candidates hold a cited reference;
 * emitted links: precision over all sentences and over cited ones, coverage (cited sentences
   given a right link / given any link), uncited sentences given a link;
-* the same for BM25 over the written references (the best by BM25 of the sentence alone,
-  its threshold set to give the ranker's coverage) and for a random reference, in the same run;
-* time per sentence (features and ranking, the whole article, references indexed included).
+* the same for the model as it was before (``data/linker-weights-before.json``, at its own
+  shipped threshold), for BM25 over the written references (the best by BM25 of the sentence
+  alone, its threshold set to give the ranker's coverage) and for a random reference, in the
+  same run;
+* coverage at a precision target: for each model and way of hiding markers, the lowest
+  threshold at which the *tuning* split's links are right ``TARGETS`` of the time, applied to
+  the split measured (on the tuning split itself this is optimistic by construction); and,
+  as a ceiling, the same for the current model linking only sentences that cite something
+  (an oracle no linker has: what its ranking alone allows);
+* calibration: the probability the model gives its links against how often they are right;
+* CPU time per sentence (process time, not wall time: the machine is shared), features and
+  ranking of the whole article, references indexed included.
 
 Run: ``.venv/bin/python benchmarks/linking_plos.py --split tune`` while tuning; the held-out
 split once, at the end: ``--split heldout``.
@@ -19,6 +28,7 @@ split once, at the end: ``--split heldout``.
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import statistics
 import sys
@@ -35,10 +45,23 @@ from linking_data import PlosArticle, load_articles  # noqa: E402
 from evidence.articles.model import Sentence  # noqa: E402
 from evidence.linking import link_sentences  # noqa: E402
 from evidence.linking.features import FEATURES, SentenceFeatures, article_features  # noqa: E402
-from evidence.linking.rank import Model, load_model  # noqa: E402
+from evidence.linking.rank import EMIT_FEATURES, Model, load_model  # noqa: E402
 
 SEED = 20261203
 MODES = {"unmarked": False, "one-out": True}
+TARGETS = (0.7, 0.8)
+BEFORE = Path(__file__).resolve().parent / "data" / "linker-weights-before.json"
+BINS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.01)
+
+
+def earlier_model(path: Path = BEFORE) -> Model:
+    """A model trained on fewer features than today's, the features it did not know at 0."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    rank = dict(zip(data["features"], data["rank"], strict=True))
+    emit = dict(zip(data["emit_features"], data["emit"], strict=True))
+    return Model(tuple(float(rank.get(name, 0.0)) for name in FEATURES),
+                 tuple(float(emit.get(name, 0.0)) for name in EMIT_FEATURES),
+                 float(data["bias"]), float(data["threshold"]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,10 +84,10 @@ def ranked_sentences(
     words = FEATURES.index("words_raw")
     for article in articles:
         passages = article.passages(keep_markers=keep_markers)
-        start = time.perf_counter()
+        start = time.process_time()
         features = article_features(passages, article.references)
         scored = [_order(model, f) for f in features]
-        spent += time.perf_counter() - start
+        spent += time.process_time() - start
         for f, order, cites in zip(features, scored, article.cites, strict=True):
             n = len(article.references)
             ranker.append(Ranked(tuple(order), cites, n))
@@ -158,29 +181,103 @@ def random_rows(rows: Sequence[Ranked]) -> list[Ranked]:
             for r in rows]
 
 
-def report(split: str, model: Model, threshold: float) -> list[str]:
+def lowest_threshold(rows: Sequence[Ranked], target: float) -> float | None:
+    """The lowest threshold (steps of 0.01) at which the links are right ``target`` of the
+    time; ``None`` when none is."""
+    found = None
+    for step in range(100, 0, -1):
+        e = emitted(rows, step / 100)
+        if e.links and e.precision >= target:
+            found = step / 100
+    return found
+
+
+def report(split: str, models: dict[str, Model], threshold: float) -> list[str]:
+    """The figures of one split; ``models`` by name, the current one first, each linking at
+    its own shipped threshold (``threshold`` overrides the current one's)."""
     articles = list(load_articles(split))
-    out = [f"split {split}: {len(articles)} articles, threshold {threshold:.3f}", ""]
+    tuning = articles if split == "tune" else list(load_articles("tune"))
+    current = next(iter(models))
+    out = [f"split {split}: {len(articles)} articles, "
+           f"{sum(len(a.texts) for a in articles)} sentences, "
+           f"{sum(1 for a in articles for c in a.cites if c)} cited; "
+           f"threshold {threshold:.2f} ({current})", ""]
     out.append("| mode | ranker | r@1 | r@1 macro | r@3 | r@5 | links | precision | "
-               "precision (cited) | coverage | uncited linked | ms/sentence |")
+               "precision (cited) | coverage | uncited linked | CPU ms/sentence |")
     out.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    at_target: list[str] = []
+    calibration: list[str] = []
     for mode, keep in MODES.items():
-        ranker, bm25, owners, spent = ranked_sentences(articles, model, keep_markers=keep)
-        ms = 1000 * spent / len(ranker)
-        mine = emitted(ranker, threshold)
-        bm25_cut = threshold_for_coverage(bm25, mine.links)
-        chance = random_rows(ranker)
-        for name, rows, cut, speed in (("learned", ranker, threshold, f"{ms:.3f}"),
-                                       ("BM25", bm25, bm25_cut, "-"),
-                                       ("random", chance, 1.0, "-")):
-            e = emitted(rows, cut) if name != "random" else _random_emitted(chance, mine.links)
-            out.append(
-                f"| {mode} | {name} | {recall_at(rows, 1):.3f} | "
-                f"{macro_recall(rows, owners):.3f} | {recall_at(rows, 3):.3f} | "
-                f"{recall_at(rows, 5):.3f} | {e.links} | {e.precision:.3f} | "
-                f"{e.precision_cited:.3f} | {e.coverage:.3f} | {e.uncited_share:.3f} | {speed} |"
-            )
+        rows_of = {}
+        for name, model in models.items():
+            rows, bm25, owners, spent = ranked_sentences(articles, model, keep_markers=keep)
+            rows_of[name] = rows
+            cut = threshold if name == current else model.threshold
+            e = emitted(rows, cut)
+            out.append(_row(mode, f"learned, {name}", rows, owners, e,
+                            f"{1000 * spent / len(rows):.3f}"))
+            if name == current:
+                mine, bm25_rows, chance = e, bm25, random_rows(rows)
+            tuned = (rows if split == "tune"
+                     else ranked_sentences(tuning, model, keep_markers=keep)[0])
+            at_target += _at_targets(mode, name, rows, tuned)
+            if name == current:
+                at_target += _at_targets(mode, f"{name}, cited sentences only (oracle)",
+                                         _cited_only(rows), _cited_only(tuned))
+        out.append(_row(mode, "BM25", bm25_rows, owners,
+                        emitted(bm25_rows, threshold_for_coverage(bm25_rows, mine.links)), "-"))
+        out.append(_row(mode, "random", chance, owners, _random_emitted(chance, mine.links),
+                        "-"))
+        calibration += _calibration(mode, rows_of[current])
+    out += ["", "Coverage at a precision target, the threshold chosen on the tuning split:", "",
+            "| mode | model | target | threshold | links | precision | coverage | "
+            "uncited linked |", "| --- | --- | --- | --- | --- | --- | --- | --- |", *at_target]
+    out += ["", f"Calibration ({current}): the probability given to the best candidate against "
+            "how often it is a reference cited there:", "",
+            "| mode | probability | sentences | mean probability | right |",
+            "| --- | --- | --- | --- | --- |", *calibration]
     return out
+
+
+def _at_targets(mode: str, name: str, rows: Sequence[Ranked],
+                tuned: Sequence[Ranked]) -> list[str]:
+    lines = []
+    for target in TARGETS:
+        cut = lowest_threshold(tuned, target)
+        if cut is None:
+            lines.append(f"| {mode} | {name} | {target:.2f} | - | 0 | - | 0 | - |")
+            continue
+        found = emitted(rows, cut)
+        lines.append(f"| {mode} | {name} | {target:.2f} | {cut:.2f} | {found.links} | "
+                     f"{found.precision:.3f} | {found.coverage:.3f} | "
+                     f"{found.uncited_share:.3f} |")
+    return lines
+
+
+def _cited_only(rows: Sequence[Ranked]) -> list[Ranked]:
+    """The rows as if the model knew which sentences cite something (links on those only):
+    what the ranking alone allows."""
+    return [r if r.cites else Ranked((), r.cites, r.references) for r in rows]
+
+
+def _row(mode: str, name: str, rows: Sequence[Ranked], owners: Sequence[str], e: Emitted,
+         speed: str) -> str:
+    return (f"| {mode} | {name} | {recall_at(rows, 1):.3f} | "
+            f"{macro_recall(rows, owners):.3f} | {recall_at(rows, 3):.3f} | "
+            f"{recall_at(rows, 5):.3f} | {e.links} | {e.precision:.3f} | "
+            f"{e.precision_cited:.3f} | {e.coverage:.3f} | {e.uncited_share:.3f} | {speed} |")
+
+
+def _calibration(mode: str, rows: Sequence[Ranked]) -> list[str]:
+    lines = []
+    for low, high in zip(BINS, BINS[1:], strict=False):
+        inside = [r for r in rows if r.order and low <= r.order[0][1] < high]
+        if inside:
+            mean = statistics.mean(r.order[0][1] for r in inside)
+            right = sum(r.order[0][0] in r.cites for r in inside) / len(inside)
+            lines.append(f"| {mode} | {low:.1f}-{min(high, 1.0):.1f} | {len(inside)} | "
+                         f"{mean:.3f} | {right:.3f} |")
+    return lines
 
 
 def _random_emitted(rows: Sequence[Ranked], links: int) -> Emitted:
@@ -198,17 +295,17 @@ def speed_at_fifty(model: Model) -> str:
     articles = [a for a in load_articles("tune") if 40 <= len(a.references) <= 60]
     _, _, owners, spent = ranked_sentences(articles, model, keep_markers=False)
     lines = [f"{len(articles)} tuning articles with 40-60 references, "
-             f"{len(owners)} sentences: ranker {1000 * spent / len(owners):.3f} ms/sentence"]
+             f"{len(owners)} sentences: ranker {1000 * spent / len(owners):.3f} CPU ms/sentence"]
     for claims in (False, True):
-        start = time.perf_counter()
+        start = time.process_time()
         for article in articles:
             sentences = [Sentence(text, n + 1, 0, len(text), paragraph, "sentence", ())
                          for n, (text, paragraph) in enumerate(
                              zip(article.texts, article.paragraphs, strict=True))]
             link_sentences(sentences, article.references, claims=[claims] * len(sentences))
-        spent = time.perf_counter() - start
+        spent = time.process_time() - start
         lines.append(f"link_sentences, every sentence {'a claim' if claims else 'no claim'}: "
-                     f"{1000 * spent / len(owners):.3f} ms/sentence")
+                     f"{1000 * spent / len(owners):.3f} CPU ms/sentence")
     return "\n".join(lines)
 
 
@@ -220,7 +317,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     model = load_model()
     threshold = model.threshold if args.threshold is None else args.threshold
     print(describe(["scikit-learn"]))
-    print("\n".join(report(args.split, model, threshold)))
+    models = {"now": model, "before": earlier_model()}
+    print("\n".join(report(args.split, models, threshold)))
     print()
     print(speed_at_fifty(model))
 

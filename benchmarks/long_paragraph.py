@@ -16,16 +16,20 @@ Then the service (``--service``, on by default): the largest article the service
 of a real uvicorn server (offline, SQLite), while ``/health`` is asked every 0.1 s. In these
 shapes (``--shapes``, all by default):
 
-* ``worker``     the check in a worker thread, claims and links stored with Core
-  ``executemany`` over plain rows, as now;
-* ``orm-store``  the same, but claims and links stored as ORM objects as before issue 16C
+* ``process``    the check's CPU-bound steps (reading, claims, linking, audit, storing) in a
+  worker process, its registry step in the service, as now (``evidence.checksteps``);
+* ``thread``     as before the worker processes: the same steps in a worker thread of the
+  service's process (the check's objects and collections in it), and start-up's objects not
+  frozen out of collections (``evidence.web.app._freeze_startup_objects`` left out);
+* ``orm-store``  ``thread``, with claims and links stored as ORM objects as before issue 16C
   (about 1.3 million tracked objects alive at once for 54,000 claims);
-* ``on-loop``    the submit handler awaiting the check on the event loop as before issue 16
-  (linking already linear, claims stored as now).
+* ``on-loop``    the steps run on the event loop as before issue 16 (linking already linear,
+  claims stored as now, nothing frozen).
 
 Figures: the submission's seconds, /health's answer times (median, 95th centile, max), and
 the full (generation 2) garbage collections meanwhile, which stop every thread: how many,
-and the longest one, timed with ``gc.callbacks`` in this process (the server runs in it).
+and the longest one, timed with ``gc.callbacks`` in this process (the server runs in it; a
+worker process's collections are its own and not counted).
 
 The paragraph: SciFact dev claims (CC BY 4.0; Wadden et al., EMNLP 2020), in order, repeated,
 joined into one paragraph; every 100th sentence is followed by "This was shown in [2]."
@@ -46,18 +50,20 @@ import statistics
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+import anyio.to_thread
 import httpx
 from _machine import describe, repo_root_on_path
 from sqlalchemy.orm import Session
 
 import evidence.linking.link as link_module
 import evidence.store.articles as articles_module
+import evidence.web.app as app_module
 from evidence.articles import Article, parse_article
 from evidence.check import check_parsed
 from evidence.claims import find_claims
@@ -73,9 +79,10 @@ from evidence.web import create_app
 from evidence.web.app import MAX_BODY
 from evidence.web.schemas import MAX_TEXT
 
+T = TypeVar("T")
 DATA = Path("/work/shared/data/scifact/claims_dev.jsonl")
 SIZES = (10_000, 20_000, 50_000, 100_000)
-SHAPES = ("worker", "orm-store", "on-loop")
+SHAPES = ("process", "thread", "orm-store", "on-loop")
 OLD_MAX = 20_000
 REFERENCES = (
     "[1] Generated A. (2001). A generated benchmark reference. Generated Journal of Benchmark "
@@ -248,9 +255,21 @@ class FullCollections:
         gc.callbacks.remove(self._heard)
 
 
-async def _on_loop(svc: object, work: object) -> object:
-    """``run_check`` as it was before issue 16: the check awaited on the event loop."""
-    return await work(svc.client)  # type: ignore[attr-defined,operator]
+class ThreadSteps:
+    """A check's steps in a worker thread of the service's process (before the workers)."""
+
+    async def run(self, step: Callable[..., T], *args: Any) -> T:
+        return await anyio.to_thread.run_sync(step, *args)
+
+    def shutdown(self) -> None:
+        return None
+
+
+class LoopSteps(ThreadSteps):
+    """A check's steps on the service's event loop (before issue 16)."""
+
+    async def run(self, step: Callable[..., T], *args: Any) -> T:
+        return step(*args)
 
 
 READS = (
@@ -260,7 +279,7 @@ READS = (
     ("page last", "/articles/{id}?offset=54000"),
     ("page max", "/articles/{id}?limit=10000"),
 )
-"""Reading the stored article back (``worker`` shape only): the API's default page of 1,000
+"""Reading the stored article back (``process`` shape only): the API's default page of 1,000
 claims and its largest (10,000), and the article page's the same (issue 16: the page with
 every claim ran for minutes)."""
 
@@ -277,57 +296,85 @@ class ServiceRun:
 def service_health(text: str, folder: Path, *, shape: str) -> ServiceRun:
     """Submit ``text`` to a running service, /health asked meanwhile; then read it back."""
     repo_root_on_path()
-    import evidence.web.submit as submit_module
     from tests.standin.server import serve_in_thread
 
     settings = Settings(database_url=f"sqlite:///{folder / 'service.db'}", offline=True)
     app = create_app(settings)
+    freeze = app_module._freeze_startup_objects
+    if shape != "process":
+        app_module._freeze_startup_objects = _nothing_frozen
     with app.state.service.sessions.begin() as session:
         token = create_token(session, name="bench", role="editor")
-    original = submit_module.run_check  # type: ignore[attr-defined]
-    if shape == "on-loop":
-        submit_module.run_check = _on_loop  # type: ignore[attr-defined,assignment]
+    if shape in ("thread", "orm-store"):
+        app.state.service.checks = ThreadSteps()
+    elif shape == "on-loop":
+        app.state.service.checks = LoopSteps()
     latencies: list[float] = []
     done = threading.Event()
-    try:
-        with serve_in_thread(app, lifespan="on", log_level="critical") as url:
+    with serve_in_thread(app, lifespan="on", log_level="critical") as url:
 
-            def poll() -> None:
-                with httpx.Client(base_url=url, timeout=3600) as client:
-                    while not done.is_set():
-                        start = time.perf_counter()
-                        client.get("/health").raise_for_status()
-                        latencies.append(time.perf_counter() - start)
-                        time.sleep(0.1)
+        def poll() -> None:
+            with httpx.Client(base_url=url, timeout=3600) as client:
+                while not done.is_set():
+                    start = time.perf_counter()
+                    client.get("/health").raise_for_status()
+                    latencies.append(time.perf_counter() - start)
+                    time.sleep(0.1)
 
-            poller = threading.Thread(target=poll, daemon=True)
-            poller.start()
-            headers = {"Authorization": f"Bearer {token}"}
-            store = orm_store() if shape == "orm-store" else nullcontext()
-            with (httpx.Client(base_url=url, headers=headers, timeout=3600) as client,
-                  store, FullCollections() as collections):
-                start = time.perf_counter()
-                posted = client.post("/api/articles", json={"name": "long-paragraph.txt",
-                                                            "text": text})
-                posted.raise_for_status()
-                run = ServiceRun(time.perf_counter() - start, list(latencies),
-                                 list(collections.pauses))
-            if shape == "worker":
-                with httpx.Client(base_url=url, headers=headers, timeout=3600) as client:
-                    for label, path in READS:
-                        polled = len(latencies)
-                        start = time.perf_counter()
-                        answer = client.get(path.format(id=posted.json()["id"]))
-                        answer.raise_for_status()
-                        seconds = time.perf_counter() - start
-                        time.sleep(0.2)  # the /health answer that waited for it comes in
-                        run.reads.append((label, seconds, len(answer.content),
-                                          max(latencies[polled:], default=0.0)))
-            done.set()
-            poller.join()
-    finally:
-        submit_module.run_check = original  # type: ignore[attr-defined]
+        poller = threading.Thread(target=poll, daemon=True)
+        poller.start()
+        headers = {"Authorization": f"Bearer {token}"}
+        store = orm_store() if shape == "orm-store" else nullcontext()
+        with (httpx.Client(base_url=url, headers=headers, timeout=3600) as client,
+              store, FullCollections() as collections):
+            start = time.perf_counter()
+            posted = client.post("/api/articles", json={"name": "long-paragraph.txt",
+                                                        "text": text})
+            posted.raise_for_status()
+            run = ServiceRun(time.perf_counter() - start, list(latencies),
+                             list(collections.pauses))
+        if shape == "process":
+            with httpx.Client(base_url=url, headers=headers, timeout=3600) as client:
+                for label, path in READS:
+                    polled = len(latencies)
+                    start = time.perf_counter()
+                    answer = client.get(path.format(id=posted.json()["id"]))
+                    answer.raise_for_status()
+                    seconds = time.perf_counter() - start
+                    time.sleep(0.2)  # the /health answer that waited for it comes in
+                    run.reads.append((label, seconds, len(answer.content),
+                                      max(latencies[polled:], default=0.0)))
+        done.set()
+        poller.join()
+    app_module._freeze_startup_objects = freeze
     return run
+
+
+def _nothing_frozen() -> None:
+    return None
+
+
+def freeze_effect(folder: Path) -> tuple[int, float, float]:
+    """Tracked objects of a made app (the routes' modules imported), and the slowest of five
+    full collections before and after ``gc.freeze`` (what the service does at start-up)."""
+    import evidence.web.routes.pages  # noqa: F401  (what serving the pages imports)
+
+    create_app(Settings(database_url=f"sqlite:///{folder / 'freeze.db'}", offline=True))
+
+    def slowest() -> float:
+        times = []
+        for _ in range(5):
+            start = time.perf_counter()
+            gc.collect()
+            times.append(time.perf_counter() - start)
+        return max(times)
+
+    tracked, before = len(gc.get_objects()), slowest()
+    gc.freeze()
+    try:
+        return tracked, before, slowest()
+    finally:
+        gc.unfreeze()
 
 
 def main() -> None:
@@ -364,6 +411,10 @@ def main() -> None:
               f"{'':>21}  {needing}")
     if not args.service:
         return
+    with tempfile.TemporaryDirectory() as folder:
+        tracked, before, after = freeze_effect(Path(folder))
+    print(f"\nservice process: {tracked:,} tracked objects; slowest of 5 full collections "
+          f"{before:.3f} s, after gc.freeze {after:.6f} s")
     text = largest_accepted(claims)
     n = len(parse_article(text, path="long-paragraph.txt", format="text").sentences)
     print(f"\nservice: POST /api/articles of one paragraph of {n:,} sentences "
@@ -382,7 +433,7 @@ def main() -> None:
         for label, seconds, size, slowest in run.reads:
             reads.append(f"{label:<13} {seconds:>9.2f} {size / 1e6:>6.2f} {slowest:>13.3f}")
     if reads:
-        print(f"\nreading it back (GET, worker shape)\n{'read':<13} {'seconds':>9} {'MB':>6} "
+        print(f"\nreading it back (GET, process shape)\n{'read':<13} {'seconds':>9} {'MB':>6} "
               f"{'/health max s':>13}")
         print("\n".join(reads))
 

@@ -8,7 +8,9 @@ weight one feature's pull:
 * ranking: every (cited sentence, candidate reference) pair, labelled 1 when the authors
   cited that reference there;
 * emitting: every sentence with a candidate, labelled 1 when its best candidate (by the
-  ranking) is one the authors cited there; its probability is the link's score.
+  ranking) is one the authors cited there; its probability is the link's score. Learned
+  twice: on the one-out sentences (for articles with markers) and on the unmarked ones (for
+  articles with none, ``Model.emit_unmarked``).
 
 The threshold is the lowest probability, on the tuning articles, at which the links emitted
 are right at least ``TARGET_PRECISION`` of the time with markers removed *each* way (pooled,
@@ -47,11 +49,14 @@ C = 1.0
 _Rows = tuple[list[tuple[float, ...]], list[int]]
 
 
-def sentences(articles: Iterable[PlosArticle]) -> list[tuple[SentenceFeatures, frozenset[int]]]:
-    """Every sentence of both ways of hiding markers, with the references it cited."""
+def sentences(
+    articles: Iterable[PlosArticle], ways: tuple[bool, ...] = (False, True)
+) -> list[tuple[SentenceFeatures, frozenset[int]]]:
+    """Every sentence of the ways of hiding markers (``keep_markers`` values), with the
+    references it cited."""
     found: list[tuple[SentenceFeatures, frozenset[int]]] = []
     for article in articles:
-        for keep in (False, True):
+        for keep in ways:
             features = article_features(article.passages(keep_markers=keep), article.references)
             found.extend(zip(features, article.cites, strict=True))
     return found
@@ -103,24 +108,34 @@ def calibrate(model: Model, articles: list[PlosArticle]) -> tuple[float, list[st
     return (chosen if chosen is not None else 1.0), lines
 
 
+def _emitting(rows: list[tuple[SentenceFeatures, frozenset[int]]], blank: Model,
+              name: str) -> tuple[tuple[float, ...], float]:
+    """Emitting weights and bias learned on ``rows`` (one way of hiding markers)."""
+    x, y = emitting_examples(rows, blank)
+    print(f"emitting sentences, {name}: {len(x)} ({sum(y)} with the best candidate cited)")
+    emitting = LogisticRegression(C=C, max_iter=5000).fit(x, y)
+    return (tuple(round(float(w), 5) for w in emitting.coef_[0]),
+            round(float(emitting.intercept_[0]), 5))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--output", type=Path, default=WEIGHTS)
     args = parser.parse_args()
-    train = sentences(load_articles("train"))
+    articles = list(load_articles("train"))
+    unmarked, one_out = sentences(articles, (False,)), sentences(articles, (True,))
+    train = unmarked + one_out
     x, y = ranking_examples(train)
     print(f"ranking pairs: {len(x)} ({sum(y)} cited)")
     ranking = LogisticRegression(C=C, max_iter=5000).fit(x, y)
     rank = tuple(round(float(w), 5) for w in ranking.coef_[0])
     blank = Model(rank, (0.0,) * len(EMIT_FEATURES), 0.0, 1.0)
-    x, y = emitting_examples(train, blank)
-    print(f"emitting sentences: {len(x)} ({sum(y)} with the best candidate cited)")
-    emitting = LogisticRegression(C=C, max_iter=5000).fit(x, y)
-    emit = tuple(round(float(w), 5) for w in emitting.coef_[0])
-    bias = round(float(emitting.intercept_[0]), 5)
-    threshold, lines = calibrate(Model(rank, emit, bias, 1.0), list(load_articles("tune")))
+    emit, bias = _emitting(one_out, blank, "one-out")
+    emit_unmarked, bias_unmarked = _emitting(unmarked, blank, "unmarked")
+    threshold, lines = calibrate(Model(rank, emit, bias, 1.0, emit_unmarked, bias_unmarked),
+                                 list(load_articles("tune")))
     print("\n".join(lines))
-    model = Model(rank, emit, bias, threshold)
+    model = Model(rank, emit, bias, threshold, emit_unmarked, bias_unmarked)
     args.output.write_text(model.to_json(
         trained_on="PLOS plos-links.jsonl, train split (benchmarks/linking_data.py); "
                    "threshold on the tune split; articles CC BY / CC0 (PLOS/allofplos)",

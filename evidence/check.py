@@ -15,7 +15,15 @@ from typing import TYPE_CHECKING
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from evidence.articles import Article, ArticleFormat, decode_bytes, read_article
+from evidence.articles import (
+    Article,
+    ArticleFormat,
+    Marker,
+    decode_bytes,
+    parse_bytes,
+    read_article,
+)
+from evidence.articles.places import Places
 from evidence.audit.findings import Finding
 from evidence.audit.shown import audit_article
 from evidence.checkconfig import DEFAULT_MAX_ARTICLE_MB, CheckConfig, find_suppressions
@@ -28,7 +36,7 @@ from evidence.lock import Lock, LockedWork
 from evidence.matching import MatchOutcome, match_references
 from evidence.progress import Stages
 from evidence.registry import registry_client
-from evidence.resolver import OFFLINE_REASON, Resolution, resolve_dois
+from evidence.resolver import OFFLINE_REASON, Claims, Resolution, resolve_dois
 from evidence.results import (
     ArticleResult,
     CheckResult,
@@ -50,7 +58,10 @@ __all__ = [
     "Bibliography",
     "CheckOptions",
     "Inputs",
+    "RegistryAnswers",
     "WrittenReference",
+    "ask_registry",
+    "audit_articles",
     "check_articles",
     "check_inputs",
     "check_locked",
@@ -249,33 +260,68 @@ async def check_parsed(
     sessions: sessionmaker[Session],
     options: CheckOptions | None = None,
     client: CrossrefClient | None = None,
+    claims: Claims | None = None,
 ) -> CheckResult:
-    """Check articles already read, each with its bibliographies."""
+    """Check articles already read, each with its bibliographies.
+
+    ``claims``: DOIs other processes are asking for (check jobs on several workers).
+    """
     options = options or CheckOptions()
     articles = [article for article, _ in inputs]
     written = [written_references(a, bibs) for a, bibs in inputs]
+    answers = await ask_registry(written, settings=settings, sessions=sessions, options=options,
+                                 client=client, claims=claims)
+    return audit_articles(articles, written, answers, options)
+
+
+@dataclass(frozen=True, slots=True)
+class RegistryAnswers:
+    """What the store or the registry said of each written reference: by normalised DOI, and
+    by text for those written without one."""
+
+    resolutions: dict[str, Resolution]
+    matches: dict[str, MatchOutcome]
+
+
+async def ask_registry(
+    written: Sequence[Sequence[WrittenReference]],
+    *,
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    options: CheckOptions | None = None,
+    client: CrossrefClient | None = None,
+    claims: Claims | None = None,
+) -> RegistryAnswers:
+    """Every reference's answer, from the store first, then the registry (``client``; one of
+    the run's own when None and not offline), within one wait for the whole check.
+
+    ``claims``: DOIs other processes are asking for (check jobs on several workers).
+    """
+    options = options or CheckOptions()
     # One wait for the whole check (DOIs, then searches): past it, what is left is unverified.
     with registry_deadline(settings.registry_wait):
         if client is None and not settings.offline:
             async with registry_client(settings) as own:
-                return await _check(articles, written, settings, sessions, options, own)
-        return await _check(articles, written, settings, sessions, options, client)
+                return await _ask(written, settings, sessions, options, own, claims)
+        return await _ask(written, settings, sessions, options, client, claims)
 
 
-async def _check(
-    articles: list[Article],
-    written: list[list[WrittenReference]],
+
+async def _ask(
+    written: Sequence[Sequence[WrittenReference]],
     settings: Settings,
     sessions: sessionmaker[Session],
     options: CheckOptions,
     client: CrossrefClient | None,
-) -> CheckResult:
+    claims: Claims | None = None,
+) -> RegistryAnswers:
     dois = list(dict.fromkeys(r.doi for refs in written for r in refs if r.doi))
     advance = _stage(options, f"resolving {_count(len(dois), 'DOI')}", len(dois))
     resolutions = {
         r.doi: r
         for r in await resolve_dois(dois, sessions=sessions, settings=settings,
-                                    refresh=options.refresh, client=client, progress=advance)
+                                    refresh=options.refresh, client=client, progress=advance,
+                                    claims=claims)
     }
     undoi = [(r.text, r.written if isinstance(r.written, ParsedReference) else None)
              for refs in written for r in refs if not r.doi and not r.doi_text]
@@ -285,17 +331,21 @@ async def _check(
                                      client=None if settings.offline else client,
                                      offline_reason=OFFLINE_REASON)
     advance(len(undoi))
-    return _audit_articles(articles, written, resolutions, matches, options)
+    return RegistryAnswers(resolutions=resolutions, matches=matches)
 
 
-def _audit_articles(
-    articles: list[Article],
-    written: list[list[WrittenReference]],
-    resolutions: dict[str, Resolution],
-    matches: dict[str, MatchOutcome],
-    options: CheckOptions,
+def audit_articles(
+    articles: Sequence[Article],
+    written: Sequence[Sequence[WrittenReference]],
+    answers: RegistryAnswers,
+    options: CheckOptions | None = None,
 ) -> CheckResult:
-    """Claims, links and findings, once every reference has its answer (registry or lock)."""
+    """Claims, links and findings, once every reference has its answer (registry or lock).
+
+    Pure CPU and no I/O: the service runs it in a worker process (``evidence.checksteps``).
+    """
+    options = options or CheckOptions()
+    resolutions, matches = answers.resolutions, answers.matches
     results: list[ArticleResult] = []
     findings: list[Finding] = []
     problems: list[str] = []
@@ -353,7 +403,8 @@ def check_locked(inputs: Inputs, lock: Lock, options: CheckOptions | None = None
     if missing:
         raise InputError(f"{len(missing)} reference(s) not in {lockfile}: "
                          + "; ".join(missing[:10]) + "; run `evidence lock` again and commit it")
-    result = _audit_articles(articles, written, resolutions, matches, options)
+    result = audit_articles(articles, written, RegistryAnswers(resolutions, matches),
+                            options)
     return replace(result, notes=(*inputs.notes, *result.notes))
 
 
@@ -428,6 +479,28 @@ def _bibliography_alone(
     article = Article(path=str(path), format=fmt, title=None, text=text, sentences=(),
                       references=(), bibliography=(), problems=())
     return article, [bibliography, *extra]
+
+
+def parse_submitted(data: bytes, *, name: str) -> tuple[Article, list[Bibliography]]:
+    """An article (or a bibliography checked alone) from its file's bytes only, as a check
+    job carries it: no other file is read, so an article whose front matter names a
+    bibliography file is refused (the job does not carry that file).
+
+    :raises InputError: the bytes are not a readable file of the format ``name`` says.
+    """
+    path = Path(name)
+    if path.suffix.lower() in BIBLIOGRAPHY_SUFFIXES:
+        text = decode_bytes(data, path=name)[0]
+        fmt = _bib_format(path)
+        article = Article(path=name, format=fmt, title=None, text=text, sentences=(),
+                          references=(), bibliography=(), problems=())
+        return article, [parse_bibliography(text, path=name, format=fmt)]
+    article = parse_bytes(data, path=name)
+    if article.bibliography:
+        raise InputError(f"{name} names the bibliography {article.bibliography[0]!r} in its "
+                         "front matter; a submitted check carries only the article's own file: "
+                         "check it with `evidence check`, or list its references in the article")
+    return article, []
 
 
 def _bibliography_text(path: Path) -> str:
@@ -512,7 +585,7 @@ def _inferred_threshold(options: CheckOptions) -> float:
 
 
 def _article_result(
-    article: Article, written: list[WrittenReference], references: list[ReferenceResult],
+    article: Article, written: Sequence[WrittenReference], references: list[ReferenceResult],
     inferred_threshold: float = DEFAULT_THRESHOLD,
     thresholds: Thresholds | None = None,
 ) -> ArticleResult:
@@ -520,18 +593,26 @@ def _article_result(
     texts = [_reference_text(w, r) for w, r in zip(written, references, strict=True)]
     linked = link_claims(article, texts, claims=[v.needs_support for _, v in verdicts],
                          ranked_threshold=inferred_threshold)
+    places = Places(article)
     claims = tuple(
         ClaimResult(text=sentence.text, line=sentence.line, needs_support=verdict.needs_support,
                     reasons=verdict.reasons, sources=linked.links.get(index, ()),
-                    score=verdict.score)
+                    score=verdict.score, place=places.at(sentence.start))
         for index, (sentence, verdict) in enumerate(verdicts)
         if sentence.kind != "heading"
     )
     unknown = tuple(
-        UnknownCitation(marker=m.text, target=t, line=m.line) for m, t in linked.unknown
+        UnknownCitation(marker=m.text, target=t, line=m.line,
+                        place=places.at(m.start) if isinstance(m, Marker) else
+                        places.of_line(m.line))
+        for m, t in linked.unknown
+    )
+    placed = tuple(
+        replace(r, place=places.of_line(r.line)) if r.path in (None, article.path) else r
+        for r in references
     )
     return ArticleResult(path=article.path, title=article.title, claims=claims,
-                         references=tuple(references), format=article.format,
+                         references=placed, format=article.format,
                          unknown_citations=unknown)
 
 

@@ -105,6 +105,15 @@ class Settings:
     """The service: a sign-in ends this long after it began."""
     trust_proxy: bool = False
     """The service: believe ``X-Forwarded-Proto`` (``evidence.web.options.WebOptions``)."""
+    jobs: bool = False
+    """``EVIDENCE_JOBS=postgres``: the service hands checks to workers (``evidence.jobs``)."""
+    job_attempts: int = 5
+    """Runs of a check job at most while the registry is out; the last stores it unverified."""
+    job_retry_wait: float = 30.0
+    """Seconds before a job's first retry after an outage; each retry waits about twice as long."""
+    job_heartbeat: float = 10.0
+    """Seconds between a worker's heartbeats; a worker silent for 3 of them is taken as dead
+    and its running jobs go to another worker."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -122,6 +131,10 @@ class Settings:
             check_workers=_positive(env, "EVIDENCE_CHECK_WORKERS", int, DEFAULT_CHECK_WORKERS),
             session_hours=_session_hours(env.get("EVIDENCE_SESSION_HOURS", "")),
             trust_proxy=_yes_or_no(env.get("EVIDENCE_TRUST_PROXY", ""), "EVIDENCE_TRUST_PROXY"),
+            jobs=_jobs(env.get("EVIDENCE_JOBS")),
+            job_attempts=_positive(env, "EVIDENCE_JOB_ATTEMPTS", int, 5),
+            job_retry_wait=_positive(env, "EVIDENCE_JOB_RETRY_WAIT", float, 30.0),
+            job_heartbeat=_positive(env, "EVIDENCE_JOB_HEARTBEAT", float, 10.0),
         )
         given = {k: v for k, v in overrides.items() if v is not None}
         return replace(settings, **given)
@@ -164,10 +177,21 @@ def _retries(text: str | None) -> int:
     """``EVIDENCE_REGISTRY_RETRIES``: a whole number, 0 (never retry) or more."""
     if text is None or not text.strip():
         return DEFAULT_REGISTRY_RETRIES
-    if not text.strip().isdigit():
+    if not text.strip().isascii() or not text.strip().isdigit():
         raise InputError(f"EVIDENCE_REGISTRY_RETRIES must be a whole number, 0 or more, "
                          f"not {text!r}")
     return int(text)
+
+
+def _jobs(text: str | None) -> bool:
+    """``EVIDENCE_JOBS``: ``postgres`` (the one engine there is), or empty for in-process."""
+    value = (text or "").strip().lower()
+    if value in ("", "none", "off"):
+        return False
+    if value in ("postgres", "postgresql", "procrastinate"):
+        return True
+    raise InputError(f"EVIDENCE_JOBS must be 'postgres' (checks run by workers) or empty, "
+                     f"not {text!r}")
 
 
 def _hosts(text: str | None) -> tuple[str, ...] | None:

@@ -64,3 +64,6 @@ class Finding:
     message: str
     column: int | None = None
     subject: str = ""  # the claim or reference text: what a baseline recognises across edits
+    place: str | None = None
+    """Where it stands in words, for a file with no lines of its own (Word: ``"paragraph 7"``,
+    PDF: ``"page 2, line 14"``); ``None`` where ``line`` is the file's own line."""

@@ -31,7 +31,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -61,7 +61,7 @@ if TYPE_CHECKING:
     from refs.crossref.client import CrossrefClient
 
 __all__ = ["Change", "RecheckIncomplete", "RecheckResult", "Strategy", "recheck",
-           "refetch_is_cheaper"]
+           "recheck_store", "refetch_is_cheaper", "result_json"]
 
 Strategy = Literal["notices", "works"]
 
@@ -146,6 +146,53 @@ async def recheck(
     changes = _store(sessions, dois, found, began=began, via=how, position=position,
                      requests=requests)
     return RecheckResult(how, start, len(dois), requests, notices, changes, position)
+
+
+def recheck_store(settings: Settings, *, since: date | None = None) -> RecheckResult:
+    """A recheck of the store at ``settings.database_url``, start to end: what a periodic
+    job calls (synchronous; opens and closes its own engine and registry client).
+
+    :raises RecheckIncomplete: the registry could not be asked about everything.
+    :raises StoreError: the store cannot be opened.
+    """
+    import asyncio
+
+    from evidence.store.engine import open_store, session_factory
+
+    engine = open_store(settings.database_url)
+    try:
+        return asyncio.run(recheck(session_factory(engine), settings, since=since))
+    finally:
+        engine.dispose()
+
+
+def result_json(result: RecheckResult) -> dict[str, Any]:
+    """The JSON of ``recheck --json`` (and of a job that runs a recheck)."""
+    return {
+        "version": 1,
+        "strategy": result.strategy,
+        "since": _day(result.since),
+        "position": _day(result.position),
+        "stored": result.stored,
+        "requests": result.requests,
+        "notices": result.notices,
+        "changes": [_change_json(c) for c in result.changes],
+    }
+
+
+def _change_json(change: Change) -> dict[str, Any]:
+    seen = change.change
+    return {
+        "doi": seen.doi, "title": change.title, "kind": seen.kind.value,
+        "notice_doi": seen.notice_doi, "notice_type": seen.notice_type, "source": seen.source,
+        "notice_date": seen.notice_date, "detail": seen.detail, "alerting": change.alerting,
+        "cited_by": [{"id": c.article_id, "name": c.name, "version": c.number,
+                      "current": c.current} for c in change.citing],
+    }
+
+
+def _day(value: date | None) -> str | None:
+    return value.isoformat() if value else None
 
 
 # --- asking ------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from refs.crossref.settings import DEFAULT_REGISTRY_HOSTS
 
 if TYPE_CHECKING:
     from refs.crossref.client import CrossrefClient, OnRetry
+    from refs.crossref.limits import LimiterFactory
 
 __all__ = ["crossref_settings", "registry_client"]
 
@@ -36,8 +37,10 @@ def crossref_settings(settings: Settings) -> CrossrefSettings:
     )
 
 
-def registry_client(settings: Settings, *, on_retry: OnRetry | None = None) -> CrossrefClient:
-    """A new client for ``settings`` (use it as ``async with``, which closes it)."""
+def registry_client(settings: Settings, *, on_retry: OnRetry | None = None,
+                    limiters: LimiterFactory | None = None) -> CrossrefClient:
+    """A new client for ``settings`` (use it as ``async with``, which closes it);
+    ``limiters`` paces it with limits shared beyond this process (the job engine's budget)."""
     from refs.crossref.client import CrossrefClient  # httpx and the client load only here
 
-    return CrossrefClient(crossref_settings(settings), on_retry=on_retry)
+    return CrossrefClient(crossref_settings(settings), on_retry=on_retry, limiters=limiters)

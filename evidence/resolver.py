@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -24,11 +24,29 @@ from refs.crossref import Outcome
 if TYPE_CHECKING:
     from refs.crossref.client import CrossrefClient
 
-__all__ = ["OFFLINE_REASON", "Resolution", "resolve_dois"]
+__all__ = ["OFFLINE_REASON", "Claims", "Resolution", "resolve_dois"]
 
 OFFLINE_REASON = "not in the store, and offline: the registry was not asked"
 """Why a DOI is unverified offline. It says what happened and names no flag or command:
 each shell (the CLI, the service) adds what its own user can do about it."""
+
+
+CLAIM_ROUNDS = 3
+"""Rounds of claiming, asking and waiting for other processes before giving up on a DOI."""
+
+
+class Claims(Protocol):
+    """DOIs being asked for by several processes at once (``evidence.jobs.claims``)."""
+
+    async def claim(self, dois: Sequence[str]) -> list[str]:
+        """Those of ``dois`` this process asks for; another process is asking the rest."""
+        ...
+
+    async def release(self, dois: Sequence[str]) -> None: ...
+
+    async def wait(self, dois: Sequence[str], *, timeout: float) -> None:
+        """Until no other process is asking for any of ``dois``."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +68,13 @@ async def resolve_dois(
     refresh: bool = False,
     client: CrossrefClient | None = None,
     progress: Callable[[int], None] | None = None,
+    claims: Claims | None = None,
 ) -> list[Resolution]:
-    """One Resolution per DOI asked, in order; works found are stored before returning."""
+    """One Resolution per DOI asked, in order; works found are stored before returning.
+
+    With ``claims``, a DOI another process is asking for is not asked again here: its answer
+    is read from the store once that process has stored it.
+    """
     known: dict[str, Resolution] = {}
     wanted: list[str] = []
     for text in dois:
@@ -68,11 +91,59 @@ async def resolve_dois(
     if missing and settings.offline:
         known.update({d: Resolution(d, ReferenceStatus.UNVERIFIED, reason=OFFLINE_REASON)
                       for d in missing})
+    elif missing and claims is None:
+        known.update(await _ask_and_store(missing, sessions, settings, client, progress))
     elif missing:
-        outcomes = await _ask_registry(missing, settings, client, progress)
-        _store(sessions, outcomes, doi_url=settings.doi_url)
-        known.update({o.doi: _from_outcome(o) for o in outcomes})
+        assert claims is not None
+        known.update(await _ask_once(missing, sessions, settings, client, progress, claims))
     return [known[text] if text in known else known[normalize_doi(text)] for text in dois]
+
+
+async def _ask_and_store(
+    dois: list[str],
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    client: CrossrefClient | None,
+    progress: Callable[[int], None] | None,
+) -> dict[str, Resolution]:
+    outcomes = await _ask_registry(dois, settings, client, progress)
+    _store(sessions, outcomes, doi_url=settings.doi_url)
+    return {o.doi: _from_outcome(o) for o in outcomes}
+
+
+async def _ask_once(
+    dois: list[str],
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    client: CrossrefClient | None,
+    progress: Callable[[int], None] | None,
+    claims: Claims,
+) -> dict[str, Resolution]:
+    """Ask for the DOIs no other process is asking for; read the others' answers stored."""
+    answered: dict[str, Resolution] = {}
+    left = dois
+    for _ in range(CLAIM_ROUNDS):
+        mine = await claims.claim(left)
+        try:
+            # Another process may have stored some of them between our look and our claim.
+            answered.update(_from_store(sessions, mine) if mine else {})
+            asking = [doi for doi in mine if doi not in answered]
+            if asking:
+                answered.update(await _ask_and_store(asking, sessions, settings, client,
+                                                     progress))
+        finally:
+            await claims.release(mine)
+        others = [doi for doi in left if doi not in answered]
+        if not others:
+            break
+        await claims.wait(others, timeout=settings.registry_wait)
+        answered.update(_from_store(sessions, others))
+        left = [doi for doi in others if doi not in answered]
+        if not left:
+            break
+    reason = "another process was asking the registry for it, and no answer was stored"
+    return answered | {d: Resolution(d, ReferenceStatus.UNVERIFIED, reason=reason)
+                       for d in dois if d not in answered}
 
 
 def _from_store(sessions: sessionmaker[Session], dois: list[str]) -> dict[str, Resolution]:

@@ -60,6 +60,7 @@ class ClaimResult:
     sources: tuple[SourceLink, ...] = ()
     suppressed: str | None = None  # the reason given in an inline suppression
     score: float | None = None  # the claim model's score; None when an exemption decided
+    place: str | None = None  # "page 2, line 14" where the file has no lines (Word, PDF)
 
     @property
     def status(self) -> ClaimStatus:
@@ -100,6 +101,7 @@ class ReferenceResult:
     key: str | None = None  # citation key or label
     mismatches: tuple[Mismatch, ...] = ()  # written details that disagree with the registry
     path: str | None = None  # where it is written, when not in the article (a .bib file)
+    place: str | None = None  # "page 2, line 14" where the file has no lines (Word, PDF)
 
     @property
     def title(self) -> str | None:
@@ -117,6 +119,7 @@ class UnknownCitation:
     marker: str
     target: str
     line: int
+    place: str | None = None  # "page 2, line 14" where the file has no lines (Word, PDF)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from evidence.articles.places import describe_place
 from evidence.audit.baseline import fingerprint
 from evidence.findings import Finding
 from evidence.results import ClaimResult, ReferenceResult, SourceLink
@@ -79,7 +80,7 @@ def update_json(update: Update) -> dict[str, str | None]:
 
 
 REFERENCE_KEYS = (
-    "text", "line", "doi", "status", "title", "retracted", "corrected", "written_doi",
+    "text", "line", "place", "doi", "status", "title", "retracted", "corrected", "written_doi",
     "confidence", "reason", "key", "path", "year", "updates", "mismatches", "work",
 )
 """The keys of a reference's JSON object, in the order they are written."""
@@ -92,6 +93,7 @@ def reference_json(ref: ReferenceResult) -> dict[str, Any]:
     return {
         "text": ref.text,
         "line": ref.line,
+        "place": describe_place(ref.line, ref.place),
         "doi": ref.doi,
         "status": ref.status,
         "title": ref.title,
@@ -131,7 +133,8 @@ def source_json(link: SourceLink) -> dict[str, Any]:
 
 
 CLAIM_KEYS = (
-    "text", "line", "needs_support", "score", "sources", "status", "reasons", "suppressed",
+    "text", "line", "place", "needs_support", "score", "sources", "status", "reasons",
+    "suppressed",
 )
 """The keys of a claim's JSON object (a sentence, whether it needs a source, and what backs
 it), in the order they are written."""
@@ -143,6 +146,7 @@ def claim_json(claim: ClaimResult) -> dict[str, Any]:
     return {
         "text": claim.text,
         "line": claim.line,
+        "place": describe_place(claim.line, claim.place),
         "needs_support": claim.needs_support,
         "score": None if claim.score is None else round(claim.score, 3),
         "sources": [source_json(s) for s in claim.sources],
@@ -152,7 +156,7 @@ def claim_json(claim: ClaimResult) -> dict[str, Any]:
     }
 
 
-FINDING_KEYS = ("rule", "severity", "path", "line", "message", "column", "subject",
+FINDING_KEYS = ("rule", "severity", "path", "line", "place", "message", "column", "subject",
                 "fingerprint")
 """The keys of a finding's JSON object, in the order they are written."""
 
@@ -164,6 +168,7 @@ def finding_json(finding: Finding) -> dict[str, Any]:
         "severity": finding.severity.value,
         "path": finding.path,
         "line": finding.line,
+        "place": describe_place(finding.line, finding.place),
         "message": finding.message,
         "column": finding.column,
         "subject": finding.subject,

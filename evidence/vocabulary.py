@@ -16,6 +16,7 @@ __all__ = [
     "ArticleFormat",
     "ClaimStatus",
     "How",
+    "JobState",
     "NOTICE_CHANGES",
     "ReferenceStatus",
     "Role",
@@ -30,6 +31,15 @@ class How(StrEnum):
     MARKER = "marker"  # an explicit citation marker in the text
     INFERRED = "inferred"  # text similarity: related, not confirmed
     EDITOR = "editor"  # a person linked it
+
+
+class JobState(StrEnum):
+    """Where a check job stands (``evidence jobs``, ``GET /api/jobs/{id}``)."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
 
 
 class ReferenceStatus(StrEnum):

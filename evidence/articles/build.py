@@ -110,11 +110,13 @@ def parse_bytes(
 
         docx = read_docx(data, path=path)
         article = _assemble(path, kind, docx.text, docx.blocks, docx.title, (), docx.problems)
-        return replace(article, references=_with_cited(article.references, docx.cited))
+        return replace(article, references=_with_cited(article.references, docx.cited),
+                       places=docx.places)
     from evidence.articles.pdf import read_pdf
 
     read = read_pdf(data, path=path)
-    return _assemble(path, kind, read.text, read.blocks, read.title, (), read.problems)
+    article = _assemble(path, kind, read.text, read.blocks, read.title, (), read.problems)
+    return replace(article, places=read.places)
 
 
 def _with_cited(

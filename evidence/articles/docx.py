@@ -3,12 +3,15 @@
 Read in document order: paragraphs (text split across runs joined), headings (the "Heading"
 and "Title" styles), list items (numbered by Word: the number Word shows is the item's label,
 so a numbered reference list keeps its numbers), every table cell as a paragraph of its own,
-then footnotes and endnotes. Superscript numbers are ``superscript`` markers. Citation fields
-that reference managers insert are ``field`` markers whose targets are the cited works' DOIs
-(or their ids when no DOI is given): Zotero and Mendeley keep CSL-JSON in the field code,
-EndNote its own XML; the works they carry come back as ``cited`` so that a citation whose
-work the written reference list lacks still has its reference. Deleted (tracked) text and
-field codes are not text.
+then footnotes and endnotes. Superscript numbers are ``superscript`` markers (Word's
+superscript, a character style's, or text raised above the line as LibreOffice writes an HTML
+``<sup>``). Citation fields that reference managers insert are ``field`` markers whose
+targets are the cited works' DOIs (or their ids when no DOI is given): Zotero and Mendeley
+keep CSL-JSON in the field code, EndNote its own XML; the works they carry come back as
+``cited`` so that a citation whose work the written reference list lacks still has its
+reference. Deleted (tracked) text and field codes are not text. Each block keeps its place
+in words (``Reading.places``): ``paragraph N`` of the body (empty paragraphs not counted),
+``table T, row R, cell C``, or ``footnote N`` / ``endnote N`` in the order Word numbers them.
 
 A Word file is a zip: it is measured before it is opened (members, total size, compression
 ratio), and one that would inflate beyond the limits is refused unread. An encrypted
@@ -81,8 +84,11 @@ def read_docx(data: bytes, *, path: str) -> DocxReading:
     styles = {style.style_id: style.name or "" for style in document.styles}
     styled = {style.style_id: style.element.find(f"{_w('pPr')}/{_w('numPr')}")
               for style in document.styles}
+    aligned = {style.style_id: style.element.find(f"{_w('rPr')}/{_w('vertAlign')}")
+               for style in document.styles}
     reader = _Reader(Layout(), styles, _numbering(document),
-                     {k: v for k, v in styled.items() if v is not None})
+                     {k: v for k, v in styled.items() if v is not None},
+                     {k: v for k, v in aligned.items() if v is not None})
     title = document.core_properties.title or None
     for reltype, kind in ((_FOOTNOTES, "footnote"), (_ENDNOTES, "endnote")):
         for rel in document.part.rels.values():
@@ -93,7 +99,8 @@ def read_docx(data: bytes, *, path: str) -> DocxReading:
         reader.emit_note(key)
     blocks = [b for b in reader.layout.blocks if len(b.projection)]
     title = title or reader.title
-    return DocxReading(reader.layout.text, blocks, title, tuple(reader.problems), reader.cited)
+    return DocxReading(reader.layout.text, blocks, title, tuple(reader.problems),
+                       tuple(reader.layout.places), cited=reader.cited)
 
 
 def _measure(data: bytes, path: str) -> None:
@@ -181,6 +188,8 @@ class _Reader:
     formats: dict[tuple[str, str], str]
     styled: dict[str, etree._Element]
     """Style id -> the numbering the style gives its paragraphs ("List Number")."""
+    run_styles: dict[str, etree._Element] = field(default_factory=dict)
+    """Character style id -> the ``vertAlign`` it sets (a "Footnote Anchor" style raises)."""
     title: str | None = None
     problems: list[str] = field(default_factory=list)
     cited: list[ReferenceEntry] = field(default_factory=list)
@@ -190,6 +199,11 @@ class _Reader:
     pending_notes: dict[tuple[str, str], etree._Element] = field(default_factory=dict)
     """Footnotes and endnotes by (kind, id), until the paragraph that refers to them."""
     referred: list[tuple[str, str]] = field(default_factory=list)
+    where: str | None = None
+    """The table cell or note being read (``None``: the body, where paragraphs are counted)."""
+    paragraphs: int = 0
+    tables: int = 0
+    note_counts: dict[str, int] = field(default_factory=dict)
 
     def container(self, element: etree._Element) -> None:
         for child in element:
@@ -197,11 +211,19 @@ class _Reader:
             if name == "p":
                 self.paragraph(child)
             elif name == "tbl":
-                for cell in child.iter(_w("tc")):
-                    for paragraph in cell.iterfind(_w("p")):
-                        self.paragraph(paragraph)
+                self.table(child)
             elif name in ("sdt", "sdtContent", "customXml"):
                 self.container(child)
+
+    def table(self, table: etree._Element) -> None:
+        """Every cell's paragraphs, each cell named by its table, row and column."""
+        self.tables += 1
+        number, outer = self.tables, self.where
+        for row_number, row in enumerate(table.iterfind(_w("tr")), start=1):
+            for cell_number, cell in enumerate(row.iterfind(_w("tc")), start=1):
+                self.where = f"table {number}, row {row_number}, cell {cell_number}"
+                self.container(cell)
+        self.where = outer
 
     def notes(self, kind: str, blob: bytes) -> None:
         """Keep the notes of a part, to be read after the paragraph that refers to each."""
@@ -218,13 +240,24 @@ class _Reader:
     def emit_note(self, key: tuple[str, str]) -> None:
         note = self.pending_notes.pop(key, None)
         if note is not None:
+            # numbered in the order they are met, as Word shows them
+            self.note_counts[key[0]] = self.note_counts.get(key[0], 0) + 1
+            outer, self.where = self.where, f"{key[0]} {self.note_counts[key[0]]}"
             self.container(note)
+            self.where = outer
 
     def paragraph(self, p: etree._Element) -> None:
         kind, label = self.kind(p)
         self.block = self.layout.open(kind, label)
+        if self.where is None:
+            self.paragraphs += 1
+            self.layout.place(f"paragraph {self.paragraphs}")
+        else:
+            self.layout.place(self.where)
         self.fields = []
         self.inline(p)
+        if self.where is None and not len(self.block.projection):
+            self.paragraphs -= 1  # an empty paragraph is no paragraph a reader counts
         if kind == "heading" and self.title is None and self.style(p).lower() == "title":
             self.title = self.block.text or None
         # A note is read right after the paragraph that refers to it: a claim in a
@@ -278,8 +311,7 @@ class _Reader:
 
     def run(self, run: etree._Element) -> None:
         assert self.block is not None
-        align = run.find(f"{_w('rPr')}/{_w('vertAlign')}")
-        superscript = align is not None and align.get(_w("val")) == "superscript"
+        superscript = self.raised(run)
         for child in run:
             name = etree.QName(child).localname if isinstance(child.tag, str) else ""
             if name == "fldChar":
@@ -307,6 +339,24 @@ class _Reader:
                 self.layout.line_break(self.block)
             elif name in ("footnoteReference", "endnoteReference"):
                 self.referred.append((name.removesuffix("Reference"), child.get(_w("id")) or ""))
+
+    def raised(self, run: etree._Element) -> bool:
+        """Set as a superscript: by Word's ``vertAlign``, its character style's, or (as
+        LibreOffice writes an HTML ``<sup>``) raised above the line by ``position``."""
+        props = run.find(_w("rPr"))
+        if props is None:
+            return False
+        align = props.find(_w("vertAlign"))
+        if align is None:
+            style = props.find(_w("rStyle"))
+            align = self.run_styles.get(style.get(_w("val")) or "") if style is not None else None
+        if align is not None:
+            return bool(align.get(_w("val")) == "superscript")
+        position = props.find(_w("position"))
+        try:
+            return position is not None and int(position.get(_w("val")) or "0") > 0
+        except ValueError:
+            return False
 
     def separate(self) -> None:
         assert self.block is not None

@@ -3,7 +3,8 @@
 A Word file or a PDF has no text of its own to point into, so its reader writes one: each
 block on a line of its own, in reading order. ``Article.text`` is that text, and a finding's
 line is the block's line in it (for Word: the n-th paragraph, table cell or note; for PDF:
-the n-th paragraph, after a line that names the page it stands on).
+the n-th paragraph, after a line that names the page it stands on). What a person can
+follow is kept beside it: where each stretch of that text stands in the file (``places``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ class Layout:
         self._length = 0
         self._after_note = False
         self.blocks: list[Block] = []
+        self.places: list[tuple[int, str]] = []
+        """(offset, where it stands in the file) from that offset on: ``Article.places``."""
 
     @property
     def text(self) -> str:
@@ -35,6 +38,14 @@ class Layout:
         block = Block(kind, Projection(), label=label)
         self.blocks.append(block)
         return block
+
+    def place(self, where: str) -> None:
+        """The text written from here on stands at ``where`` in the file (``"page 2, line 3"``)."""
+        offset = self._length + (1 if self._after_note else 0)
+        if self.places and self.places[-1][0] == offset:
+            self.places[-1] = (offset, where)
+        else:
+            self.places.append((offset, where))
 
     def note(self, text: str) -> None:
         """A line that is no block (a page's number): a place to read, never a sentence."""

@@ -49,7 +49,10 @@ _CITE = (
     rf"(?:(?:see|e\.g\.|cf\.)\s*,?\s*)?({_AUTHORS}),?\s+((?:19|20)\d{{2}}[a-z]?)"
     r"(?:,\s*pp?\.\s*[\d\u2013-]+)?"
 )
-_AUTHOR_YEAR = re.compile(rf"\({_CITE}(?:\s*;\s*{_CITE})*\)")
+_AUTHOR_YEAR = re.compile(
+    rf"\({_CITE}(?:\s*;\s*{_CITE})*\)|\[{_CITE}(?:\s*;\s*{_CITE})*\]"
+)
+"""``(Hayden et al., 2021)``, or in square brackets as natbib sets ``\\citep`` by default."""
 _ONE_CITE = re.compile(_CITE)
 _DOI_PREFIX = re.compile(r"(?:https?://(?:dx\.)?doi\.org/|doi:\s?)$", re.IGNORECASE)
 _NARRATIVE = re.compile(rf"\b({_AUTHORS})\s+\(((?:19|20)\d{{2}}[a-z]?)\)")
@@ -151,7 +154,7 @@ def _superscript(text: str) -> Iterator[TextMarker]:
 
 
 def _author_year(text: str) -> Iterator[TextMarker]:
-    if "(" not in text:
+    if "(" not in text and "[" not in text:
         return
     for m in _AUTHOR_YEAR.finditer(text):
         targets = tuple(_author_key(c.group(1), c.group(2)) for c in _ONE_CITE.finditer(m.group()))

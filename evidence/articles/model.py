@@ -109,3 +109,8 @@ class Article:
     references: tuple[ReferenceEntry, ...]
     bibliography: tuple[str, ...]
     problems: tuple[str, ...]
+    places: tuple[tuple[int, str], ...] = ()
+    """For a file whose lines are not ``text``'s (Word, PDF): where each stretch of ``text``
+    stands in the file, in words a person can follow (``"page 2, line 14"``, ``"paragraph 7"``,
+    ``"table 1, row 2, cell 1"``, ``"footnote 1"``), by the offset where it starts. Empty for
+    the text formats, whose lines are the file's own (see ``evidence.articles.places``)."""

@@ -6,12 +6,16 @@ change of type size, a line that opens like a list item, or a short line that en
 it goes on across a column or page break when the sentence does. A line set larger than the
 body text is a heading. Running headers and footers (the same words at the top or bottom of
 most pages, page numbers included) are dropped; a word split by a hyphen at a line end is
-joined, and so is a DOI broken across lines; ligatures are spelled out. Digits set smaller and
+joined (not one in a word that holds a hyphen already, nor a compound's: ``day-to-day``,
+``exercise-based``), and so is a DOI broken across lines; ligatures are spelled out; a glyph
+with no Unicode opening a line is a bullet (TeX's); a line that is only ``(1)`` is an
+equation's number, and the displayed equation it numbers is no text either. Digits set smaller and
 raised above the line are ``superscript`` markers (by their size and place, never by guessing
 from digits alone). The reference list is found as in any text: under its heading.
 
-The laid-out text opens each page with a line ``[page N]``, so that a finding's line can be
-read with its page. A PDF with no text layer (a scan) or one that needs a password is refused
+The laid-out text opens each page with a line ``[page N]``; beside it, every stretch of that
+text keeps the page and the line on the page it was read from (``Reading.places``), which is
+what reports show. A PDF with no text layer (a scan) or one that needs a password is refused
 saying so; so is one of more than ``MAX_PAGES`` pages, before its pages are read.
 """
 
@@ -44,6 +48,10 @@ _SENTENCE_END = re.compile(r"[.!?:\"\u201d)]$")
 _GOES_ON = re.compile(r"^\s*(?:doi\b|https?://(?:dx\.)?doi\.org/|10\.\d{4,9}/)", re.IGNORECASE)
 """A line that opens with a DOI belongs to the reference above it."""
 _DOI_IN_PROGRESS = re.compile(r"(?:doi:\s*|doi\.org/)?10\.\d{4,9}/\S*$", re.IGNORECASE)
+_UNMAPPED = re.compile(r"\(cid:\d+\)")
+"""What pdfminer gives for a glyph its font maps to no character."""
+_EQUATION_NUMBER = re.compile(r"^\s*\(\d{1,3}(?:\.\d{1,3})?[a-z]?\)\s*$")
+"""A line that is only ``(1)``: a displayed equation's number, set apart at the margin."""
 _MARGIN = 0.08
 """Share of the page's height at its top and bottom where running heads and folios stand."""
 
@@ -61,6 +69,16 @@ class _Line:
     first_word: float = 0.0
     """Width of the line's first word: had it fitted at the end of the line before, a line
     break there is a paragraph's end; if not, the text only wrapped."""
+    number: int = 0
+    """The line's number on its page (in its column, on a page of two), counted from the top
+    in reading order, running heads included."""
+    column: int = 0
+    """1 or 2 on a page set in two columns; 0 for a line across the page."""
+
+    @property
+    def place(self) -> str:
+        column = f"column {self.column}, " if self.column else ""
+        return f"page {self.page}, {column}line {self.number}"
 
     @property
     def text(self) -> str:
@@ -83,7 +101,7 @@ def read_pdf(data: bytes, *, path: str) -> Reading:
     blocks = [b for b in layout.blocks if len(b.projection)]
     if title is None:
         title = next((b.text for b in blocks if b.kind == "heading"), None)
-    return Reading(layout.text, blocks, title, ())
+    return Reading(layout.text, blocks, title, (), tuple(layout.places))
 
 
 def _pages(data: bytes, path: str) -> tuple[list[list[_Line]], str | None]:
@@ -146,16 +164,69 @@ def _lines(page: Any, number: int) -> list[_Line]:
     from pdfminer.layout import LTTextBox, LTTextLine
 
     height = page.height or 1.0
-    found = []
-    for box in page:
-        if not isinstance(box, LTTextBox):
-            continue
+    read_lines: list[tuple[_Line, int]] = []
+    boxes = _in_columns([box for box in page if isinstance(box, LTTextBox)], page.width or 1.0)
+    for box, column in boxes:
         for line in box:
             if isinstance(line, LTTextLine):
                 read = _line(line, number, height)
                 if read is not None:
-                    found.append(read)
+                    read_lines.append((read, column))
+    numbers = [ln for ln, _ in read_lines if _EQUATION_NUMBER.match(ln.text)]
+    numbered = {id(ln) for ln in numbers}
+    every = [ln for ln, _ in read_lines]
+    found: list[_Line] = []
+    counted: Counter[int] = Counter()
+    for read, column in read_lines:
+        if id(read) in numbered:  # on the equation's line: counted with it
+            continue
+        counted[column] += 1  # an equation's line is counted as a reader counts it
+        read.number, read.column = counted[column], column
+        if not numbers or not _numbered_equation(read, numbers, every):
+            found.append(read)
     return found
+
+
+def _numbered_equation(line: _Line, numbers: list[_Line], lines: list[_Line]) -> bool:
+    """A displayed equation: set apart from its column's left edge, with an equation number
+    ``(1)`` at the column's right edge on the same baseline. Its words are no prose."""
+    for number in numbers:
+        if abs(line.bottom - number.bottom) > 0.5 * line.size or line.x1 > number.x0:
+            continue
+        # the column's left edge: where the full lines that end at the number's edge start
+        full = [ln.x0 for ln in lines if abs(ln.x1 - number.x1) < 0.5 * ln.size]
+        if full and line.x0 >= min(full) + 1.5 * line.size:
+            return True
+    return False
+
+
+def _in_columns(boxes: list[Any], width: float) -> list[tuple[Any, int]]:
+    """The page's text boxes in reading order, each with its column (1, 2; 0: the page's
+    width), when it is set in two columns.
+
+    pdfminer orders boxes by a flow that, on a TeX page, interleaves the columns (a heading
+    of the right column read before the left column's text). On a page whose text stands in
+    two columns, each with at least a quarter of the lines, the order is: what spans the
+    page above the columns (title, authors), the left column top to bottom, the right
+    column, then what spans the page below. Any other page keeps pdfminer's order.
+    """
+    middle, slack = width / 2, 0.02 * width
+    left = [b for b in boxes if b.x1 <= middle + slack]
+    right = [b for b in boxes if b.x0 >= middle - slack and b.x1 > middle + slack]
+    lines = sum(len(b) for b in boxes) or 1
+    if sum(len(b) for b in left) < lines / 4 or sum(len(b) for b in right) < lines / 4:
+        return [(b, 0) for b in boxes]
+    columns = {id(b) for b in left} | {id(b) for b in right}
+    spanning = [b for b in boxes if id(b) not in columns]
+    top = max(b.y1 for b in boxes if id(b) in columns)
+
+    def down(found: list[Any]) -> list[Any]:
+        return sorted(found, key=lambda b: -b.y1)
+
+    above = [b for b in spanning if b.y0 >= top - 1]
+    below = [b for b in spanning if b.y0 < top - 1]
+    return [*((b, 0) for b in down(above)), *((b, 1) for b in down(left)),
+            *((b, 2) for b in down(right)), *((b, 0) for b in down(below))]
 
 
 def _line(line: Any, page: int, height: float) -> _Line | None:
@@ -175,8 +246,10 @@ def _line(line: Any, page: int, height: float) -> _Line | None:
         if sup:
             digits = "".join(sup)
             targets = numeric_targets(digits.strip(",-\u2013"))
-            if targets and text and text[-1][-1:].strip():
-                pieces.append(("".join(text), None))
+            before = "".join(text)
+            # TeX sets a superscript a little apart, which pdfminer reads as a space
+            if targets and before.strip():
+                pieces.append((before.rstrip(), None))
                 text.clear()
                 pieces.append((digits, targets))
             else:
@@ -185,6 +258,10 @@ def _line(line: Any, page: int, height: float) -> _Line | None:
 
     for item in line:
         char = item.get_text()
+        if _UNMAPPED.fullmatch(char):
+            # A glyph with no Unicode (TeX's itemize bullet in its symbol font): a bullet
+            # where a line opens, elsewhere nothing a reader could spell.
+            char = "\u2022" if not "".join(text).strip() and not pieces else ""
         small = isinstance(item, LTChar) and item.size <= 0.88 * size
         raised = isinstance(item, LTChar) and item.y0 > baseline + 0.2 * size
         if small and raised and char in _SUPERSCRIPT_CHARS:
@@ -273,10 +350,13 @@ class _Builder:
             label = (item.group(1) or item.group(2)) if item else None
             self.close()
             self.block = self.layout.open(kind, label)
+            self.layout.place(line.place)
             pieces = line.pieces
-            if item is not None and label is None and pieces and pieces[0][1] is None:
-                pieces = [(pieces[0][0][item.end():], None), *pieces[1:]]  # the bullet
+            if item is not None and pieces and pieces[0][1] is None:
+                # the bullet or number: the item's label, not its words (as a list in HTML)
+                pieces = [(pieces[0][0][item.end():], None), *pieces[1:]]
         else:
+            self.layout.place(line.place)
             pieces = self.join(line)
         for text, targets in pieces:
             if targets is None:
@@ -312,14 +392,15 @@ class _Builder:
         assert self.block is not None
         pieces = list(line.pieces)
         first = pieces[0][0] if pieces and pieces[0][1] is None else ""
+        text = self.block.text
+        last = text.rsplit(" ", 1)[-1] if text else ""
         if self.held:
-            if first[:1].islower():  # "treat-" + "ment": one word
+            if first[:1].islower() and _one_word(last, first):  # "treat-" + "ment"
                 self.held = ""
                 return pieces
             self.write_raw(self.held)
             self.held = ""
-        text = self.block.text
-        last = text.rsplit(" ", 1)[-1] if text else ""
+            return pieces  # "exercise-" + "based": the author's hyphen, no space after it
         if re.search(r"\d[-\u2013]$", last) and first[:1].isdigit():
             return pieces  # "998-" + "1024": a page range broken at its dash
         if _DOI_IN_PROGRESS.search(last) and (last[-1:] in "./-_:" or first[:1] in "./-_"):
@@ -343,3 +424,21 @@ class _Builder:
         if self.held and self.block is not None:
             self.write_raw(self.held)
         self.held = ""
+
+
+def _one_word(left: str, right: str) -> bool:
+    """Whether ``left-`` at a line end and ``right`` on the next line are one word.
+
+    A word that already holds a hyphen is never hyphenated again by a typesetter (TeX breaks
+    such a word only at its own hyphens): ``day-to-`` + ``day`` keeps its hyphen. Otherwise the
+    word list and the shape of the parts decide, as for references (``exercise-`` + ``based``
+    stays a compound; ``rehabili-`` + ``tation`` is one word).
+    """
+    if "-" in left:
+        return False
+    word = re.match(r"[^\W\d_]+", right)
+    if word is None or not left:
+        return True
+    from refs.match.linebreaks import repair_line_breaks
+
+    return "-" not in repair_line_breaks(f"{left}-\n{word.group()}")

@@ -203,3 +203,5 @@ class Reading:
     blocks: list[Block]
     title: str | None = None
     problems: tuple[str, ...] = ()
+    places: tuple[tuple[int, str], ...] = ()
+    """Where each stretch of ``text`` stands in the file, by its start (``Article.places``)."""

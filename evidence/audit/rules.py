@@ -154,7 +154,7 @@ def unknown_citation(article: ArticleResult) -> Iterator[Finding]:
             "unknown-citation", article.path, unknown.line,
             f"marker {unknown.marker} points to no reference ({unknown.target!r} is not in the "
             "reference list): add the reference or correct the marker",
-            subject=unknown.marker,
+            subject=unknown.marker, place=unknown.place,
         )
 
 
@@ -265,7 +265,7 @@ def duplicate_reference(article: ArticleResult) -> Iterator[Finding]:
         keys = _identity_keys(ref)
         first = next((first_by_key[k] for k in keys if k in first_by_key), None)
         if first is not None:
-            where = f"line {first.line}"
+            where = first.place or f"line {first.line}"
             if (first.path or article.path) != (ref.path or article.path):
                 where = f"{first.path or article.path}:{first.line}"
             yield _ref_finding(
@@ -307,17 +307,21 @@ def _quote(text: str) -> str:
     return f"“{excerpt(text)}”"
 
 
-def _finding(rule: str, path: str, line: int, message: str, *, subject: str) -> Finding:
+def _finding(
+    rule: str, path: str, line: int, message: str, *, subject: str, place: str | None = None
+) -> Finding:
     return Finding(rule=rule, severity=DEFAULT_SEVERITY[rule], path=path, line=max(line, 1),
-                   message=message, subject=subject)
+                   message=message, subject=subject, place=place)
 
 
 def _claim_finding(rule: str, article: ArticleResult, claim: ClaimResult, message: str) -> Finding:
-    return _finding(rule, article.path, claim.line, message, subject=claim.text)
+    return _finding(rule, article.path, claim.line, message, subject=claim.text,
+                    place=claim.place)
 
 
 def _ref_finding(rule: str, article: ArticleResult, ref: ReferenceResult, message: str) -> Finding:
-    return _finding(rule, ref.path or article.path, ref.line, message, subject=ref.text)
+    return _finding(rule, ref.path or article.path, ref.line, message, subject=ref.text,
+                    place=ref.place)
 
 
 def _with_status(article: ArticleResult, status: str) -> Iterator[ReferenceResult]:
@@ -358,13 +362,15 @@ def _kinds(updates: list[Update]) -> str:
 
 def _used_by(article: ArticleResult, index: int) -> str:
     uses = [
-        f"{claim.line} ({link.how})"
+        f"{claim.place or claim.line} ({link.how})"
         for claim in article.claims
         for link in claim.sources
         if link.reference == index
     ]
     if not uses:
         return ""
+    if any(claim.place for claim in article.claims):  # "page 1, line 19": no "line" before it
+        return f"; cited at {'; '.join(uses)}"
     return f"; cited at line{'s' if len(uses) > 1 else ''} {', '.join(uses)}"
 
 

@@ -33,9 +33,20 @@ def cli(ctx: click.Context, database: str | None, mailto: str | None) -> None:
 
 
 def _register() -> None:
-    from evidence.cli import check, db, lock, match, recheck, resolve, serve, token, transfer
+    from evidence.cli import (
+        check,
+        db,
+        jobs,
+        lock,
+        match,
+        recheck,
+        resolve,
+        serve,
+        token,
+        transfer,
+    )
 
-    for module in (check, db, lock, match, recheck, resolve, serve, token, transfer):
+    for module in (check, db, jobs, lock, match, recheck, resolve, serve, token, transfer):
         for command in module.COMMANDS:
             _accept_shared_options(command)
             cli.add_command(command)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -20,7 +20,7 @@ from evidence.errors import InputError
 if TYPE_CHECKING:
     from evidence.recheck import Change, RecheckResult
 
-__all__ = ["COMMANDS", "EXIT_INCOMPLETE", "recheck_json"]
+__all__ = ["COMMANDS", "EXIT_INCOMPLETE"]
 
 EXIT_INCOMPLETE = 3
 """The registry could not be asked: its own code, so a schedule never reads it as a pass."""
@@ -51,7 +51,7 @@ def recheck(obj: Context, as_json: bool, since: datetime | None) -> int:
       evidence recheck
       evidence recheck --json --since 2026-01-01
     """
-    from evidence.recheck import RecheckIncomplete
+    from evidence.recheck import RecheckIncomplete, result_json
     from evidence.recheck import recheck as run
 
     day = since.date() if since else None
@@ -66,38 +66,13 @@ def recheck(obj: Context, as_json: bool, since: datetime | None) -> int:
                    "run it again later.", err=True)
         return EXIT_INCOMPLETE
     if as_json:
-        click.echo(json.dumps(recheck_json(result), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(result_json(result), ensure_ascii=False, indent=2))
     else:
         for change in result.changes:
             click.echo(_lines(change))
     click.echo(_summary(result), err=True)
     polite_pool_hint(settings, asked=result.requests > 0)
     return 1 if result.alerting else 0
-
-
-def recheck_json(result: RecheckResult) -> dict[str, Any]:
-    """The JSON of ``recheck --json`` (and of a job that runs a recheck)."""
-    return {
-        "version": 1,
-        "strategy": result.strategy,
-        "since": _day(result.since),
-        "position": _day(result.position),
-        "stored": result.stored,
-        "requests": result.requests,
-        "notices": result.notices,
-        "changes": [_change_json(c) for c in result.changes],
-    }
-
-
-def _change_json(change: Change) -> dict[str, Any]:
-    seen = change.change
-    return {
-        "doi": seen.doi, "title": change.title, "kind": seen.kind.value,
-        "notice_doi": seen.notice_doi, "notice_type": seen.notice_type, "source": seen.source,
-        "notice_date": seen.notice_date, "detail": seen.detail, "alerting": change.alerting,
-        "cited_by": [{"id": c.article_id, "name": c.name, "version": c.number,
-                      "current": c.current} for c in change.citing],
-    }
 
 
 def _lines(change: Change) -> str:

@@ -7,21 +7,31 @@ reads, for a sentence and a reference of the same article:
   title, journal and abstract when known), relative to the best reference for that sentence,
   whether it is that best one, by how far it leads the next, and the share of the sentence's
   adjacent word pairs the reference has in the same order;
+* **title**: BM25 against the title alone (the registry's, else the one ``parse_reference``
+  reads from the written text, so that names and journal words do not count), whether it is
+  the best title, and the share of the title's words (by rarity) the sentence states;
+* **the other way round**: the sentence's BM25 over the reference's best sentence of the
+  article, by words and by title, and whether the two are each other's best (nearly every
+  listed work is cited somewhere, most often where the text comes closest to it);
 * **context**: the same BM25 for the whole paragraph (authors cite once and then go on about
   it) and the best of the two neighbouring sentences of the paragraph;
 * **markers nearby**: whether the sentence before or after, or any sentence of the paragraph,
   cites the reference with a marker ("sentences after a cited one rest on the same source");
-* **names**: the reference's first author or its year written in the sentence;
+* **names**: the reference's first author, another of its authors, or its year written in
+  the sentence;
 * **order** (numbered lists only, see ``ORDER_CLOSE``): the sentence's place in the article
   against the reference's place in the list, the references just after the last one cited
   before, and those near or between the *anchors* of the nearest sentences around it;
 * **the sentence**: whether it reads as drawing on a source at all: its section (introduction
   and discussion cite, results report the article's own data), its wording ("we", "here",
-  "Fig. 2" against "previously", "has been", "reported", "proposed"), its length, the
-  number of references, and how many of the article's sentences carry markers.
+  "Fig. 2" against "previously", "has been", "reported", "proposed", "et al."), whether it
+  names some reference's first author or writes a year, its place in the article and in its
+  paragraph, its length, the number of references, and how many of the article's sentences
+  carry markers.
 
 Everything is computed once per article, each sentence looking only at itself, its two
-neighbours, its paragraph's totals and running values (last cited, nearest anchors) carried
+neighbours, its paragraph's totals, each reference's best score over the sentences (one pass
+over the scores already computed) and running values (last cited, nearest anchors) carried
 along in one pass each way, so the cost is linear in the article.
 """
 
@@ -71,6 +81,9 @@ FEATURES = (
     "title_best",  # 1 when this reference has the sentence's best title BM25
     "title_cover",  # share of the title's words (weighted by rarity) the sentence states
     "coauthor",  # another of the reference's authors is named in the sentence
+    "for_reference",  # sentence BM25 / the reference's best sentence BM25 in the article
+    "for_reference_title",  # the same by the title alone
+    "mutual",  # the sentence's best reference by words, and the reference's best sentence
 )
 """Features of a (sentence, reference) pair: they rank the candidates of one sentence."""
 SENTENCE_FEATURES = (
@@ -211,6 +224,11 @@ def article_features(
     terms = [Counter(t) for t in stems]
     own = [bm25.scores(t) for t in terms]
     relative = [_relative(s) for s in own]
+    by_titles = [titles.scores(t) for t in terms]
+    # The other way round: each reference's best sentence of the article. Nearly every listed
+    # work is cited somewhere, most often where the text comes closest to it.
+    ref_top = _per_reference_best(own, len(references))
+    ref_title_top = _per_reference_best(by_titles, len(references))
     paragraphs: dict[int, Counter[str]] = defaultdict(Counter)
     members: dict[int, list[int]] = defaultdict(list)
     for i, passage in enumerate(passages):
@@ -226,7 +244,7 @@ def article_features(
     most_marked = {k: c.most_common(CANDIDATES_BY_PARAGRAPH + 1) for k, c in marked_in.items()}
     names = [_name(ref) for ref in references]
     coauthors = [_coauthors(p, names[r]) for r, p in enumerate(parsed)]
-    first_names = {n for n in names if n}
+    first_names = [n for n in names if n]
     years = [str(ref.year or written_year(ref.text) or "-") for ref in references]
     log_refs = math.log(1 + len(references))
     ordered = not _alphabetical(names)
@@ -243,7 +261,7 @@ def article_features(
         after = (i + 1 if i + 1 < len(passages) and passages[i + 1].paragraph == passage.paragraph
                  else None)
         ranked = heapq.nsmallest(CANDIDATES_BY_WORDS, own[i].items(), key=_order)
-        by_title = titles.scores(terms[i])
+        by_title = by_titles[i]
         title_top = max(by_title.values(), default=0.0)
         title_best = min(by_title.items(), key=_order)[0] if by_title else -1
         para = by_paragraph[passage.paragraph]
@@ -270,7 +288,9 @@ def article_features(
         low, high = (min(around), max(around)) if len(around) == 2 else (-1, -1)
         best = ranked[0][1] if ranked else 0.0
         second = ranked[1][1] if len(ranked) > 1 else 0.0
-        folded = f" {' '.join(_NAME_WORD.findall(fold(passage.text)))} "
+        written = _NAME_WORD.findall(fold(passage.text))
+        folded = f" {' '.join(written)} "
+        words = set(written)
         written_years = set(_YEAR.findall(passage.text))
         section = passage.section
         sentence_values = (
@@ -281,7 +301,7 @@ def article_features(
             log_refs,
             marked_share,
             1.0 if _ET_AL.search(passage.text) else 0.0,
-            1.0 if any(f" {n} " in folded for n in first_names) else 0.0,
+            1.0 if _names_any(first_names, folded, words) else 0.0,
             1.0 if written_years else 0.0,
             place,
             1.0 if before is None else 0.0,
@@ -316,13 +336,33 @@ def article_features(
                 by_title.get(r, 0.0) / title_top if title_top > 0 else 0.0,
                 1.0 if r == title_best else 0.0,
                 _cover(titles, r, terms[i]),
-                1.0 if any(f" {n} " in folded for n in coauthors[r]) else 0.0,
+                1.0 if _names_any(coauthors[r], folded, words) else 0.0,
+                raw / ref_top[r] if ref_top[r] > 0 else 0.0,
+                by_title.get(r, 0.0) / ref_title_top[r] if ref_title_top[r] > 0 else 0.0,
+                1.0 if ranked and ranked[0][0] == r and 0 < ref_top[r] <= raw else 0.0,
             )
             shared = tuple(surface.get(t, t) for t in terms[i] if t in bm25.fields[r])
             candidates.append(Candidate(r, values, shared))
         out.append(SentenceFeatures(tuple(candidates), sentence_values))
         cited_before = max(cited_before, max(passage.marked, default=-1))
     return out
+
+
+def _per_reference_best(scores: Sequence[dict[int, float]], n: int) -> list[float]:
+    """Each reference's highest score over the sentences (0 when no sentence touches it)."""
+    best = [0.0] * n
+    for found in scores:
+        for r, score in found.items():
+            if score > best[r]:
+                best[r] = score
+    return best
+
+
+def _names_any(names: Sequence[str], folded: str, words: set[str]) -> bool:
+    """Whether the sentence (``folded``, and its ``words`` as a set) names any of ``names``:
+    a set look-up for one-word names, a search only for the few of several words."""
+    return any((name in words) if " " not in name else (f" {name} " in folded)
+               for name in names)
 
 
 def _cover(index: _Bm25, r: int, terms: Counter[str]) -> float:

@@ -8,11 +8,14 @@ Two small logistic models, learned on PLOS articles with their markers removed
 2. **emitting**: the probability that the best candidate is a reference the authors cited
    there, from its rank, its lead over the next candidate (capped at ``MAX_LEAD``), its pair
    features and the sentence's own features (does it read as drawing on a source?):
-   ``1 / (1 + exp(-(bias + sum(weight * value))))``.
+   ``1 / (1 + exp(-(bias + sum(weight * value))))``, with weights of its own for articles
+   that carry no marker at all.
 
-The best candidate is linked when that probability reaches the threshold, calibrated on
-tuning articles so that at least 70% of emitted links named a reference the authors cited
-there (``DEFAULT_THRESHOLD``; the ``inferred-threshold`` setting changes it). The score of an
+The best candidate is linked when that probability reaches the threshold: the lowest at
+which at least 75% of the links emitted on tuning articles named a reference the authors cited
+there, with markers removed everywhere and with a sentence's own removed, each way apart
+(``DEFAULT_THRESHOLD``; the ``inferred-threshold`` setting changes it; held-out figures in
+``benchmarks/RESULTS.md``). The score of an
 inferred link is that probability.
 
 An inferred link says "related, not confirmed": a cited reference need not support the
@@ -50,6 +53,7 @@ __all__ = [
 
 EMIT_FEATURES = ("rank", "lead", *FEATURES, *SENTENCE_FEATURES)
 MAX_LEAD = 5.0
+_MARKED_SHARE = SENTENCE_FEATURES.index("marked_share")
 
 WEIGHTS = Path(__file__).with_name("weights.json")
 _REASONS = {
@@ -73,18 +77,28 @@ _REASONS = {
     "title_best": "the closest title by words",
     "title_cover": "the sentence states much of its title",
     "coauthor": "names one of its authors",
+    "for_reference": "no other sentence of the article is as close to it",
+    "for_reference_title": "no other sentence of the article is as close to its title",
+    "mutual": "they are each other's closest by words",
 }
 
 
 @dataclass(frozen=True, slots=True)
 class Model:
     """Ranking weights over ``FEATURES``, emitting weights over ``EMIT_FEATURES`` and bias,
-    and the calibrated default threshold."""
+    and the calibrated default threshold.
+
+    ``emit_unmarked`` and ``bias_unmarked``, when given, emit in articles that carry no marker
+    at all: there the same inputs mean less (no neighbour ever cites anything), and one set of
+    weights for both kinds of article gave probabilities too low for the unmarked one.
+    """
 
     rank: tuple[float, ...]
     emit: tuple[float, ...]
     bias: float
     threshold: float
+    emit_unmarked: tuple[float, ...] | None = None
+    bias_unmarked: float = 0.0
 
     def score(self, candidate: Candidate) -> float:
         return sum(w * v for w, v in zip(self.rank, candidate.values, strict=True))
@@ -96,13 +110,20 @@ class Model:
         top, best = scored[0]
         lead = min(top - scored[1][0], MAX_LEAD) if len(scored) > 1 else MAX_LEAD
         inputs = (top, lead, *best.values, *sentence.values)
-        z = self.bias + sum(w * v for w, v in zip(self.emit, inputs, strict=True))
+        emit, bias = self.emit, self.bias
+        if self.emit_unmarked is not None and sentence.values[_MARKED_SHARE] == 0:
+            emit, bias = self.emit_unmarked, self.bias_unmarked
+        z = bias + sum(w * v for w, v in zip(emit, inputs, strict=True))
         return best, (1 / (1 + math.exp(-z)) if z > -30 else 0.0), inputs
 
     def to_json(self, **extra: object) -> str:
+        unmarked = ({"emit_unmarked": list(self.emit_unmarked),
+                     "bias_unmarked": self.bias_unmarked}
+                    if self.emit_unmarked is not None else {})
         return json.dumps({"features": list(FEATURES), "rank": list(self.rank),
                            "emit_features": list(EMIT_FEATURES), "emit": list(self.emit),
-                           "bias": self.bias, "threshold": self.threshold, **extra}, indent=1)
+                           "bias": self.bias, **unmarked, "threshold": self.threshold,
+                           **extra}, indent=1)
 
 
 @lru_cache(maxsize=1)
@@ -111,8 +132,11 @@ def load_model(path: Path = WEIGHTS) -> Model:
     data = json.loads(path.read_text(encoding="utf-8"))
     if data["features"] != list(FEATURES) or data["emit_features"] != list(EMIT_FEATURES):
         raise ValueError(f"{path}: trained for other features than {EMIT_FEATURES}")
+    unmarked = data.get("emit_unmarked")
     return Model(tuple(map(float, data["rank"])), tuple(map(float, data["emit"])),
-                 float(data["bias"]), float(data["threshold"]))
+                 float(data["bias"]), float(data["threshold"]),
+                 tuple(map(float, unmarked)) if unmarked is not None else None,
+                 float(data.get("bias_unmarked", 0.0)))
 
 
 DEFAULT_THRESHOLD = float(json.loads(WEIGHTS.read_text(encoding="utf-8"))["threshold"])

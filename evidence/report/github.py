@@ -27,12 +27,17 @@ def render(result: CheckResult, *, color: bool = False) -> str:
 
 def command(finding: Finding) -> str:
     """The workflow command that annotates ``finding``."""
-    properties = {"file": finding.path.replace("\\", "/"), "line": str(finding.line)}
-    if finding.column is not None:
-        properties["col"] = str(finding.column)
+    properties = {"file": finding.path.replace("\\", "/")}
+    message = finding.message
+    if finding.place:  # a Word or PDF file has no line to annotate: the place in words
+        message = f"{finding.place}: {message}"
+    else:
+        properties["line"] = str(finding.line)
+        if finding.column is not None:
+            properties["col"] = str(finding.column)
     properties["title"] = finding.rule
     props = ",".join(f"{key}={escape_property(value)}" for key, value in properties.items())
-    return f"::{_COMMAND[finding.severity]} {props}::{escape_data(finding.message)}"
+    return f"::{_COMMAND[finding.severity]} {props}::{escape_data(message)}"
 
 
 def escape_data(text: str) -> str:

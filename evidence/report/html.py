@@ -13,6 +13,7 @@ from urllib.parse import quote
 import jinja2
 
 from evidence import __version__
+from evidence.articles.places import describe_place
 from evidence.report.describe import (
     CLAIM_STATUS_LABEL,
     claim_counts,
@@ -68,9 +69,9 @@ code { font-size: .9em; }
 <h2>{{ article.path }}{% if article.title %}: {{ article.title }}{% endif %}</h2>
 <h3>Claims</h3>
 {% if article.claims %}<table>
-<tr><th>line</th><th>claim</th><th>status</th></tr>
+<tr><th>where</th><th>claim</th><th>status</th></tr>
 {% for claim in article.claims %}<tr>
-<td class="num">{{ claim.line }}</td>
+<td class="num">{{ claim.where }}</td>
 <td>{{ claim.text }}
 {% if claim.sources %}<ul class="sources">
 {% for source in claim.sources %}<li>{{ source.label }}: {{ source.target }}</li>
@@ -83,7 +84,7 @@ code { font-size: .9em; }
 {% else %}<p>No claims.</p>{% endif %}
 <h3>References</h3>
 {% if article.references %}<table>
-<tr><th>line</th><th>reference</th><th>DOI</th><th>status</th></tr>
+<tr><th>where</th><th>reference</th><th>DOI</th><th>status</th></tr>
 {% for ref in article.references %}<tr>
 <td class="num">{{ ref.where }}</td>
 <td>{{ ref.text }}{% if ref.title %}<br><small>registry: {{ ref.title }}</small>{% endif %}</td>
@@ -98,7 +99,7 @@ code { font-size: .9em; }
 {% if findings %}<table>
 <tr><th>where</th><th>severity</th><th>rule</th><th>message</th></tr>
 {% for f in findings %}<tr>
-<td><code>{{ f.path }}:{{ f.line }}</code></td>
+<td><code>{{ f.path }}{% if f.place %} ({{ f.place }}){% else %}:{{ f.line }}{% endif %}</code></td>
 <td><span class="badge {{ f.severity.value }}">{{ f.severity.value }}</span></td>
 <td><code>{{ f.rule }}</code></td>
 <td>{{ f.message }}</td>
@@ -150,6 +151,7 @@ def _article(article: ArticleResult) -> dict[str, Any]:
     claims = [
         {
             "line": c.line,
+            "where": c.place or str(c.line),
             "text": c.text,
             "status": _status(c),
             "status_label": CLAIM_STATUS_LABEL[_status(c)],
@@ -164,7 +166,7 @@ def _article(article: ArticleResult) -> dict[str, Any]:
     references = [
         {
             "line": r.line, "text": r.text, "title": r.title, "doi": r.doi,
-            "where": f"{r.path}:{r.line}" if _elsewhere(r, article) else str(r.line),
+            "where": f"{r.path}:{r.line}" if _elsewhere(r, article) else (r.place or str(r.line)),
             "link": _doi_link(r.doi) if r.doi and r.status != "invalid" else None,
             "status": reference_label(r),
             "badge": _reference_badge(r.status, r.retracted,
@@ -179,7 +181,8 @@ def _article(article: ArticleResult) -> dict[str, Any]:
 def _target(article: ArticleResult, index: int, doi: str | None) -> str:
     if 0 <= index < len(article.references):
         ref = article.references[index]
-        where = f"{ref.path}:{ref.line}" if _elsewhere(ref, article) else f"line {ref.line}"
+        where = f"{ref.path}:{ref.line}" if _elsewhere(ref, article) else (
+            describe_place(ref.line, ref.place))
         return f"{ref.doi or ref.text} ({where})"
     return doi or f"reference {index + 1}"
 

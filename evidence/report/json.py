@@ -1,7 +1,9 @@
 """``--format json``: the shape DESIGN.md promises, with a few extra keys inside objects.
 
 Every key the design lists is always present (``null`` when unknown); extra keys carry what
-a program may want besides (claim reasons, reference confidence and mismatches).
+a program may want besides (claim reasons, reference confidence and mismatches, and `place`:
+where a claim, reference or finding stands in words, "line 12", or for Word and PDF files
+"paragraph 7", "table 1, row 2, cell 1", "page 2, line 14").
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from evidence.articles.places import describe_place
 from evidence.results import ArticleResult, CheckResult
 from evidence.serialise import claim_json, finding_json, reference_json
 
@@ -41,7 +44,8 @@ def _article(article: ArticleResult) -> dict[str, Any]:
         "claims": [claim_json(c) for c in article.claims],
         "references": [reference_json(r) for r in article.references],
         "unknown_citations": [
-            {"marker": u.marker, "target": u.target, "line": u.line}
+            {"marker": u.marker, "target": u.target, "line": u.line,
+             "place": describe_place(u.line, u.place)}
             for u in article.unknown_citations
         ],
     }

@@ -12,6 +12,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 
+from evidence.articles.places import describe_place
 from evidence.audit.findings import Finding, Severity
 from evidence.audit.rules import excerpt
 from evidence.report.describe import claim_status, reference_label
@@ -52,11 +53,13 @@ def _cases(article: ArticleResult) -> list[tuple[Key, str, str]]:
     cases = []
     for claim in article.claims:
         if claim.needs_support:
-            name = f"line {claim.line}: claim “{excerpt(claim.text)}” ({claim_status(claim)})"
+            where = describe_place(claim.line, claim.place)
+            name = f"{where}: claim “{excerpt(claim.text)}” ({claim_status(claim)})"
             cases.append(((article.path, claim.line, claim.text), name, f"{article.path}.claims"))
     for ref in article.references:
         path = ref.path or article.path
-        name = f"line {ref.line}: reference “{excerpt(ref.text)}” ({reference_label(ref)})"
+        where = describe_place(ref.line, ref.place)
+        name = f"{where}: reference “{excerpt(ref.text)}” ({reference_label(ref)})"
         cases.append(((path, ref.line, ref.text), name, f"{article.path}.references"))
     return cases
 
@@ -75,11 +78,14 @@ def _suite(name: str, cases: list[tuple[Key, str, str]], findings: list[Finding]
 
 def _own_case(suite: ET.Element, name: str, finding: Finding) -> ET.Element:
     return ET.SubElement(suite, "testcase", classname=_clean(f"{name}.{finding.rule}"),
-                         name=_clean(f"line {finding.line}: {finding.rule}"))
+                         name=_clean(f"{describe_place(finding.line, finding.place)}: "
+                                     f"{finding.rule}"))
 
 
 def _attach(case: ET.Element, finding: Finding) -> None:
-    text = f"{finding.path}:{finding.line}: {finding.severity.value} {finding.rule}: "
+    where = f"{finding.path} ({finding.place})" if finding.place else (
+        f"{finding.path}:{finding.line}")
+    text = f"{where}: {finding.severity.value} {finding.rule}: "
     text += finding.message
     if finding.severity is Severity.NOTE:
         out = case.find("system-out")

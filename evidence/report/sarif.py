@@ -1,8 +1,10 @@
 """``--format sarif``: SARIF 2.1.0, for GitHub code scanning and other static-analysis viewers.
 
 One run; the driver lists every rule; one result per finding, located by a relative,
-forward-slash URI and a start line; ``partialFingerprints`` carries the baseline
-fingerprint so that viewers, like baselines, follow a finding across line shifts.
+forward-slash URI and a start line (for a Word or PDF file, which has no lines, by its place
+in words instead: "page 2, line 14", on the location and at the head of the message);
+``partialFingerprints`` carries the baseline fingerprint so that viewers, like baselines,
+follow a finding across line shifts.
 """
 
 from __future__ import annotations
@@ -65,21 +67,24 @@ def _driver(rule_ids: list[str]) -> dict[str, Any]:
 
 
 def _result(finding: Finding, rule_ids: list[str], root: Path | None) -> dict[str, Any]:
-    region: dict[str, int] = {"startLine": max(finding.line, 1)}
-    if finding.column is not None:
-        region["startColumn"] = max(finding.column, 1)
+    physical: dict[str, Any] = {"artifactLocation": {"uri": artifact_uri(finding.path, root)}}
+    location: dict[str, Any] = {"physicalLocation": physical}
+    message = finding.message
+    if finding.place:
+        # A Word or PDF file has no lines of its own: a region would point at a line the
+        # viewer cannot show. The place goes in words, on the location and in the message.
+        location["message"] = {"text": finding.place}
+        message = f"{finding.place}: {message}"
+    else:
+        region: dict[str, int] = {"startLine": max(finding.line, 1)}
+        if finding.column is not None:
+            region["startColumn"] = max(finding.column, 1)
+        physical["region"] = region
     out: dict[str, Any] = {
         "ruleId": finding.rule,
         "level": finding.severity.value,
-        "message": {"text": finding.message},
-        "locations": [
-            {
-                "physicalLocation": {
-                    "artifactLocation": {"uri": artifact_uri(finding.path, root)},
-                    "region": region,
-                }
-            }
-        ],
+        "message": {"text": message},
+        "locations": [location],
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint(finding)},
     }
     if finding.rule in rule_ids:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from evidence.articles.places import describe_place
 from evidence.audit.findings import Finding
 from evidence.audit.rules import excerpt
 from evidence.report.describe import claim_status, link_label, reference_label, summary_line
@@ -79,7 +80,7 @@ def _claim(claim: ClaimResult, article: ArticleResult, paint: _Painter) -> Itera
         status_text = "supported" if status == "supported" else "only related sources"
     if claim.suppressed:
         status_text += f", suppressed: {_flat(claim.suppressed)}"
-    yield f"    {claim.line:>4}  {_short(claim.text, 72)}"
+    yield f"    {claim.place or f'{claim.line:>4}'}  {_short(claim.text, 72)}"
     yield "          " + paint(status, status_text)
     for link in claim.sources:
         target = _target(article, link.reference, link.doi)
@@ -90,7 +91,7 @@ def _target(article: ArticleResult, index: int, doi: str | None) -> str:
     if 0 <= index < len(article.references):
         ref = article.references[index]
         where = f"{_flat(str(ref.path))}:{ref.line}" if _elsewhere(ref, article) else (
-            f"line {ref.line}")
+            describe_place(ref.line, ref.place))
         return f"{ref.doi or _short(ref.text, 50)} ({where})"
     return doi or f"reference {index + 1}"
 
@@ -100,7 +101,7 @@ def _reference(ref: ReferenceResult, article: ArticleResult, paint: _Painter) ->
     style = "error" if ref.retracted or ref.status in ("not-found", "invalid") else (
         "warning" if ref.status == "unverified" or ref.mismatches else "dim")
     doi = f" {ref.doi}" if ref.doi else ""
-    where = f"{ref.line:>4}"
+    where = ref.place or f"{ref.line:>4}"
     if _elsewhere(ref, article):  # a front-matter or --bib bibliography: its lines, its name
         where = f"{_flat(str(ref.path))}:{ref.line}"
     return f"    {where}  {_short(ref.text, 60)}\n          " + paint(style, f"{label}{doi}")
@@ -123,6 +124,8 @@ def _findings(findings: tuple[Finding, ...], paint: _Painter) -> Iterator[str]:
             current = finding.path
         level = paint(finding.severity.value, finding.severity.value)
         where = f"{_flat(finding.path)}:{finding.line}"
+        if finding.place:  # a Word or PDF file: no line of its own to point at
+            where = f"{_flat(finding.path)} ({finding.place})"
         yield f"{where}: {level} {finding.rule}: {_flat(finding.message)}"
     yield ""
 

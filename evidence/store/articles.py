@@ -81,6 +81,10 @@ class SupersededVersion(EvidenceError):
         super().__init__(message)
         self.current = current
 
+    def __reduce__(self) -> tuple[type[SupersededVersion], tuple[str, dict[str, Any] | None]]:
+        # Raised in the service's check workers too, and pickled back to the service.
+        return type(self), (str(self), self.current)
+
 
 def document_key(name: str) -> str:
     """What ties versions of one document together: its name, trimmed, case kept."""

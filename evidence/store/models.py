@@ -12,6 +12,9 @@ runs ``alembic check`` so models and migrations cannot drift apart.
   fetched (a retraction, a correction... seen by ``evidence recheck``), kept as history;
   ``SourceAlert`` (source_alert) ties one to each article that cites the work;
   ``RecheckCursor`` (recheck_cursor): where the last complete walk of the notices began.
+* ``CheckJob`` (check_job): an article submitted to the job engine, keyed by a digest of its
+  bytes and options; ``RegistryBudget`` (registry_budget) and ``DoiClaim`` (doi_claim): the
+  registry's limits and the DOIs being asked, shared by every process of one contact.
 * ``Event`` (the audit trail), ``Comment`` (editors' notes on claims), ``Token`` (API tokens),
   ``WebSession`` (the pages' signed-in browsers, each under a token).
 """
@@ -30,6 +33,7 @@ from sqlalchemy import (
     Dialect,
     ForeignKey,
     Index,
+    LargeBinary,
     MetaData,
     Text,
     UniqueConstraint,
@@ -37,7 +41,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
-from evidence.vocabulary import How, ReferenceStatus, Role, SourceChange, Verdict
+from evidence.vocabulary import How, JobState, ReferenceStatus, Role, SourceChange, Verdict
 
 __all__ = [
     "NAMING_CONVENTION",
@@ -45,17 +49,21 @@ __all__ = [
     "Article",
     "Base",
     "BibBlock",
+    "CheckJob",
     "Claim",
     "Comment",
     "Direction",
+    "DoiClaim",
     "Event",
     "How",
+    "JobState",
     "Link",
     "Lookup",
     "MatchRecord",
     "ReferenceStatus",
     "RecheckCursor",
     "Reference",
+    "RegistryBudget",
     "Role",
     "SourceAlert",
     "SourceEvent",
@@ -518,3 +526,58 @@ class RecheckCursor(Base):
     from_index_date: Mapped[date] = mapped_column(Date)
     walked_at: Mapped[datetime]
     requests: Mapped[int]
+
+
+# --- the job engine (evidence.jobs) --------------------------------------------------------
+
+
+class CheckJob(Base):
+    """An article submitted for a check by a worker: its bytes, and what became of it.
+
+    ``digest`` (of the bytes, the name's format and the options) is unique: the same text
+    submitted twice is one check. ``state`` is queued, running, done or failed; the job engine
+    (procrastinate) keeps its own row, ``engine_job_id``, for retries and crashed workers.
+    """
+
+    __tablename__ = "check_job"
+    __table_args__ = (_one_of("state", JobState, "state"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    digest: Mapped[str] = mapped_column(unique=True)
+    name: Mapped[str]
+    format: Mapped[str | None]
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    options: Mapped[dict[str, Any]] = mapped_column(_JSON)
+    state: Mapped[str]
+    attempts: Mapped[int] = mapped_column(default=0)
+    engine_job_id: Mapped[int | None]
+    article_id: Mapped[int | None] = mapped_column(
+        ForeignKey("article.id", ondelete="SET NULL"))
+    error: Mapped[str | None]
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+
+
+class RegistryBudget(Base):
+    """One kind of registry request (single, list, resolver) of one contact: its rate and
+    concurrency, and the next send time (seconds since the epoch, on the database's clock,
+    so that every machine reads one clock)."""
+
+    __tablename__ = "registry_budget"
+
+    contact: Mapped[str] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(primary_key=True)
+    rate: Mapped[float]
+    concurrency: Mapped[int]
+    next_at: Mapped[float]
+    held_until: Mapped[float]
+
+
+class DoiClaim(Base):
+    """A DOI one process is asking the registry for; the others wait for its answer."""
+
+    __tablename__ = "doi_claim"
+
+    doi: Mapped[str] = mapped_column(primary_key=True)
+    owner: Mapped[str]
+    claimed_at: Mapped[datetime]

@@ -162,12 +162,13 @@ def add_events(session: Session, changes: Iterable[SeenChange], work_ids: Mappin
     return ids
 
 
-def changes_since(session: Session, work_ids: Iterable[int], since: datetime) -> list[SourceEvent]:
-    """Changes to these works seen after ``since`` (an article's check), oldest first."""
-    ids = sorted(set(work_ids))
-    if not ids:
+def changes_since(session: Session, dois: Iterable[str], since: datetime) -> list[SourceEvent]:
+    """Changes to the works of these DOIs seen after ``since`` (an article's check), oldest
+    first."""
+    wanted = sorted({d.lower() for d in dois})
+    if not wanted:
         return []
-    query = (select(SourceEvent).where(SourceEvent.work_id.in_(ids), SourceEvent.seen_at > since)
+    query = (select(SourceEvent).where(SourceEvent.doi.in_(wanted), SourceEvent.seen_at > since)
              .order_by(SourceEvent.seen_at, SourceEvent.id))
     return list(session.scalars(query))
 
@@ -208,9 +209,9 @@ def add_alerts(session: Session, event_id: int, article_ids: Iterable[int]) -> N
 
 
 def list_alerts(session: Session, *, limit: int, offset: int = 0,
-                acknowledged: bool | None = False) -> list[AlertRow]:
+                acknowledged: bool | None = False, alert_id: int | None = None) -> list[AlertRow]:
     """Alerts, newest first; ``acknowledged`` False: only those nobody acknowledged yet,
-    True: only acknowledged ones, None: all."""
+    True: only acknowledged ones, None: all (``alert_id``: that one alone)."""
     ack = (select(Event.actor, Event.at).where(
         Event.object_type == ALERT_OBJECT, Event.action == ACKNOWLEDGE,
         Event.object_id == SourceAlert.id).order_by(Event.id).limit(1))
@@ -227,6 +228,8 @@ def list_alerts(session: Session, *, limit: int, offset: int = 0,
     clause = _acknowledged(acknowledged)
     if clause is not None:
         query = query.where(clause)
+    if alert_id is not None:
+        query = query.where(SourceAlert.id == alert_id)
     query = query.order_by(SourceAlert.id.desc()).limit(limit).offset(offset)
     return [AlertRow(id=row[0], article_id=row[1], article_name=row[2],
                      article_number=row[3] or 1, doi=row[4], title=row[5], kind=row[6],

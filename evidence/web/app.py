@@ -1,20 +1,24 @@
 """The editors' service: ``create_app(settings)`` builds the FastAPI app, engine and all.
 
 Nothing happens at import time. The store is opened (and migrated) when the app is made;
-the Crossref client is opened when the app starts and closed when it stops.
+the Crossref client is opened when the app starts and closed when it stops, and so are the
+check workers (``evidence.web.checkpool``; they import the main module again, hence the guard).
 
 Usage::
 
-    app = create_app(Settings.from_env())
-    uvicorn.run(app, host="127.0.0.1", port=8000)
+    if __name__ == "__main__":
+        app = create_app(Settings.from_env())
+        uvicorn.run(app, host="127.0.0.1", port=8000)
 """
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
+import anyio.to_thread
 from fastapi import Depends, FastAPI
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -26,11 +30,12 @@ from evidence.config import Settings
 from evidence.registry import registry_client
 from evidence.store.engine import open_store, session_factory
 from evidence.web.auth import Principal, principal
+from evidence.web.checkpool import CheckPool
 from evidence.web.errors import install_handlers
 from evidence.web.middleware import BodyLimit, SecurityHeaders
 from evidence.web.options import WebOptions
 from evidence.web.render import STATIC
-from evidence.web.routes import articles, claims, pages, tokens, uploads, works
+from evidence.web.routes import alerts, articles, claims, pages, tokens, uploads, works
 from evidence.web.schemas import ErrorOut, Health
 from evidence.web.service import Service
 
@@ -55,18 +60,20 @@ def create_app(settings: Settings, *, options: WebOptions | None = None) -> Fast
     options = options or WebOptions.from_settings(settings)
     engine = open_store(settings.database_url)
     svc = Service(settings=settings, engine=engine, sessions=session_factory(engine),
-                  options=options)
+                  options=options, checks=CheckPool(settings.check_workers))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if not settings.offline:
             svc.client = registry_client(settings)
+        _freeze_startup_objects()
         try:
             yield
         finally:
             if svc.client is not None:
                 await svc.client.aclose()
                 svc.client = None
+            await anyio.to_thread.run_sync(svc.checks.shutdown)
             engine.dispose()
 
     app = FastAPI(
@@ -85,10 +92,22 @@ def create_app(settings: Settings, *, options: WebOptions | None = None) -> Fast
                       summary="Is the service up and its store reachable (no token)")
     app.add_api_route("/openapi.json", _schema(app), methods=["GET"], include_in_schema=False)
     app.include_router(uploads.page_router)
-    for module in (uploads, articles, claims, works, tokens, pages):
+    app.include_router(alerts.page_router)
+    for module in (uploads, articles, claims, works, tokens, alerts, pages):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
+
+
+def _freeze_startup_objects() -> None:
+    """Leave what start-up made (modules, the app, its routes) out of garbage collections.
+
+    A full collection stops every thread, the event loop's included, for as long as it walks
+    every tracked object: 0.04 to 0.12 s for the 134,000 a started service holds (more under
+    load), near nothing once they are frozen. They live as long as the process anyway.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def _health(svc: Service) -> Any:

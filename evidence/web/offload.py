@@ -1,20 +1,21 @@
-"""The service's CPU-bound work, kept off its event loop (issue 16).
+"""The service's blocking work, kept off its event loop (issue 16).
 
-Checking a large article costs seconds to minutes of CPU (sentences, claims, linking, audit),
-and decoding a posted form of 5 MB most of a second. Run on the event loop, either froze every
-request, ``/health`` included. So:
+Checking a large article costs seconds to minutes of CPU, and decoding a posted form of 5 MB
+most of a second. Run on the event loop, either froze every request, ``/health`` included. So:
 
-* ``run_check(svc, work)`` runs a check in a worker thread, in an event loop of its own, at
-  most ``Settings.check_workers`` at once (``EVIDENCE_CHECK_WORKERS``, an anyio
-  ``CapacityLimiter``); the others wait for a turn without holding the loop. The check's
+* ``check_limiter(svc)``: at most ``Settings.check_workers`` checks at once
+  (``EVIDENCE_CHECK_WORKERS``, an anyio ``CapacityLimiter``); the others wait for a turn
+  without holding the loop. Their CPU-bound steps run in worker processes
+  (``evidence.checksteps``).
+* ``in_worker_thread(svc, work)`` runs a check's registry step in a worker thread, in an event
+  loop of its own, where the store's blocking calls cannot stall the service's loop. Its
   registry requests are sent back to the service's loop (:class:`MainLoopClient`), where the
   one shared Crossref client lives, so that its rate limits stay shared.
 * ``parse_form(svc, body)`` decodes a large ``application/x-www-form-urlencoded`` body in a
   worker thread, one at a time (``FORMS_AT_ONCE``).
 
-A worker thread still takes turns with the loop for the GIL, so every thread decoding or
-checking at once slows the loop's answers a little: hence the limits, rather than as many
-threads as requests.
+A worker thread still takes turns with the loop for the GIL, so every thread decoding at once
+slows the loop's answers a little: hence the limit, rather than as many threads as requests.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
     from refs.crossref import CrossrefClient, Outcome
     from refs.work import SearchHit, Work
 
-__all__ = ["MainLoopClient", "check_limiter", "parse_form", "run_check"]
+__all__ = ["MainLoopClient", "check_limiter", "in_worker_thread", "parse_form"]
 
 T = TypeVar("T")
 
@@ -50,10 +51,10 @@ def check_limiter(svc: Service) -> anyio.CapacityLimiter:
     return svc.check_limiter
 
 
-async def run_check(
+async def in_worker_thread(
     svc: Service, work: Callable[[CrossrefClient | None], Coroutine[Any, Any, T]]
 ) -> T:
-    """``await work(client)`` in a worker thread's own event loop, within the check limit.
+    """``await work(client)`` in a worker thread's own event loop.
 
     ``client`` is the service's Crossref client as seen from that loop (None when offline).
     Errors raised by ``work`` reach the caller as they are.
@@ -65,7 +66,7 @@ async def run_check(
     def in_thread() -> T:
         return asyncio.run(work(client))
 
-    return await anyio.to_thread.run_sync(in_thread, limiter=check_limiter(svc))
+    return await anyio.to_thread.run_sync(in_thread)
 
 
 class MainLoopClient:

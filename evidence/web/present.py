@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from evidence import serialise
 from evidence.audit.findings import Finding
 from evidence.audit.shown import ArticleAudit, audit_article
@@ -32,6 +34,7 @@ __all__ = [
     "claim_json",
     "comment_json",
     "link_json",
+    "source_changes_json",
 ]
 
 
@@ -94,6 +97,22 @@ def reference_json(ref: ReferenceView, article_path: str) -> dict[str, Any]:
     """The check report's reference with its id; ``path`` is where it is written (a .bib
     file, else the article)."""
     return {"id": ref.id, **serialise.reference_json(_reference_result(ref, article_path))}
+
+
+def source_changes_json(session: Session, view: ArticleView) -> list[dict[str, Any]]:
+    """What the registry changed about the version's cited works after it was checked."""
+    from evidence.store.source_events import changes_since
+
+    by_doi: dict[str, list[int]] = {}
+    for ref in view.references:
+        if ref.work is not None and ref.work.doi:
+            by_doi.setdefault(ref.work.doi.lower(), []).append(ref.id)
+    return [
+        {"doi": e.doi, "kind": e.kind, "references": by_doi.get(e.doi, []),
+         "notice_doi": e.notice_doi, "notice_type": e.notice_type, "source": e.source,
+         "notice_date": e.notice_date, "detail": e.detail, "seen_at": e.seen_at}
+        for e in changes_since(session, by_doi, view.created_at)
+    ]
 
 
 # --- findings from the stored state ------------------------------------------------------

@@ -17,7 +17,15 @@ from pydantic.config import JsonDict
 
 from evidence.errors import InputError
 from evidence.store.tokens import MAX_NAME, token_name
-from evidence.vocabulary import ArticleFormat, ClaimStatus, How, ReferenceStatus, Role, Verdict
+from evidence.vocabulary import (
+    ArticleFormat,
+    ClaimStatus,
+    How,
+    ReferenceStatus,
+    Role,
+    SourceChange,
+    Verdict,
+)
 
 __all__ = [
     "MAX_ID",
@@ -27,6 +35,8 @@ __all__ = [
     "ArticleIn",
     "ArticleList",
     "ArticleOut",
+    "AlertArticleOut",
+    "AlertOut",
     "ArticleSummaryOut",
     "ClaimOut",
     "CommentIn",
@@ -50,6 +60,7 @@ __all__ = [
     "NoSourceIn",
     "PersonOut",
     "ReferenceOut",
+    "SourceChangeOut",
     "SourceOut",
     "TokenCreated",
     "TokenIn",
@@ -177,7 +188,10 @@ class ArticleIn(Input):
     model_config = ConfigDict(extra="forbid", json_schema_extra=_bibliography_rules)
     name: Name = Field(description="the document's name; versions share it")
     text: Body
-    format: Literal["text", "markdown", "html"] = "text"
+    format: Literal["text", "markdown", "html"] = Field(
+        default="text", description="Word, PDF, LaTeX and JATS files go to "
+        "`POST /api/articles/upload` (multipart) instead"
+    )
     bibliography: Bibliography | None = Field(
         default=None, description="BibTeX or CSL-JSON text holding the references"
     )
@@ -248,6 +262,8 @@ class ClaimOut(BaseModel):
     id: int
     text: str
     line: int | None
+    place: str = Field(description="where it stands, in words: \"line 14\", or \"page 2, "
+                                   "line 14\" where the file has no lines of its own")
     needs_support: bool
     score: float | None = Field(description="the claim model's score (not stored: null)")
     sources: list[SourceOut] = Field(description="every link, rejected ones too")
@@ -309,6 +325,8 @@ class ReferenceOut(BaseModel):
     id: int
     text: str
     line: int | None
+    place: str = Field(description="where it stands, in words: \"line 14\", or \"page 2, "
+                                   "line 14\" where the file has no lines of its own")
     doi: str | None
     status: ReferenceStatus
     title: str | None
@@ -335,6 +353,8 @@ class FindingOut(BaseModel):
     severity: str
     path: str
     line: int
+    place: str = Field(description="where it stands, in words: \"line 14\", or \"page 2, "
+                                   "line 14\" where the file has no lines of its own")
     message: str
     column: int | None
     subject: str = Field(description="the claim or reference text the finding is about")
@@ -361,6 +381,47 @@ class ArticleOut(BaseModel):
     claims_total: int = Field(description="how many claims the version has in all")
     references: list[ReferenceOut]
     findings: list[FindingOut]
+    source_changes: list[SourceChangeOut] = Field(
+        default_factory=list, description="what the registry changed about a cited work "
+        "after this version was checked (seen by `evidence recheck`), oldest first")
+
+
+class SourceChangeOut(BaseModel):
+    """A change the registry made to a work after a check, as a recheck saw it."""
+
+    doi: str
+    kind: SourceChange
+    references: list[int] = Field(description="the ids of the references naming the work")
+    notice_doi: str | None = Field(description="the notice's DOI (retraction, correction...)")
+    notice_type: str | None = Field(description="the registry's own word for the notice")
+    source: str | None = Field(description="who said so: publisher, retraction-watch")
+    notice_date: str | None = Field(description="the notice's date (year, month or day)")
+    detail: str | None = Field(description="for a changed record, what changed")
+    seen_at: datetime = Field(description="when a recheck saw it")
+
+
+class AlertArticleOut(BaseModel):
+    id: int
+    name: str
+    version: int
+    url: str
+
+
+class AlertOut(BaseModel):
+    """An article citing a work the registry retracted, corrected, withdrew or expressed
+    concern about after the check; editors acknowledge each."""
+
+    id: int
+    article: AlertArticleOut
+    doi: str
+    title: str | None
+    kind: SourceChange
+    notice_doi: str | None
+    notice_date: str | None
+    detail: str | None
+    seen_at: datetime
+    acknowledged_by: str | None
+    acknowledged_at: datetime | None
 
 
 # --- editors' work -----------------------------------------------------------------------

@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from evidence.config import Settings
+from evidence.web.checkpool import CheckPool
 from evidence.web.options import WebOptions
 from evidence.web.throttle import SignInThrottle
 from refs.crossref import CrossrefClient
@@ -27,6 +28,8 @@ class Service:
     sessions: sessionmaker[Session]
     client: CrossrefClient | None = field(default=None)
     """Opened when the app starts, unless offline; shared so that rate limits are shared."""
+    checks: CheckPool = field(default_factory=lambda: CheckPool(1))
+    """The worker processes of checks' CPU-bound steps (``evidence.checksteps``)."""
     check_limiter: CapacityLimiter | None = field(default=None)
     """Checks running at once (``evidence.web.offload``), made on first use."""
     form_limiter: CapacityLimiter | None = field(default=None)

@@ -1,5 +1,9 @@
 """Submitting an article: read it, check it (``evidence check``'s pipeline), store it.
 
+The check's CPU-bound steps run in the service's worker processes, its registry requests on
+the service's shared client (``evidence.checksteps``). A worker that dies mid-check gives a
+500 and stores nothing.
+
 A text already stored under the same name is not checked again: its version is given back.
 A new version may name the version it replaces (``replaces``, optimistic like the editors'
 writes): when another version was stored since, it is refused with the newest one
@@ -9,36 +13,32 @@ and two stored at once are numbered one after the other, never both as the same 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 from starlette.concurrency import run_in_threadpool
 
 from evidence.articles.model import Article as ReadArticle
-from evidence.store.articles import document_key, find_version, newest_replaced, store_check
+from evidence.check import RegistryAnswers, WrittenReference, ask_registry
+from evidence.checksteps import (
+    ArticleInput,
+    StoreAs,
+    Submitted,
+    audit_and_store,
+    guess_bibliography_format,
+    read_article,
+)
+from evidence.store.articles import document_key, find_version, newest_replaced
 from evidence.store.models import Article
+from evidence.web.checkpool import CheckCrashed
 from evidence.web.errors import ApiError
-from evidence.web.offload import run_check
+from evidence.web.offload import check_limiter, in_worker_thread
 from evidence.web.service import Service
 
 if TYPE_CHECKING:
-    from evidence.articles import Article as ParsedArticle
-    from evidence.results import CheckResult
     from refs.crossref import CrossrefClient
 
 __all__ = ["Submitted", "guess_bibliography_format", "submit_article"]
-
-@dataclass(frozen=True, slots=True)
-class Submitted:
-    id: int
-    previous_id: int | None
-    number: int
-    created: bool
-
-
-def guess_bibliography_format(text: str) -> str:
-    """CSL-JSON starts with ``[`` or ``{``; anything else is read as BibTeX."""
-    return "csl-json" if text.lstrip().startswith(("[", "{")) else "bibtex"
 
 
 async def submit_article(
@@ -62,41 +62,34 @@ async def submit_article(
     :raises SupersededVersion: ``replaces`` is no longer the newest version (409).
     :raises ApiError: ``replaces`` names no article (404) or one of another document (409).
     """
-    from evidence.articles import parse_article
-    from evidence.check import check_parsed, parse_bibliography
-
     known = await run_in_threadpool(_known, svc, name, text)
     if known is not None:
         return known
     if replaces is not None:
-        # Refused before the check, which is the slow part; save_check asks again.
+        # Refused before the check, which is the slow part; the store asks again.
         await run_in_threadpool(_check_replaces, svc, name, replaces)
+    given = ArticleInput(name=name, text=text, format=format, bibliography=bibliography,
+                         bibliography_format=bibliography_format, article=article)
+    store = StoreAs(database_url=svc.settings.database_url, name=name, actor=actor,
+                    replaces=replaces)
+    # Never on the event loop, nor in the service's process: a large article is minutes of
+    # CPU and a million objects (evidence.checksteps).
+    async with check_limiter(svc):
+        try:
+            read = await svc.checks.run(read_article, given)
+            answers = await in_worker_thread(svc, partial(_ask, svc, read.written))
+            return await svc.checks.run(audit_and_store, read, answers, store)
+        except CheckCrashed as exc:
+            raise ApiError(500, f"the check of {name!r} stopped before it ended (its worker "
+                                "process was ended); nothing of it was stored: submit it "
+                                "again") from exc
 
-    async def check(client: CrossrefClient | None) -> tuple[ParsedArticle, CheckResult]:
-        parsed = article if article is not None else parse_article(text, path=name,
-                                                                   format=format)
-        bibliographies = []
-        if bibliography and bibliography.strip():
-            fmt = bibliography_format or guess_bibliography_format(bibliography)
-            bibliographies.append(parse_bibliography(bibliography, path=f"{name}.bib",
-                                                     format=fmt))
-        result = await check_parsed([(parsed, bibliographies)], settings=svc.settings,
-                                    sessions=svc.sessions, client=client)
-        return parsed, result
 
-    # Never on the event loop: a large article is minutes of CPU (evidence.web.offload).
-    checked, result = await run_check(svc, check)
-
-    def save() -> Submitted:
-        new_id, created = store_check(svc.sessions, checked, result.articles[0], name=name,
-                                      actor=actor, replaces=replaces)
-        with svc.sessions() as session:
-            row = session.get(Article, new_id)
-            assert row is not None  # just stored or found, and versions are never deleted
-            return Submitted(id=new_id, previous_id=row.previous_id, number=row.number,
-                             created=created)
-
-    return await run_in_threadpool(save)
+async def _ask(
+    svc: Service, written: list[WrittenReference], client: CrossrefClient | None
+) -> RegistryAnswers:
+    return await ask_registry([written], settings=svc.settings, sessions=svc.sessions,
+                              client=client)
 
 
 def _known(svc: Service, name: str, text: str) -> Submitted | None:

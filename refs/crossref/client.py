@@ -29,7 +29,9 @@ from refs.crossref.deadline import wait_allowed
 from refs.crossref.limits import (
     DEFAULT_LIMITS,
     Limiter,
+    LimiterFactory,
     RequestKind,
+    RequestLimiter,
     parse_rate_limit,
     parse_retry_after,
 )
@@ -65,7 +67,9 @@ class CrossrefClient:
 
     ``transport`` replaces the network (tests pass ``httpx.MockTransport``); ``sleep`` replaces
     :func:`asyncio.sleep` for backoff and pacing, so tests never wait. ``on_retry`` hears of
-    every retry before its wait (a shell can say what it is waiting for).
+    every retry before its wait (a shell can say what it is waiting for). ``limiters`` makes
+    the limiter of each kind of request (default: :class:`Limiter`, this client's own budget);
+    several processes of one contact pass one that shares a budget through their database.
     """
 
     def __init__(
@@ -75,6 +79,7 @@ class CrossrefClient:
         transport: httpx.AsyncBaseTransport | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         on_retry: OnRetry | None = None,
+        limiters: LimiterFactory | None = None,
     ) -> None:
         self.settings = settings or CrossrefSettings()
         self.stats = ClientStats()
@@ -85,8 +90,9 @@ class CrossrefClient:
         )
         self._jitter = random.Random().random
         self._policy = RetryPolicy(self.settings.max_retries, self.settings.retry_budget)
-        self._limiters = {
-            kind: Limiter(start, sleep=sleep) for kind, start in DEFAULT_LIMITS.items()
+        make = limiters or (lambda _kind, start: Limiter(start, sleep=sleep))
+        self._limiters: dict[RequestKind, RequestLimiter] = {
+            kind: make(kind, start) for kind, start in DEFAULT_LIMITS.items()
         }
         self._http = httpx.AsyncClient(
             transport=transport,

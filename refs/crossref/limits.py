@@ -15,18 +15,20 @@ import asyncio
 import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Literal
+from typing import Literal, Protocol
 
 __all__ = [
     "DEFAULT_LIMITS",
     "Limiter",
+    "LimiterFactory",
     "Pacer",
     "RateLimit",
     "RequestKind",
+    "RequestLimiter",
     "Slots",
     "backoff_delay",
     "parse_interval",
@@ -184,6 +186,27 @@ class Slots:
         async with self._changed:
             self.size = max(1, size)
             self._changed.notify_all()
+
+
+class RequestLimiter(Protocol):
+    """What the client needs of a limiter: :class:`Limiter` in one process, or one whose
+    budget is shared by every process of the same contact (``evidence.jobs.budget``)."""
+
+    def slot(self) -> AbstractAsyncContextManager[None]:
+        """Wait for a concurrency slot and a send time; send inside the block."""
+        ...
+
+    async def adapt(self, advertised: RateLimit | None) -> None:
+        """Follow the limits a response advertises."""
+        ...
+
+    def hold(self, seconds: float) -> None:
+        """Send nothing of this kind for ``seconds`` (the registry said 429)."""
+        ...
+
+
+LimiterFactory = Callable[[RequestKind, RateLimit], RequestLimiter]
+"""Makes the limiter of one kind of request from where it starts (``DEFAULT_LIMITS``)."""
 
 
 class Limiter:

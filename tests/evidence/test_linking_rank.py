@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -102,6 +103,16 @@ def test_the_title_alone_is_scored_apart_from_names_and_journal() -> None:
     assert 0 < feature(found, 0, "title_cover") < 1
     assert feature(found, 2, "title") == 0.0
     assert feature(found, 2, "words") > 0.0
+
+
+def test_the_references_closest_sentence_of_the_article_is_a_feature() -> None:
+    close, far = article_features(
+        [Passage("Telomerase activity rises in planarian regeneration.", 0),
+         Passage("Planarian tissue regrows.", 1)], REFERENCES)
+    assert feature(close, 0, "for_reference") == 1.0
+    assert feature(close, 0, "mutual") == 1.0
+    assert 0 < feature(far, 0, "for_reference") < 1
+    assert feature(far, 0, "mutual") == 0.0  # its best reference, but not its best sentence
 
 
 def test_sentence_features_read_the_section_and_the_wording() -> None:
@@ -243,3 +254,20 @@ def test_a_long_paragraph_citing_much_gives_each_sentence_few_candidates() -> No
     found = article_features(passages, references)
     # 5 by words, 3 by paragraph, 2 from the neighbours' markers, 4 most cited, 1 next new.
     assert max(len(f.candidates) for f in found) <= 5 + 3 + 2 + 4 + 1
+
+
+def test_articles_without_any_marker_emit_with_their_own_weights(tmp_path: Path) -> None:
+    zero = (0.0,) * len(EMIT_FEATURES)
+    model = Model(rank=(1.0,) + (0.0,) * (len(FEATURES) - 1), emit=zero, bias=0.0,
+                  threshold=0.5, emit_unmarked=zero, bias_unmarked=-2.0)
+    unmarked = article_features([Passage("Soil nitrogen under drought.", 0),
+                                 Passage("Telomerase in planarians.", 1)], REFERENCES)[0]
+    marked = article_features([Passage("Soil nitrogen under drought.", 0),
+                               Passage("Telomerase in planarians.", 1, marked=frozenset({0}))],
+                              REFERENCES)[0]
+    assert model.best(marked)[1] == 0.5  # bias 0
+    assert model.best(unmarked)[1] == pytest.approx(1 / (1 + math.exp(2.0)))
+    # Both sets of weights survive the weights file.
+    path = tmp_path / "weights.json"
+    path.write_text(model.to_json())
+    assert load_model.__wrapped__(path) == model

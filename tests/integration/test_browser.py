@@ -11,9 +11,11 @@ where it fails: CI must not pass by skipping the browser.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -124,3 +126,64 @@ def test_an_editor_confirms_a_link_and_sees_the_badge_change(
     assert page.locator(".notice").inner_text() == "version 2 stored"
     assert page.locator("a.previous-version").get_attribute("href") == urlsplit(first_url).path
     assert problems == []  # no script errors, no Content-Security-Policy violations
+
+
+def test_an_editor_works_through_the_alerts_of_a_source_retracted_after_the_check(
+    browser: Any, tmp_path: Path
+) -> None:
+    """A generated work (10.5555) cited by an article is retracted in the stand-in registry
+    after the check; a recheck runs; the editor sees the alert and the article's note, and
+    acknowledges the alert by the page's form."""
+    from datetime import UTC, datetime
+
+    from evidence.recheck import recheck
+    from tests.standin import StandinConfig, generated_doi, generated_notice, updated_message
+
+    cited = generated_doi(1)
+    text = ("# Stand-in findings\n\nGenerated works improved outcomes in 40% of cases [1].\n\n"
+            "## References\n\n1. Author 1 G. Generated stand-in work 1 (load data, not a real "
+            f"work). Generated Journal of Stand-in Load. 2001. doi:{cited}\n")
+    config = StandinConfig(enforce_limits=False, generated=2)
+    with running_site(f"sqlite:///{tmp_path / 'evidence.db'}", standin_config=config) as site:
+        with site.client() as client:
+            created = client.post("/api/articles", json={"name": "findings.md", "text": text,
+                                                         "format": "markdown"})
+        assert created.status_code == 201, created.text
+        notice = generated_notice(1, cited, "retraction", indexed=datetime.now(UTC))
+        site.standin.add_notice(notice)
+        site.standin.works[cited] = updated_message(site.standin.works[cited], notice)
+        # In a thread of its own: playwright's sync API keeps an event loop on this one.
+        with ThreadPoolExecutor(1) as pool:
+            pool.submit(asyncio.run, recheck(site.service.sessions, site.service.settings)
+                        ).result()
+
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        problems: list[str] = []
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: problems.append(str(e)))
+        page.goto(f"{site.url}/alerts")
+        page.fill("#token", site.tokens["editor"])
+        page.click("form.signin button[type=submit]")
+        page.wait_for_url(f"{site.url}/alerts")
+        row = page.locator("tr.alert")
+        assert row.count() == 1
+        assert row.locator("[data-kind]").inner_text() == "retracted"
+        assert f"doi:{notice['DOI']}" in row.inner_text()
+
+        row.locator("a[href^='/articles/']").click()
+        page.wait_for_selector("section.source-changes")
+        note = page.locator("section.source-changes li").first
+        assert note.get_attribute("data-kind") == "retraction"
+        assert f"doi:{notice['DOI']}" in note.inner_text()
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "article-source-changed.png"))
+
+        page.goto(f"{site.url}/alerts")
+        page.locator("tr.alert button[type=submit]").click()
+        page.wait_for_url(f"{site.url}/alerts?notice=ack")
+        assert page.locator(".notice").inner_text() == "alert acknowledged"
+        assert page.locator("tr.alert").count() == 0
+        page.click("text=all")
+        assert "acknowledged by editor-1" in page.locator("tr.alert").inner_text()
+        page.screenshot(path=str(ARTIFACTS / "alerts-page.png"))
+        assert problems == []

@@ -13,7 +13,7 @@ from evidence.store.views import get_article, list_articles
 from evidence.web.auth import Principal, require
 from evidence.web.bibliography import refuse_unreadable_bibtex
 from evidence.web.errors import ApiError
-from evidence.web.present import article_findings, article_json
+from evidence.web.present import article_findings, article_json, source_changes_json
 from evidence.web.schemas import (
     ArticleCreated,
     ArticleIn,
@@ -52,6 +52,10 @@ def list_all(
 @router.post(
     "", status_code=201, response_model=ArticleCreated,
     summary="Check and store an article; the same name again makes a new version",
+    description="Takes an article's text in JSON: plain text, Markdown or HTML. A file in a "
+    "binary or project format (Word `.docx`, PDF, LaTeX `.tex` with its `.bib`, JATS XML) is "
+    "sent as it is, as multipart, to `POST /api/articles/upload`, which reads it with the "
+    "same readers and keeps the file's name and format.",
     responses={200: {"model": ArticleCreated, "description": "this exact text was stored"},
                400: {"model": ErrorOut, "description": "the text or the bibliography "
                      "cannot be read (a BibTeX entry that cannot be read refuses it all)"},
@@ -113,8 +117,10 @@ def article_object(
         if view is None:
             raise ApiError(404, f"no article {article_id}")
         versions = list_versions(session, article_id)
+        changes = source_changes_json(session, view)
     assert versions is not None  # the article was just read in this session
     findings = article_findings(view)  # of the whole version, whatever the page
     end = None if limit is None else offset + limit
     page = replace(view, claims=view.claims[offset:end])
-    return {**article_json(page, versions, findings), "claims_total": len(view.claims)}
+    return {**article_json(page, versions, findings), "claims_total": len(view.claims),
+            "source_changes": changes}

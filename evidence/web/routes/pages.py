@@ -34,7 +34,7 @@ from evidence.web.forms import validated
 from evidence.web.notices import notice_text
 from evidence.web.offload import parse_form
 from evidence.web.options import scheme_of
-from evidence.web.present import article_findings
+from evidence.web.present import article_findings, source_changes_json
 from evidence.web.render import page
 from evidence.web.routes.articles import CLAIMS_PAGE, MAX_CLAIMS_PAGE
 from evidence.web.schemas import (
@@ -207,11 +207,12 @@ def article(
         shown = view.claims[offset:offset + limit]
         trails = editing.claim_trails(session, [c.id for c in shown
                                                 if c.needs_support or c.links])
+        changes = source_changes_json(session, view)
     assert versions is not None  # the article was just read in this session
     findings = article_findings(view)  # of the whole version, whatever the page
     return page(request, "article.html", article=view, versions=versions, findings=findings,
                 claims_page=ClaimsPage(shown, len(view.claims), limit, offset),
-                trails=trails, refs={r.id: r for r in view.references},
+                trails=trails, refs={r.id: r for r in view.references}, source_changes=changes,
                 notice=notice_text(request.query_params.get("notice"),
                                    number=versions.current.number),
                 can_edit=who.can("editor"), max_text=MAX_TEXT,

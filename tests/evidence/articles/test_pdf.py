@@ -97,3 +97,65 @@ def test_too_many_pages_is_refused_before_reading(monkeypatch: pytest.MonkeyPatc
 def test_corrupt_pdfs_are_refused(data: bytes, message: str) -> None:
     with pytest.raises(InputError, match=message):
         parse_bytes(data, path="bad.pdf")
+
+
+def test_example_typeset_by_latex() -> None:
+    """pdflatex + BibTeX (natbib, plainnat): what TeX sets differs from what a browser prints."""
+    article = read_article(MANUSCRIPTS / "spine-pain-latex.pdf")
+    texts = [s.text for s in article.sentences]
+    joined = " ".join(texts)
+    # a line-end hyphen in a word that already holds one is the author's ("day-to-|day"),
+    # and so is a compound's ("exercise-|based"); neither is joined into one word
+    assert "improves day-to-day function" in joined
+    assert "exercise-based physical therapy" in joined
+    # natbib's square brackets are author-year markers, page note and all
+    markers = [(m.kind, m.text, m.targets) for s in article.sentences for m in s.markers]
+    assert markers == [
+        ("author-year", "[Hayden et al., 2021]", ("hayden 2021",)),
+        ("author-year", "[Kreiner et al., 2020, p. 1004]", ("kreiner 2020",)),
+    ]
+    # TeX's itemize bullet has no Unicode (pdfminer says "(cid:136)"): still a list's bullet
+    items = [s.text for s in article.sentences if s.kind == "list-item"]
+    assert items[-2:] == ["Do your home exercises on most days, even when you feel better.",
+                          "Tell your therapist if an exercise makes your pain spread down a leg."]
+    assert items[0].startswith("Graded exercise:")  # the number is the item's, not its words
+    assert not any("cid:" in t for t in texts)
+    # the displayed equation (numbered "(1)") is no prose, and its number no part of the
+    # next paragraph
+    assert "Tips for getting the most out of therapy:" in texts
+    assert not any("p < 0.05" in t for t in texts)
+    assert [(r.doi, r.text.split(".")[0]) for r in article.references] == [
+        (HAYDEN, "Jill A Hayden et al"), (KREINER, "D Scott Kreiner et al")
+    ]
+
+
+def test_two_columns_typeset_by_latex() -> None:
+    """TeX's two columns: pdfminer's box order interleaves them (a right-column heading
+    before the left column's text); the reader reads the left column, then the right."""
+    article = read_article(MANUSCRIPTS / "spine-pain-latex-two-columns.pdf")
+    headings = [s.text for s in article.sentences if s.kind == "heading"]
+    assert headings[2:] == ["1 What happens at the first visit?", "2 Does it work?",
+                            "3 How long does treatment take?",
+                            "4 Will my insurance pay for it?", "References"]
+    # natbib's superscript numbers, set a little apart from the word before them
+    markers = [(m.kind, m.targets) for s in article.sentences for m in s.markers]
+    assert markers == [("superscript", ("1",)), ("superscript", ("2",))]
+    research = next(s for s in article.sentences if s.text.startswith("Research has shown"))
+    assert research.text.endswith("with chronic low back pain.")
+    assert [(r.label, r.doi) for r in article.references] == [("1", HAYDEN), ("2", KREINER)]
+
+
+def test_places_are_pages_columns_and_lines() -> None:
+    from evidence.articles.places import Places
+
+    article = read_article(MANUSCRIPTS / "spine-pain-latex-two-columns.pdf")
+    places = Places(article)
+    where = {s.text[:24]: places.at(s.start) for s in article.sentences}
+    # written by reading the page: the title and date span it, then the columns count anew
+    assert where["Physical Therapy for Bac"] == "page 1, line 1"
+    assert where["Research has shown that "] == "page 1, column 1, line 23"
+    assert where["A typical course of phys"] == "page 1, column 2, line 4"
+    marker = next(m for s in article.sentences for m in s.markers)
+    assert places.at(marker.start) == "page 1, column 1, line 25"
+    one_column = read_article(MANUSCRIPTS / "spine-pain-latex.pdf")
+    assert Places(one_column).of_line(one_column.references[1].line) == "page 2, line 13"

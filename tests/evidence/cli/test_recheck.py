@@ -248,3 +248,19 @@ def test_an_empty_store_asks_nothing(evidence: Any, standin: Standin) -> None:
     run = evidence("recheck")
     assert run.code == 0 and "holds no work with a DOI" in run.err
     assert not standin.log
+
+
+def test_a_job_calls_the_core_function_and_gets_the_cli_json(
+    evidence: Any, article: Path, standin: Standin, store_url: str
+) -> None:
+    from evidence.config import Settings
+    from evidence.recheck import recheck_store, result_json
+
+    checked(evidence, article)
+    announce(standin, 1, CITED, "withdrawal")
+    result = recheck_store(Settings.from_env())  # the fixture's environment: store, stand-in
+    assert [(c.change.doi, c.change.kind.value) for c in result.alerting] == [
+        (CITED, "withdrawal")]
+    shown = result_json(result)
+    assert shown["changes"][0]["kind"] == "withdrawal" and shown["strategy"] == "works"
+    assert evidence("recheck").code == 0  # already seen: nothing new

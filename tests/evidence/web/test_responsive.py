@@ -1,8 +1,11 @@
 """The service stays responsive while it checks a large article, or reads large forms (issue 16).
 
 A real uvicorn server; ``/health`` is asked every 0.1 s from another thread while the large
-requests run. When the check (or the form decoding) ran on the event loop, ``/health`` waited
-for all of it: seconds for these sizes.
+requests run, and every answer must come in under 1 s (the issue's goal). When the check (or
+the form decoding) ran on the event loop, ``/health`` waited for all of it: seconds for these
+sizes. When the check ran in a worker thread of the service's process, a full garbage
+collection of its objects stopped every thread, the loop's too: one answer took 1.12 s. The
+check's CPU-bound steps now run in a worker process (``evidence.checksteps``).
 """
 
 from __future__ import annotations
@@ -78,12 +81,8 @@ def test_health_answers_at_once_while_a_large_article_is_checked(site: Site) -> 
     assert response.status_code == 201, response.text
     # The check was long enough that a blocked loop would show: several polls ran during it.
     assert elapsed > 1.5 and len(latencies) >= 5
-    assert statistics.median(latencies) < 0.5
-    # On the loop the check kept /health waiting for the whole check. Off it, a full garbage
-    # collection of the check's objects still stops every thread: one answer of 1.1 s was seen
-    # on a quiet machine. Issue 16 stays open on this (a check in its own process would end it).
-    assert sum(latency > 1.0 for latency in latencies) <= 1, sorted(latencies)[-5:]
-    assert max(latencies) < 2.0, sorted(latencies)[-5:]
+    assert statistics.median(latencies) < 0.25
+    assert max(latencies) < 1.0, sorted(latencies)[-5:]
 
 
 def test_health_answers_at_once_while_large_forms_are_read(site: Site) -> None:
@@ -108,8 +107,6 @@ def test_health_answers_at_once_while_large_forms_are_read(site: Site) -> None:
     latencies, _, statuses = health_while(site, posts)
     assert all(status in (303, 401, 403) for status in statuses), statuses
     assert len(latencies) >= 3
-    assert statistics.median(latencies) < 0.5
-    # Decoding on the loop kept /health waiting 4.5 s; off it, one answer on a busy machine was
-    # once seen at 1.1 s (a full garbage collection of the decoded form stops every thread).
-    assert sum(latency > 1.0 for latency in latencies) <= 1, sorted(latencies)[-5:]
-    assert max(latencies) < 2.0, sorted(latencies)[-5:]
+    assert statistics.median(latencies) < 0.25
+    # Decoding on the loop kept /health waiting 4.5 s.
+    assert max(latencies) < 1.0, sorted(latencies)[-5:]

@@ -165,3 +165,46 @@ def test_slots_bound_concurrency_and_can_grow() -> None:
     seen = asyncio.run(scenario())
     assert seen[:3] == [1, 1, 1]
     assert max(seen[3:]) == 3
+
+
+def test_the_client_paces_through_the_limiters_it_is_given() -> None:
+    import asyncio
+    from collections.abc import AsyncIterator
+    from contextlib import asynccontextmanager
+
+    import httpx
+
+    from refs.crossref import CrossrefClient, CrossrefSettings
+    from refs.crossref.limits import RequestKind
+
+    used: list[str] = []
+    made: list[RequestKind] = []
+
+    class Recording:
+        def __init__(self, kind: RequestKind) -> None:
+            self.kind = kind
+
+        @asynccontextmanager
+        async def slot(self) -> AsyncIterator[None]:
+            used.append(self.kind)
+            yield
+
+        async def adapt(self, advertised: RateLimit | None) -> None:
+            used.append(f"adapt {self.kind}")
+
+        def hold(self, seconds: float) -> None:
+            used.append(f"hold {self.kind}")
+
+    def make(kind: RequestKind, start: RateLimit) -> Recording:
+        made.append(kind)
+        return Recording(kind)
+
+    transport = httpx.MockTransport(lambda request: httpx.Response(404, text="Resource not found."))
+
+    async def run() -> None:
+        async with CrossrefClient(CrossrefSettings(), transport=transport, limiters=make) as client:
+            await client.works(["10.1000/x"])
+
+    asyncio.run(run())
+    assert sorted(made) == ["list", "resolver", "single"]
+    assert used[:2] == ["single", "adapt single"]  # a lone DOI: /works/{doi}, then its agency

@@ -1,0 +1,178 @@
+"""``evidence worker``, ``evidence submit``, ``evidence jobs``: checks on the job engine.
+
+Thin shells over ``evidence.jobs``; they need the store on PostgreSQL (exit 2 otherwise).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from evidence.cli.check import expand_paths
+from evidence.cli.context import Context
+from evidence.errors import InputError
+from evidence.vocabulary import JobState
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from evidence.config import Settings
+
+__all__ = ["COMMANDS"]
+
+WAIT_POLL = 0.5
+"""Seconds between looks at the jobs ``submit --wait`` waits for."""
+
+
+@click.command()
+@click.option("--concurrency", default=4, show_default=True, type=click.IntRange(1, 256),
+              help="Jobs this worker runs at once (they mostly wait for the registry).")
+@click.option("--name", help="The worker's name in logs [default: host and process id].")
+@click.pass_obj
+def worker(obj: Context, concurrency: int, name: str | None) -> None:
+    """Run check jobs from the queue until stopped (Ctrl+C finishes the running ones).
+
+    Start as many as you like, on as many machines as share the database: together they
+    keep to one registry budget. Needs the store on PostgreSQL.
+
+    \b
+    Example:
+      EVIDENCE_DATABASE_URL=postgresql://db/evidence evidence worker --concurrency 8
+    """
+    import logging
+
+    from evidence.jobs.engine import conninfo
+    from evidence.jobs.worker import run_worker
+
+    settings = obj.settings()
+    conninfo(settings)  # refuse SQLite before anything starts
+    logging.basicConfig(level=logging.WARNING, format="evidence worker: %(message)s")
+    click.echo(f"evidence: worker running {concurrency} jobs at once (Ctrl+C stops)", err=True)
+    asyncio.run(run_worker(settings, concurrency=concurrency, name=name))
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True,
+                type=click.Path(exists=True, path_type=Path))
+@click.option("--wait", is_flag=True, help="Wait until every job is done or failed.")
+@click.option("--json", "as_json", is_flag=True, help='Print {"submitted", "done", "failed"}.')
+@click.pass_obj
+def submit(obj: Context, paths: tuple[Path, ...], wait: bool, as_json: bool) -> int:
+    """Queue a check of each article (folders are searched as `evidence check` searches them).
+
+    The same text submitted twice is one job. With --wait, exit 1 if any job failed.
+
+    \b
+    Example:
+      evidence submit manuscripts/ --wait --json
+    """
+    from evidence.jobs.engine import conninfo
+
+    settings = obj.settings()
+    conninfo(settings)
+    files, _found = expand_paths(paths)
+    contents = [(str(path), _read(path)) for path in files]  # all read before any is queued
+    with _store(settings) as sessions:
+        ids = asyncio.run(_submit(settings, sessions, contents))
+        counts = _wait(sessions, ids) if wait else _counts(sessions, ids)
+        if wait:
+            _say_failures(sessions, ids)
+    summary = {"submitted": len(ids), "done": counts.get(JobState.DONE, 0),
+               "failed": counts.get(JobState.FAILED, 0)}
+    if as_json:
+        click.echo(json.dumps(summary))
+    else:
+        queued = len(ids) - summary["done"] - summary["failed"]
+        click.echo(f"submitted {len(ids)}: {summary['done']} done, {summary['failed']} failed, "
+                   f"{queued} queued or running")
+    return 1 if wait and summary["failed"] else 0
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the jobs as JSON.")
+@click.option("--limit", default=100, show_default=True, type=click.IntRange(1),
+              help="Newest jobs shown.")
+@click.pass_obj
+def jobs(obj: Context, as_json: bool, limit: int) -> None:
+    """List check jobs, newest first: queued, running, done and failed."""
+    from evidence.jobs.engine import conninfo
+    from evidence.jobs.states import job_counts, job_dict, job_views
+
+    settings = obj.settings()
+    conninfo(settings)
+    with _store(settings) as sessions, sessions() as session:
+        views = job_views(session, limit=limit)
+        counts = job_counts(session)
+    if as_json:
+        click.echo(json.dumps({"counts": {s.value: counts[s] for s in JobState},
+                               "jobs": [job_dict(v) for v in views]}, indent=2))
+        return
+    click.echo(", ".join(f"{counts[s]} {s.value}" for s in JobState))
+    for view in views:
+        article = f" -> article {view.article_id}" if view.article_id else ""
+        error = f": {view.error}" if view.error else ""
+        click.echo(f"{view.id:>8} {view.state.value:<8} {view.name}{article}{error}")
+
+
+@contextmanager
+def _store(settings: Settings) -> Iterator[sessionmaker[Session]]:
+    """The store's sessions, its connections closed at the end (a worker's are its own)."""
+    from evidence.store.engine import open_store, session_factory
+
+    engine = open_store(settings.database_url)
+    try:
+        yield session_factory(engine)
+    finally:
+        engine.dispose()
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the file ({exc.strerror or exc})") from exc
+
+
+async def _submit(settings: Settings, sessions: sessionmaker[Session],
+                  contents: list[tuple[str, bytes]]) -> list[int]:
+    from evidence.jobs.engine import job_app
+    from evidence.jobs.submit import submit_checks
+
+    app = job_app(settings, min_size=1, max_size=2)
+    async with app.open_async():
+        submitted = await submit_checks(app, sessions, contents)
+    return [s.id for s in submitted]
+
+
+def _counts(sessions: sessionmaker[Session], ids: list[int]) -> dict[JobState, int]:
+    from evidence.jobs.states import job_counts
+
+    with sessions() as session:
+        return dict(job_counts(session, ids))
+
+
+def _wait(sessions: sessionmaker[Session], ids: list[int]) -> dict[JobState, int]:
+    while True:
+        counts = _counts(sessions, ids)
+        if counts.get(JobState.DONE, 0) + counts.get(JobState.FAILED, 0) >= len(ids):
+            return counts
+        time.sleep(WAIT_POLL)
+
+
+def _say_failures(sessions: sessionmaker[Session], ids: list[int]) -> None:
+    from evidence.jobs.states import job_views
+
+    with sessions() as session:
+        for view in job_views(session, ids=ids):
+            if view.state == JobState.FAILED:
+                click.echo(f"failed: {view.name}: {view.error}", err=True)
+
+
+COMMANDS = [worker, submit, jobs]

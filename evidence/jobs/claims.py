@@ -1,0 +1,81 @@
+"""DOIs being asked for: several processes never ask the registry for the same DOI at once.
+
+Before asking, a process claims the DOIs it lacks (a ``doi_claim`` row each); those another
+process holds it waits for, then reads from the store. A claim older than ``stale_after``
+(its process died mid-ask) may be taken over, so a crash never leaves a DOI unaskable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session, sessionmaker
+
+from evidence.store.models import DoiClaim
+
+__all__ = ["DoiClaims"]
+
+CLAIM_POLL = 0.1
+"""Seconds between looks at the DOIs another process is asking for."""
+
+
+class DoiClaims:
+    """Claims on DOIs in the store's ``doi_claim`` table (PostgreSQL)."""
+
+    def __init__(self, sessions: sessionmaker[Session], *, stale_after: float = 120.0) -> None:
+        self.sessions = sessions
+        self.stale_after = stale_after
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+    async def claim(self, dois: Sequence[str]) -> list[str]:
+        """Those of ``dois`` this process now asks for; the rest another process is asking."""
+        return await asyncio.to_thread(self._claim, sorted(set(dois)))
+
+    async def release(self, dois: Sequence[str]) -> None:
+        await asyncio.to_thread(self._release, list(dois))
+
+    async def wait(self, dois: Sequence[str], *, timeout: float) -> None:
+        """Until no other process holds a fresh claim on any of ``dois`` (or ``timeout``)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while await asyncio.to_thread(self._held_elsewhere, list(dois)):
+            if loop.time() >= deadline:
+                return
+            await asyncio.sleep(CLAIM_POLL)
+
+    def _claim(self, dois: list[str]) -> list[str]:
+        if not dois:
+            return []
+        now = datetime.now(UTC)
+        stale = now - timedelta(seconds=self.stale_after)
+        statement = insert(DoiClaim).values(
+            [{"doi": doi, "owner": self.owner, "claimed_at": now} for doi in dois])
+        # Sorted rows, so two processes claiming overlapping sets lock them in one order.
+        claiming = statement.on_conflict_do_update(
+            index_elements=[DoiClaim.doi],
+            set_={"owner": statement.excluded.owner, "claimed_at": statement.excluded.claimed_at},
+            where=DoiClaim.claimed_at < stale,
+        ).returning(DoiClaim.doi)
+        with self.sessions.begin() as session:
+            return sorted(session.scalars(claiming).all())
+
+    def _release(self, dois: list[str]) -> None:
+        if not dois:
+            return
+        with self.sessions.begin() as session:
+            session.execute(delete(DoiClaim).where(DoiClaim.doi.in_(dois),
+                                                   DoiClaim.owner == self.owner))
+
+    def _held_elsewhere(self, dois: list[str]) -> bool:
+        stale = datetime.now(UTC) - timedelta(seconds=self.stale_after)
+        query = select(DoiClaim.doi).where(DoiClaim.doi.in_(dois), DoiClaim.owner != self.owner,
+                                           DoiClaim.claimed_at >= stale).limit(1)
+        with self.sessions() as session:
+            return session.scalars(query).first() is not None

@@ -1,0 +1,113 @@
+"""The registry budget and DOI claims shared through PostgreSQL, by two "processes" (two
+connections, two owners) in one test."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from evidence.config import Settings
+from evidence.jobs.budget import SharedBudget, SharedLimiter
+from evidence.jobs.claims import DoiClaims
+from evidence.jobs.engine import conninfo
+from evidence.store.engine import open_store, session_factory
+from refs.crossref.limits import RateLimit
+from tests import database
+
+pytestmark = pytest.mark.postgresql
+
+
+@pytest.fixture
+def pg_url(postgresql_database: str) -> str:
+    database.empty_database(postgresql_database)
+    open_store(postgresql_database).dispose()
+    return postgresql_database
+
+
+@pytest.fixture
+def pg_sessions(pg_url: str) -> Iterator[sessionmaker[Session]]:
+    engine = open_store(pg_url)
+    yield session_factory(engine)
+    engine.dispose()
+
+
+async def _two_limiters(url: str, start: RateLimit
+                        ) -> tuple[SharedBudget, SharedBudget, SharedLimiter, SharedLimiter]:
+    info = conninfo(Settings(database_url=url))
+    first = await SharedBudget.open(info, "test@example.org")
+    second = await SharedBudget.open(info, "test@example.org")
+    return first, second, first.limiter("list", start), second.limiter("list", start)
+
+
+def test_two_processes_keep_one_rate_and_one_concurrency_together(pg_url: str) -> None:
+    async def run() -> tuple[list[float], int]:
+        first, second, a, b = await _two_limiters(pg_url, RateLimit(10, 1.0, 1))
+        starts: list[float] = []
+        busy = peak = 0
+
+        async def request(limiter: SharedLimiter) -> None:
+            nonlocal busy, peak
+            async with limiter.slot():
+                busy += 1
+                peak = max(peak, busy)
+                starts.append(time.monotonic())
+                await asyncio.sleep(0.01)
+                busy -= 1
+
+        try:
+            await asyncio.gather(*(request(x) for x in (a, b) * 5))
+        finally:
+            await first.aclose()
+            await second.aclose()
+        return sorted(starts), peak
+
+    starts, peak = asyncio.run(run())
+    assert peak == 1
+    assert starts[-1] - starts[0] >= 0.85  # ten sends at 10/s between both: 9 gaps of 0.1 s
+
+
+def test_what_one_process_learns_from_the_registry_binds_the_other(pg_url: str) -> None:
+    async def run() -> tuple[float, int]:
+        first, second, a, b = await _two_limiters(pg_url, RateLimit(50, 1.0, 1))
+        try:
+            async with a.slot():
+                pass
+            await a.adapt(RateLimit(limit=50, interval=1.0, concurrency=3))
+            a.hold(0.5)  # a 429 seen by the first
+            await asyncio.sleep(0.05)  # the hold is written in the background
+            began = time.monotonic()
+            async with b.slot():
+                waited = time.monotonic() - began
+            cursor = await second.connection.execute(
+                "SELECT concurrency FROM registry_budget WHERE kind = 'list'")
+            row = await cursor.fetchone()
+        finally:
+            await first.aclose()
+            await second.aclose()
+        assert row is not None
+        return waited, int(row[0])
+
+    waited, concurrency = asyncio.run(run())
+    assert waited >= 0.35 and concurrency == 3
+
+
+def test_a_doi_claimed_by_one_process_is_not_claimed_by_another_until_released_or_stale(
+    pg_sessions: sessionmaker[Session],
+) -> None:
+    async def run() -> tuple[list[str], list[str], list[str], list[str]]:
+        one, other = DoiClaims(pg_sessions), DoiClaims(pg_sessions, stale_after=0.3)
+        mine = await one.claim(["10.1/x", "10.1/y"])
+        theirs = await other.claim(["10.1/y", "10.1/z"])
+        await one.release(["10.1/x"])
+        after_release = await other.claim(["10.1/x"])
+        await asyncio.sleep(0.4)  # one's claim on y is now stale for other: its process died
+        after_stale = await other.claim(["10.1/y"])
+        return mine, theirs, after_release, after_stale
+
+    mine, theirs, after_release, after_stale = asyncio.run(run())
+    assert mine == ["10.1/x", "10.1/y"] and theirs == ["10.1/z"]
+    assert after_release == ["10.1/x"] and after_stale == ["10.1/y"]

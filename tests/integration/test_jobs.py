@@ -1,0 +1,200 @@
+"""Check jobs on PostgreSQL: real worker processes, the stand-in registry at polite limits."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from pathlib import Path
+from urllib.parse import parse_qs
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from evidence.cli import main
+from evidence.store.engine import open_store, session_factory
+from evidence.store.models import Article, CheckJob, Lookup, Reference
+from evidence.vocabulary import JobState, ReferenceStatus
+from tests import database
+from tests.standin import Faults, Standin, StandinConfig, run_standin
+from tests.standin.articles import write_corpus
+
+pytestmark = pytest.mark.postgresql
+
+MAILTO = "jobs@example.org"
+WORKER = "import sys; from evidence.cli import main; sys.exit(main(sys.argv[1:]))"
+
+
+@pytest.fixture
+def pg_url(postgresql_database: str) -> str:
+    database.empty_database(postgresql_database)
+    open_store(postgresql_database).dispose()
+    return postgresql_database
+
+
+@pytest.fixture
+def sessions(pg_url: str) -> Iterator[sessionmaker[Session]]:
+    engine = open_store(pg_url)
+    yield session_factory(engine)
+    engine.dispose()
+
+
+class Workers:
+    """Worker processes on one store and one registry; stopped at the end of the test."""
+
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        self.env = env
+        self.log = log.open("ab")
+        self.processes: list[subprocess.Popen[bytes]] = []
+
+    def start(self, count: int, *, concurrency: int = 3) -> None:
+        for _ in range(count):
+            self.processes.append(subprocess.Popen(
+                [sys.executable, "-c", WORKER, "worker", "--concurrency", str(concurrency)],
+                env=self.env, stdout=subprocess.DEVNULL, stderr=self.log))
+
+    def stop(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in self.processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        self.log.close()
+
+
+@pytest.fixture
+def registry_and_workers(pg_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+                         ) -> Iterator[Callable[..., tuple[str, Workers]]]:
+    """Start the stand-in, point the environment (this process's and the workers') at it."""
+    started: list[tuple[object, Workers]] = []
+
+    def start(app: Standin, **overrides: str) -> tuple[str, Workers]:
+        serving = run_standin(app)
+        base_url = serving.__enter__()
+        env = {**os.environ, "EVIDENCE_DATABASE_URL": pg_url, "EVIDENCE_CROSSREF_URL": base_url,
+               "EVIDENCE_DOI_URL": f"{base_url}/doi", "EVIDENCE_MAILTO": MAILTO,
+               "EVIDENCE_JOB_HEARTBEAT": "3", "EVIDENCE_JOB_RETRY_WAIT": "1",
+               "EVIDENCE_REGISTRY_WAIT": "30", **overrides}
+        for key in ("EVIDENCE_DATABASE_URL", "EVIDENCE_CROSSREF_URL", "EVIDENCE_MAILTO"):
+            monkeypatch.setenv(key, env[key])
+        workers = Workers(env, tmp_path / "workers.log")
+        started.append((serving, workers))
+        return base_url, workers
+
+    yield start
+    for serving, workers in started:
+        workers.stop()
+        serving.__exit__(None, None, None)  # type: ignore[attr-defined]
+
+
+def submit(paths: list[Path], capsys: pytest.CaptureFixture[str]) -> str:
+    capsys.readouterr()
+    assert main(["submit", *map(str, paths), "--json"]) == 0
+    return capsys.readouterr().out
+
+
+def wait_for(sessions: sessionmaker[Session], done: Callable[[Counter[str]], bool],
+             timeout: float = 50.0) -> Counter[str]:
+    deadline = time.monotonic() + timeout
+    while True:
+        with sessions() as session:
+            states = Counter(dict(session.execute(
+                select(CheckJob.state, func.count()).group_by(CheckJob.state)).all()))
+        if done(states) or time.monotonic() > deadline:
+            return states
+        time.sleep(0.2)
+
+
+def asked_dois(app: Standin) -> list[str]:
+    asked: list[str] = []
+    for record in app.log:
+        if record.kind == "list":
+            for value in parse_qs(record.query)["filter"]:
+                asked += [part.removeprefix("doi:") for part in value.split(",")]
+        elif record.kind == "single":
+            asked.append(record.path.removeprefix("/works/"))
+    return asked
+
+
+def test_three_workers_check_300_articles_with_no_429_and_each_doi_asked_once(
+    tmp_path: Path, sessions: sessionmaker[Session], capsys: pytest.CaptureFixture[str],
+    registry_and_workers: Callable[..., tuple[str, Workers]],
+) -> None:
+    paths = write_corpus(tmp_path / "corpus", 300, 90)
+    app = Standin(StandinConfig(generated=90, latency=0.05))
+    _url, workers = registry_and_workers(app)
+    assert '"submitted": 300' in submit(paths, capsys)
+    assert '"submitted": 300' in submit(paths, capsys)  # the same texts again: the same jobs
+    workers.start(3)
+    states = wait_for(sessions, lambda s: s[JobState.DONE] + s[JobState.FAILED] >= 300)
+    assert states == {JobState.DONE: 300}
+    assert [r.status for r in app.log if r.status == 429] == []
+    asked = asked_dois(app)
+    assert len(asked) == 90 and len(set(asked)) == 90  # each DOI once, by one worker
+    with sessions() as session:
+        assert session.scalar(select(func.count()).select_from(CheckJob)) == 300
+        assert session.scalar(select(func.count()).select_from(Article)) == 300
+        statuses = Counter(session.scalars(select(Reference.status)))
+    assert statuses == {ReferenceStatus.RESOLVED: 900}
+
+
+def test_a_worker_killed_mid_run_loses_no_job_and_none_runs_to_two_versions(
+    tmp_path: Path, sessions: sessionmaker[Session], capsys: pytest.CaptureFixture[str],
+    registry_and_workers: Callable[..., tuple[str, Workers]],
+) -> None:
+    paths = write_corpus(tmp_path / "corpus", 60, 180)
+    # The dead worker's DOI claims are taken over once stale: registry wait + 10 s.
+    _url, workers = registry_and_workers(Standin(StandinConfig(generated=180, latency=0.2)),
+                                         EVIDENCE_REGISTRY_WAIT="5")
+    submit(paths, capsys)
+    workers.start(2)
+    wait_for(sessions, lambda s: s[JobState.DONE] >= 6)
+    workers.processes[0].send_signal(signal.SIGKILL)
+    workers.processes[0].wait()
+    states = wait_for(sessions, lambda s: s[JobState.DONE] + s[JobState.FAILED] >= 60, 80)
+    assert states == {JobState.DONE: 60}
+    with sessions() as session:
+        jobs = session.execute(select(CheckJob.article_id, CheckJob.attempts)).all()
+        articles = session.scalar(select(func.count()).select_from(Article))
+    assert articles == 60 and len({article for article, _ in jobs}) == 60
+    assert max(attempts for _, attempts in jobs) >= 2  # the killed worker's jobs ran again
+
+
+def test_an_outage_is_retried_and_never_becomes_not_found(
+    tmp_path: Path, sessions: sessionmaker[Session], capsys: pytest.CaptureFixture[str],
+    registry_and_workers: Callable[..., tuple[str, Workers]],
+) -> None:
+    paths = write_corpus(tmp_path / "corpus", 4, 12)
+    app = Standin(StandinConfig(generated=12, faults=Faults(status=503)))
+    # The client gives up on a silent registry after 2 s; the job then waits 1 s to run again.
+    _url, workers = registry_and_workers(app, EVIDENCE_REGISTRY_WAIT="2")
+    submit(paths, capsys)
+    workers.start(1)
+
+    def all_waiting(states: Counter[str]) -> bool:
+        with sessions() as session:
+            tried = session.scalars(select(CheckJob.attempts)).all()
+        return states[JobState.QUEUED] == 4 and min(tried) >= 1
+
+    assert all_waiting(wait_for(sessions, all_waiting))
+    with sessions() as session:
+        errors = session.scalars(select(CheckJob.error)).all()
+        assert session.scalar(select(func.count()).select_from(Article)) == 0
+    assert all("unverified; retried later" in (e or "") for e in errors)
+    app.config = replace(app.config, faults=Faults())  # the registry is back
+    states = wait_for(sessions, lambda s: s[JobState.DONE] + s[JobState.FAILED] >= 4)
+    assert states == {JobState.DONE: 4}
+    with sessions() as session:
+        statuses = Counter(session.scalars(select(Reference.status)))
+        said_no = session.scalar(select(func.count()).select_from(Lookup))
+    assert statuses == {ReferenceStatus.RESOLVED: 12} and said_no == 0
