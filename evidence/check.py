@@ -419,11 +419,11 @@ def _locked_match(lock: Lock, text: str) -> MatchOutcome | None:
     if match is None:
         return None
     if match.status == "no-doi" or match.doi is None:
-        return MatchOutcome("no-doi", confidence=match.confidence)
+        return MatchOutcome(ReferenceStatus.NO_DOI, confidence=match.confidence)
     entry = lock.works.get(match.doi)
     if entry is None or entry.work is None:
         return None
-    return MatchOutcome("matched", match.doi, entry.work, match.confidence)
+    return MatchOutcome(ReferenceStatus.MATCHED, match.doi, entry.work, match.confidence)
 
 
 def _stage(options: CheckOptions, label: str, total: int) -> Callable[[int], None]:
@@ -575,7 +575,7 @@ def _reference(
                            mismatches=mismatches)
         return replace(base, status=resolution.status, reason=resolution.reason)
     found = matches[ref.text]
-    return replace(base, status=ReferenceStatus(found.status), doi=found.doi, work=found.work,
+    return replace(base, status=found.status, doi=found.doi, work=found.work,
                    confidence=found.confidence, reason=found.reason)
 
 

@@ -22,6 +22,7 @@ __all__ = [
     "DEFAULT_REGISTRY_BACKOFF",
     "DEFAULT_REGISTRY_RETRIES",
     "DEFAULT_REGISTRY_WAIT",
+    "DEFAULT_SESSION_HOURS",
     "Settings",
     "default_database_url",
     "project_root",
@@ -38,6 +39,10 @@ DEFAULT_REGISTRY_RETRIES = 6
 DEFAULT_REGISTRY_BACKOFF = 120.0
 """Seconds of waiting between retries at most, per call; past it the call gives up."""
 DEFAULT_CHECK_WORKERS = 2
+DEFAULT_SESSION_HOURS = 12.0
+"""How long a sign-in to the service's pages lasts."""
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"", "0", "false", "no", "off"}
 """Checks the service runs at once, each in a worker thread (never on the event loop)."""
 
 
@@ -96,6 +101,10 @@ class Settings:
     """Hosts the registry may redirect to (besides the Crossref and DOI URLs' own); None: the
     known registries' (``refs.crossref.settings.DEFAULT_REGISTRY_HOSTS``)."""
     check_workers: int = DEFAULT_CHECK_WORKERS
+    session_hours: float = DEFAULT_SESSION_HOURS
+    """The service: a sign-in ends this long after it began."""
+    trust_proxy: bool = False
+    """The service: believe ``X-Forwarded-Proto`` (``evidence.web.options.WebOptions``)."""
     jobs: bool = False
     """``EVIDENCE_JOBS=postgres``: the service hands checks to workers (``evidence.jobs``)."""
     job_attempts: int = 5
@@ -122,6 +131,8 @@ class Settings:
                                        DEFAULT_REGISTRY_BACKOFF),
             registry_hosts=_hosts(env.get("EVIDENCE_REGISTRY_HOSTS")),
             check_workers=_positive(env, "EVIDENCE_CHECK_WORKERS", int, DEFAULT_CHECK_WORKERS),
+            session_hours=_session_hours(env.get("EVIDENCE_SESSION_HOURS", "")),
+            trust_proxy=_yes_or_no(env.get("EVIDENCE_TRUST_PROXY", ""), "EVIDENCE_TRUST_PROXY"),
             jobs=_jobs(env.get("EVIDENCE_JOBS")),
             job_attempts=_positive(env, "EVIDENCE_JOB_ATTEMPTS", int, 5),
             job_retry_wait=_positive(env, "EVIDENCE_JOB_RETRY_WAIT", float, 30.0),
@@ -144,6 +155,25 @@ def _positive(env: Mapping[str, str], name: str, kind: type[_N], default: _N) ->
         what = "a whole number" if kind is int else "a number"
         raise InputError(f"{name} must be {what} above 0, not {text!r}")
     return value
+
+
+def _session_hours(text: str) -> float:
+    text = text.strip()
+    try:
+        hours = float(text) if text else DEFAULT_SESSION_HOURS
+    except ValueError:
+        hours = -1.0
+    if not 0 < hours <= 24 * 366:
+        raise InputError(f"EVIDENCE_SESSION_HOURS must be a number of hours between 0 and "
+                         f"8784, not {text!r}")
+    return hours
+
+
+def _yes_or_no(text: str, name: str) -> bool:
+    value = text.strip().lower()
+    if value not in _TRUE | _FALSE:
+        raise InputError(f"{name} must be 1 or 0 (yes or no), not {value!r}")
+    return value in _TRUE
 
 
 def _retries(text: str | None) -> int:

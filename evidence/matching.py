@@ -11,12 +11,13 @@ import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from evidence.store import queries
 from evidence.store.matches import get_matches, record_match
+from evidence.vocabulary import ReferenceStatus
 from refs import RegistryUnavailable, Work
 from refs.match import ParsedReference, match_reference
 
@@ -30,11 +31,14 @@ CONCURRENT_SEARCHES = 4
 
 @dataclass(frozen=True, slots=True)
 class MatchOutcome:
-    status: Literal["matched", "no-doi", "unverified"]
+    """What became of one reference without a DOI: matched, no DOI, or unverified."""
+
+    status: ReferenceStatus
     doi: str | None = None
     work: Work | None = None
     confidence: float | None = None
-    reason: str | None = None
+    reason: str | None = None  # why unverified
+    checks: tuple[str, ...] = ()  # the match's field-by-field checks (not kept in the cache)
 
 
 async def match_references(
@@ -52,7 +56,8 @@ async def match_references(
     if not missing:
         return outcomes
     if client is None:
-        outcomes.update({t: MatchOutcome("unverified", reason=offline_reason) for t in missing})
+        outcomes.update({t: MatchOutcome(ReferenceStatus.UNVERIFIED, reason=offline_reason)
+                         for t in missing})
         return outcomes
     gate = asyncio.Semaphore(CONCURRENT_SEARCHES)
 
@@ -72,9 +77,9 @@ def _from_cache(sessions: sessionmaker[Session], texts: list[str]) -> dict[str, 
     outcomes = {}
     for text, (doi, confidence) in cached.items():
         if doi is None:
-            outcomes[text] = MatchOutcome("no-doi", confidence=confidence)
+            outcomes[text] = MatchOutcome(ReferenceStatus.NO_DOI, confidence=confidence)
         elif doi in works:
-            outcomes[text] = MatchOutcome("matched", doi, works[doi], confidence)
+            outcomes[text] = MatchOutcome(ReferenceStatus.MATCHED, doi, works[doi], confidence)
     return outcomes
 
 
@@ -82,10 +87,13 @@ async def _ask(text: str, parsed: ParsedReference | None, client: CrossrefClient
     try:
         match = await match_reference(parsed if parsed is not None else text, client)
     except RegistryUnavailable as exc:
-        return MatchOutcome("unverified", reason=f"could not ask the registry: {exc}")
+        return MatchOutcome(ReferenceStatus.UNVERIFIED,
+                            reason=f"could not ask the registry: {exc}")
     if match.work is not None and match.work.doi:
-        return MatchOutcome("matched", match.work.doi, match.work, match.confidence)
-    return MatchOutcome("no-doi", confidence=match.confidence)
+        return MatchOutcome(ReferenceStatus.MATCHED, match.work.doi, match.work,
+                            match.confidence, checks=match.reasons)
+    return MatchOutcome(ReferenceStatus.NO_DOI, confidence=match.confidence,
+                        checks=match.reasons)
 
 
 def _remember(sessions: sessionmaker[Session], asked: dict[str, MatchOutcome]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import evidence
 from evidence.config import Settings
 from refs.crossref import CrossrefSettings
 from refs.crossref.settings import DEFAULT_REGISTRY_HOSTS
@@ -18,7 +19,10 @@ if TYPE_CHECKING:
     from refs.crossref.client import CrossrefClient, OnRetry
     from refs.crossref.limits import LimiterFactory
 
-__all__ = ["crossref_settings", "registry_client"]
+__all__ = ["PROJECT_URL", "crossref_settings", "registry_client"]
+
+PROJECT_URL = "https://github.com/evidence-tools/evidence"
+"""Named to the registry in every request's User-Agent, with the version and the contact."""
 
 
 def crossref_settings(settings: Settings) -> CrossrefSettings:
@@ -30,6 +34,8 @@ def crossref_settings(settings: Settings) -> CrossrefSettings:
         mailto=settings.mailto,
         timeout=settings.timeout,
         wait=settings.registry_wait,
+        tool=f"evidence/{evidence.__version__}",
+        tool_url=PROJECT_URL,
         max_retries=settings.registry_retries,
         retry_budget=settings.registry_backoff,
         registry_hosts=(DEFAULT_REGISTRY_HOSTS if settings.registry_hosts is None

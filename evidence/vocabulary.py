@@ -19,6 +19,7 @@ __all__ = [
     "JobState",
     "NOTICE_CHANGES",
     "ReferenceStatus",
+    "Role",
     "SourceChange",
     "Verdict",
 ]
@@ -58,6 +59,15 @@ class Verdict(StrEnum):
     UNREVIEWED = "unreviewed"
     CONFIRMED = "confirmed"
     REJECTED = "rejected"
+
+
+class Role(StrEnum):
+    """What a token's holder may do: a reviewer reads and comments, an editor also changes
+    links and marks, an admin also manages tokens (the order is the stored constraint's)."""
+
+    EDITOR = "editor"
+    REVIEWER = "reviewer"
+    ADMIN = "admin"
 
 
 class ClaimStatus(StrEnum):

@@ -9,6 +9,7 @@ import click
 
 from evidence.cli.context import Context, polite_pool_hint
 from evidence.errors import InputError
+from evidence.vocabulary import ReferenceStatus
 
 __all__ = ["COMMANDS"]
 
@@ -16,46 +17,58 @@ __all__ = ["COMMANDS"]
 @click.command()
 @click.argument("reference")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
+@click.option("--offline", is_flag=True, help="Ask no registry; use only the store.")
+@click.option("--refresh", is_flag=True, help="Ask the registry even when the store knows.")
 @click.pass_obj
-def match(obj: Context, reference: str, as_json: bool) -> int:
+def match(obj: Context, reference: str, as_json: bool, offline: bool, refresh: bool) -> int:
     """Find the DOI of a free-text reference, with a confidence.
 
     The registry's candidates are validated field by field (year, first author, title,
-    container, volume, pages); below the threshold the reference stays unmatched. Exit 0
-    when matched, 1 when not, or when the registry could not be asked (unverified).
+    container, volume, pages); below the threshold the reference stays unmatched. The answer
+    is kept in the store (a match, or none), as a check keeps it, and given from there the
+    next time without asking. Exit 0 when matched, 1 when not, or when the registry could
+    not be asked (unverified).
 
     \b
     Example:
       evidence match "Gino F, Wiltermuth SS. Evil genius? Psychol Sci. 2014;25(4):973-81."
     """
+    from evidence.matching import MatchOutcome, match_references
     from evidence.registry import registry_client
-    from refs.errors import RegistryUnavailable
-    from refs.match import Match, match_reference, parse_reference
+    from evidence.resolver import OFFLINE_REASON
+    from refs.match import parse_reference
 
     if not reference.strip():
         raise InputError("the reference text is empty")
-    settings = obj.settings()
+    settings = obj.settings(offline=offline or None)
+    sessions = obj.sessions(settings)
+    asked = [(reference, parse_reference(reference))]
 
-    async def run() -> Match:
+    async def run() -> tuple[MatchOutcome, bool]:
+        if settings.offline:
+            found = await match_references(asked, sessions=sessions, client=None,
+                                           refresh=refresh, offline_reason=OFFLINE_REASON)
+            return found[reference], False
         async with registry_client(settings) as client:
-            return await match_reference(parse_reference(reference), client)
+            found = await match_references(asked, sessions=sessions, client=client,
+                                           refresh=refresh)
+            return found[reference], client.stats.requests > 0
 
-    try:
-        found = asyncio.run(run())
-    except RegistryUnavailable as exc:
-        polite_pool_hint(settings, asked=True)
+    found, requested = asyncio.run(run())
+    polite_pool_hint(settings, asked=requested)
+    if found.status == ReferenceStatus.UNVERIFIED:
         # The registry's silence is not a verdict: never "no match", never "not found".
-        return _unverified(reference, str(exc), as_json)
-    polite_pool_hint(settings, asked=True)
+        return _unverified(reference, found.reason or "no answer", as_json,
+                           offline=settings.offline)
     work = found.work
     payload = {
         "reference": reference,
         "status": "matched" if found.doi else "unmatched",
         "doi": found.doi,
-        "confidence": round(found.confidence, 3),
+        "confidence": round(found.confidence or 0.0, 3),
         "title": work.title if work else None,
         "year": work.year if work else None,
-        "reasons": list(found.reasons),
+        "reasons": list(found.checks),
     }
     if as_json:
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
@@ -66,8 +79,10 @@ def match(obj: Context, reference: str, as_json: bool) -> int:
     return 0 if payload["doi"] else 1
 
 
-def _unverified(reference: str, reason: str, as_json: bool) -> int:
-    said = f"unverified: the registry could not be asked ({reason}); try again later"
+def _unverified(reference: str, reason: str, as_json: bool, *, offline: bool) -> int:
+    what = ("run `evidence match` without --offline to ask the registry" if offline
+            else "try again later")
+    said = f"unverified: the registry could not be asked ({reason}); {what}"
     if as_json:
         payload = {"reference": reference, "status": "unverified", "doi": None, "reason": reason}
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))

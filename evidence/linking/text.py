@@ -12,9 +12,10 @@ American Spine Society), each with the acronym it defines when the text says
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+
+from evidence.folding import fold
 
 __all__ = ["KeyPhrase", "content_terms", "fold", "initials", "key_phrases", "stem", "surface"]
 
@@ -66,14 +67,6 @@ _SUFFIXES = (
     ("ly", ""),
     ("s", ""),
 )
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: ``Müller`` -> ``muller``."""
-    if text.isascii():  # nothing to decompose: most text, and the whole cost otherwise
-        return text.casefold()
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
 @lru_cache(maxsize=1 << 16)  # a vocabulary is small next to the words of a long article

@@ -18,8 +18,6 @@ Usage::
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -30,6 +28,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from evidence.articles.markers import strip_markers
 from evidence.articles.model import Article as ParsedArticle
 from evidence.errors import EvidenceError, StoreError
+from evidence.folding import plain_words
 from evidence.results import (
     ArticleResult,
     ClaimResult,
@@ -103,10 +102,7 @@ def normalise_claim(text: str) -> str:
     ``[3]``, citing by author and year instead, or retyping a quote mark does not make a
     claim new.
     """
-    text = strip_markers(text)
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"[\W_]+", " ", letters).strip()
+    return plain_words(strip_markers(text))
 
 
 def find_version(session: Session, *, name: str, text: str) -> int | None:

@@ -8,10 +8,9 @@ written, ``raw`` included.
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
 from typing import Any
 
+from evidence.folding import plain_words
 from evidence.store.models import Direction, WorkAuthor, WorkRecord, WorkUpdate
 from refs.work import PartialDate, Person, Update, Work
 
@@ -56,10 +55,10 @@ def work_fingerprint(work: Work) -> str:
     """
     first = work.first_author
     parts = [work.title, str(work.year or ""), (first.sort_name if first else "")]
-    if not _normalise(work.title):
+    if not plain_words(work.title):
         parts += [work.container_title or "", work.volume or "", work.pages or "", work.url or ""]
         parts += [p.display for p in work.authors]
-    text = "\x1f".join(_normalise(p) for p in parts)
+    text = "\x1f".join(plain_words(p) for p in parts)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -174,10 +173,3 @@ def _update(row: WorkUpdate) -> Update:
 
 def _date(year: int | None, month: int | None, day: int | None) -> PartialDate | None:
     return PartialDate(year, month, day) if year is not None else None
-
-
-def _normalise(text: str) -> str:
-    """Case, accents, punctuation and spacing removed: "Ünïcode,  Title" -> "unicode title"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"[\W_]+", " ", letters).strip()

@@ -41,7 +41,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
-from evidence.vocabulary import How, JobState, ReferenceStatus, SourceChange, Verdict
+from evidence.vocabulary import How, JobState, ReferenceStatus, Role, SourceChange, Verdict
 
 __all__ = [
     "NAMING_CONVENTION",
@@ -88,12 +88,6 @@ NAMING_CONVENTION = {
 
 REGISTRY_ORIGINS = frozenset({"crossref", "doi.org"})
 """Origins that are the registry's word; a file import never overwrites their metadata."""
-
-
-class Role(StrEnum):
-    EDITOR = "editor"
-    REVIEWER = "reviewer"
-    ADMIN = "admin"
 
 
 class Direction(StrEnum):

@@ -37,6 +37,7 @@ __all__ = [
     "list_tokens",
     "revoke_token",
     "token_info",
+    "token_name",
 ]
 
 ROLES = tuple(role.value for role in Role)
@@ -84,7 +85,7 @@ def create_token(session: Session, *, name: str, role: str, actor: str = "cli") 
         revoked one, already has this name: names are how tokens are revoked and how the
         audit trail names people, so one name is one holder, ever.
     """
-    name = _check_name(name)
+    name = token_name(name)
     if role not in ROLES:
         raise InputError(f"unknown role {role!r}: use one of {', '.join(ROLES)}")
     taken = session.scalars(select(Token).where(Token.name == name)).first()
@@ -158,7 +159,11 @@ def revoke_token(
     return token_info(token)
 
 
-def _check_name(name: str) -> str:
+def token_name(name: str) -> str:
+    """``name`` as stored (stripped), the one rule for the CLI and the API alike.
+
+    :raises InputError: empty, longer than ``MAX_NAME`` or with unprintable characters.
+    """
     name = name.strip()
     if not name or len(name) > MAX_NAME or not name.isprintable():
         raise InputError(f"a token name is 1 to {MAX_NAME} printable characters, not {name!r}")

@@ -43,7 +43,6 @@ __all__ = [
     "get_article",
     "get_claim",
     "list_articles",
-    "list_versions",
 ]
 
 BAD_STATUSES = frozenset({ReferenceStatus.NOT_FOUND.value, ReferenceStatus.INVALID.value})
@@ -236,13 +235,6 @@ def _is_bad(ref: Reference) -> bool:
     updates = ref.work.updates if ref.work is not None else []
     return any(u.direction == Direction.UPDATED_BY and u.kind in RETRACTION_KINDS
                for u in updates)
-
-
-def list_versions(session: Session, article_id: int) -> list[tuple[int, datetime]]:
-    """(id, created) of every version of the document ``article_id`` belongs to, oldest first."""
-    key = select(Article.document_key).where(Article.id == article_id).scalar_subquery()
-    query = select(Article.id, Article.created_at).where(Article.document_key == key)
-    return [(row[0], row[1]) for row in session.execute(query.order_by(Article.id))]
 
 
 def _new_claims(session: Session, article: Article) -> frozenset[int]:

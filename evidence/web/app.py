@@ -67,11 +67,9 @@ def app_from_environment() -> FastAPI:
 def create_app(settings: Settings, *, options: WebOptions | None = None) -> FastAPI:
     """The app, on the store at ``settings.database_url`` (opened and migrated now).
 
-    :param options: sign-in length and proxy trust; None reads them from the environment.
-    :raises InputError: an ``EVIDENCE_SESSION_HOURS`` or ``EVIDENCE_TRUST_PROXY`` that makes
-        no sense.
+    :param options: sign-in length and proxy trust; None takes them from ``settings``.
     """
-    options = options or WebOptions.from_env()
+    options = options or WebOptions.from_settings(settings)
     engine = open_store(settings.database_url)
     svc = Service(settings=settings, engine=engine, sessions=session_factory(engine),
                   options=options, checks=CheckPool(settings.check_workers))

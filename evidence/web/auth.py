@@ -20,7 +20,7 @@ from evidence.store.web_sessions import find_session
 from evidence.web.errors import ApiError
 from evidence.web.service import Service, service
 
-__all__ = ["COOKIE", "RANK", "Principal", "holder", "principal", "require"]
+__all__ = ["COOKIE", "RANK", "Principal", "caller", "check_role", "holder", "principal", "require"]
 
 COOKIE = "evidence_session"
 RANK = {"reviewer": 1, "editor": 2, "admin": 3}
@@ -59,25 +59,39 @@ def holder(request: Request, svc: Service) -> tuple[TokenInfo | None, bool]:
         return find_session(session, cookie), True
 
 
-def principal(request: Request, svc: Annotated[Service, Depends(service)]) -> Principal:
-    """The caller, or 401 when the token is missing, unknown or revoked."""
+def caller(request: Request, svc: Service) -> tuple[Principal | None, bool]:
+    """The caller (None when unknown), and whether any credentials were sent: what the API's
+    :func:`principal` and the pages' sign-in check both ask."""
     found, sent = holder(request, svc)
     if found is None:
+        return None, sent
+    return Principal(name=found.name, role=found.role, token_id=found.id), sent
+
+
+def principal(request: Request, svc: Annotated[Service, Depends(service)]) -> Principal:
+    """The caller, or 401 when the token is missing, unknown or revoked."""
+    who, sent = caller(request, svc)
+    if who is None:
         why = "the token is unknown or revoked" if sent else "a token is needed"
         error = ApiError(401, f"{why}: send Authorization: Bearer TOKEN "
                               "(`evidence token create` makes one)")
         error.headers["WWW-Authenticate"] = "Bearer"
         raise error
-    return Principal(name=found.name, role=found.role, token_id=found.id)
+    return who
+
+
+def check_role(who: Principal, role: str) -> Principal:
+    """``who``, or 403 when their role is below ``role``."""
+    if not who.can(role):
+        raise ApiError(403, f"{who.name} is a {who.role}; this needs the {role} role")
+    return who
 
 
 def require(role: str) -> Callable[..., Principal]:
     """A dependency: the caller, or 403 when their role is below ``role``."""
 
     def check(who: Annotated[Principal, Depends(principal)]) -> Principal:
-        if not who.can(role):
-            raise ApiError(403, f"{who.name} is a {who.role}; this needs the {role} role")
-        return who
+        return check_role(who, role)
 
     check.__name__ = f"require_{role}"
     return check

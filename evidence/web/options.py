@@ -1,8 +1,7 @@
 """The service's own settings: how long a sign-in lasts, and whether to trust a proxy.
 
-Kept apart from :class:`evidence.config.Settings`, which every command reads: only
-``evidence serve`` needs these. Read from the environment when the app is made, never at
-import time.
+Read from the environment by :class:`evidence.config.Settings`, the one reader of
+``EVIDENCE_*``; only ``evidence serve`` uses them.
 
 | setting | environment | default |
 | --- | --- | --- |
@@ -12,20 +11,14 @@ import time.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
 from starlette.requests import Request
 
-from evidence.errors import InputError
+from evidence.config import DEFAULT_SESSION_HOURS, Settings
 
 __all__ = ["DEFAULT_SESSION_HOURS", "WebOptions", "scheme_of"]
-
-DEFAULT_SESSION_HOURS = 12.0
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"", "0", "false", "no", "off"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,21 +36,8 @@ class WebOptions:
         return timedelta(hours=self.session_hours)
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> WebOptions:
-        """:raises InputError: a value that is not a number of hours, or not yes/no."""
-        env = os.environ if environ is None else environ
-        hours_text = env.get("EVIDENCE_SESSION_HOURS", "").strip()
-        try:
-            hours = float(hours_text) if hours_text else DEFAULT_SESSION_HOURS
-        except ValueError:
-            hours = -1.0
-        if not 0 < hours <= 24 * 366:
-            raise InputError(f"EVIDENCE_SESSION_HOURS must be a number of hours between 0 and "
-                             f"8784, not {hours_text!r}")
-        trust = env.get("EVIDENCE_TRUST_PROXY", "").strip().lower()
-        if trust not in _TRUE | _FALSE:
-            raise InputError(f"EVIDENCE_TRUST_PROXY must be 1 or 0 (yes or no), not {trust!r}")
-        return cls(session_hours=hours, trust_proxy=trust in _TRUE)
+    def from_settings(cls, settings: Settings) -> WebOptions:
+        return cls(session_hours=settings.session_hours, trust_proxy=settings.trust_proxy)
 
 
 def scheme_of(request: Request, options: WebOptions) -> str:

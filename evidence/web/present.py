@@ -22,6 +22,7 @@ from evidence.audit.shown import ArticleAudit, audit_article
 from evidence.audit.suppressions import find_suppressions
 from evidence.results import ArticleResult, ClaimResult, ReferenceResult, SourceLink
 from evidence.serialise import finding_json
+from evidence.store.versions import Versions
 from evidence.store.views import ArticleView, ClaimView, CommentView, LinkView, ReferenceView
 from evidence.vocabulary import ArticleFormat, How, ReferenceStatus, Verdict
 
@@ -38,13 +39,13 @@ __all__ = [
 
 
 def article_json(
-    view: ArticleView, versions: list[tuple[int, Any]], findings: list[Finding]
+    view: ArticleView, versions: Versions, findings: list[Finding]
 ) -> dict[str, Any]:
     refs = {r.id: r for r in view.references}
     return {
         "id": view.id, "name": view.name, "path": view.name, "title": view.title,
         "format": view.format, "created_at": view.created_at, "previous_id": view.previous_id,
-        "versions": [{"id": i, "created_at": at} for i, at in versions],
+        "versions": [{"id": v.id, "created_at": v.created_at} for v in versions.all],
         "text": view.text,
         "claims": [claim_json(c, refs, new=c.id in view.new_claims) for c in view.claims],
         "references": [reference_json(r, view.name) for r in view.references],

@@ -15,12 +15,15 @@ from fastapi import Path
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict
 
+from evidence.errors import InputError
+from evidence.store.tokens import MAX_NAME, token_name
 from evidence.vocabulary import (
     ArticleFormat,
     ClaimStatus,
     How,
     JobState,
     ReferenceStatus,
+    Role,
     SourceChange,
     Verdict,
 )
@@ -99,9 +102,11 @@ def _storable(text: str) -> str:
     return text
 
 
-def _printable(text: str) -> str:
-    if not text.strip().isprintable():
-        raise ValueError("must be printable characters (no control or invisible ones)")
+def _token_name(text: str) -> str:
+    try:
+        token_name(text)  # the store's own rule, said as a validation error
+    except InputError as exc:
+        raise ValueError(str(exc)) from exc
     return text
 
 
@@ -138,8 +143,8 @@ TOKEN_NAME = r"^[\w.@+'-]+( [\w.@+'-]+)*$"
 """Token names as documented: words (any script), digits and ``.@+'-``, single spaces
 between. The store takes any printable name; this is the plainer part stated for clients."""
 TokenName = Annotated[
-    str, Field(min_length=1, max_length=100, json_schema_extra={"pattern": TOKEN_NAME}),
-    _STORABLE, _FILLED, AfterValidator(_printable),
+    str, Field(min_length=1, max_length=MAX_NAME, json_schema_extra={"pattern": TOKEN_NAME}),
+    _STORABLE, _FILLED, AfterValidator(_token_name),
 ]
 
 
@@ -518,7 +523,7 @@ class MatchOut(BaseModel):
 
 class TokenIn(Input):
     name: TokenName
-    role: Literal["reviewer", "editor", "admin"]
+    role: Role
 
 
 class TokenOut(BaseModel):

@@ -1,15 +1,12 @@
-"""Settings of the Crossref client, and the User-Agent that names us to the polite pool."""
+"""Settings of the Crossref client, and the User-Agent that names the tool to the polite pool.
+
+The tool is the application's to name (``tool``, ``tool_url``); refs names itself otherwise."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = [
-    "DEFAULT_REGISTRY_HOSTS", "PROJECT_URL", "TOOL_NAME", "CrossrefSettings", "user_agent",
-]
-
-TOOL_NAME = "evidence"
-PROJECT_URL = "https://github.com/evidence-tools/evidence"
+__all__ = ["DEFAULT_REGISTRY_HOSTS", "CrossrefSettings", "user_agent"]
 
 DEFAULT_REGISTRY_HOSTS: tuple[str, ...] = (
     "api.crossref.org",
@@ -50,6 +47,10 @@ class CrossrefSettings:
     """Seconds at most one call (``works``, ``work``, ``search``) waits for the registry,
     retries included; what is unanswered by then is ``unverified``."""
     registry_hosts: tuple[str, ...] = DEFAULT_REGISTRY_HOSTS
+    tool: str | None = None
+    """The application asking, as ``name/version`` (None: ``refs/`` and refs' version)."""
+    tool_url: str | None = None
+    """Where the application is described, for the registry's operators to read."""
     """Hosts a redirect may lead to, besides those of ``base_url`` and ``doi_url``
     (``refs.crossref.redirects``)."""
 
@@ -75,7 +76,7 @@ class CrossrefSettings:
 
 
 def user_agent(settings: CrossrefSettings) -> str:
-    """``evidence/0.1.0 (https://github.com/evidence-tools/evidence; mailto:x@y)``.
+    """``tool/1.0 (https://tool.example; mailto:x@y)``.
 
     Crossref's etiquette asks for the tool, its version, a URL and a contact; the contact is
     what routes requests to the polite pool (together with the ``mailto`` parameter).
@@ -84,5 +85,7 @@ def user_agent(settings: CrossrefSettings) -> str:
     # defines __version__.
     from refs import __version__
 
-    contact = f"; mailto:{settings.mailto}" if settings.mailto else ""
-    return f"{TOOL_NAME}/{__version__} ({PROJECT_URL}{contact})"
+    tool = settings.tool or f"refs/{__version__}"
+    about = [part for part in (settings.tool_url,
+                               f"mailto:{settings.mailto}" if settings.mailto else None) if part]
+    return f"{tool} ({'; '.join(about)})" if about else tool

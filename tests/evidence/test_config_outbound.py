@@ -60,3 +60,11 @@ def test_a_wrong_retry_count_is_refused_with_its_name(value: str) -> None:
     with pytest.raises(InputError, match=f"EVIDENCE_REGISTRY_RETRIES must be a whole number, "
                                          f"0 or more, not '{value}'"):
         Settings.from_env({"EVIDENCE_REGISTRY_RETRIES": value})
+
+
+def test_the_client_names_evidence_in_its_user_agent() -> None:
+    from refs.crossref import user_agent
+
+    ours = crossref_settings(Settings(database_url="sqlite://", mailto="tests@example.org"))
+    assert user_agent(ours) == ("evidence/0.1.0 (https://github.com/evidence-tools/evidence; "
+                                "mailto:tests@example.org)")

@@ -159,3 +159,22 @@ def test_the_cli_the_api_and_the_page_give_the_same_findings(
                 assert reasons == [(4, "the authors' own cohort, described below"),
                                    (6, "common knowledge")]
                 assert "uncited-reference" not in {rule for rule, *_ in cli[0]}
+
+
+def test_an_editor_may_take_back_what_an_inline_suppression_set_aside(db_url: str) -> None:
+    with running_site(db_url, extra_works=_works()) as site, site.client() as client:
+        created = client.post("/api/articles", json={
+            "name": "walking.md", "text": SUPPRESSED, "format": "markdown"}).json()
+        before = client.get(f"/api/articles/{created['id']}").json()
+        (aside,) = [c for c in before["claims"] if c["suppressed"] == "common knowledge"]
+        assert aside["status"] == "no-source-needed"
+        taken_back = client.put(f"/api/claims/{aside['id']}/no-source",
+                                json={"reason": None, "version": aside["version"]})
+        assert taken_back.status_code == 200, taken_back.text
+        after = client.get(f"/api/articles/{created['id']}").json()
+    (claim,) = [c for c in after["claims"] if c["id"] == aside["id"]]
+    assert (claim["status"], claim["suppressed"]) == ("unsupported", None)
+    # The editor's word stands over the comment in the text; the other suppressions hold.
+    lines = {(f["rule"], f["line"]) for f in after["findings"]}
+    assert ("unsupported-claim", aside["line"]) in lines
+    assert not {rule for rule, _ in lines} & {"uncited-reference"}

@@ -9,7 +9,8 @@ from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from evidence.store.views import get_article, list_articles, list_versions
+from evidence.store.versions import list_versions
+from evidence.store.views import get_article, list_articles
 from evidence.web.auth import Principal, require
 from evidence.web.bibliography import refuse_unreadable_bibtex
 from evidence.web.errors import ApiError
@@ -138,6 +139,7 @@ def article_object(
             raise ApiError(404, f"no article {article_id}")
         versions = list_versions(session, article_id)
         changes = source_changes_json(session, view)
+    assert versions is not None  # the article was just read in this session
     findings = article_findings(view)  # of the whole version, whatever the page
     end = None if limit is None else offset + limit
     page = replace(view, claims=view.claims[offset:end])

@@ -24,9 +24,10 @@ from evidence.store import editing
 from evidence.store.articles import SupersededVersion
 from evidence.store.models import Article, Claim
 from evidence.store.tokens import find_token
+from evidence.store.versions import Versions, list_versions
 from evidence.store.views import ClaimView, get_article, list_articles
 from evidence.store.web_sessions import end_session, start_session
-from evidence.web.auth import COOKIE, Principal, holder
+from evidence.web.auth import COOKIE, Principal, caller, check_role
 from evidence.web.bibliography import refuse_unreadable_bibtex
 from evidence.web.errors import ApiError
 from evidence.web.forms import validated
@@ -49,7 +50,6 @@ from evidence.web.schemas import (
 )
 from evidence.web.service import Service, service
 from evidence.web.submit import submit_article
-from evidence.web.versions import Versions, versions_of
 
 __all__ = ["router"]
 
@@ -74,10 +74,9 @@ Form = Annotated[dict[str, str], Depends(form)]
 
 def signed_in(request: Request, svc: Svc) -> Principal:
     """The person signed in by session cookie (or bearer token), else a redirect to sign in."""
-    found, _ = holder(request, svc)
-    if found is None:
+    who, _ = caller(request, svc)
+    if who is None:
         raise SignInRequired()
-    who = Principal(name=found.name, role=found.role, token_id=found.id)
     request.state.who = who
     return who
 
@@ -86,8 +85,7 @@ Who = Annotated[Principal, Depends(signed_in)]
 
 
 def needs(who: Principal, role: str) -> None:
-    if not who.can(role):
-        raise ApiError(403, f"{who.name} is a {who.role}; this needs the {role} role")
+    check_role(who, role)
 
 
 # --- signing in --------------------------------------------------------------------------
@@ -211,7 +209,7 @@ def article(
         view = get_article(session, article_id)
         if view is None:
             raise ApiError(404, f"no article {article_id}")
-        versions = versions_of(session, article_id)
+        versions = list_versions(session, article_id)
         shown = view.claims[offset:offset + limit]
         trails = editing.claim_trails(session, [c.id for c in shown
                                                 if c.needs_support or c.links])
@@ -322,7 +320,7 @@ def _replaced(svc: Service, article_id: int) -> _Replaced:
     """The version a new one is to replace: its document's name and versions, else 404."""
     with svc.sessions() as session:
         row = session.get(Article, article_id)
-        versions = versions_of(session, article_id)
+        versions = list_versions(session, article_id)
     if row is None or versions is None:
         raise ApiError(404, f"no article {article_id}")
     return _Replaced(name=row.name, versions=versions)

@@ -7,8 +7,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 
-from evidence.resolver import resolve_dois
+from evidence.matching import match_references
+from evidence.resolver import OFFLINE_REASON, resolve_dois
 from evidence.serialise import work_json
+from evidence.vocabulary import ReferenceStatus
 from evidence.web.auth import Principal, require
 from evidence.web.errors import ApiError
 from evidence.web.schemas import DOIPath, ErrorOut, MatchIn, MatchOut, WorkOut
@@ -53,10 +55,11 @@ async def work(doi: DOIPath, svc: Svc, _: Reviewer) -> dict[str, Any]:
 
 @router.post("/match", response_model=MatchOut, summary="The most likely DOI of a reference")
 async def match(body: MatchIn, svc: Svc, _: Reviewer) -> dict[str, Any]:
-    from refs.match import match_reference
-
-    if svc.client is None:
-        raise ApiError(503, "the service runs offline: no registry to match against")
-    found = await match_reference(body.text, svc.client)
-    return {"doi": found.doi, "confidence": found.confidence,
+    # Through the check's own path: the store's earlier answer first, then the registry,
+    # and the answer kept (a match, or none), so a check of the same reference agrees.
+    found = (await match_references([(body.text, None)], sessions=svc.sessions,
+                                    client=svc.client, offline_reason=OFFLINE_REASON))[body.text]
+    if found.status == ReferenceStatus.UNVERIFIED:
+        raise ApiError(503, f"could not match the reference: {found.reason or 'no answer'}")
+    return {"doi": found.doi, "confidence": found.confidence or 0.0,
             "work": work_json(found.work) if found.work is not None else None}

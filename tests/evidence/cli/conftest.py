@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from evidence.cli import main
+from tests.evidence.cli.articles import ARTICLE, BIB
 from tests.standin import Standin, StandinConfig, run_standin
 
 
@@ -63,3 +64,12 @@ def evidence(
         return Run(code, captured.out, captured.err)
 
     yield run
+
+
+@pytest.fixture
+def article(tmp_path: Path) -> Path:
+    """tests/evidence/cli/articles.py's article, with its bibliography beside it (refs.bib)."""
+    (tmp_path / "refs.bib").write_text(BIB, encoding="utf-8")
+    path = tmp_path / "article.md"
+    path.write_text(ARTICLE, encoding="utf-8")
+    return path

@@ -9,54 +9,8 @@ from typing import Any
 
 import pytest
 
+from tests.evidence.cli.articles import ARTICLE
 from tests.standin import Faults, Standin, StandinConfig, run_standin
-
-ARTICLE = """\
-# Dishonesty and creativity
-
-Dishonest people were 30% more creative in five experiments [@gino2014].
-Corrections were published for a related study [@plos2012].
-A third study found the opposite [@nobody2020].
-"""
-
-# Written details of two recorded works (tests/fixtures/crossref/works), one of them wrong.
-BIB = """\
-@article{gino2014,
-  author = {Gino, Francesca and Wiltermuth, Scott S.},
-  title = {Evil Genius? How Dishonesty Can Lead to Greater Creativity},
-  journal = {Psychological Science},
-  year = {2015},
-  volume = {25},
-  number = {4},
-  pages = {973--981},
-  doi = {10.1177/0956797614520714},
-}
-@article{plos2012,
-  author = {Someone, A.},
-  title = {A study},
-  journal = {PLoS ONE},
-  year = {2012},
-  doi = {10.1371/journal.pone.0033693},
-}
-@article{missing2020,
-  title = {Nothing},
-  year = {2020},
-  doi = {10.5555/no-such-work},
-}
-@article{broken2020,
-  title = {Broken},
-  year = {2020},
-  doi = {10.12/short},
-}
-"""
-
-
-@pytest.fixture
-def article(tmp_path: Path) -> Path:
-    (tmp_path / "refs.bib").write_text(BIB, encoding="utf-8")
-    path = tmp_path / "article.md"
-    path.write_text(ARTICLE, encoding="utf-8")
-    return path
 
 
 def findings(run: Any) -> dict[str, list[dict[str, Any]]]:

@@ -10,64 +10,19 @@ from typing import Any
 
 import pytest
 
+from tests.evidence.cli.articles import BIB, NO_DOI_ENTRY
 from tests.standin import free_port_url
-
-ARTICLE = """\
-# Dishonesty and creativity
-
-Dishonest people were 30% more creative in five experiments [@gino2014].
-Corrections were published for a related study [@plos2012].
-A third study found the opposite [@nobody2020].
-"""
-
-# Two recorded works (tests/fixtures/crossref/works): 10.1177/0956797614520714 is retracted
-# (notice 10.1177/09567976231187595), 10.1371/journal.pone.0033693 has a correction. The year
-# of the first is written wrong on purpose (the registry says 2014).
-BIB = """\
-@article{gino2014,
-  author = {Gino, Francesca and Wiltermuth, Scott S.},
-  title = {Evil Genius? How Dishonesty Can Lead to Greater Creativity},
-  journal = {Psychological Science},
-  year = {2015},
-  volume = {25},
-  number = {4},
-  pages = {973--981},
-  doi = {10.1177/0956797614520714},
-}
-@article{plos2012,
-  author = {Someone, A.},
-  title = {A study},
-  journal = {PLoS ONE},
-  year = {2012},
-  doi = {10.1371/journal.pone.0033693},
-}
-@article{missing2020,
-  title = {Nothing},
-  year = {2020},
-  doi = {10.5555/no-such-work},
-}
-@article{broken2020,
-  title = {Broken},
-  year = {2020},
-  doi = {10.12/short},
-}
-@article{nodoi,
-  author = {Nobody, Anne},
-  title = {An unpublished note on creativity and honesty at work},
-  year = {2020},
-}
-"""
 
 RETRACTED = "10.1177/0956797614520714"
 CORRECTED = "10.1371/journal.pone.0033693"
 
 
 @pytest.fixture
-def article(tmp_path: Path) -> Path:
-    (tmp_path / "refs.bib").write_text(BIB, encoding="utf-8")
-    path = tmp_path / "article.md"
-    path.write_text(ARTICLE, encoding="utf-8")
-    return path
+def article(article: Path) -> Path:
+    """The CLI tests' article, its bibliography with an entry without a DOI added."""
+    with (article.parent / "refs.bib").open("a", encoding="utf-8") as bib:
+        bib.write(NO_DOI_ENTRY)
+    return article
 
 
 def read_lock(folder: Path) -> dict[str, Any]:
@@ -161,7 +116,7 @@ def test_locked_check_names_a_reference_the_lock_lacks(
     assert evidence("lock", str(article), "--bib", "refs.bib").code == 0
     bib = article.parent / "refs.bib"
     added = "@article{later,\n  title = {Later},\n  doi = {10.5555/standin.000004},\n}\n"
-    bib.write_text(BIB + added, encoding="utf-8")
+    bib.write_text(BIB + NO_DOI_ENTRY + added, encoding="utf-8")
     no_registry(monkeypatch, tmp_path)
     run = evidence("check", str(article), "--bib", "refs.bib", "--locked")
     assert run.code == 2
@@ -205,17 +160,9 @@ def test_lockfile_option_writes_and_reads_elsewhere(
     assert any(f["rule"] == "retracted-source" for f in json.loads(run.out)["findings"])
 
 
-MATCHED_BIB = """\
-@article{gino2014,
-  author = {Gino, Francesca and Wiltermuth, Scott S.},
-  title = {Evil Genius? How Dishonesty Can Lead to Greater Creativity},
-  journal = {Psychological Science},
-  year = {2014},
-  volume = {25},
-  number = {4},
-  pages = {973--981},
-}
-"""
+MATCHED_BIB = (BIB.split("@article{plos2012")[0].replace("year = {2015}", "year = {2014}")
+               .replace("  doi = {10.1177/0956797614520714},\n", ""))
+"""The first entry, written right and without its DOI: matched by its details."""
 
 
 def test_a_reference_without_a_doi_is_locked_with_its_match(

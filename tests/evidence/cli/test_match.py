@@ -85,3 +85,28 @@ def test_fields_the_reference_does_not_give_are_not_said_to_differ(evidence: Any
     assert "first page 973 not given in the reference" in reasons
     wrong = evidence("match", "--json", WRITTEN.replace("25(4)", "26(4)"))
     assert "volume 25 differs" in json.loads(wrong.out)["reasons"]  # a real difference is
+
+
+def test_a_match_is_kept_and_given_again_without_asking(evidence: Any,
+                                                        standin: Standin) -> None:
+    cold = evidence("match", "--offline", "--json", WRITTEN)
+    assert cold.code == 1 and standin.log == []
+    said = json.loads(cold.out)
+    assert said["status"] == "unverified" and said["doi"] is None  # never "unmatched"
+    assert "without --offline" in evidence("match", "--offline", WRITTEN).out
+
+    first = json.loads(evidence("match", "--json", WRITTEN).out)
+    unmatched = json.loads(evidence("match", "--json", OTHER).out)
+    asked = len(standin.log)
+    assert asked == 2
+    again = json.loads(evidence("match", "--json", WRITTEN).out)
+    offline = json.loads(evidence("match", "--offline", "--json", WRITTEN).out)
+    none_again = evidence("match", "--offline", "--json", OTHER)
+    assert len(standin.log) == asked  # the store answered, "no match" included
+    for kept in (again, offline):
+        assert (kept["status"], kept["doi"], kept["confidence"], kept["title"]) \
+            == ("matched", GINO, first["confidence"], first["title"])
+    assert none_again.code == 1 and json.loads(none_again.out)["status"] == "unmatched"
+    assert json.loads(none_again.out)["confidence"] == unmatched["confidence"]
+    evidence("match", "--refresh", "--json", WRITTEN)
+    assert len(standin.log) == asked + 1

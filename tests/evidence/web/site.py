@@ -63,9 +63,10 @@ def running_site(
         crossref = stack.enter_context(run_standin(standin))
         # One retry, after a short wait: a test of the registry's silence need not sit out
         # the two minutes of backoff a real run allows.
-        settings = Settings(database_url=db_url, crossref_url=crossref,
-                            doi_url=f"{crossref}/doi", mailto=MAILTO, timeout=5.0,
-                            registry_retries=1, registry_backoff=1.0)
+        # The rest from the environment, as `evidence serve` reads it (sign-in, proxy).
+        settings = Settings.from_env(database_url=db_url, crossref_url=crossref,
+                                     doi_url=f"{crossref}/doi", mailto=MAILTO, timeout=5.0,
+                                     registry_retries=1, registry_backoff=1.0)
         app = create_app(settings)
         svc: Service = app.state.service
         tokens = {}

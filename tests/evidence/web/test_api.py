@@ -214,6 +214,22 @@ def test_a_free_text_reference_is_matched(site: Site) -> None:
     assert response.json()["confidence"] > 0.5
 
 
+def test_a_match_is_kept_in_the_store_as_a_check_keeps_it(site: Site) -> None:
+    text = ("Sadasivan S, Pond BB, Pani AK, et al. Methylphenidate exposure induces dopamine "
+            "neuron loss and activation of microglia in the basal ganglia of mice. PLoS ONE. "
+            "2012;7(3):e33693.")
+    with site.client(role="reviewer") as client:
+        first = client.post("/api/works/match", json={"text": text}).json()
+        asked = [r.kind for r in site.standin.log].count("search")
+        again = client.post("/api/works/match", json={"text": text}).json()
+    assert asked == 1 and [r.kind for r in site.standin.log].count("search") == 1
+    assert again == first and first["doi"] == CORRECTED
+    from evidence.store.matches import get_matches
+
+    with site.service.sessions() as session:
+        assert get_matches(session, [text])[text] == (CORRECTED, first["confidence"])
+
+
 def test_an_unreachable_registry_is_503_not_404(db_url: str) -> None:
     from tests.evidence.web.site import running_site
     from tests.standin import Faults, StandinConfig

@@ -84,10 +84,10 @@ def test_every_change_is_in_the_claims_trail_with_who_and_before_and_after(site:
         cited = link_of(article, CITED)
         added = client.post(f"/api/claims/{target['id']}/links",
                             json={"reference_id": cited["reference"], "version": target["version"]})
-        confirmed = _verdict(client, {"link": added.json()["id"],
-                                      "version": added.json()["version"]}, "rejected")
+        rejected = _verdict(client, {"link": added.json()["id"],
+                                     "version": added.json()["version"]}, "rejected")
         removed = client.delete(f"/api/links/{added.json()['id']}",
-                                params={"version": confirmed.json()["version"]})
+                                params={"version": rejected.json()["version"]})
         fresh = client.get(f"/api/claims/{target['id']}").json()
         marked = client.put(f"/api/claims/{target['id']}/no-source",
                             json={"reason": "the article's own estimate",

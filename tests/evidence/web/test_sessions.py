@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select, update
 from starlette.requests import Request
 
+from evidence.config import Settings
 from evidence.errors import InputError
 from evidence.store.models import Token, WebSession, utcnow
 from evidence.web.auth import COOKIE
@@ -163,13 +164,14 @@ def test_failed_sign_ins_are_throttled(site: Site) -> None:
                                  {"EVIDENCE_TRUST_PROXY": "maybe"}])
 def test_senseless_web_settings_are_refused(env: dict[str, str]) -> None:
     with pytest.raises(InputError, match=next(iter(env))):
-        WebOptions.from_env(env)
+        Settings.from_env(env)
 
 
 def test_web_settings_are_read_from_the_environment() -> None:
-    options = WebOptions.from_env({"EVIDENCE_SESSION_HOURS": "1.5", "EVIDENCE_TRUST_PROXY": "yes"})
-    assert options == WebOptions(session_hours=1.5, trust_proxy=True)
-    assert WebOptions.from_env({}) == WebOptions(session_hours=12.0, trust_proxy=False)
+    settings = Settings.from_env({"EVIDENCE_SESSION_HOURS": "1.5", "EVIDENCE_TRUST_PROXY": "yes"})
+    assert WebOptions.from_settings(settings) == WebOptions(session_hours=1.5, trust_proxy=True)
+    assert WebOptions.from_settings(Settings.from_env({})) == WebOptions(session_hours=12.0,
+                                                                         trust_proxy=False)
 
 
 

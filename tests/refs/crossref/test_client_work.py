@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from refs.crossref import CrossrefClient, CrossrefSettings
+from refs.crossref import CrossrefClient, CrossrefSettings, user_agent
 from refs.errors import DOINotFound, InvalidDOI, RateLimited, RegistryUnavailable
 from tests.refs.crossref.conftest import FakeSleep
 from tests.refs.crossref.recorded import (
@@ -71,9 +71,16 @@ async def test_polite_pool_mailto_and_user_agent(settings: CrossrefSettings) -> 
         await client.work(CORRECTED)
     request = recorder.requests[0]
     assert request.url.params["mailto"] == "tests@example.org"
-    agent = request.headers["user-agent"]
-    assert agent.startswith("evidence/0.1.0 (https://github.com/evidence-tools/evidence;")
-    assert agent.endswith("mailto:tests@example.org)")
+    assert request.headers["user-agent"] == "refs/0.1.0 (mailto:tests@example.org)"
+
+
+async def test_the_application_names_itself_in_the_user_agent(settings: CrossrefSettings
+                                                              ) -> None:
+    from dataclasses import replace
+
+    named = replace(settings, tool="atool/2.1", tool_url="https://atool.example")
+    assert user_agent(named) == "atool/2.1 (https://atool.example; mailto:tests@example.org)"
+    assert user_agent(replace(named, mailto=None)) == "atool/2.1 (https://atool.example)"
 
 
 async def test_public_pool_sends_no_mailto() -> None:

@@ -1,5 +1,5 @@
-"""The versions of one document as the article page shows them: their stored numbers, the
-one before and the one after, and whether the page's version is the newest.
+"""The versions of one document, listed by one query for the API and the article page: their
+stored numbers, the one before and the one after, and which is the newest.
 
 The numbers are the stored ones (``article.number``), the same the API answers with, so a
 page and a 409 name a version alike.
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from evidence.store.models import Article
 
-__all__ = ["Version", "Versions", "versions_of"]
+__all__ = ["Version", "Versions", "list_versions"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +49,7 @@ class Versions:
         return self.all[-1]
 
 
-def versions_of(session: Session, article_id: int) -> Versions | None:
+def list_versions(session: Session, article_id: int) -> Versions | None:
     """The versions of the document ``article_id`` belongs to; None when there is no such."""
     key = select(Article.document_key).where(Article.id == article_id).scalar_subquery()
     query = (select(Article.id, Article.number, Article.created_at)
