@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 
 from starlette.concurrency import run_in_threadpool
 
-from evidence.articles.model import Article as ReadArticle
 from evidence.check import RegistryAnswers, WrittenReference, ask_registry
 from evidence.checksteps import (
     ArticleInput,
@@ -45,31 +44,33 @@ async def submit_article(
     svc: Service,
     *,
     name: str,
-    text: str,
-    format: str = "text",
+    text: str | None = None,
+    data: bytes | None = None,
+    format: str | None = "text",
     bibliography: str | None = None,
     bibliography_format: str | None = None,
     actor: str,
     replaces: int | None = None,
-    article: ReadArticle | None = None,
 ) -> Submitted:
-    """Check and store one article; the stored version.
+    """Check and store one article, given as its ``text`` or its file's bytes (``data``);
+    the stored version.
 
+    :param format: the text's format; for ``data``, None lets the file's name say.
     :param replaces: the id of the version the client read and replaces (None: the newest).
-    :param article: the article already read (an uploaded Word file or PDF, whose ``text``
-        is the text its reader laid out); ``text`` and ``format`` are then its own.
     :raises InputError: the article or its bibliography cannot be read at all.
     :raises SupersededVersion: ``replaces`` is no longer the newest version (409).
-    :raises ApiError: ``replaces`` names no article (404) or one of another document (409).
+    :raises ApiError: ``replaces`` names no article (404) or one of another document (409);
+        the check's worker process ended before it did (500, nothing stored).
     """
-    known = await run_in_threadpool(_known, svc, name, text)
-    if known is not None:
-        return known
+    if text is not None:
+        known = await run_in_threadpool(_known, svc, name, text)
+        if known is not None:
+            return known
     if replaces is not None:
         # Refused before the check, which is the slow part; the store asks again.
         await run_in_threadpool(_check_replaces, svc, name, replaces)
-    given = ArticleInput(name=name, text=text, format=format, bibliography=bibliography,
-                         bibliography_format=bibliography_format, article=article)
+    given = ArticleInput(name=name, text=text, data=data, format=format,
+                         bibliography=bibliography, bibliography_format=bibliography_format)
     store = StoreAs(database_url=svc.settings.database_url, name=name, actor=actor,
                     replaces=replaces)
     # Never on the event loop, nor in the service's process: a large article is minutes of
@@ -77,6 +78,10 @@ async def submit_article(
     async with check_limiter(svc):
         try:
             read = await svc.checks.run(read_article, given)
+            if read.text is not None:  # a file's text, known only now
+                known = await run_in_threadpool(_known, svc, name, read.text)
+                if known is not None:
+                    return known
             answers = await in_worker_thread(svc, partial(_ask, svc, read.written))
             return await svc.checks.run(audit_and_store, read, answers, store)
         except CheckCrashed as exc:

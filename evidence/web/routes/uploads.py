@@ -88,21 +88,18 @@ async def _submit(
     actor: str,
     replaces: int | None,
 ) -> Submitted:
-    from evidence.articles import parse_bytes
-
     name = _name(file.filename)
     data = await file.read()
-    kind = _sniffed(name, data)
-    article = await run_in_threadpool(lambda: parse_bytes(data, path=name, format=kind))
     bib_text = None
     if bibliography is not None and bibliography.filename:  # a form's empty file field
         try:
             bib_text = (await bibliography.read()).decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise ApiError(400, f"bibliography {bibliography.filename!r}: not UTF-8 text") from exc
+    # Read in the check's worker process, not here: a large PDF is minutes of CPU.
     return await submit_article(
-        svc, name=name, text=article.text, format=article.format, bibliography=bib_text,
-        actor=actor, replaces=replaces, article=article,
+        svc, name=name, data=data, format=_sniffed(name, data), bibliography=bib_text,
+        actor=actor, replaces=replaces,
     )
 
 
