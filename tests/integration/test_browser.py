@@ -63,13 +63,14 @@ def example_site(tmp_path: Path) -> Iterator[Site]:
 
     No recorded registry response exists for the example's two DOIs (DESIGN.md): the store
     is warmed with the records examples/spine-pain.bib builds from the article's own
-    reference list, as `evidence import` would.
+    reference list, stored as if the registry had given them (an `evidence import` of the
+    .bib would not do: the resolver takes only the registry's records as resolved).
     """
     with running_site(f"sqlite:///{tmp_path / 'evidence.db'}") as site:
         bib = (EXAMPLES / "spine-pain.bib").read_text(encoding="utf-8")
         works = [(e.key, e.work) for e in read_bibtex(bib, path="spine-pain.bib").entries]
         with site.service.sessions.begin() as session:
-            upsert_works(session, works, origin="bibtex")
+            upsert_works(session, works, origin="crossref")
         text = (EXAMPLES / "spine-pain.txt").read_text(encoding="utf-8")
         with site.client() as client:
             created = client.post("/api/articles", json={"name": "examples/spine-pain.txt",
