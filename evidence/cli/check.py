@@ -144,7 +144,7 @@ async def _run(inputs: Inputs, settings: Settings, sessions: sessionmaker[Sessio
                                   options=options), False
     from evidence.registry import registry_client
 
-    # ``on_retry`` says on stderr, terminal or log, when the registry is slow and what is retried.
+    # ``on_retry`` says on stderr, terminal or log, what is retried of the registry, when and why.
     async with registry_client(settings, on_retry=on_retry) as client:
         result = await check_inputs(inputs, settings=settings, sessions=sessions,
                                     options=options, client=client)
