@@ -136,7 +136,7 @@ async def _run(inputs: Inputs, settings: Settings, sessions: sessionmaker[Sessio
                options: CheckOptions, *,
                on_retry: Callable[[str, float, str], None] | None = None,
                ) -> tuple[CheckResult, bool]:
-    """The check, and whether it sent the registry any request (for the polite-pool hint)."""
+    """The check, and whether the registry answered any request (for the polite-pool hint)."""
     from evidence.check import check_inputs
 
     if settings.offline:
@@ -148,7 +148,8 @@ async def _run(inputs: Inputs, settings: Settings, sessions: sessionmaker[Sessio
     async with registry_client(settings, on_retry=on_retry) as client:
         result = await check_inputs(inputs, settings=settings, sessions=sessions,
                                     options=options, client=client)
-        return result, client.stats.requests > 0
+        # Offline or cut off, no request reached the public pool: no hint about it.
+        return result, client.stats.answered > 0
 
 
 def _run_locked(inputs: Inputs, options: CheckOptions, lockfile: Path | None) -> CheckResult:

@@ -52,7 +52,7 @@ def match(obj: Context, reference: str, as_json: bool, offline: bool, refresh: b
         async with registry_client(settings) as client:
             found = await match_references(asked, sessions=sessions, client=client,
                                            refresh=refresh)
-            return found[reference], client.stats.requests > 0
+            return found[reference], client.stats.answered > 0
 
     found, requested = asyncio.run(run())
     polite_pool_hint(settings, asked=requested)
