@@ -61,8 +61,8 @@ def check(obj: Context, paths: tuple[Path, ...], bibs: tuple[Path, ...], fmt: st
           max_mb: float | None) -> int:
     """Check articles: claims without sources, and references that do not hold up.
 
-    PATH is a text, Markdown or HTML article, or a folder of them; or a BibTeX (.bib) or
-    CSL-JSON (.json) file, checked on its own as a reference audit.
+    PATH is an article (.txt, .md, .html, .tex, .docx, .pdf, JATS .xml), or a folder of
+    them; or a BibTeX (.bib) or CSL-JSON (.json) file, checked on its own as a reference audit.
 
     \b
     Example:
