@@ -82,7 +82,7 @@ def match(obj: Context, reference: str, as_json: bool, offline: bool, refresh: b
 def _unverified(reference: str, reason: str, as_json: bool, *, offline: bool) -> int:
     what = ("run `evidence match` without --offline to ask the registry" if offline
             else "try again later")
-    said = f"unverified: the registry could not be asked ({reason}); {what}"
+    said = f"unverified: {reason}; {what}"  # each reason says the registry was not asked
     if as_json:
         payload = {"reference": reference, "status": "unverified", "doi": None, "reason": reason}
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
