@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tests.evidence.cli.test_check_audit import BIB, findings
+from tests.evidence.cli.articles import BIB
+from tests.evidence.cli.test_check_audit import findings
 
 DUPLICATE = """\
 @article{gino2014again,
