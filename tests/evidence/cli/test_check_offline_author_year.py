@@ -15,9 +15,11 @@ ARTICLE = "\n".join([
     "(Hayden et al., 2021).",
     "",
     "Spinal manipulation gives a benefit similar to that of other recommended therapies "
-    "(Rubinstein et al. 2019).",
+    "(Rubinstein and de Zoete 2019).",
     "",
     "Heat wraps relieve acute low back pain within five days (French et al., 2006).",
+    "",
+    "Bed rest does not help acute low back pain (van Tulder et al., 1997).",
     "",
     "## References",
     "",
@@ -29,8 +31,12 @@ ARTICLE = "\n".join([
     "Benefits and harms of spinal manipulative therapy for the treatment of chronic low back "
     "pain. BMJ. 2019;364:l689.",
     "",
+    "van Tulder MW, Koes BW, Bouter LM. Conservative treatment of acute and chronic "
+    "nonspecific low back pain. Spine. 1997;22(18):2128-56.",
+    "",
 ])
-"""Two references in two styles (APA, Vancouver); French 2006 is in neither."""
+"""Three references in two styles (APA, Vancouver); names with a particle cited as a second
+author (``de Zoete``) and as the first (``van Tulder``); French 2006 is in none."""
 
 BIB_ARTICLE = ("Exercise therapy reduces pain in chronic low back pain compared with usual "
                "care (Hayden et al., 2021).\n")
@@ -60,9 +66,10 @@ def test_a_reference_lists_markers_link_offline(evidence: Any, tmp_path: Path) -
     sources = {c["line"]: [(s["reference"], s["how"], s["marker"]) for s in c["sources"]]
                for c in article["claims"]}
     assert sources[3] == [(0, "marker", "(Hayden et al., 2021)")]
-    assert sources[5] == [(1, "marker", "(Rubinstein et al. 2019)")]
+    assert sources[5] == [(1, "marker", "(Rubinstein and de Zoete 2019)")]
     # A marker that names no reference of the list is still unknown, never guessed.
     assert sources[7] == []
+    assert sources[9] == [(2, "marker", "(van Tulder et al., 1997)")]
     assert [u["marker"] for u in article["unknown_citations"]] == ["(French et al., 2006)"]
 
 
