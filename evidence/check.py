@@ -32,6 +32,7 @@ from evidence.config import Settings
 from evidence.errors import InputError, StoreError
 from evidence.linking import ReferenceText, link_claims
 from evidence.linking.rank import DEFAULT_THRESHOLD
+from evidence.linking.references import written_first_author, written_year
 from evidence.lock import Lock, LockedWork
 from evidence.matching import MatchOutcome, match_references
 from evidence.progress import Stages
@@ -643,8 +644,11 @@ def _reference_text(written: WrittenReference, result: ReferenceResult) -> Refer
 
 def _written_author_year(written: Work | ParsedReference) -> tuple[str | None, int | None]:
     """The first author's family name and the year as the reference writes them: a
-    bibliography file's entry has them as fields, a reference list's text is parsed."""
+    bibliography file's entry has them as fields, a reference list's text is parsed (and
+    where the parser places neither, read as the linker reads a bare text: benchmarks/
+    author_year_offline.py)."""
     if isinstance(written, Work):
         person = written.first_author
         return (person.sort_name or None) if person else None, written.year
-    return written.first_author, written.year
+    return (written.first_author or written_first_author(written.text),
+            written.year or written_year(written.text))
