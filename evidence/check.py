@@ -627,7 +627,7 @@ def _reference_text(written: WrittenReference, result: ReferenceResult) -> Refer
     the reference by them, so with no record (offline, not found) they are read from the
     reference as written, and ``(Hayden et al., 2021)`` still finds its reference."""
     work = result.work
-    written_first, written_year = _written_author_year(written.written)
+    own_first, own_year = _written_author_year(written.written)
     first = (work.first_author.sort_name or None) if work and work.first_author else None
     return ReferenceText(
         text=written.text,
@@ -637,8 +637,8 @@ def _reference_text(written: WrittenReference, result: ReferenceResult) -> Refer
         label=written.label,
         key=written.key,
         doi=result.doi,
-        first_author=first or written_first,
-        year=(work.year if work else None) or written_year,
+        first_author=first or own_first,
+        year=(work.year if work else None) or own_year,
     )
 
 
