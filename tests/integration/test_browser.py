@@ -5,8 +5,8 @@ change, submits a new version through the page's form and lands on version 2, an
 screenshots under tests/_artifacts/ (gitignored), so a test run leaves the tree clean. The
 README's docs/screenshot-article.png is refreshed only on request:
 `EVIDENCE_UPDATE_SCREENSHOT=1 .venv/bin/pytest tests/integration/test_browser.py`.
-Without chromium or playwright the test is skipped with the reason, except under CI=true,
-where it fails: CI must not pass by skipping the browser.
+The browser comes from conftest.py (skipped without chromium or playwright, except under
+CI=true, where it fails: CI must not pass by skipping the browser).
 """
 
 from __future__ import annotations
@@ -26,35 +26,9 @@ from evidence.store.queries import upsert_works
 from refs.bibtex import read_bibtex
 from tests.evidence.web.site import EXAMPLES, Site, running_site
 
-CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).parents[2]
 ARTIFACTS = ROOT / "tests" / "_artifacts"
 SCREENSHOT = ROOT / "docs" / "screenshot-article.png"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{reason} (CI=true: the browser test must run)")
-    pytest.skip(reason)
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("playwright is not installed (pip install playwright==1.65.2)")
-    if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} is missing (apt-get install -y chromium)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS,
-                                              headless=True)
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 @pytest.fixture
