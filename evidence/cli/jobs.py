@@ -54,7 +54,8 @@ def worker(obj: Context, concurrency: int, name: str | None) -> None:
     settings = obj.settings()
     conninfo(settings)  # refuse SQLite before anything starts
     logging.basicConfig(level=logging.WARNING, format="evidence worker: %(message)s")
-    click.echo(f"evidence: worker running {concurrency} jobs at once (Ctrl+C stops)", err=True)
+    jobs = "1 job" if concurrency == 1 else f"{concurrency} jobs"
+    click.echo(f"evidence: worker running {jobs} at once (Ctrl+C stops)", err=True)
     asyncio.run(run_worker(settings, concurrency=concurrency, name=name))
 
 
