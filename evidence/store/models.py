@@ -546,7 +546,10 @@ class CheckJob(Base):
     digest: Mapped[str] = mapped_column(unique=True)
     name: Mapped[str]
     format: Mapped[str | None]  # as the submitter gave it; None: the name's extension says
-    content: Mapped[bytes] = mapped_column(LargeBinary)
+    # Dropped (None) once the job is done and its version stored; a failed job keeps them.
+    content: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # [[name, text], ...] of the bibliography files the article came with; None: none.
+    bibliographies: Mapped[list[list[str]] | None] = mapped_column(_JSON)
     options: Mapped[dict[str, Any]] = mapped_column(_JSON)
     state: Mapped[str]
     attempts: Mapped[int] = mapped_column(default=0)
