@@ -32,6 +32,7 @@ from evidence.config import Settings
 from evidence.errors import InputError, StoreError
 from evidence.linking import ReferenceText, link_claims
 from evidence.linking.rank import DEFAULT_THRESHOLD
+from evidence.linking.references import written_first_author, written_year
 from evidence.lock import Lock, LockedWork
 from evidence.matching import MatchOutcome, match_references
 from evidence.progress import Stages
@@ -639,9 +640,12 @@ def _article_result(
 def _reference_text(written: WrittenReference, result: ReferenceResult) -> ReferenceText:
     """What the linker knows of a reference. Without a registry record, the written text only:
     a title read from it would make marker scores (and `weak-support`) rest on the writer's
-    own words."""
+    own words. The first author and the year are another matter: an author-year marker names
+    the reference by them, so with no record (offline, not found) they are read from the
+    reference as written, and ``(Hayden et al., 2021)`` still finds its reference."""
     work = result.work
-    first = work.first_author.sort_name if work and work.first_author else None
+    own_first, own_year = _written_author_year(written.written)
+    first = (work.first_author.sort_name or None) if work and work.first_author else None
     return ReferenceText(
         text=written.text,
         title=work.title if work else None,
@@ -650,6 +654,18 @@ def _reference_text(written: WrittenReference, result: ReferenceResult) -> Refer
         label=written.label,
         key=written.key,
         doi=result.doi,
-        first_author=first,
-        year=work.year if work else None,
+        first_author=first or own_first,
+        year=(work.year if work else None) or own_year,
     )
+
+
+def _written_author_year(written: Work | ParsedReference) -> tuple[str | None, int | None]:
+    """The first author's family name and the year as the reference writes them: a
+    bibliography file's entry has them as fields, a reference list's text is parsed (and
+    where the parser places neither, read as the linker reads a bare text: benchmarks/
+    author_year_offline.py)."""
+    if isinstance(written, Work):
+        person = written.first_author
+        return (person.sort_name or None) if person else None, written.year
+    return (written.first_author or written_first_author(written.text),
+            written.year or written_year(written.text))

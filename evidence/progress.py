@@ -2,7 +2,7 @@
 
 ``Progress`` is one bar; ``TerminalProgress`` shows a run stage by stage (reading, resolving,
 matching, finding claims, storing) so that a long check is never silent on a terminal, and
-says when the registry is slow and what is being retried (``on_retry``, whose signature is
+says what is retried of the registry, when and why (``on_retry``, whose signature is
 the client's retry callback: ``(url, delay, reason)``).
 """
 
@@ -104,12 +104,13 @@ class TerminalProgress:
         return self._current.advance
 
     def on_retry(self, url: str, delay: float, reason: str) -> None:
-        """The registry is slow or refusing: say so, and what is retried when (a line of its
-        own, kept in logs too; the bar is redrawn below it)."""
+        """The registry is slow, refusing or out of reach: say what is retried when, and why
+        (a line of its own, kept in logs too; the bar is redrawn below it). The reason leads
+        nothing with "slow": offline, it is a failed connection."""
         live = self._current is not None and self._current._live
         if live:
             self._stream.write("\r\x1b[K")
-        self._stream.write(f"registry slow: {reason}; retrying {url} in {delay:.1f} s\n")
+        self._stream.write(f"retrying {url} in {delay:.1f} s: {reason}\n")
         self._stream.flush()
         if live and self._current is not None:
             self._current._draw()

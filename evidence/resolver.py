@@ -1,8 +1,8 @@
 """DOIs to works, through the store first and the registry second.
 
-The store is the cache: a DOI already stored (or that the registry already said does not
-exist) is not asked for again unless ``refresh``; offline, nothing is asked at all and what
-the store lacks is ``unverified``.
+The store is the cache: a DOI the registry already described (or said does not exist) is not
+asked for again unless ``refresh``; offline, nothing is asked at all and what the store lacks
+(a work imported from a file included) is ``unverified``.
 """
 
 from __future__ import annotations
@@ -148,7 +148,9 @@ async def _ask_once(
 
 def _from_store(sessions: sessionmaker[Session], dois: list[str]) -> dict[str, Resolution]:
     with sessions() as session:
-        works = queries.get_works(session, dois)
+        # A work imported from a file is the author's word, not the registry's: its DOI is
+        # still asked about (and offline it stays unverified), never taken as resolved.
+        works = queries.get_works(session, dois, registry_only=True)
         absent = queries.known_not_found(session, [d for d in dois if d not in works])
     found = {d: Resolution(d, ReferenceStatus.RESOLVED, work=w, cached=True)
              for d, w in works.items()}

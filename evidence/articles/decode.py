@@ -62,8 +62,8 @@ def decode_bytes(data: bytes, *, path: str) -> tuple[str, list[str]]:
     if nul >= 0:
         raise InputError(
             f"{path}: this looks like a binary file, not text (NUL byte at offset {nul}); "
-            "evidence reads plain text, Markdown and HTML in UTF-8, UTF-16 with a BOM, "
-            "cp1252 or latin-1"
+            "text, Markdown, HTML and LaTeX are read in UTF-8, UTF-16 with a BOM, cp1252 or "
+            "latin-1 (Word and PDF files by their .docx and .pdf suffixes)"
         )
     try:
         text, notes = data.decode("utf-8"), []

@@ -43,8 +43,12 @@ _UNICODE_SUP = re.compile(
 )
 _ANY_SUPERSCRIPT = re.compile(f"[{_SUPERSCRIPT_DIGITS}]")
 _SUP_TABLE = str.maketrans(_SUPERSCRIPT_DIGITS + "\u207b", "0123456789-")
-_NAME = r"[A-Z\u00c0-\u00de][\w'\u2019-]+"
+_PARTICLE = r"(?:[Vv][ao]n|[Dd](?:e[rn]?|el|ella|i|a|u|os|as)|[Ll][ae]|[Tt]e[nr])\s+"
+"""``van``, ``von``, ``de``, ``der``, ``di``, ``du``, ``la``, ``ten``...: part of a family name
+(``van Tulder``, ``de Zoete``, ``van der Berg``), in lower case as most styles cite it."""
+_NAME = rf"(?:{_PARTICLE}){{0,2}}[A-Z\u00c0-\u00de][\w'\u2019-]+"
 _AUTHORS = rf"{_NAME}(?:\s+et\s+al\.?|\s+(?:and|&)\s+{_NAME})?"
+_CO_AUTHORS = re.compile(r"\s+(?:et\s+al\b|and\s|&)")
 _CITE = (
     rf"(?:(?:see|e\.g\.|cf\.)\s*,?\s*)?({_AUTHORS}),?\s+((?:19|20)\d{{2}}[a-z]?)"
     r"(?:,\s*pp?\.\s*[\d\u2013-]+)?"
@@ -164,7 +168,10 @@ def _author_year(text: str) -> Iterator[TextMarker]:
 
 
 def _author_key(authors: str, year: str) -> str:
-    return f"{authors.split()[0].lower()} {year}"
+    """``van tulder 2003`` from ``van Tulder et al.`` and ``2003``: the first author's whole
+    family name, particles included."""
+    first = _CO_AUTHORS.split(authors, maxsplit=1)[0]
+    return f"{' '.join(first.split()).lower()} {year}"
 
 
 def _dois(text: str) -> Iterator[TextMarker]:

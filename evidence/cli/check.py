@@ -61,8 +61,8 @@ def check(obj: Context, paths: tuple[Path, ...], bibs: tuple[Path, ...], fmt: st
           max_mb: float | None) -> int:
     """Check articles: claims without sources, and references that do not hold up.
 
-    PATH is a text, Markdown or HTML article, or a folder of them; or a BibTeX (.bib) or
-    CSL-JSON (.json) file, checked on its own as a reference audit.
+    PATH is an article (.txt, .md, .html, .tex, .docx, .pdf, JATS .xml), or a folder of
+    them; or a BibTeX (.bib) or CSL-JSON (.json) file, checked on its own as a reference audit.
 
     \b
     Example:
@@ -136,7 +136,7 @@ async def _run(inputs: Inputs, settings: Settings, sessions: sessionmaker[Sessio
                options: CheckOptions, *,
                on_retry: Callable[[str, float, str], None] | None = None,
                ) -> tuple[CheckResult, bool]:
-    """The check, and whether it sent the registry any request (for the polite-pool hint)."""
+    """The check, and whether the registry answered any request (for the polite-pool hint)."""
     from evidence.check import check_inputs
 
     if settings.offline:
@@ -144,11 +144,12 @@ async def _run(inputs: Inputs, settings: Settings, sessions: sessionmaker[Sessio
                                   options=options), False
     from evidence.registry import registry_client
 
-    # ``on_retry`` says on stderr, terminal or log, when the registry is slow and what is retried.
+    # ``on_retry`` says on stderr, terminal or log, what is retried of the registry, when and why.
     async with registry_client(settings, on_retry=on_retry) as client:
         result = await check_inputs(inputs, settings=settings, sessions=sessions,
                                     options=options, client=client)
-        return result, client.stats.requests > 0
+        # Offline or cut off, no request reached the public pool: no hint about it.
+        return result, client.stats.answered > 0
 
 
 def _run_locked(inputs: Inputs, options: CheckOptions, lockfile: Path | None) -> CheckResult:

@@ -52,7 +52,7 @@ def match(obj: Context, reference: str, as_json: bool, offline: bool, refresh: b
         async with registry_client(settings) as client:
             found = await match_references(asked, sessions=sessions, client=client,
                                            refresh=refresh)
-            return found[reference], client.stats.requests > 0
+            return found[reference], client.stats.answered > 0
 
     found, requested = asyncio.run(run())
     polite_pool_hint(settings, asked=requested)
@@ -82,7 +82,7 @@ def match(obj: Context, reference: str, as_json: bool, offline: bool, refresh: b
 def _unverified(reference: str, reason: str, as_json: bool, *, offline: bool) -> int:
     what = ("run `evidence match` without --offline to ask the registry" if offline
             else "try again later")
-    said = f"unverified: the registry could not be asked ({reason}); {what}"
+    said = f"unverified: {reason}; {what}"  # each reason says the registry was not asked
     if as_json:
         payload = {"reference": reference, "status": "unverified", "doi": None, "reason": reason}
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))

@@ -52,7 +52,9 @@ def resolve(obj: Context, dois: tuple[str, ...], as_json: bool, offline: bool,
     else:
         for result in results:
             click.echo(_line(result))
-    polite_pool_hint(settings, asked=any(not r.cached for r in results))
+    # Only an answer shows a request reached the public pool (unreachable: no hint).
+    polite_pool_hint(settings, asked=any(not r.cached and r.status != "unverified"
+                                         for r in results))
     if any(r.reason == OFFLINE_REASON for r in results):
         click.echo(OFFLINE_HINT, err=True)
     return 0 if all(r.status == "resolved" for r in results) else 1

@@ -42,11 +42,22 @@ def link_label(link: SourceLink) -> str:
     confirmed: shares the words ...)`` (never "supports"); the last says why when known."""
     score = f", score {link.score:.2f}" if link.score is not None else ""
     if link.how == "marker":
-        return f"cited {link.marker}" if link.marker else "cited"
+        marker = _marker_words(link.marker) if link.marker else ""
+        return f"cited {marker}" if marker else "cited"
     if link.how == "editor":
         return "linked by an editor"
     why = f": {link.why}" if link.why else ""
     return f"related{score} (inferred, not confirmed{why})"
+
+
+def _marker_words(marker: str) -> str:
+    """A marker as a reader sees it: an HTML marker is kept as written, markup and all
+    (``<sup><a href="#ref2">2</a></sup>``), which a report shows as ``2``."""
+    if "<" not in marker and "&" not in marker:
+        return marker
+    from bs4 import BeautifulSoup
+
+    return " ".join(BeautifulSoup(marker, "html.parser").get_text().split())
 
 
 def reference_label(ref: ReferenceResult) -> str:

@@ -323,6 +323,7 @@ def _add_references(session: Session, article: Article, result: ArticleResult) -
             position=position,
             text=ref.text,
             line=ref.line,
+            place=ref.place,
             written_doi=ref.written_doi,
             status=ref.status,
             work_id=work_ids.get(ref.doi.lower()) if ref.doi else None,
@@ -354,7 +355,9 @@ def _mismatches(ref: ReferenceResult) -> list[dict[str, str]] | None:
 def _unknown_citations(unknown: Sequence[UnknownCitation]) -> list[dict[str, Any]] | None:
     if not unknown:
         return None
-    return [{"marker": u.marker, "target": u.target, "line": u.line} for u in unknown]
+    # "place" only where the file has no lines of its own (Word, PDF): the line says it
+    return [{"marker": u.marker, "target": u.target, "line": u.line}
+            | ({"place": u.place} if u.place else {}) for u in unknown]
 
 
 def _add_claims(session: Session, article: Article, claims: Sequence[ClaimResult]) -> list[int]:
@@ -373,6 +376,7 @@ def _add_claims(session: Session, article: Article, claims: Sequence[ClaimResult
             "position": position,
             "text": claim.text,
             "line": claim.line,
+            "place": claim.place,
             "needs_support": claim.needs_support,
             "reason": "; ".join(claim.reasons) or None,
             "no_source_reason": claim.suppressed,

@@ -329,6 +329,7 @@ class Reference(Base):
     position: Mapped[int]
     text: Mapped[str]
     line: Mapped[int | None]
+    place: Mapped[str | None]  # "page 2, line 14" where the file has no lines (Word, PDF)
     written_doi: Mapped[str | None]
     status: Mapped[str]
     work_id: Mapped[int | None] = mapped_column(
@@ -360,6 +361,7 @@ class Claim(Base):
     position: Mapped[int]
     text: Mapped[str]
     line: Mapped[int | None]
+    place: Mapped[str | None]  # "page 2, line 14" where the file has no lines (Word, PDF)
     span_start: Mapped[int | None]
     span_end: Mapped[int | None]
     needs_support: Mapped[bool] = mapped_column(default=False)

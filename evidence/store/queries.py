@@ -131,11 +131,19 @@ def get_work(session: Session, doi: str) -> Work | None:
     return get_works(session, [doi]).get(_doi_key(doi))
 
 
-def get_works(session: Session, dois: Iterable[str]) -> dict[str, Work]:
-    """The stored works among ``dois``, keyed by normalised (lower-case) DOI; one query a chunk."""
+def get_works(
+    session: Session, dois: Iterable[str], *, registry_only: bool = False
+) -> dict[str, Work]:
+    """The stored works among ``dois``, keyed by normalised (lower-case) DOI; one query a chunk.
+
+    ``registry_only``: only works the registry described (``REGISTRY_ORIGINS``), not those read
+    from an imported file, whose DOI no registry has confirmed.
+    """
     found: dict[str, Work] = {}
     for chunk in _chunks(sorted({_doi_key(d) for d in dois}), CHUNK):
         query = _work_query().where(WorkRecord.doi.in_(chunk))
+        if registry_only:
+            query = query.where(WorkRecord.origin.in_(sorted(REGISTRY_ORIGINS)))
         for record in session.scalars(query):
             found[record.doi or ""] = work_from_record(record)
     return found

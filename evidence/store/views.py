@@ -63,6 +63,7 @@ class ReferenceView:
     source_path: str | None = None  # the bibliography file it is written in; None: the article
     reason: str | None = None  # why unverified / not found / invalid
     mismatches: tuple[Mismatch, ...] = ()  # as the check found them
+    place: str | None = None  # "page 2, line 14" where the file has no lines (Word, PDF)
 
     @property
     def doi(self) -> str | None:
@@ -114,6 +115,7 @@ class ClaimView:
     version: int
     links: tuple[LinkView, ...]
     comments: tuple[CommentView, ...]
+    place: str | None = None  # "page 2, line 14" where the file has no lines (Word, PDF)
 
     @property
     def status(self) -> ClaimStatus:
@@ -181,7 +183,8 @@ def get_article(session: Session, article_id: int) -> ArticleView | None:
         references=tuple(_reference(r) for r in article.references),
         new_claims=_new_claims(session, article),
         unknown_citations=tuple(
-            UnknownCitation(marker=u["marker"], target=u["target"], line=u["line"])
+            UnknownCitation(marker=u["marker"], target=u["target"], line=u["line"],
+                            place=u.get("place"))
             for u in article.unknown_citations or ()
         ),
     )
@@ -251,7 +254,7 @@ def _claim(claim: Claim) -> ClaimView:
         line=claim.line, needs_support=claim.needs_support, reason=claim.reason,
         no_source_reason=claim.no_source_reason, version=claim.version,
         links=tuple(link_view(link) for link in sorted(claim.links, key=lambda k: k.id)),
-        comments=tuple(comment_view(c) for c in claim.comments),
+        comments=tuple(comment_view(c) for c in claim.comments), place=claim.place,
     )
 
 
@@ -274,7 +277,7 @@ def _reference(reference: Reference) -> ReferenceView:
         written_doi=reference.written_doi, status=reference.status,
         confidence=reference.confidence, citation_key=reference.citation_key,
         work=work_from_record(reference.work) if reference.work is not None else None,
-        source_path=reference.source_path, reason=reference.reason,
+        source_path=reference.source_path, reason=reference.reason, place=reference.place,
         mismatches=tuple(
             Mismatch(field=m["field"], written=m["written"], registry=m["registry"])
             for m in reference.mismatches or ()

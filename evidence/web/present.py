@@ -156,7 +156,8 @@ def _claim_result(
     )
     reasons = tuple(r for r in (claim.reason or "").split("; ") if r)
     return ClaimResult(text=claim.text, line=claim.line or 1, needs_support=claim.needs_support,
-                       reasons=reasons, sources=sources, suppressed=claim.no_source_reason)
+                       reasons=reasons, sources=sources, suppressed=claim.no_source_reason,
+                       place=claim.place)
 
 
 def _reference_result(ref: ReferenceView, path: str) -> ReferenceResult:
@@ -166,5 +167,5 @@ def _reference_result(ref: ReferenceView, path: str) -> ReferenceResult:
         text=ref.text, line=ref.line or 1, doi=ref.doi, status=ReferenceStatus(ref.status),
         work=ref.work, written_doi=ref.written_doi, confidence=ref.confidence,
         reason=ref.reason, key=ref.citation_key, mismatches=ref.mismatches,
-        path=ref.source_path or path,
+        path=ref.source_path or path, place=ref.place,
     )

@@ -12,6 +12,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from evidence.articles.places import describe_place
 from evidence.web.notices import notice_text
 
 __all__ = ["STATIC", "environment", "error_page", "page"]
@@ -30,7 +31,13 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["when"] = _when
+    env.globals["place"] = _place
     return env
+
+
+def _place(line: int | None, place: str | None) -> str:
+    """Where a claim, a reference or a finding stands, as the reports write it."""
+    return describe_place(line or 1, place)
 
 
 def page(

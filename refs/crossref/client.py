@@ -315,6 +315,7 @@ class CrossrefClient:
                 self.stats.requests += 1
                 setattr(self.stats, counter, getattr(self.stats, counter) + 1)
                 response = await self._send(url, query, headers)
+                self.stats.answered += 1
             await limiter.adapt(parse_rate_limit(response.headers))
             body = self._judge(response, url)
             return None if body is _NOT_FOUND else read(body, url=url)

@@ -35,6 +35,7 @@ class ClientStats:
     """Requests the client sent (every try counts), for benchmarks and tests."""
 
     requests: int = 0
+    answered: int = 0  # requests the registry answered at all (any status): it was reached
     single_requests: int = 0
     list_requests: int = 0
     search_requests: int = 0

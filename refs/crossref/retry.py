@@ -76,4 +76,6 @@ async def retrying(
 
 def _gave_up(exc: RegistryUnavailable, why: str) -> RegistryUnavailable:
     cls = type(exc) if isinstance(exc, RateLimited | RegistryUnreachable) else RegistryUnavailable
-    return cls(f"{exc.reason} ({why})", url=exc.url, status=exc.status, retry_after=exc.retry_after)
+    # One pair of parentheses, not two: "cannot connect (ConnectError: ...; after 2 tries)".
+    reason = f"{exc.reason[:-1]}; {why})" if exc.reason.endswith(")") else f"{exc.reason} ({why})"
+    return cls(reason, url=exc.url, status=exc.status, retry_after=exc.retry_after)

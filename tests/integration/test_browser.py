@@ -5,8 +5,8 @@ change, submits a new version through the page's form and lands on version 2, an
 screenshots under tests/_artifacts/ (gitignored), so a test run leaves the tree clean. The
 README's docs/screenshot-article.png is refreshed only on request:
 `EVIDENCE_UPDATE_SCREENSHOT=1 .venv/bin/pytest tests/integration/test_browser.py`.
-Without chromium or playwright the test is skipped with the reason, except under CI=true,
-where it fails: CI must not pass by skipping the browser.
+The browser comes from conftest.py (skipped without chromium or playwright, except under
+CI=true, where it fails: CI must not pass by skipping the browser).
 """
 
 from __future__ import annotations
@@ -26,35 +26,9 @@ from evidence.store.queries import upsert_works
 from refs.bibtex import read_bibtex
 from tests.evidence.web.site import EXAMPLES, Site, running_site
 
-CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).parents[2]
 ARTIFACTS = ROOT / "tests" / "_artifacts"
 SCREENSHOT = ROOT / "docs" / "screenshot-article.png"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{reason} (CI=true: the browser test must run)")
-    pytest.skip(reason)
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("playwright is not installed (pip install playwright==1.65.2)")
-    if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} is missing (apt-get install -y chromium)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS,
-                                              headless=True)
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 @pytest.fixture
@@ -63,13 +37,14 @@ def example_site(tmp_path: Path) -> Iterator[Site]:
 
     No recorded registry response exists for the example's two DOIs (DESIGN.md): the store
     is warmed with the records examples/spine-pain.bib builds from the article's own
-    reference list, as `evidence import` would.
+    reference list, stored as if the registry had given them (an `evidence import` of the
+    .bib would not do: the resolver takes only the registry's records as resolved).
     """
     with running_site(f"sqlite:///{tmp_path / 'evidence.db'}") as site:
         bib = (EXAMPLES / "spine-pain.bib").read_text(encoding="utf-8")
         works = [(e.key, e.work) for e in read_bibtex(bib, path="spine-pain.bib").entries]
         with site.service.sessions.begin() as session:
-            upsert_works(session, works, origin="bibtex")
+            upsert_works(session, works, origin="crossref")
         text = (EXAMPLES / "spine-pain.txt").read_text(encoding="utf-8")
         with site.client() as client:
             created = client.post("/api/articles", json={"name": "examples/spine-pain.txt",

@@ -32,6 +32,8 @@ def test_binary_is_refused_with_a_clear_message(data: bytes, words: str, tmp_pat
     with pytest.raises(InputError, match=words) as caught:
         read_article(path)
     assert str(path) in str(caught.value)
+    if "NUL" in words:  # a binary file named .txt: say where Word and PDF files go
+        assert ".docx and .pdf suffixes" in str(caught.value)
 
 
 def test_cp1252_is_decoded_with_a_note() -> None:

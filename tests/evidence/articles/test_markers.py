@@ -39,6 +39,10 @@ def markers(text: str, format: str = "text") -> list[Marker]:
             ("hayden 2021", "kreiner 2020"),
         ),
         ("(Smith and Jones, 2019a)", "author-year", ("smith 2019a",)),
+        # a family name's particle is part of it, first author or not
+        ("(van Tulder et al., 1997)", "author-year", ("van tulder 1997",)),
+        ("(Van der Berg & Smith 2018)", "author-year", ("van der berg 2018",)),
+        ("(Rubinstein and de Zoete 2019)", "author-year", ("rubinstein 2019",)),
         ("doi:10.1016/j.spinee.2020.04.006", "doi-link", ("doi:10.1016/j.spinee.2020.04.006",)),
     ],
     ids=lambda v: v if isinstance(v, str) else None,

@@ -139,6 +139,27 @@ def test_the_polite_pool_hint_only_when_the_public_pool_was_asked(
     assert "polite pool" not in warm.err
 
 
+def test_cut_off_from_the_registry_no_polite_pool_hint(
+    evidence: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Simply offline (nothing listens): the references are unverified and stderr says the
+    connection failed; no request reached the public pool, so no hint about it."""
+    import socket
+
+    with socket.socket() as closed:  # a port that was free a moment ago: refused
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    monkeypatch.delenv("EVIDENCE_MAILTO")
+    monkeypatch.setenv("EVIDENCE_CROSSREF_URL", f"http://127.0.0.1:{port}")
+    monkeypatch.setenv("EVIDENCE_DOI_URL", f"http://127.0.0.1:{port}/doi")
+    monkeypatch.setenv("EVIDENCE_REGISTRY_BACKOFF", "0.1")
+    run = evidence("check", "--fail-on", "never", str(EXAMPLES / "spine-pain.txt"))
+    assert run.code == 0, run.err
+    assert "unverified" in run.out and "not found" not in run.out
+    assert "cannot connect to the registry" in run.out
+    assert "polite pool" not in run.err and "slow" not in run.err
+
+
 def test_output_into_a_missing_folder_names_the_file(evidence: Any, tmp_path: Path) -> None:
     target = tmp_path / "missing" / "report.html"
     run = evidence("check", "--offline", "--fail-on", "never", "--format", "html",

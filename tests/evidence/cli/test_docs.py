@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import click
 import pytest
 
 from evidence.cli import cli
@@ -24,3 +26,28 @@ def test_recheck_exit_codes_are_documented() -> None:
         assert code in section
     assert "SuccessExitStatus=1" in section and "OnCalendar=" in section  # the timer
     assert "evidence recheck" in section.split("```cron", 1)[1]  # the cron line
+
+
+def _options(command: click.Command, name: str) -> list[tuple[str, str]]:
+    if isinstance(command, click.Group):
+        return [pair for sub, child in command.commands.items()
+                for pair in _options(child, f"{name} {sub}")]
+    return [(name, opt) for param in command.params if isinstance(param, click.Option)
+            for opt in param.opts if opt.startswith("--")]
+
+
+@pytest.mark.parametrize(("command", "option"), _options(cli, "evidence"))
+def test_every_option_is_in_the_readme(command: str, option: str) -> None:
+    assert option in README, f"`{command} {option}` is not in the README"
+
+
+def test_every_setting_is_in_the_readme() -> None:
+    """Each EVIDENCE_* variable the code reads has a row (or a word) in the README; the one
+    `evidence serve` sets for its own server processes is not a user's setting."""
+    from evidence.web.app import SERVE_ENV
+
+    source = "\n".join(path.read_text(encoding="utf-8")
+                       for path in (Path(__file__).parents[3] / "evidence").rglob("*.py"))
+    read = set(re.findall(r"EVIDENCE_[A-Z_]*[A-Z]", source)) - {SERVE_ENV}
+    assert read, "no setting found: the pattern is wrong"
+    assert sorted(v for v in read if v not in README) == []

@@ -63,7 +63,8 @@ def test_registry_silence_is_unverified_never_not_found(
     found = json.loads(as_json.out)
     assert found["status"] == "unverified" and found["doi"] is None
     assert str(status) in found["reason"]
-    assert as_text.out.startswith("unverified: the registry could not be asked")
+    assert as_text.out.startswith("unverified: could not ask the registry: ")
+    assert as_text.out.count("could not ask the registry") == 1  # said once, not twice
     for said in (as_json.out.lower(), as_text.out.lower()):
         assert "not found" not in said and "no match" not in said
 

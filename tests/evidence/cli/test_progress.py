@@ -65,5 +65,5 @@ def test_retries_are_said_with_what_is_retried() -> None:
         advance(1)
         progress.on_retry("https://api.crossref.org/works/10.5555/x", 4.0,
                           "no answer within 20s")
-    assert stream.getvalue() == ("registry slow: no answer within 20s; retrying "
-                                 "https://api.crossref.org/works/10.5555/x in 4.0 s\n")
+    assert stream.getvalue() == ("retrying https://api.crossref.org/works/10.5555/x in 4.0 s: "
+                                 "no answer within 20s\n")

@@ -75,3 +75,22 @@ def test_no_doi_is_a_usage_error(evidence: Any, monkeypatch: pytest.MonkeyPatch,
 def test_db_upgrade_reports_the_store(evidence: Any, store_url: str) -> None:
     run = evidence("db", "upgrade")
     assert run.code == 0 and "newest schema" in run.out and "store.db" in run.out
+
+
+def test_an_imported_entry_is_not_the_registry_word(evidence: Any, standin: Standin,
+                                                     tmp_path: Any) -> None:
+    """A .bib's DOI is the author's claim: importing it must not make it `resolved` (a DOI
+    that does not exist would then pass every check), offline or on."""
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@article{fake, author = {Nobody, A}, title = {A work that is not there},\n"
+                   f"  journal = {{J}}, year = {{2020}}, doi = {{{MISSING}}}}}\n",
+                   encoding="utf-8")
+    assert evidence("import", str(bib)).code == 0
+    offline = evidence("resolve", "--offline", "--json", MISSING)
+    assert json.loads(offline.out)[0]["status"] == "unverified"
+    assert standin.log == []
+    online = evidence("resolve", "--json", MISSING)
+    assert online.code == 1 and json.loads(online.out)[0]["status"] == "not-found"
+    checked = evidence("check", str(bib), "--format", "json")
+    rules = {f["rule"] for f in json.loads(checked.out)["findings"]}
+    assert "doi-not-found" in rules, checked.out

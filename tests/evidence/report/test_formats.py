@@ -185,3 +185,12 @@ def test_an_inferred_links_label_says_why_and_that_it_is_not_confirmed() -> None
                                 "telomerase, planarian; the paragraph is about it)")
     bare = SourceLink(reference=0, doi=None, how=How.INFERRED, score=None)
     assert link_label(bare) == "related (inferred, not confirmed)"
+
+
+def test_an_html_markers_label_shows_its_words_not_its_markup() -> None:
+    """An HTML marker is kept as written (``Marker.text``); a report shows what a reader saw."""
+    sup = SourceLink(reference=1, doi=None, how=How.MARKER, score=None,
+                     marker='<sup><a href="#ref2">2</a></sup>')
+    assert link_label(sup) == "cited 2"
+    plain = SourceLink(reference=0, doi=None, how=How.MARKER, score=None, marker="[@a, p. 3]")
+    assert link_label(plain) == "cited [@a, p. 3]"

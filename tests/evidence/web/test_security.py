@@ -130,7 +130,8 @@ def test_an_article_carrying_script_is_shown_as_text(site: Site) -> None:
 
 def test_stored_titles_and_names_are_shown_as_text(site: Site) -> None:
     # Whatever reaches the store is escaped on the page: here a generated work (10.5555)
-    # whose title, journal and author carry markup, as no reader of ours would store it.
+    # whose title, journal and author carry markup, as no reader of ours would store it
+    # (stored as the registry's record: a file's entry would not count as resolved).
     from evidence.store.queries import upsert_work
     from refs import Person, Work
 
@@ -138,12 +139,13 @@ def test_stored_titles_and_names_are_shown_as_text(site: Site) -> None:
                 authors=(Person(family=SCRIPT, given="Jane"),),
                 container_title="<iframe src=//evil.example></iframe>Journal")
     with site.service.sessions.begin() as session:
-        upsert_work(session, work, origin="csl-json")
+        upsert_work(session, work, origin="crossref")
     text = ("# Therapy\n\nExercise therapy helped 70% of patients [1].\n\n## References\n\n"
             "1. Doe J. Exercise therapy. Journal of Tests. 2020. doi:10.5555/web-tests.script\n")
     with site.client() as client:
         article = submit(client, name="therapy.md", text=text)
     assert article["references"][0]["title"] == f"Exercise {SCRIPT} therapy"
+    assert article["references"][0]["status"] == "resolved"
     page = _page(site, f"/articles/{article['id']}").text
     assert "<script>alert" not in page and "<iframe" not in page
     assert "Exercise &lt;script&gt;alert(" in page and "&lt;iframe" in page

@@ -29,4 +29,6 @@ async def test_unreachable_registry_is_retried_once_then_unverified() -> None:
         (outcome,) = await client.works(["10.1177/0956797614520714"])
     assert calls == 4  # two calls, each: one try and one retry
     assert "cannot connect" in info.value.reason
+    # One pair of parentheses: the cause and the tries read as one aside.
+    assert info.value.reason.endswith("Name or service not known; after 2 tries)")
     assert outcome.status == "unverified" and "cannot connect" in (outcome.reason or "")
