@@ -273,3 +273,22 @@ def test_a_job_carries_the_named_bibliography_and_drops_its_bytes_once_done(
     assert '"submitted": 1, "done": 1' in submit([article], capsys)
     with sessions() as session:
         assert session.scalar(select(func.count()).select_from(CheckJob)) == 2
+
+
+def test_submit_bib_stands_in_for_a_missing_named_file_and_goes_into_the_job(
+    tmp_path: Path, pg_url: str, sessions: sessionmaker[Session],
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("EVIDENCE_DATABASE_URL", pg_url)
+    article = tmp_path / "paper.md"
+    article.write_text("---\nbibliography: gone.bib\n---\n\nA claim [@k].\n", encoding="utf-8")
+    bib = tmp_path / "elsewhere.bib"
+    bib.write_text("@article{k,\n  title = {A work},\n  year = {2020},\n}\n", encoding="utf-8")
+    assert main(["submit", str(article)]) == 2
+    assert "give the file with --bib" in capsys.readouterr().err
+    with sessions() as session:
+        assert session.scalar(select(func.count()).select_from(CheckJob)) == 0
+    assert main(["submit", str(article), "--bib", str(bib), "--json"]) == 0
+    with sessions() as session:
+        [job] = session.scalars(select(CheckJob)).all()
+    assert job.bibliographies == [[str(bib), bib.read_text(encoding="utf-8")]]

@@ -177,3 +177,19 @@ def test_a_job_over_the_size_limit_with_its_bibliographies_is_refused(
     monkeypatch.setattr(submit_module, "DEFAULT_MAX_ARTICLE_MB", (size + 10) / 1_000_000)
     with pytest.raises(InputError, match="the article and its bibliographies are"):
         job_file(article)
+
+
+def test_a_latex_article_carries_the_bib_files_its_bibliography_command_names(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "refs.bib").write_text(BIB, encoding="utf-8")
+    article = tmp_path / "paper.tex"
+    article.write_text("\\documentclass{article}\n\\begin{document}\nDishonest people were "
+                       "more creative \\cite{gino2014}.\n\\bibliography{refs}\n\\end{document}\n",
+                       encoding="utf-8")
+    file = job_file(article)
+    assert [name for name, _ in file.bibliographies] == [str(tmp_path / "refs.bib")]
+    texts = [(name, data.decode("utf-8")) for name, data in file.bibliographies]
+    _article, bibliographies = parse_submitted(file.content, name=file.name,
+                                               bibliographies=texts)
+    assert "gino2014" in [e.key for b in bibliographies for e in b.entries]
