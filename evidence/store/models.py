@@ -534,7 +534,8 @@ class RecheckCursor(Base):
 
 
 class CheckJob(Base):
-    """An article submitted for a check by a worker: its bytes, and what became of it.
+    """An article submitted for a check by a worker: its bytes (and its bibliography files'
+    texts) until it is done, and what became of it.
 
     ``digest`` (of the bytes, the name's format and the options) is unique: the same text
     submitted twice is one check. ``state`` is queued, running, done or failed; the job engine
