@@ -45,7 +45,8 @@ from evidence.results import (
     ReferenceResult,
     UnknownCitation,
 )
-from evidence.store.articles import SAVE_ATTEMPTS, find_version, save_check
+from evidence.store.newest import find_version
+from evidence.store.saving import SAVE_ATTEMPTS, save_check
 from evidence.vocabulary import ReferenceStatus
 from refs import RefsError, Work, doi_problem
 from refs.crossref.deadline import registry_deadline

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from evidence.check import check_parsed, parse_submitted
 from evidence.config import Settings
 from evidence.errors import InputError
-from evidence.store.articles import store_check
 from evidence.store.models import CheckJob
+from evidence.store.saving import store_check
 from evidence.vocabulary import JobState, ReferenceStatus
 
 if TYPE_CHECKING:

@@ -12,7 +12,7 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 
 from evidence.jobs.submit import JobFile, Submission, submit_checks
-from evidence.store.articles import find_version
+from evidence.store.newest import find_version
 from evidence.web.service import Service
 
 __all__ = ["job_links", "known_version", "queue_article", "queued_by_workers"]
