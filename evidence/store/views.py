@@ -41,6 +41,7 @@ __all__ = [
     "ReferenceView",
     "claim_status",
     "get_article",
+    "get_references",
     "get_claim",
     "list_articles",
 ]
@@ -228,6 +229,15 @@ def _claim_views(session: Session, article_id: int) -> tuple[ClaimView, ...]:
             .where(Claim.article_id == article_id).order_by(Claim.position, Claim.id)
         )
     )
+
+
+def get_references(session: Session, article_id: int) -> tuple[ReferenceView, ...]:
+    """A version's references with their works, without its claims (a claim's answer)."""
+    query = select(Reference).where(Reference.article_id == article_id).order_by(
+        Reference.position
+    ).options(selectinload(Reference.work).options(
+        selectinload(WorkRecord.authors), selectinload(WorkRecord.updates)))
+    return tuple(_reference(r) for r in session.scalars(query))
 
 
 def get_claim(session: Session, claim_id: int) -> ClaimView | None:
