@@ -289,8 +289,8 @@ class ServiceRun:
     seconds: float  # the submission's
     latencies: list[float]  # /health's answers during the submission
     pauses: list[float]  # full garbage collections during the submission
-    reads: list[tuple[str, float, int, float]] = field(default_factory=list)
-    """(read, seconds, bytes, slowest /health answer meanwhile)"""
+    reads: list[tuple[str, float, int, float, list[float]]] = field(default_factory=list)
+    """(read, seconds, bytes, slowest /health answer meanwhile, its full collections)"""
 
 
 def service_health(text: str, folder: Path, *, shape: str) -> ServiceRun:
@@ -337,13 +337,15 @@ def service_health(text: str, folder: Path, *, shape: str) -> ServiceRun:
             with httpx.Client(base_url=url, headers=headers, timeout=3600) as client:
                 for label, path in READS:
                     polled = len(latencies)
-                    start = time.perf_counter()
-                    answer = client.get(path.format(id=posted.json()["id"]))
-                    answer.raise_for_status()
-                    seconds = time.perf_counter() - start
-                    time.sleep(0.2)  # the /health answer that waited for it comes in
+                    with FullCollections() as collections:
+                        start = time.perf_counter()
+                        answer = client.get(path.format(id=posted.json()["id"]))
+                        answer.raise_for_status()
+                        seconds = time.perf_counter() - start
+                        time.sleep(0.2)  # the /health answer that waited for it comes in
                     run.reads.append((label, seconds, len(answer.content),
-                                      max(latencies[polled:], default=0.0)))
+                                      max(latencies[polled:], default=0.0),
+                                      list(collections.pauses)))
         done.set()
         poller.join()
     app_module._freeze_startup_objects = freeze
@@ -430,11 +432,12 @@ def main() -> None:
         print(f"{shape:<9} {run.seconds:>9.1f} {len(ranked):>6} "
               f"{statistics.median(ranked):>9.3f} {p95:>7.3f} {ranked[-1]:>7.3f} "
               f"{len(run.pauses):>8} {max(run.pauses, default=0):>9.3f}", flush=True)
-        for label, seconds, size, slowest in run.reads:
-            reads.append(f"{label:<13} {seconds:>9.2f} {size / 1e6:>6.2f} {slowest:>13.3f}")
+        for label, seconds, size, slowest, pauses in run.reads:
+            reads.append(f"{label:<13} {seconds:>9.2f} {size / 1e6:>6.2f} {slowest:>13.3f} "
+                         f"{len(pauses):>8} {max(pauses, default=0):>9.3f}")
     if reads:
         print(f"\nreading it back (GET, process shape)\n{'read':<13} {'seconds':>9} {'MB':>6} "
-              f"{'/health max s':>13}")
+              f"{'/health max s':>13} {'full GCs':>8} {'longest s':>9}")
         print("\n".join(reads))
 
 

@@ -41,6 +41,7 @@ __all__ = [
     "ReferenceView",
     "claim_status",
     "get_article",
+    "get_references",
     "get_claim",
     "list_articles",
 ]
@@ -165,10 +166,14 @@ def claim_status(claim: Claim) -> ClaimStatus:
 
 
 def get_article(session: Session, article_id: int) -> ArticleView | None:
-    """One stored version with its claims, links, comments and references' works."""
+    """One stored version with its claims, links, comments and references' works.
+
+    Claims, links and comments are read as Core row tuples, not ORM objects: the largest
+    accepted article has about 54,000 claims, and as ORM objects (with their identity map and
+    instance states) their full garbage collections stopped the service's loop for up to 1.4 s
+    while it was read back (issue 16). References are few, and keep their works' ORM loading.
+    """
     query = select(Article).where(Article.id == article_id).options(
-        selectinload(Article.claims).selectinload(Claim.links),
-        selectinload(Article.claims).selectinload(Claim.comments),
         selectinload(Article.references).selectinload(Reference.work).options(
             selectinload(WorkRecord.authors), selectinload(WorkRecord.updates)
         ),
@@ -176,18 +181,63 @@ def get_article(session: Session, article_id: int) -> ArticleView | None:
     article = session.scalars(query).first()
     if article is None:
         return None
+    claims = _claim_views(session, article_id)
     return ArticleView(
         id=article.id, name=article.name, title=article.title, format=article.format,
         text=article.text, created_at=article.created_at, previous_id=article.previous_id,
-        claims=tuple(_claim(c) for c in article.claims),
+        claims=claims,
         references=tuple(_reference(r) for r in article.references),
-        new_claims=_new_claims(session, article),
+        new_claims=_new_claims(session, article.previous_id, claims),
         unknown_citations=tuple(
             UnknownCitation(marker=u["marker"], target=u["target"], line=u["line"],
                             place=u.get("place"))
             for u in article.unknown_citations or ()
         ),
     )
+
+
+def _claim_views(session: Session, article_id: int) -> tuple[ClaimView, ...]:
+    """A version's claims in text order, each with its links (by id) and comments (by time)."""
+    links: dict[int, list[LinkView]] = {}
+    for row in session.execute(
+        select(Link.id, Link.claim_id, Link.reference_id, Link.how, Link.score, Link.verdict,
+               Link.version, Link.created_at, Link.updated_at, Link.why)
+        .join(Claim, Claim.id == Link.claim_id)
+        .where(Claim.article_id == article_id).order_by(Link.id)
+    ):
+        id_, claim_id, reference_id, how, score, verdict, version, created, updated, why = row
+        links.setdefault(claim_id, []).append(LinkView(
+            id=id_, claim_id=claim_id, reference_id=reference_id, how=how, score=score,
+            verdict=verdict, version=version, created_at=created, updated_at=updated, why=why))
+    comments: dict[int, list[CommentView]] = {}
+    for said in session.execute(
+        select(Comment.id, Comment.claim_id, Comment.actor, Comment.text, Comment.at)
+        .join(Claim, Claim.id == Comment.claim_id)
+        .where(Claim.article_id == article_id).order_by(Comment.at, Comment.id)
+    ):
+        comments.setdefault(said[1], []).append(CommentView(*said))
+    return tuple(
+        ClaimView(id=id_, article_id=article_id, position=position, text=text, line=line,
+                  needs_support=needs_support, reason=reason,
+                  no_source_reason=no_source_reason, version=version,
+                  links=tuple(links.get(id_, ())), comments=tuple(comments.get(id_, ())),
+                  place=place)
+        for id_, position, text, line, needs_support, reason, no_source_reason, version, place
+        in session.execute(
+            select(Claim.id, Claim.position, Claim.text, Claim.line, Claim.needs_support,
+                   Claim.reason, Claim.no_source_reason, Claim.version, Claim.place)
+            .where(Claim.article_id == article_id).order_by(Claim.position, Claim.id)
+        )
+    )
+
+
+def get_references(session: Session, article_id: int) -> tuple[ReferenceView, ...]:
+    """A version's references with their works, without its claims (a claim's answer)."""
+    query = select(Reference).where(Reference.article_id == article_id).order_by(
+        Reference.position
+    ).options(selectinload(Reference.work).options(
+        selectinload(WorkRecord.authors), selectinload(WorkRecord.updates)))
+    return tuple(_reference(r) for r in session.scalars(query))
 
 
 def get_claim(session: Session, claim_id: int) -> ClaimView | None:
@@ -240,12 +290,13 @@ def _is_bad(ref: Reference) -> bool:
                for u in updates)
 
 
-def _new_claims(session: Session, article: Article) -> frozenset[int]:
-    if article.previous_id is None:
+def _new_claims(session: Session, previous_id: int | None,
+                claims: tuple[ClaimView, ...]) -> frozenset[int]:
+    if previous_id is None:
         return frozenset()
-    before = session.scalars(select(Claim.text).where(Claim.article_id == article.previous_id))
+    before = session.scalars(select(Claim.text).where(Claim.article_id == previous_id))
     known = {normalise_claim(text) for text in before}
-    return frozenset(c.id for c in article.claims if normalise_claim(c.text) not in known)
+    return frozenset(c.id for c in claims if normalise_claim(c.text) not in known)
 
 
 def _claim(claim: Claim) -> ClaimView:

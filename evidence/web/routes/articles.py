@@ -120,8 +120,12 @@ def read(
     limit: Annotated[int, Query(ge=1, le=MAX_CLAIMS_PAGE,
                                 description="claims to give, in text order")] = CLAIMS_PAGE,
     offset: Annotated[int, Query(ge=0, le=2**31 - 1, description="claims to skip")] = 0,
-) -> dict[str, Any]:
-    return article_object(svc, article_id, limit=limit, offset=offset)
+) -> Response:
+    # Checked and encoded here, in the handler's worker thread: a returned dict FastAPI would
+    # check and encode on the event loop, and the largest page (9 MB of JSON) held it there.
+    answer = ArticleOut.model_validate(article_object(svc, article_id, limit=limit,
+                                                      offset=offset))
+    return Response(answer.model_dump_json(by_alias=True), media_type="application/json")
 
 
 MAX_CLAIMS_PAGE = 10_000
