@@ -4,6 +4,10 @@ Text fields refuse what no database can store (NUL, lone surrogates) with a 422,
 texts refuse blanks, and every id is a positive 32-bit integer, so that bad input is
 refused before it reaches the store. The pages' forms are read through the same models
 (``evidence.web.forms``), so a page refuses what the API refuses.
+
+Where the store's read gives a frozen dataclass that is already what the API answers with
+(``ArticleSummary``, ``EventView``), the body is that dataclass itself: pydantic makes its
+schema, and a field added to the store is answered and stated without a second class.
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ from pydantic.config import JsonDict
 from pydantic_core import CoreSchema, core_schema
 
 from evidence.errors import InputError
+from evidence.store.editing import EventView
 from evidence.store.tokens import MAX_NAME, token_name
+from evidence.store.views import ArticleSummary
 from evidence.vocabulary import (
     BIBLIOGRAPHY_FORMATS,
     ArticleFormat,
@@ -40,7 +46,6 @@ __all__ = [
     "ArticleOut",
     "AlertArticleOut",
     "AlertOut",
-    "ArticleSummaryOut",
     "ClaimOut",
     "CommentIn",
     "CommentOut",
@@ -48,7 +53,6 @@ __all__ = [
     "DOI_PATTERN",
     "ErrorOut",
     "FILLED",
-    "EventOut",
     "FindingOut",
     "Health",
     "Id",
@@ -265,19 +269,8 @@ class JobOut(BaseModel):
     finished_at: datetime | None
 
 
-class ArticleSummaryOut(BaseModel):
-    id: int
-    name: str
-    title: str | None
-    created_at: datetime
-    versions: int
-    claims: int
-    unsupported: int
-    bad_references: int
-
-
 class ArticleList(BaseModel):
-    articles: list[ArticleSummaryOut]
+    articles: list[ArticleSummary]
 
 
 class SourceOut(BaseModel):
@@ -514,20 +507,9 @@ class LinkOut(BaseModel):
     updated_at: datetime
 
 
-class EventOut(BaseModel):
-    id: int
-    at: datetime
-    actor: str
-    action: str
-    object_type: str
-    object_id: int | None
-    before: Any
-    after: Any
-
-
 class Trail(BaseModel):
     claim: int
-    events: list[EventOut]
+    events: list[EventView]
     comments: list[CommentOut]
 
 

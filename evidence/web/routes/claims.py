@@ -6,6 +6,7 @@ Every change sends the ``version`` of the claim or link it was made on; a stale 
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -120,12 +121,7 @@ def trail_json(svc: Service, claim_id: int) -> dict[str, Any]:
         trail = editing.claim_trail(session, claim_id)
     return {
         "claim": claim_id,
-        "events": [
-            {"id": e.id, "at": e.at, "actor": e.actor, "action": e.action,
-             "object_type": e.object_type, "object_id": e.object_id, "before": e.before,
-             "after": e.after}
-            for e in trail
-        ],
+        "events": [asdict(e) for e in trail],
         "comments": [comment_json(c) for c in claim.comments],
     }
 
