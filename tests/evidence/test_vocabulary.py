@@ -63,6 +63,9 @@ def test_article_formats_are_one_list() -> None:
     assert all(type(kind) is ArticleFormat for kind in build.FORMATS.values())
     # What the API takes is named in its own words, but only from this list.
     submitted = schemas.ArticleIn.model_fields
-    assert set(get_args(submitted["format"].annotation)) <= set(ArticleFormat)
+    taken = [m for m in submitted["format"].metadata if isinstance(m, schemas.FormatsTaken)]
+    assert submitted["format"].annotation is ArticleFormat
+    assert set(taken[0].formats) == {"text", "markdown", "html"}
     bibliography = get_args(submitted["bibliography_format"].annotation)
-    assert set(get_args(bibliography[0])) == BIBLIOGRAPHY_FORMATS
+    assert get_args(bibliography[0])[0] is ArticleFormat
+    assert set(get_args(bibliography[0])[1].formats) == BIBLIOGRAPHY_FORMATS
