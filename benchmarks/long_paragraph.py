@@ -62,7 +62,7 @@ from _machine import describe, repo_root_on_path
 from sqlalchemy.orm import Session
 
 import evidence.linking.link as link_module
-import evidence.store.articles as articles_module
+import evidence.store.saving as saving_module
 import evidence.web.app as app_module
 from evidence.articles import Article, parse_article
 from evidence.check import check_parsed
@@ -211,7 +211,7 @@ def _orm_add_links(session: Session, rows: list[Claim], claims: Sequence[ClaimRe
     """``_add_links`` before issue 16C: one ORM object per link."""
     now = utcnow()
     for row, claim in zip(rows, claims, strict=True):
-        for source in articles_module._strongest(claim.sources):
+        for source in saving_module._strongest(claim.sources):
             if 0 <= source.reference < len(references):
                 session.add(Link(claim_id=row.id, reference_id=references[source.reference].id,
                                  how=source.how, score=source.score,
@@ -223,13 +223,13 @@ def _orm_add_links(session: Session, rows: list[Claim], claims: Sequence[ClaimRe
 @contextmanager
 def orm_store() -> Iterator[None]:
     """Store claims and links as ORM objects, as before issue 16C."""
-    claims, links = articles_module._add_claims, articles_module._add_links
-    articles_module._add_claims = _orm_add_claims  # type: ignore[assignment]
-    articles_module._add_links = _orm_add_links  # type: ignore[assignment]
+    claims, links = saving_module._add_claims, saving_module._add_links
+    saving_module._add_claims = _orm_add_claims  # type: ignore[assignment]
+    saving_module._add_links = _orm_add_links  # type: ignore[assignment]
     try:
         yield
     finally:
-        articles_module._add_claims, articles_module._add_links = claims, links
+        saving_module._add_claims, saving_module._add_links = claims, links
 
 
 class FullCollections:

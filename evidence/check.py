@@ -45,7 +45,8 @@ from evidence.results import (
     ReferenceResult,
     UnknownCitation,
 )
-from evidence.store.articles import SAVE_ATTEMPTS, find_version, save_check
+from evidence.store.newest import find_version
+from evidence.store.saving import SAVE_ATTEMPTS, save_check
 from evidence.vocabulary import ReferenceStatus
 from refs import RefsError, Work, doi_problem
 from refs.crossref.deadline import registry_deadline
@@ -62,12 +63,14 @@ __all__ = [
     "RegistryAnswers",
     "WrittenReference",
     "ask_registry",
+    "named_bibliography_paths",
     "audit_articles",
     "check_articles",
     "check_inputs",
     "check_locked",
     "check_parsed",
     "parse_bibliography",
+    "parse_submitted",
     "read_bibliography_file",
     "read_inputs",
     "store_checks",
@@ -187,13 +190,23 @@ def _named_bibliographies(
     """The bibliographies an article's front matter names; ``--bib`` stands in for one that
     is missing, and when there is no ``--bib`` the error names the article and where it looked.
     """
+    return [read_bibliography_file(target)
+            for target in named_bibliography_paths(article, given=bool(extra))]
+
+
+def named_bibliography_paths(article: Article, *, given: bool) -> list[Path]:
+    """The files next to the article that its front matter (or ``\\bibliography``) names.
+
+    :param given: bibliographies were given with ``--bib``: they stand in for a missing one.
+    :raises InputError: a named file is missing and none was given.
+    """
     folder = Path(article.path).parent
-    found: list[Bibliography] = []
+    found: list[Path] = []
     for name in article.bibliography:
         target = folder / name
         if target.is_file():
-            found.append(read_bibliography_file(target))
-        elif not extra:
+            found.append(target)
+        elif not given:
             raise InputError(f"{article.path} names the bibliography {name!r} in its front "
                              f"matter, but {target} does not exist; give the file with --bib")
     return found
@@ -483,28 +496,33 @@ def _bibliography_alone(
 
 
 def parse_submitted(
-    data: bytes, *, name: str, format: str | None = None
+    data: bytes, *, name: str, format: str | None = None,
+    bibliographies: Sequence[tuple[str, str]] = (),
 ) -> tuple[Article, list[Bibliography]]:
-    """An article (or a bibliography checked alone) from its file's bytes only, as a check
-    job carries it: no other file is read, so an article whose front matter names a
-    bibliography file is refused (the job does not carry that file).
+    """An article (or a bibliography checked alone) from the bytes a check job carries: its
+    own file and the bibliography files that came with it (``(name, text)``; those it names
+    and those given with ``--bib``, found by the submitter as :func:`read_inputs` finds them).
+    No other file is read: an article naming a bibliography that did not come with it is
+    refused.
 
     :param format: the article's format, when ``name``'s extension does not say it.
     :raises InputError: the bytes are not a readable file of that format.
     """
     path = Path(name)
+    carried = [parse_bibliography(text, path=file, format=_bib_format(Path(file)))
+               for file, text in bibliographies]
     if path.suffix.lower() in BIBLIOGRAPHY_SUFFIXES:
         text = decode_bytes(data, path=name)[0]
         fmt = _bib_format(path)
         article = Article(path=name, format=fmt, title=None, text=text, sentences=(),
                           references=(), bibliography=(), problems=())
-        return article, [parse_bibliography(text, path=name, format=fmt)]
+        return article, [parse_bibliography(text, path=name, format=fmt), *carried]
     article = parse_bytes(data, path=name, format=format)
-    if article.bibliography:
+    if article.bibliography and not carried:
         raise InputError(f"{name} names the bibliography {article.bibliography[0]!r} in its "
-                         "front matter; a submitted check carries only the article's own file: "
-                         "check it with `evidence check`, or list its references in the article")
-    return article, []
+                         "front matter, but the job carries no bibliography file: submit it "
+                         "from the article's folder, or give the file with --bib")
+    return article, carried
 
 
 def _bibliography_text(path: Path) -> str:

@@ -116,8 +116,8 @@ def audit_and_store(read: Read, answers: RegistryAnswers, store: StoreAs) -> Sub
 
     :raises SupersededVersion: ``store.replaces`` is no longer the newest version (409).
     """
-    from evidence.store.articles import store_check
     from evidence.store.models import Article as StoredArticle
+    from evidence.store.saving import store_check
 
     article: Article = pickle.loads(read.article)  # made by read_article, in a worker
     result = audit_articles([article], [read.written], answers)

@@ -26,8 +26,9 @@ if TYPE_CHECKING:
 
 __all__ = ["OFFLINE_REASON", "Claims", "Resolution", "resolve_dois"]
 
-OFFLINE_REASON = "not in the store, and offline: the registry was not asked"
-"""Why a DOI is unverified offline. It says what happened and names no flag or command:
+OFFLINE_REASON = "no answer of the registry in the store, and offline: it was not asked"
+"""Why a DOI is unverified offline (an entry imported from a file is no answer of the
+registry). It says what happened and names no flag or command:
 each shell (the CLI, the service) adds what its own user can do about it."""
 
 

@@ -17,13 +17,13 @@ import click
 
 from evidence.cli.check import expand_paths
 from evidence.cli.context import Context
-from evidence.errors import InputError
 from evidence.vocabulary import JobState
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
     from evidence.config import Settings
+    from evidence.jobs.submit import JobFile
 
 __all__ = ["COMMANDS"]
 
@@ -54,31 +54,39 @@ def worker(obj: Context, concurrency: int, name: str | None) -> None:
     settings = obj.settings()
     conninfo(settings)  # refuse SQLite before anything starts
     logging.basicConfig(level=logging.WARNING, format="evidence worker: %(message)s")
-    click.echo(f"evidence: worker running {concurrency} jobs at once (Ctrl+C stops)", err=True)
+    jobs = "1 job" if concurrency == 1 else f"{concurrency} jobs"
+    click.echo(f"evidence: worker running {jobs} at once (Ctrl+C stops)", err=True)
     asyncio.run(run_worker(settings, concurrency=concurrency, name=name))
 
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True,
                 type=click.Path(exists=True, path_type=Path))
+@click.option("--bib", "bibs", multiple=True, type=click.Path(path_type=Path),
+              help="A bibliography (.bib or CSL-JSON) for every article; repeatable.")
 @click.option("--wait", is_flag=True, help="Wait until every job is done or failed.")
 @click.option("--json", "as_json", is_flag=True, help='Print {"submitted", "done", "failed"}.')
 @click.pass_obj
-def submit(obj: Context, paths: tuple[Path, ...], wait: bool, as_json: bool) -> int:
+def submit(obj: Context, paths: tuple[Path, ...], bibs: tuple[Path, ...], wait: bool,
+           as_json: bool) -> int:
     """Queue a check of each article (folders are searched as `evidence check` searches them).
 
-    The same text submitted twice is one job. With --wait, exit 1 if any job failed.
+    Each job carries the bibliography files its article names (found next to it, as
+    `evidence check` finds them) and those given with --bib. The same texts submitted
+    twice are one job. With --wait, exit 1 if any job failed.
 
     \b
     Example:
       evidence submit manuscripts/ --wait --json
     """
     from evidence.jobs.engine import conninfo
+    from evidence.jobs.submit import job_file, read_file
 
     settings = obj.settings()
     conninfo(settings)
     files, _found = expand_paths(paths)
-    contents = [(str(path), _read(path)) for path in files]  # all read before any is queued
+    given = [(str(path), read_file(path)) for path in bibs]
+    contents = [job_file(path, given) for path in files]  # all read before any is queued
     with _store(settings) as sessions:
         ids = asyncio.run(_submit(settings, sessions, contents))
         counts = _wait(sessions, ids) if wait else _counts(sessions, ids)
@@ -133,15 +141,8 @@ def _store(settings: Settings) -> Iterator[sessionmaker[Session]]:
         engine.dispose()
 
 
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read the file ({exc.strerror or exc})") from exc
-
-
 async def _submit(settings: Settings, sessions: sessionmaker[Session],
-                  contents: list[tuple[str, bytes]]) -> list[int]:
+                  contents: list[JobFile]) -> list[int]:
     from evidence.jobs.engine import job_app
     from evidence.jobs.submit import submit_checks
 

@@ -15,7 +15,9 @@ def token() -> None:
 
 
 @token.command()
-@click.option("--name", required=True, help="Whose token (unique among active tokens).")
+@click.option("--name", required=True,
+              help="Whose token (never reused, even once revoked: the audit trail names "
+                   "people by it).")
 @click.option("--role", required=True, type=click.Choice(["reviewer", "editor", "admin"]),
               help="reviewer: read and comment; editor: also change links and verdicts; "
                    "admin: also manage tokens.")

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from evidence.check import check_parsed, parse_submitted
 from evidence.config import Settings
 from evidence.errors import InputError
-from evidence.store.articles import store_check
 from evidence.store.models import CheckJob
+from evidence.store.saving import store_check
 from evidence.vocabulary import JobState, ReferenceStatus
 
 if TYPE_CHECKING:
@@ -42,6 +42,7 @@ class _Job:
     name: str
     content: bytes
     format: str | None
+    bibliographies: tuple[tuple[str, str], ...]
 
 
 class JobRunner:
@@ -61,7 +62,8 @@ class JobRunner:
             return  # done already (a retry after a crash that came after the store)
         try:
             article, bibliographies = await asyncio.to_thread(
-                parse_submitted, job.content, name=job.name, format=job.format)
+                parse_submitted, job.content, name=job.name, format=job.format,
+                bibliographies=job.bibliographies)
             if not article.text.strip():
                 raise InputError(f"{job.name}: the article is empty; nothing to check")
             result = await check_parsed([(article, bibliographies)], settings=self.settings,
@@ -91,9 +93,12 @@ class JobRunner:
                 raise InputError(f"no check job {job_id}")
             if row.state == JobState.DONE:
                 return None
+            if row.content is None:
+                raise InputError(f"check job {job_id} carries no article")  # dropped when done
             row.state = JobState.RUNNING
             row.attempts += 1
-            return _Job(row.name, row.content, row.format)
+            return _Job(row.name, row.content, row.format,
+                        tuple((name, text) for name, text in row.bibliographies or ()))
 
     def _end(self, job_id: int, state: JobState, *, error: str | None = None,
              article_id: int | None = None) -> None:
@@ -107,6 +112,11 @@ class JobRunner:
                 values["finished_at"] = datetime.now(UTC)
             if article_id is not None:
                 values["article_id"] = article_id
+            if state == JobState.DONE:
+                # Its version is stored and the digest keeps it one job: the bytes are
+                # needed no more (about 50 KB an article). A failed job keeps them for a retry.
+                values["content"] = None
+                values["bibliographies"] = None
             for key, value in values.items():
                 setattr(row, key, value)
 

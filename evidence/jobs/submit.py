@@ -1,6 +1,8 @@
 """Submitting check jobs: each article's bytes stored under a digest, then a job deferred.
 
-The digest covers the bytes, the format the name gives them and the check's options: the
+A job carries the article's file and the bibliography files that go with it (those it names,
+found next to it, and those given with ``--bib``). The digest covers all their bytes, the
+format the name gives the article and the check's options: the
 same text submitted twice (by two people, two runs, two server processes) is one job and one
 check. The row is written before the job is deferred; a row whose deferral was lost (a crash
 in between) is deferred again when the same text is submitted again.
@@ -22,14 +24,28 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, sessionmaker
 
+from evidence.articles import decode_bytes, parse_bytes
+from evidence.check import BIBLIOGRAPHY_SUFFIXES, named_bibliography_paths
+from evidence.checkconfig import DEFAULT_MAX_ARTICLE_MB
+from evidence.errors import InputError
 from evidence.jobs.engine import CHECK_TASK
 from evidence.store.models import CheckJob
 from evidence.vocabulary import JobState
 
-__all__ = ["DEFER_BATCH", "Submission", "job_digest", "submit_checks"]
+__all__ = ["DEFER_BATCH", "JobFile", "Submission", "job_digest", "job_file", "read_file",
+           "submit_checks"]
 
 DEFER_BATCH = 500
 """Jobs deferred in one statement."""
+
+
+@dataclass(frozen=True, slots=True)
+class JobFile:
+    """What one job carries: the article's file, and its bibliography files (name, bytes)."""
+
+    name: str
+    content: bytes
+    bibliographies: tuple[tuple[str, bytes], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,26 +55,62 @@ class Submission:
     created: bool  # False: the same text (and options) was submitted before
 
 
+def job_file(path: Path, given: Sequence[tuple[str, bytes]] = ()) -> JobFile:
+    """An article's file with the bibliographies it names (found next to it, as
+    ``evidence check`` finds them) and ``given`` (``--bib``), within the article size limit
+    in all: everything the worker needs, read before anything is queued.
+
+    :raises InputError: a file cannot be read, a named bibliography is missing (and none
+        was given), or the whole is over the limit.
+    """
+    limit = int(DEFAULT_MAX_ARTICLE_MB * 1_000_000)
+    content = read_file(path)
+    named: list[tuple[str, bytes]] = []
+    if path.suffix.lower() not in BIBLIOGRAPHY_SUFFIXES and len(content) <= limit:
+        article = parse_bytes(content, path=str(path))
+        named = [(str(bib), read_file(bib))
+                 for bib in named_bibliography_paths(article, given=bool(given))]
+    bibliographies = (*named, *given)
+    size = len(content) + sum(len(data) for _, data in bibliographies)
+    if size > limit:
+        raise InputError(f"{path}: the article and its bibliographies are {size} bytes, over "
+                         f"the {DEFAULT_MAX_ARTICLE_MB:g} MB a job carries; check it with "
+                         "`evidence check --max-article-size`")
+    return JobFile(str(path), content, bibliographies)
+
+
+def read_file(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the file ({exc.strerror or exc})") from exc
+
+
 def job_digest(content: bytes, *, name: str, options: dict[str, Any],
-               format: str | None = None) -> str:
+               format: str | None = None,
+               bibliographies: Sequence[tuple[str, bytes]] = ()) -> str:
     """SHA-256 of what decides a check's outcome: the bytes, their format (given, or the
-    name's extension), the options."""
+    name's extension), the options, and each bibliography's format and bytes."""
     digest = hashlib.sha256()
     digest.update((format or Path(name).suffix.lower()).encode("utf-8") + b"\0")
     digest.update(json.dumps(options, sort_keys=True).encode("utf-8") + b"\0")
     digest.update(content)
+    for bib_name, bib_content in bibliographies:
+        # Lengths first, so that no split of the same bytes into files gives the same digest.
+        header = f"\0{Path(bib_name).suffix.lower()}\0{len(bib_content)}\0"
+        digest.update(header.encode("utf-8") + bib_content)
     return digest.hexdigest()
 
 
 async def submit_checks(
     app: App,
     sessions: sessionmaker[Session],
-    files: Sequence[tuple[str, bytes]],
+    files: Sequence[JobFile],
     *,
     options: dict[str, Any] | None = None,
     format: str | None = None,
 ) -> list[Submission]:
-    """Store and defer a check of each ``(name, bytes)``; one Submission each, in order.
+    """Store and defer a check of each file; one Submission each, in order.
 
     :param format: the files' format when their names' extensions do not say it (the
         service's ``format`` field); None: each name's extension.
@@ -75,17 +127,24 @@ async def submit_checks(
 
 
 def _store(
-    sessions: sessionmaker[Session], files: Sequence[tuple[str, bytes]], options: dict[str, Any],
+    sessions: sessionmaker[Session], files: Sequence[JobFile], options: dict[str, Any],
     format: str | None,
 ) -> list[tuple[int, str, bool, bool]]:
-    """(id, name, created, deferred already) per file; one transaction for them all."""
+    """(id, name, created, deferred already) per file; one transaction for them all.
+
+    :raises InputError: a bibliography is not text (nothing of the submission is stored).
+    """
     out: list[tuple[int, str, bool, bool]] = []
     with sessions.begin() as session:
-        for name, content in files:
-            digest = job_digest(content, name=name, options=options, format=format)
+        for file in files:
+            name = file.name
+            digest = job_digest(file.content, name=name, options=options, format=format,
+                                bibliographies=file.bibliographies)
             statement = insert(CheckJob).values(
-                digest=digest, name=name, format=format,
-                content=content, options=options, state=JobState.QUEUED, attempts=0,
+                digest=digest, name=name, format=format, content=file.content,
+                bibliographies=[[bib, decode_bytes(data, path=bib)[0]]
+                                for bib, data in file.bibliographies] or None,
+                options=options, state=JobState.QUEUED, attempts=0,
             ).on_conflict_do_nothing(index_elements=[CheckJob.digest]).returning(CheckJob.id)
             new_id = session.scalars(statement).first()
             if new_id is not None:

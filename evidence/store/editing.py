@@ -25,13 +25,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from evidence.errors import EvidenceError, InputError
-from evidence.store.articles import (
-    SupersededVersion,
-    lock_version,
-    newest_of,
-    normalise_claim,
-    version_state,
-)
+from evidence.store.articles import normalise_claim
 from evidence.store.models import (
     Article,
     Claim,
@@ -43,6 +37,7 @@ from evidence.store.models import (
     Verdict,
     utcnow,
 )
+from evidence.store.newest import SupersededVersion, lock_version, newest_of, version_state
 from evidence.store.views import (
     ClaimView,
     CommentView,

@@ -534,7 +534,8 @@ class RecheckCursor(Base):
 
 
 class CheckJob(Base):
-    """An article submitted for a check by a worker: its bytes, and what became of it.
+    """An article submitted for a check by a worker: its bytes (and its bibliography files'
+    texts) until it is done, and what became of it.
 
     ``digest`` (of the bytes, the name's format and the options) is unique: the same text
     submitted twice is one check. ``state`` is queued, running, done or failed; the job engine
@@ -548,7 +549,10 @@ class CheckJob(Base):
     digest: Mapped[str] = mapped_column(unique=True)
     name: Mapped[str]
     format: Mapped[str | None]  # as the submitter gave it; None: the name's extension says
-    content: Mapped[bytes] = mapped_column(LargeBinary)
+    # Dropped (None) once the job is done and its version stored; a failed job keeps them.
+    content: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # [[name, text], ...] of the bibliography files the article came with; None: none.
+    bibliographies: Mapped[list[list[str]] | None] = mapped_column(_JSON)
     options: Mapped[dict[str, Any]] = mapped_column(_JSON)
     state: Mapped[str]
     attempts: Mapped[int] = mapped_column(default=0)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from evidence.errors import InputError
+from evidence.vocabulary import ArticleFormat
 from evidence.web.submit import guess_bibliography_format
 
 __all__ = ["ARTICLE_BIBLIOGRAPHY_RULES", "refuse_unreadable_bibtex"]
@@ -31,9 +32,9 @@ ARTICLE_BIBLIOGRAPHY_RULES: dict[str, Any] = {
         {"properties": {"bibliography": {"type": "null"}}},
         {"properties": {"bibliography": {"type": "string", "pattern": _BLANK}}},
         {"properties": {"bibliography": {"type": "string", "pattern": BIBTEX_STATED},
-                        "bibliography_format": {"enum": ["bibtex", None]}}},
+                        "bibliography_format": {"enum": [ArticleFormat.BIBTEX.value, None]}}},
         {"properties": {"bibliography": {"type": "string", "pattern": CSL_JSON_STATED},
-                        "bibliography_format": {"enum": ["csl-json", None]}}},
+                        "bibliography_format": {"enum": [ArticleFormat.CSL_JSON.value, None]}}},
     ]
 }
 """The article body's rule across two fields: a bibliography is none, blank, or readable in
@@ -46,7 +47,7 @@ def refuse_unreadable_bibtex(text: str | None, format: str | None) -> None:
 
     if not text or not text.strip():
         return
-    if (format or guess_bibliography_format(text)) != "bibtex":
+    if (format or guess_bibliography_format(text)) != ArticleFormat.BIBTEX:
         return
     read = read_bibtex(text, path="bibliography")
     left_out = [p for p in read.problems if _LEFT_OUT in p.message]

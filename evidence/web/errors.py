@@ -21,8 +21,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from evidence.errors import InputError, StoreError
-from evidence.store.articles import SupersededVersion
 from evidence.store.editing import AlreadyLinked, NotHandMade, RecordNotFound, StaleVersion
+from evidence.store.newest import SupersededVersion
 from evidence.store.tokens import LastAdmin, NameTaken, TokenNotFound
 from refs import DOINotFound, InvalidDOI, RegistryUnavailable
 

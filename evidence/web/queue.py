@@ -11,8 +11,8 @@ from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 
-from evidence.jobs.submit import Submission, submit_checks
-from evidence.store.articles import find_version
+from evidence.jobs.submit import JobFile, Submission, submit_checks
+from evidence.store.newest import find_version
 from evidence.web.service import Service
 
 __all__ = ["job_links", "known_version", "queue_article", "queued_by_workers"]
@@ -37,7 +37,7 @@ async def known_version(svc: Service, name: str, text: str) -> int | None:
 async def queue_article(svc: Service, *, name: str, text: str, format: str) -> Submission:
     """A check job for this text (the same one again when it was submitted before)."""
     assert svc.jobs is not None  # callers ask queued_by_workers first
-    [submitted] = await submit_checks(svc.jobs, svc.sessions, [(name, text.encode("utf-8"))],
+    [submitted] = await submit_checks(svc.jobs, svc.sessions, [JobFile(name, text.encode("utf-8"))],
                                       format=format)
     return submitted
 

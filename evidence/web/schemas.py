@@ -9,15 +9,17 @@ refused before it reaches the store. The pages' forms are read through the same 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import Path
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, GetCoreSchemaHandler
 from pydantic.config import JsonDict
+from pydantic_core import CoreSchema, core_schema
 
 from evidence.errors import InputError
 from evidence.store.tokens import MAX_NAME, token_name
 from evidence.vocabulary import (
+    BIBLIOGRAPHY_FORMATS,
     ArticleFormat,
     ClaimStatus,
     How,
@@ -162,6 +164,30 @@ the rest (400)."""
 DOIPath = Annotated[str, Path(description="a DOI, e.g. 10.1002/14651858.CD009790.pub2",
                               json_schema_extra={"pattern": DOI_PATTERN})]
 
+class FormatsTaken:
+    """The formats of the vocabulary's ``ArticleFormat`` that one field takes.
+
+    Checked against these values' strings, so that pydantic's message and /openapi.json's
+    ``enum`` name just them ("Input should be 'text', 'markdown' or 'html'"), then given to
+    the route as the vocabulary's member.
+    """
+
+    def __init__(self, *formats: ArticleFormat) -> None:
+        self.formats = formats
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        return core_schema.no_info_after_validator_function(
+            ArticleFormat, core_schema.literal_schema([f.value for f in self.formats]))
+
+
+TEXT_FORMATS = (ArticleFormat.TEXT, ArticleFormat.MARKDOWN, ArticleFormat.HTML)
+"""What ``POST /api/articles`` takes as text; files of the other formats are uploaded."""
+TextFormat = Annotated[ArticleFormat, FormatsTaken(*TEXT_FORMATS)]
+BibliographyFormat = Annotated[
+    ArticleFormat, FormatsTaken(*sorted(BIBLIOGRAPHY_FORMATS, key=lambda f: f.value))]
+
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 Version = Annotated[int, Field(ge=1, le=MAX_ID, description="the version you read")]
@@ -191,14 +217,14 @@ class ArticleIn(Input):
     model_config = ConfigDict(extra="forbid", json_schema_extra=_bibliography_rules)
     name: Name = Field(description="the document's name; versions share it")
     text: Body
-    format: Literal["text", "markdown", "html"] = Field(
-        default="text", description="Word, PDF, LaTeX and JATS files go to "
+    format: TextFormat = Field(
+        default=ArticleFormat.TEXT, description="Word, PDF, LaTeX and JATS files go to "
         "`POST /api/articles/upload` (multipart) instead"
     )
     bibliography: Bibliography | None = Field(
         default=None, description="BibTeX or CSL-JSON text holding the references"
     )
-    bibliography_format: Literal["bibtex", "csl-json"] | None = Field(
+    bibliography_format: BibliographyFormat | None = Field(
         default=None, description="guessed from the text when not given"
     )
     replaces: int | None = Field(

@@ -27,8 +27,9 @@ from evidence.checksteps import (
     guess_bibliography_format,
     read_article,
 )
-from evidence.store.articles import document_key, find_version, newest_replaced
+from evidence.store.articles import document_key
 from evidence.store.models import Article
+from evidence.store.newest import find_version, newest_replaced
 from evidence.web.checkpool import CheckCrashed
 from evidence.web.errors import ApiError
 from evidence.web.offload import check_limiter, in_worker_thread

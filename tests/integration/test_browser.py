@@ -168,3 +168,54 @@ def test_an_editor_works_through_the_alerts_of_a_source_retracted_after_the_chec
         assert "acknowledged by editor-1" in page.locator("tr.alert").inner_text()
         page.screenshot(path=str(ARTIFACTS / "alerts-page.png"))
         assert problems == []
+
+
+@pytest.mark.postgresql
+def test_an_article_submitted_through_the_form_is_shown_being_checked_then_checked(
+    browser: Any, postgresql_database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With workers (EVIDENCE_JOBS=postgres), the form's article goes to a real worker
+    process; its page says it is being checked, then becomes the article's page."""
+    from evidence.store.engine import open_store
+    from tests import database
+    from tests.integration.test_jobs import Workers
+    from tests.standin import StandinConfig
+    from tests.standin.articles import article_text
+    from tests.standin.records import generated_doi
+
+    database.empty_database(postgresql_database)
+    open_store(postgresql_database).dispose()
+    monkeypatch.setenv("EVIDENCE_JOBS", "postgres")
+    config = StandinConfig(generated=2, enforce_limits=False)
+    with running_site(postgresql_database, standin_config=config) as site:
+        settings = site.service.settings
+        assert settings.jobs
+        workers = Workers({**os.environ, "EVIDENCE_DATABASE_URL": postgresql_database,
+                           "EVIDENCE_CROSSREF_URL": settings.crossref_url,
+                           "EVIDENCE_DOI_URL": settings.doi_url,
+                           "EVIDENCE_MAILTO": settings.mailto or "jobs@example.org",
+                           "EVIDENCE_JOB_HEARTBEAT": "3"}, tmp_path / "worker.log")
+        try:
+            page = browser.new_page()
+            problems: list[str] = []
+            page.on("pageerror", lambda e: problems.append(str(e)))
+            page.goto(f"{site.url}/signin")
+            page.fill("#token", site.tokens["editor"])
+            page.click("form.signin button[type=submit]")
+            page.wait_for_url(f"{site.url}/articles")
+            page.fill("#name", "queued.txt")
+            page.fill("#text", article_text(7, [generated_doi(1), generated_doi(2)]))
+            page.click("section.submit form[action='/articles'] button[type=submit]")
+            page.wait_for_url(f"{site.url}/jobs/*")
+            # No worker yet: the page says the article waits to be checked.
+            status = page.locator(".job-state").inner_text()
+            assert status.startswith("Being checked: waiting for a worker"), status
+            workers.start(1, concurrency=1)
+            page.wait_for_url(f"{site.url}/articles/*", timeout=60_000)
+            assert page.locator("h1").first.inner_text() == "Generated article 7"
+            assert page.locator("[data-status]").count() > 0
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "job-checked.png"), full_page=True)
+            assert problems == []
+        finally:
+            workers.stop()

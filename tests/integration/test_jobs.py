@@ -236,3 +236,59 @@ def test_with_workers_the_service_answers_202_with_the_job_and_the_article_appea
         again = http.post("/api/articles", json={"name": "a.txt", "text": text})
         assert again.status_code == 200 and again.json()["id"] == state["article_id"]
         assert http.get("/api/jobs/999999").status_code == 404
+
+
+def test_a_job_carries_the_named_bibliography_and_drops_its_bytes_once_done(
+    tmp_path: Path, sessions: sessionmaker[Session], capsys: pytest.CaptureFixture[str],
+    registry_and_workers: Callable[..., tuple[str, Workers]],
+) -> None:
+    from tests.standin.records import generated_doi
+
+    folder = tmp_path / "paper"
+    folder.mkdir()
+    (folder / "refs.bib").write_text("".join(
+        f"@article{{w{i},\n  title = {{Generated work {generated_doi(i)}}},\n  year = {{2020}},"
+        f"\n  doi = {{{generated_doi(i)}}},\n}}\n" for i in (1, 2)), encoding="utf-8")
+    article = folder / "paper.md"
+    article.write_text("---\nbibliography: refs.bib\n---\n\nExercise improves memory in older "
+                       "adults [@w1].\n\nSleep loss impairs attention in students [@w2].\n",
+                       encoding="utf-8")
+    empty = folder / "empty.md"
+    empty.write_text("\n", encoding="utf-8")
+    _url, workers = registry_and_workers(Standin(StandinConfig(generated=2)))
+    submit([article, empty], capsys)
+    workers.start(1, concurrency=2)
+    states = wait_for(sessions, lambda s: s[JobState.DONE] + s[JobState.FAILED] >= 2)
+    assert states == {JobState.DONE: 1, JobState.FAILED: 1}
+    with sessions() as session:
+        jobs = {job.name: (job.state, job.content, job.bibliographies, job.error)
+                for job in session.scalars(select(CheckJob))}
+        statuses = Counter(session.scalars(select(Reference.status)))
+    # Checked with its bibliography, as `evidence check` checks it; then only its digest kept.
+    assert statuses == {ReferenceStatus.RESOLVED: 2}
+    assert jobs[str(article)][1:3] == (None, None)
+    # A failed job keeps its bytes, for a retry.
+    assert jobs[str(empty)][1] == b"\n" and "empty" in (jobs[str(empty)][3] or "")
+    # The digest still makes the same submission the same job, done already.
+    assert '"submitted": 1, "done": 1' in submit([article], capsys)
+    with sessions() as session:
+        assert session.scalar(select(func.count()).select_from(CheckJob)) == 2
+
+
+def test_submit_bib_stands_in_for_a_missing_named_file_and_goes_into_the_job(
+    tmp_path: Path, pg_url: str, sessions: sessionmaker[Session],
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("EVIDENCE_DATABASE_URL", pg_url)
+    article = tmp_path / "paper.md"
+    article.write_text("---\nbibliography: gone.bib\n---\n\nA claim [@k].\n", encoding="utf-8")
+    bib = tmp_path / "elsewhere.bib"
+    bib.write_text("@article{k,\n  title = {A work},\n  year = {2020},\n}\n", encoding="utf-8")
+    assert main(["submit", str(article)]) == 2
+    assert "give the file with --bib" in capsys.readouterr().err
+    with sessions() as session:
+        assert session.scalar(select(func.count()).select_from(CheckJob)) == 0
+    assert main(["submit", str(article), "--bib", str(bib), "--json"]) == 0
+    with sessions() as session:
+        [job] = session.scalars(select(CheckJob)).all()
+    assert job.bibliographies == [[str(bib), bib.read_text(encoding="utf-8")]]

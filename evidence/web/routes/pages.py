@@ -21,8 +21,8 @@ from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from evidence.store import editing
-from evidence.store.articles import SupersededVersion
 from evidence.store.models import Article, Claim
+from evidence.store.newest import SupersededVersion
 from evidence.store.tokens import find_token
 from evidence.store.versions import Versions, list_versions
 from evidence.store.views import ClaimView, get_article, list_articles

@@ -9,13 +9,15 @@ from typing import Any
 
 import pytest
 
+from evidence.check import parse_submitted
 from evidence.cli import main
 from evidence.config import Settings
 from evidence.errors import InputError
 from evidence.jobs.engine import NEEDS_POSTGRESQL, conninfo
 from evidence.jobs.run import RegistryOutage
-from evidence.jobs.submit import job_digest
+from evidence.jobs.submit import job_digest, job_file
 from evidence.jobs.tasks import OutageRetry
+from tests.evidence.cli.articles import ARTICLE, BIB
 
 
 def test_evidence_jobs_is_off_by_default_and_postgres_turns_it_on() -> None:
@@ -113,3 +115,81 @@ def test_the_periodic_recheck_of_an_empty_store_asks_nothing(tmp_path: Path) -> 
         assert asyncio.run(run()) == "recheck: 0 changes, 0 alerting, 0 requests"
     finally:
         engine.dispose()
+
+
+def test_the_digest_covers_each_bibliography_and_is_unchanged_without_any() -> None:
+    plain = job_digest(b"text", name="x.md", options={})
+    assert plain == job_digest(b"text", name="x.md", options={}, bibliographies=())
+    one = job_digest(b"text", name="x.md", options={}, bibliographies=[("a/r.bib", b"@a{k,}")])
+    assert one != plain
+    assert one == job_digest(b"text", name="y.md", options={},
+                             bibliographies=[("b/s.bib", b"@a{k,}")])  # the same bytes
+    assert one != job_digest(b"text", name="x.md", options={},
+                             bibliographies=[("a/r.bib", b"@a{j,}")])
+    assert one != job_digest(b"text", name="x.md", options={},
+                             bibliographies=[("a/r.json", b"@a{k,}")])  # read as CSL-JSON
+    split = job_digest(b"text", name="x.md", options={},
+                       bibliographies=[("r.bib", b"@a{"), ("s.bib", b"k,}")])
+    assert split != one
+
+
+def _article_naming(folder: Path, bibliography: str) -> Path:
+    article = folder / "paper.md"
+    article.write_text(f"---\nbibliography: {bibliography}\n---\n\n{ARTICLE.split(chr(10), 1)[1]}",
+                       encoding="utf-8")
+    return article
+
+
+def test_a_job_carries_the_bibliography_its_article_names_and_the_worker_reads_it(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "refs.bib").write_text(BIB, encoding="utf-8")
+    file = job_file(_article_naming(tmp_path, "refs.bib"))
+    assert file.bibliographies == ((str(tmp_path / "refs.bib"), BIB.encode("utf-8")),)
+    texts = [(name, data.decode("utf-8")) for name, data in file.bibliographies]
+    article, bibliographies = parse_submitted(file.content, name=file.name,
+                                              bibliographies=texts)
+    assert article.bibliography == ("refs.bib",)
+    assert [e.key for b in bibliographies for e in b.entries] == [
+        "gino2014", "plos2012", "missing2020", "broken2020"]
+    with pytest.raises(InputError, match="carries no bibliography file"):
+        parse_submitted(file.content, name=file.name)
+
+
+def test_bib_stands_in_for_a_missing_named_bibliography_and_without_it_submit_refuses(
+    tmp_path: Path,
+) -> None:
+    article = _article_naming(tmp_path, "gone.bib")
+    with pytest.raises(InputError, match="gone.bib.*does not exist; give the file with --bib"):
+        job_file(article)
+    given = [("elsewhere/refs.bib", BIB.encode("utf-8"))]
+    assert job_file(article, given).bibliographies == tuple(given)
+
+
+def test_a_job_over_the_size_limit_with_its_bibliographies_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import evidence.jobs.submit as submit_module
+
+    (tmp_path / "refs.bib").write_text(BIB, encoding="utf-8")
+    article = _article_naming(tmp_path, "refs.bib")
+    size = article.stat().st_size
+    monkeypatch.setattr(submit_module, "DEFAULT_MAX_ARTICLE_MB", (size + 10) / 1_000_000)
+    with pytest.raises(InputError, match="the article and its bibliographies are"):
+        job_file(article)
+
+
+def test_a_latex_article_carries_the_bib_files_its_bibliography_command_names(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "refs.bib").write_text(BIB, encoding="utf-8")
+    article = tmp_path / "paper.tex"
+    article.write_text("\\documentclass{article}\n\\begin{document}\nDishonest people were "
+                       "more creative \\cite{gino2014}.\n\\bibliography{refs}\n\\end{document}\n",
+                       encoding="utf-8")
+    file = job_file(article)
+    assert [name for name, _ in file.bibliographies] == [str(tmp_path / "refs.bib")]
+    texts = [(name, data.decode("utf-8")) for name, data in file.bibliographies]
+    _article, bibliographies = parse_submitted(file.content, name=file.name,
+                                               bibliographies=texts)
+    assert "gino2014" in [e.key for b in bibliographies for e in b.entries]

@@ -7,8 +7,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from evidence.articles.model import Article as ParsedArticle
 from evidence.results import ArticleResult, ReferenceResult, UnknownCitation
-from evidence.store.articles import save_check
 from evidence.store.models import Article, Reference
+from evidence.store.saving import save_check
 from evidence.store.views import get_article
 from evidence.web.present import article_result
 from refs.match import Mismatch

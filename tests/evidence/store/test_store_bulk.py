@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from evidence.articles.model import Article as ParsedArticle
 from evidence.results import ArticleResult, ClaimResult, ReferenceResult, SourceLink
-from evidence.store.articles import save_check
 from evidence.store.models import Claim, How, Link, ReferenceStatus, Verdict
+from evidence.store.saving import save_check
 
 CLAIMS = 2_000
 

@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from evidence.articles.model import Article as ParsedArticle
 from evidence.results import ArticleResult
-from evidence.store.articles import SupersededVersion, store_check
 from evidence.store.models import Article
+from evidence.store.newest import SupersededVersion
+from evidence.store.saving import store_check
 
 RESULT = ArticleResult(path="a.md", title="A", claims=(), references=(), format="markdown")
 

@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from evidence import serialise
 from evidence.articles.model import Article as ParsedArticle
 from evidence.results import ArticleResult, ClaimResult, ReferenceResult, UnknownCitation
-from evidence.store.articles import save_check
 from evidence.store.editing import mark_no_source
+from evidence.store.saving import save_check
 from evidence.store.views import get_article
 from evidence.web.present import article_result
 

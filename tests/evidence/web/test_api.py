@@ -123,10 +123,13 @@ def test_a_reference_written_wrong_is_reported_from_the_store(site: Site) -> Non
         ({"name": "x.md"}, 422, "text"),
         ({"name": "", "text": "t"}, 422, "name"),
         ({"name": "x", "text": "t", "format": "docx"}, 422, "format"),
+        ({"name": "x", "text": "t", "format": "latex"}, 422, "'text', 'markdown' or 'html'"),
+        ({"name": "x", "text": "t", "bibliography_format": "ris"}, 422, "'bibtex' or 'csl-json'"),
         ({"name": "x", "text": "nul \x00 here"}, 422, "NUL"),
         ({"name": "x", "text": "t", "bibliography": "[{not json"}, 400, "x.bib"),
     ],
-    ids=["no-text", "empty-name", "unknown-format", "nul-character", "broken-csl-json"],
+    ids=["no-text", "empty-name", "unknown-format", "upload-only-format",
+         "unknown-bibliography-format", "nul-character", "broken-csl-json"],
 )
 def test_bad_input_is_refused_with_a_message(
     site: Site, body: dict[str, str], status: int, words: str

@@ -10,8 +10,9 @@ from evidence.articles.model import Article
 from evidence.errors import InputError
 from evidence.results import ArticleResult, ClaimResult, ReferenceResult, SourceLink
 from evidence.store import editing, tokens
-from evidence.store.articles import normalise_claim, save_check
+from evidence.store.articles import normalise_claim
 from evidence.store.models import Event, Link
+from evidence.store.saving import save_check
 from evidence.store.views import get_article
 
 REF = ReferenceResult(text="Doe J. A generated work. 2020.", line=9, doi="10.5555/store.1",
