@@ -85,7 +85,7 @@ def test_health_answers_at_once_while_the_largest_article_is_read(
                                params={"limit": MAX_CLAIMS_PAGE}),
                     browser.get(f"/articles/{article_id}", params={"limit": MAX_CLAIMS_PAGE})]
 
-    latencies, elapsed, (api, page) = health_while(site, read)
+    latencies, _, (api, page) = health_while(site, read)
     assert api.status_code == 200, api.text[:500]
     answer: dict[str, Any] = api.json()
     assert answer["claims_total"] > CLAIMS and len(answer["claims"]) == MAX_CLAIMS_PAGE
@@ -93,6 +93,7 @@ def test_health_answers_at_once_while_the_largest_article_is_read(
     # No claim of the whole version became an ORM object in the service's process (the
     # page's editing histories load claims only for the ones shown that carry a link).
     assert len(orm_claims_loaded) < MAX_CLAIMS_PAGE // 50, len(orm_claims_loaded)
-    assert elapsed > 1.0 and len(latencies) >= 5
+    # The two reads took 1.3 to 1.4 s here (4 to 9 s before): several polls ran during them.
+    assert len(latencies) >= 3
     assert statistics.median(latencies) < 0.25
     assert max(latencies) < 1.0, sorted(latencies)[-5:]
