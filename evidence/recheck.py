@@ -62,7 +62,7 @@ if TYPE_CHECKING:
     from refs.crossref.client import CrossrefClient
 
 __all__ = ["Change", "RecheckIncomplete", "RecheckResult", "Strategy", "client_settings",
-           "recheck", "recheck_store", "refetch_is_cheaper", "result_json"]
+           "incomplete_json", "recheck", "recheck_store", "refetch_is_cheaper", "result_json"]
 
 Strategy = Literal["notices", "works"]
 
@@ -188,6 +188,7 @@ def result_json(result: RecheckResult) -> dict[str, Any]:
     """The JSON of ``recheck --json`` (and of a job that runs a recheck)."""
     return {
         "version": 1,
+        "complete": True,
         "strategy": result.strategy,
         "since": _day(result.since),
         "position": _day(result.position),
@@ -196,6 +197,12 @@ def result_json(result: RecheckResult) -> dict[str, Any]:
         "notices": result.notices,
         "changes": [_change_json(c) for c in result.changes],
     }
+
+
+def incomplete_json(reason: str) -> dict[str, Any]:
+    """The JSON of a recheck the registry stopped: no ``changes`` key, so that a reader who
+    looks only for changes cannot take an outage for "nothing changed"."""
+    return {"version": 1, "complete": False, "error": reason}
 
 
 def _change_json(change: Change) -> dict[str, Any]:

@@ -55,7 +55,7 @@ def recheck(obj: Context, as_json: bool, since: datetime | None, refetch: bool) 
       evidence recheck --json --since 2026-01-01
       evidence recheck --refetch
     """
-    from evidence.recheck import RecheckIncomplete, result_json
+    from evidence.recheck import RecheckIncomplete, incomplete_json, result_json
     from evidence.recheck import recheck as run
 
     day = since.date() if since else None
@@ -71,6 +71,8 @@ def recheck(obj: Context, as_json: bool, since: datetime | None, refetch: bool) 
     except RecheckIncomplete as exc:
         click.echo(f"evidence: could not recheck: {exc}. This is not \"nothing changed\"; "
                    "run it again later.", err=True)
+        if as_json:
+            click.echo(json.dumps(incomplete_json(str(exc)), ensure_ascii=False, indent=2))
         return EXIT_INCOMPLETE
     if as_json:
         click.echo(json.dumps(result_json(result), ensure_ascii=False, indent=2))

@@ -128,6 +128,7 @@ def test_a_correction_is_reported_and_becomes_corrected_source(
     announce(standin, 2, OTHER, "correction")
     run = evidence("recheck", "--json")
     assert run.code == 1, run.err
+    assert json.loads(run.out)["complete"] is True
     (change,) = json.loads(run.out)["changes"]
     assert change["doi"] == OTHER and change["kind"] == "correction" and change["alerting"]
     assert change["cited_by"] == [{"id": 1, "name": str(article), "version": 1,
@@ -168,6 +169,10 @@ def test_an_outage_is_not_nothing_changed_and_stores_nothing(
     assert run.code == 3
     assert "could not recheck" in run.err and "not \"nothing changed\"" in run.err
     assert run.out == ""
+    as_json = evidence("recheck", "--json")
+    assert as_json.code == 3
+    answer = json.loads(as_json.out)
+    assert answer["complete"] is False and "changes" not in answer and answer["error"]
     assert events(store_url) == [] and count(store_url, RecheckCursor) == 0
     # the registry is back: the change is found then
     standin.config = StandinConfig(generated=80)
