@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from evidence.store.engine import make_engine, session_factory, upgrade
+from evidence.store.engine import make_engine, open_store, session_factory, upgrade
 from tests import database
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -35,6 +35,22 @@ def postgresql_database() -> Iterator[str]:
     url = database.create_database()
     yield url
     database.drop_database(url)
+
+
+@pytest.fixture
+def pg_url(postgresql_database: str) -> str:
+    """The session's PostgreSQL database, emptied and migrated (mark the test postgresql)."""
+    database.empty_database(postgresql_database)
+    open_store(postgresql_database).dispose()
+    return postgresql_database
+
+
+@pytest.fixture
+def pg_sessions(pg_url: str) -> Iterator[sessionmaker[Session]]:
+    """Sessions on ``pg_url``."""
+    engine = open_store(pg_url)
+    yield session_factory(engine)
+    engine.dispose()
 
 
 @pytest.fixture(

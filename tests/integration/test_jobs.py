@@ -18,10 +18,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from evidence.cli import main
-from evidence.store.engine import open_store, session_factory
 from evidence.store.models import Article, CheckJob, Lookup, Reference
 from evidence.vocabulary import JobState, ReferenceStatus
-from tests import database
 from tests.standin import Faults, Standin, StandinConfig, run_standin
 from tests.standin.articles import write_corpus
 
@@ -29,20 +27,6 @@ pytestmark = pytest.mark.postgresql
 
 MAILTO = "jobs@example.org"
 WORKER = "import sys; from evidence.cli import main; sys.exit(main(sys.argv[1:]))"
-
-
-@pytest.fixture
-def pg_url(postgresql_database: str) -> str:
-    database.empty_database(postgresql_database)
-    open_store(postgresql_database).dispose()
-    return postgresql_database
-
-
-@pytest.fixture
-def sessions(pg_url: str) -> Iterator[sessionmaker[Session]]:
-    engine = open_store(pg_url)
-    yield session_factory(engine)
-    engine.dispose()
 
 
 class Workers:
@@ -127,7 +111,7 @@ def asked_dois(app: Standin) -> list[str]:
 
 
 def test_three_workers_check_300_articles_with_no_429_and_each_doi_asked_once(
-    tmp_path: Path, sessions: sessionmaker[Session], capsys: pytest.CaptureFixture[str],
+    tmp_path: Path, pg_sessions: sessionmaker[Session], capsys: pytest.CaptureFixture[str],
     registry_and_workers: Callable[..., tuple[str, Workers]],
 ) -> None:
     paths = write_corpus(tmp_path / "corpus", 300, 90)
@@ -136,12 +120,12 @@ def test_three_workers_check_300_articles_with_no_429_and_each_doi_asked_once(
     assert '"submitted": 300' in submit(paths, capsys)
     assert '"submitted": 300' in submit(paths, capsys)  # the same texts again: the same jobs
     workers.start(3)
-    states = wait_for(sessions, lambda s: s[JobState.DONE] + s[JobState.FAILED] >= 300)
+    states = wait_for(pg_sessions, lambda s: s[JobState.DONE] + s[JobState.FAILED] >= 300)
     assert states == {JobState.DONE: 300}
     assert [r.status for r in app.log if r.status == 429] == []
     asked = asked_dois(app)
     assert len(asked) == 90 and len(set(asked)) == 90  # each DOI once, by one worker
-    with sessions() as session:
+    with pg_sessions() as session:
         assert session.scalar(select(func.count()).select_from(CheckJob)) == 300
         assert session.scalar(select(func.count()).select_from(Article)) == 300
         statuses = Counter(session.scalars(select(Reference.status)))
@@ -149,7 +133,7 @@ def test_three_workers_check_300_articles_with_no_429_and_each_doi_asked_once(
 
 
 def test_a_worker_killed_mid_run_loses_no_job_and_none_runs_to_two_versions(
-    tmp_path: Path, sessions: sessionmaker[Session], capsys: pytest.CaptureFixture[str],
+    tmp_path: Path, pg_sessions: sessionmaker[Session], capsys: pytest.CaptureFixture[str],
     registry_and_workers: Callable[..., tuple[str, Workers]],
 ) -> None:
     paths = write_corpus(tmp_path / "corpus", 60, 180)
@@ -158,12 +142,12 @@ def test_a_worker_killed_mid_run_loses_no_job_and_none_runs_to_two_versions(
                                          EVIDENCE_REGISTRY_WAIT="5")
     submit(paths, capsys)
     workers.start(2)
-    wait_for(sessions, lambda s: s[JobState.DONE] >= 6)
+    wait_for(pg_sessions, lambda s: s[JobState.DONE] >= 6)
     workers.processes[0].send_signal(signal.SIGKILL)
     workers.processes[0].wait()
-    states = wait_for(sessions, lambda s: s[JobState.DONE] + s[JobState.FAILED] >= 60, 80)
+    states = wait_for(pg_sessions, lambda s: s[JobState.DONE] + s[JobState.FAILED] >= 60, 80)
     assert states == {JobState.DONE: 60}
-    with sessions() as session:
+    with pg_sessions() as session:
         jobs = session.execute(select(CheckJob.article_id, CheckJob.attempts)).all()
         articles = session.scalar(select(func.count()).select_from(Article))
     assert articles == 60 and len({article for article, _ in jobs}) == 60
@@ -171,7 +155,7 @@ def test_a_worker_killed_mid_run_loses_no_job_and_none_runs_to_two_versions(
 
 
 def test_an_outage_is_retried_and_never_becomes_not_found(
-    tmp_path: Path, sessions: sessionmaker[Session], capsys: pytest.CaptureFixture[str],
+    tmp_path: Path, pg_sessions: sessionmaker[Session], capsys: pytest.CaptureFixture[str],
     registry_and_workers: Callable[..., tuple[str, Workers]],
 ) -> None:
     paths = write_corpus(tmp_path / "corpus", 4, 12)
@@ -182,26 +166,26 @@ def test_an_outage_is_retried_and_never_becomes_not_found(
     workers.start(1)
 
     def all_waiting(states: Counter[str]) -> bool:
-        with sessions() as session:
+        with pg_sessions() as session:
             tried = session.scalars(select(CheckJob.attempts)).all()
         return states[JobState.QUEUED] == 4 and min(tried) >= 1
 
-    assert all_waiting(wait_for(sessions, all_waiting))
-    with sessions() as session:
+    assert all_waiting(wait_for(pg_sessions, all_waiting))
+    with pg_sessions() as session:
         errors = session.scalars(select(CheckJob.error)).all()
         assert session.scalar(select(func.count()).select_from(Article)) == 0
     assert all("unverified; retried later" in (e or "") for e in errors)
     app.config = replace(app.config, faults=Faults())  # the registry is back
-    states = wait_for(sessions, lambda s: s[JobState.DONE] + s[JobState.FAILED] >= 4)
+    states = wait_for(pg_sessions, lambda s: s[JobState.DONE] + s[JobState.FAILED] >= 4)
     assert states == {JobState.DONE: 4}
-    with sessions() as session:
+    with pg_sessions() as session:
         statuses = Counter(session.scalars(select(Reference.status)))
         said_no = session.scalar(select(func.count()).select_from(Lookup))
     assert statuses == {ReferenceStatus.RESOLVED: 12} and said_no == 0
 
 
 def test_with_workers_the_service_answers_202_with_the_job_and_the_article_appears(
-    pg_url: str, sessions: sessionmaker[Session],
+    pg_url: str, pg_sessions: sessionmaker[Session],
     registry_and_workers: Callable[..., tuple[str, Workers]],
 ) -> None:
     import httpx
@@ -215,7 +199,7 @@ def test_with_workers_the_service_answers_202_with_the_job_and_the_article_appea
 
     base_url, workers = registry_and_workers(Standin(StandinConfig(generated=3)))
     workers.start(1, concurrency=1)
-    with sessions.begin() as session:
+    with pg_sessions.begin() as session:
         token = create_token(session, name="ada", role="editor")
     settings = Settings.from_env(workers.env, jobs=True)
     text = article_text(1, [generated_doi(i) for i in (1, 2, 3)])
@@ -239,7 +223,7 @@ def test_with_workers_the_service_answers_202_with_the_job_and_the_article_appea
 
 
 def test_a_job_carries_the_named_bibliography_and_drops_its_bytes_once_done(
-    tmp_path: Path, sessions: sessionmaker[Session], capsys: pytest.CaptureFixture[str],
+    tmp_path: Path, pg_sessions: sessionmaker[Session], capsys: pytest.CaptureFixture[str],
     registry_and_workers: Callable[..., tuple[str, Workers]],
 ) -> None:
     from tests.standin.records import generated_doi
@@ -258,9 +242,9 @@ def test_a_job_carries_the_named_bibliography_and_drops_its_bytes_once_done(
     _url, workers = registry_and_workers(Standin(StandinConfig(generated=2)))
     submit([article, empty], capsys)
     workers.start(1, concurrency=2)
-    states = wait_for(sessions, lambda s: s[JobState.DONE] + s[JobState.FAILED] >= 2)
+    states = wait_for(pg_sessions, lambda s: s[JobState.DONE] + s[JobState.FAILED] >= 2)
     assert states == {JobState.DONE: 1, JobState.FAILED: 1}
-    with sessions() as session:
+    with pg_sessions() as session:
         jobs = {job.name: (job.state, job.content, job.bibliographies, job.error)
                 for job in session.scalars(select(CheckJob))}
         statuses = Counter(session.scalars(select(Reference.status)))
@@ -271,12 +255,12 @@ def test_a_job_carries_the_named_bibliography_and_drops_its_bytes_once_done(
     assert jobs[str(empty)][1] == b"\n" and "empty" in (jobs[str(empty)][3] or "")
     # The digest still makes the same submission the same job, done already.
     assert '"submitted": 1, "done": 1' in submit([article], capsys)
-    with sessions() as session:
+    with pg_sessions() as session:
         assert session.scalar(select(func.count()).select_from(CheckJob)) == 2
 
 
 def test_submit_bib_stands_in_for_a_missing_named_file_and_goes_into_the_job(
-    tmp_path: Path, pg_url: str, sessions: sessionmaker[Session],
+    tmp_path: Path, pg_url: str, pg_sessions: sessionmaker[Session],
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("EVIDENCE_DATABASE_URL", pg_url)
@@ -286,9 +270,9 @@ def test_submit_bib_stands_in_for_a_missing_named_file_and_goes_into_the_job(
     bib.write_text("@article{k,\n  title = {A work},\n  year = {2020},\n}\n", encoding="utf-8")
     assert main(["submit", str(article)]) == 2
     assert "give the file with --bib" in capsys.readouterr().err
-    with sessions() as session:
+    with pg_sessions() as session:
         assert session.scalar(select(func.count()).select_from(CheckJob)) == 0
     assert main(["submit", str(article), "--bib", str(bib), "--json"]) == 0
-    with sessions() as session:
+    with pg_sessions() as session:
         [job] = session.scalars(select(CheckJob)).all()
     assert job.bibliographies == [[str(bib), bib.read_text(encoding="utf-8")]]

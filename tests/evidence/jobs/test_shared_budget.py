@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
@@ -14,25 +13,9 @@ from evidence.config import Settings
 from evidence.jobs.budget import SharedBudget, SharedLimiter
 from evidence.jobs.claims import DoiClaims
 from evidence.jobs.engine import conninfo
-from evidence.store.engine import open_store, session_factory
 from refs.crossref.limits import RateLimit
-from tests import database
 
 pytestmark = pytest.mark.postgresql
-
-
-@pytest.fixture
-def pg_url(postgresql_database: str) -> str:
-    database.empty_database(postgresql_database)
-    open_store(postgresql_database).dispose()
-    return postgresql_database
-
-
-@pytest.fixture
-def pg_sessions(pg_url: str) -> Iterator[sessionmaker[Session]]:
-    engine = open_store(pg_url)
-    yield session_factory(engine)
-    engine.dispose()
 
 
 async def _two_limiters(url: str, start: RateLimit
