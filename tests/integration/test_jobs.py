@@ -11,7 +11,6 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from urllib.parse import parse_qs
 
 import pytest
 from sqlalchemy import func, select
@@ -99,16 +98,6 @@ def wait_for(sessions: sessionmaker[Session], done: Callable[[Counter[str]], boo
         time.sleep(0.2)
 
 
-def asked_dois(app: Standin) -> list[str]:
-    asked: list[str] = []
-    for record in app.log:
-        if record.kind == "list":
-            for value in parse_qs(record.query)["filter"]:
-                asked += [part.removeprefix("doi:") for part in value.split(",")]
-        elif record.kind == "single":
-            asked.append(record.path.removeprefix("/works/"))
-    return asked
-
 
 def test_three_workers_check_300_articles_with_no_429_and_each_doi_asked_once(
     tmp_path: Path, pg_sessions: sessionmaker[Session], capsys: pytest.CaptureFixture[str],
@@ -123,7 +112,7 @@ def test_three_workers_check_300_articles_with_no_429_and_each_doi_asked_once(
     states = wait_for(pg_sessions, lambda s: s[JobState.DONE] + s[JobState.FAILED] >= 300)
     assert states == {JobState.DONE: 300}
     assert [r.status for r in app.log if r.status == 429] == []
-    asked = asked_dois(app)
+    asked = app.asked_dois()
     assert len(asked) == 90 and len(set(asked)) == 90  # each DOI once, by one worker
     with pg_sessions() as session:
         assert session.scalar(select(func.count()).select_from(CheckJob)) == 300

@@ -6,7 +6,6 @@ import asyncio
 import math
 from collections import Counter
 from typing import Any
-from urllib.parse import parse_qs
 
 import pytest
 
@@ -41,17 +40,6 @@ def resolve(app: Standin, dois: list[str], **settings: Any) -> tuple[list[Outcom
         return asyncio.run(run()), client
 
 
-def asked_dois(app: Standin) -> list[str]:
-    """Every DOI the stand-in was asked about, once per request that named it."""
-    asked: list[str] = []
-    for record in app.log:
-        if record.kind == "list":
-            for value in parse_qs(record.query)["filter"]:
-                asked += [part.removeprefix("doi:") for part in value.split(",")]
-        elif record.kind == "single":
-            asked.append(record.path.removeprefix("/works/"))
-    return asked
-
 
 def test_two_hundred_dois_resolve_with_no_duplicate_request() -> None:
     app = Standin(StandinConfig(generated=86))
@@ -60,7 +48,7 @@ def test_two_hundred_dois_resolve_with_no_duplicate_request() -> None:
     assert Counter(o.status for o in outcomes) == {"found": 200}
     generated = [o.work for o in outcomes if o.doi.startswith("10.5555/")]
     assert all(w is not None and "not a real work" in w.title for w in generated)
-    asked = asked_dois(app)
+    asked = app.asked_dois()
     assert sorted(asked) == sorted(TWO_HUNDRED)  # each DOI asked exactly once
     assert app.counts["list"] == client.stats.list_requests <= math.ceil(200 / 50) + 1
     assert app.counts["single"] == client.stats.single_requests == 0

@@ -102,6 +102,17 @@ class Standin:
         self.counts.clear()
         self.log.clear()
 
+    def asked_dois(self) -> list[str]:
+        """Every DOI asked about, once per request that named it (in a list or on its own)."""
+        asked: list[str] = []
+        for record in self.log:
+            if record.kind == "list":
+                for value in parse_qs(record.query)["filter"]:
+                    asked += [part.removeprefix("doi:") for part in value.split(",")]
+            elif record.kind == "single":
+                asked.append(record.path.removeprefix("/works/"))
+        return asked
+
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             return
