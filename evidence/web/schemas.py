@@ -204,6 +204,13 @@ class ErrorOut(BaseModel):
     current: dict[str, Any] | None = None
 
 
+AUTH_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorOut, "description": "no token, or an unknown or revoked one"},
+    403: {"model": ErrorOut, "description": "the token's role does not allow this"},
+}
+"""The answers of every route behind a token, for a router's ``responses``."""
+
+
 class Health(BaseModel):
     status: str
     database: str

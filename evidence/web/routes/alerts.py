@@ -24,15 +24,12 @@ from evidence.web.auth import Principal, require
 from evidence.web.errors import ApiError
 from evidence.web.render import page
 from evidence.web.routes.pages import Form, Who, needs
-from evidence.web.schemas import MAX_ID, AlertOut, ErrorOut, IdPath
+from evidence.web.schemas import AUTH_ERRORS, MAX_ID, AlertOut, ErrorOut, IdPath
 from evidence.web.service import Service, service
 
 __all__ = ["page_router", "router"]
 
-ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"model": ErrorOut, "description": "no token, or an unknown or revoked one"},
-    403: {"model": ErrorOut, "description": "the token's role does not allow this"},
-}
+ERRORS = AUTH_ERRORS
 router = APIRouter(prefix="/api/alerts", tags=["alerts"], responses=ERRORS)
 page_router = APIRouter(include_in_schema=False)
 Svc = Annotated[Service, Depends(service)]

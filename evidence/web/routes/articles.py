@@ -17,6 +17,7 @@ from evidence.web.errors import ApiError
 from evidence.web.present import article_findings, article_json, source_changes_json
 from evidence.web.queue import job_links, known_version, queue_article, queued_by_workers
 from evidence.web.schemas import (
+    AUTH_ERRORS,
     ArticleCreated,
     ArticleIn,
     ArticleList,
@@ -33,10 +34,7 @@ __all__ = ["CLAIMS_PAGE", "MAX_CLAIMS_PAGE", "article_object", "router"]
 CLAIMS_PAGE = 1000
 """Claims one answer holds when the request does not say (the article page's too)."""
 
-ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"model": ErrorOut, "description": "no token, or an unknown or revoked one"},
-    403: {"model": ErrorOut, "description": "the token's role does not allow this"},
-}
+ERRORS = AUTH_ERRORS
 router = APIRouter(prefix="/api/articles", tags=["articles"], responses=ERRORS)
 
 

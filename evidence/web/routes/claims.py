@@ -17,6 +17,7 @@ from evidence.web.auth import Principal, require
 from evidence.web.errors import ApiError
 from evidence.web.present import claim_json, comment_json, link_json
 from evidence.web.schemas import (
+    AUTH_ERRORS,
     MAX_ID,
     ClaimOut,
     CommentIn,
@@ -34,8 +35,7 @@ from evidence.web.service import Service, service
 __all__ = ["router", "trail_json"]
 
 ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"model": ErrorOut, "description": "no token, or an unknown or revoked one"},
-    403: {"model": ErrorOut, "description": "the token's role does not allow this"},
+    **AUTH_ERRORS,
     404: {"model": ErrorOut, "description": "no such claim, link or reference"},
 }
 STALE: dict[int | str, dict[str, Any]] = {

@@ -13,14 +13,12 @@ from evidence.web.auth import Principal, require
 from evidence.web.errors import ApiError
 from evidence.web.render import page
 from evidence.web.routes.pages import Who
-from evidence.web.schemas import ErrorOut, IdPath, JobOut
+from evidence.web.schemas import AUTH_ERRORS, ErrorOut, IdPath, JobOut
 from evidence.web.service import Service, service
 
 __all__ = ["page_router", "router"]
 
-router = APIRouter(prefix="/api/jobs", tags=["jobs"], responses={
-    401: {"model": ErrorOut, "description": "no token, or an unknown or revoked one"},
-    403: {"model": ErrorOut, "description": "the token's role does not allow this"}})
+router = APIRouter(prefix="/api/jobs", tags=["jobs"], responses=AUTH_ERRORS)
 page_router = APIRouter(include_in_schema=False)
 Svc = Annotated[Service, Depends(service)]
 

@@ -15,6 +15,7 @@ from evidence.store.tokens import (
 )
 from evidence.web.auth import Principal, principal, require
 from evidence.web.schemas import (
+    AUTH_ERRORS,
     MAX_ID,
     ErrorOut,
     Me,
@@ -27,10 +28,7 @@ from evidence.web.service import Service, service
 
 __all__ = ["router"]
 
-ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"model": ErrorOut, "description": "no token, or an unknown or revoked one"},
-    403: {"model": ErrorOut, "description": "the token's role does not allow this"},
-}
+ERRORS = AUTH_ERRORS
 router = APIRouter(prefix="/api", tags=["tokens"], responses=ERRORS)
 Svc = Annotated[Service, Depends(service)]
 Admin = Annotated[Principal, Depends(require("admin"))]

@@ -13,14 +13,13 @@ from evidence.serialise import work_json
 from evidence.vocabulary import ReferenceStatus
 from evidence.web.auth import Principal, require
 from evidence.web.errors import ApiError
-from evidence.web.schemas import DOIPath, ErrorOut, MatchIn, MatchOut, WorkOut
+from evidence.web.schemas import AUTH_ERRORS, DOIPath, ErrorOut, MatchIn, MatchOut, WorkOut
 from evidence.web.service import Service, service
 
 __all__ = ["router"]
 
 ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"model": ErrorOut, "description": "no token, or an unknown or revoked one"},
-    403: {"model": ErrorOut, "description": "the token's role does not allow this"},
+    **AUTH_ERRORS,
     503: {"model": ErrorOut, "description": "the registry could not be asked"},
 }
 router = APIRouter(prefix="/api/works", tags=["works"], responses=ERRORS)
