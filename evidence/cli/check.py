@@ -92,10 +92,7 @@ def check(obj: Context, paths: tuple[Path, ...], bibs: tuple[Path, ...], fmt: st
                          "it cannot be used with --refresh")
     if lockfile is not None and not locked:
         raise InputError("--lockfile is for --locked (or `evidence lock`)")
-    # The file's registry-wait applies unless EVIDENCE_REGISTRY_WAIT is set (read by Settings).
-    own_wait = os.environ.get("EVIDENCE_REGISTRY_WAIT", "").strip()
-    settings = obj.settings(offline=offline or None,
-                            registry_wait=None if own_wait else config.registry_wait)
+    settings = obj.settings(offline=offline or None, configured_wait=config.registry_wait)
     limit = next((mb for mb in (max_mb, config.max_article_mb) if mb is not None),
                  DEFAULT_MAX_ARTICLE_MB)
     with TerminalProgress() as progress:
