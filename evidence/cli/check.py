@@ -108,8 +108,12 @@ def check(obj: Context, paths: tuple[Path, ...], bibs: tuple[Path, ...], fmt: st
                                              on_retry=progress.on_retry))
     findings = list(result.findings)
     if baseline is not None and update_baseline:
-        write_baseline(baseline, findings)
-        click.echo(f"baseline of {len(findings)} findings written to {baseline}", err=True)
+        written, left_out = write_baseline(baseline, findings)
+        click.echo(f"baseline of {written} findings written to {baseline}", err=True)
+        if left_out:
+            click.echo(f"note: {left_out} unverified-reference findings are not in the "
+                       "baseline: the registry was not asked about them, so a baseline cannot "
+                       "accept what it would have said; write the baseline online", err=True)
     elif baseline is not None:
         known = load_baseline(baseline)
         findings = new_findings(findings, known)

@@ -101,6 +101,29 @@ def test_baseline_fails_only_on_new_findings(evidence: Any, article: Path,
     assert new == {"unknown-citation", "unsupported-claim"}  # the claim cites nothing real
 
 
+def test_a_baseline_written_offline_hides_no_unasked_reference(evidence: Any, article: Path,
+                                                                tmp_path: Path) -> None:
+    baseline = tmp_path / "baseline.json"
+    bib = str(article.parent / "refs.bib")
+    offline = evidence("check", str(article), "--bib", bib, "--offline", "--baseline",
+                       str(baseline), "--update-baseline")
+    assert "unverified-reference findings are not in the baseline" in offline.err
+    kept = json.loads(baseline.read_text(encoding="utf-8"))["findings"]
+    assert kept and "unverified-reference" not in {e["rule"] for e in kept}
+    # Still offline: the unasked references are still reported, and fail a warning build.
+    again = evidence("check", str(article), "--bib", bib, "--offline", "--baseline",
+                     str(baseline), "--format", "json", "--fail-on", "warning")
+    assert again.code == 1
+    rules = [f["rule"] for f in json.loads(again.out)["findings"]]
+    assert rules.count("unverified-reference") == 3  # the bibliography's three valid DOIs
+    # Online: what the registry says about them was never accepted, so it is new.
+    online = evidence("check", str(article), "--bib", bib, "--baseline", str(baseline),
+                      "--format", "json")
+    assert online.code == 1
+    seen = {f["rule"] for f in json.loads(online.out)["findings"]}
+    assert {"retracted-source", "doi-not-found"} <= seen
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [(b"\x00\x01\x02binary\xff", "binary"), (b"", None)],
