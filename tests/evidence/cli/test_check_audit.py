@@ -139,6 +139,15 @@ def test_bad_articles(evidence: Any, tmp_path: Path, content: bytes, message: st
         assert run.code == 2 and message in run.err and run.out == ""
 
 
+def test_how_the_article_was_read_is_said(evidence: Any, tmp_path: Path) -> None:
+    path = tmp_path / "old.txt"
+    path.write_bytes("Most plans pay 80% of it.\n\nIt\u2019s covered.\n".encode("cp1252"))
+    as_text = evidence("check", str(path), "--offline")
+    as_json = evidence("check", str(path), "--offline", "--format", "json")
+    said = f"note: {path}: not valid UTF-8: decoded as cp1252 where needed (first at line 3)"
+    assert said in as_text.out and said in as_json.err
+
+
 def test_missing_path_is_a_usage_error(evidence: Any, tmp_path: Path) -> None:
     run = evidence("check", str(tmp_path / "nope.md"))
     assert run.code == 2 and "does not exist" in run.err
