@@ -89,7 +89,7 @@ def test_the_environment_beats_the_configured_wait_and_a_flag_beats_both() -> No
 def test_only_settings_read_the_evidence_environment() -> None:
     """Settings are read in one place: a second reader would decide precedence on its own."""
     package = Path(evidence.__file__).parent
-    readers = re.compile(r"""(environ(\.get)?|getenv)\s*[(\[]\s*["']EVIDENCE_""")
+    readers = re.compile(r"""((environ(\.get)?|getenv)\s*[(\[]|envvar\s*=)\s*["']EVIDENCE_""")
     offenders = [str(path.relative_to(package)) for path in sorted(package.rglob("*.py"))
                  if path.name != "config.py" and readers.search(path.read_text(encoding="utf-8"))]
     assert offenders == []
