@@ -165,7 +165,7 @@ def read_inputs(
         except InputError as exc:
             if path not in optional:
                 raise
-            notes.append(f"skipped {path}: {exc}")
+            notes.append(_skipped(path, exc))
             continue
         if not article.text.strip():
             notes.append(f"{path}: the article is empty; nothing to check, nothing stored")
@@ -180,12 +180,17 @@ def read_inputs(
         except InputError as exc:
             if path not in optional:
                 raise
-            notes.append(f"skipped {path}: {exc}")
+            notes.append(_skipped(path, exc))
             continue
         items.append((article, tuple(bibliographies)))
     said = {b.path: b.problems for _, bibs in items for b in bibs}  # a --bib is everyone's
     notes.extend(problem for problems in said.values() for problem in problems)
     return Inputs(items=tuple(items), notes=tuple(notes))
+
+
+def _skipped(path: Path, exc: InputError) -> str:
+    """Why a file found in a folder is left out, naming it once (most errors begin with it)."""
+    return f"skipped {path}: {str(exc).removeprefix(f'{path}: ')}"
 
 
 def _named_bibliographies(
