@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -38,6 +38,7 @@ __all__ = [
     "migration_config",
     "open_store",
     "reading",
+    "reading_connection",
     "script_location",
     "session_factory",
     "upgrade",
@@ -93,6 +94,16 @@ def reading(sessions: sessionmaker[Session]) -> Iterator[Session]:
     """
     with sessions.begin() as session:
         yield session
+
+
+@contextmanager
+def reading_connection(engine: Engine) -> Iterator[Connection]:
+    """A Core connection for reads only, ended by COMMIT as in :func:`reading`: for the
+    queries of every request (the token, a read stamp), where an ORM session's own making
+    and closing cost more than the query."""
+    with engine.connect() as connection:
+        yield connection
+        connection.commit()
 
 
 def open_store(url: str, *, pool_size: int | None = None) -> Engine:

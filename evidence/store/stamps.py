@@ -16,7 +16,7 @@ Only PostgreSQL has ``xmin``; elsewhere there is no stamp (None), and reads are 
 
 from __future__ import annotations
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
 __all__ = ["STAMP_SQL", "read_stamp"]
@@ -53,13 +53,14 @@ SELECT md5(concat_ws('|',
 """)
 
 
-def read_stamp(session: Session, article_id: int) -> str | None:
+def read_stamp(bind: Session | Connection, article_id: int) -> str | None:
     """The version's read stamp; None when there is no such version or no stamp here.
 
     Read it before the article itself: what is read after can only be as new or newer, so
     a body kept under this stamp is never older than the stamp says.
     """
-    if session.get_bind().dialect.name != "postgresql":
+    dialect = bind.get_bind().dialect if isinstance(bind, Session) else bind.dialect
+    if dialect.name != "postgresql":
         return None
-    found = session.execute(STAMP_SQL, {"id": article_id}).scalar()
+    found = bind.execute(STAMP_SQL, {"id": article_id}).scalar()
     return str(found) if found is not None else None

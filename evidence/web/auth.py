@@ -15,7 +15,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from evidence.store.engine import reading
+from evidence.store.engine import reading, reading_connection
 from evidence.store.tokens import TokenInfo, find_token
 from evidence.store.web_sessions import find_session
 from evidence.web.errors import ApiError
@@ -51,8 +51,8 @@ def holder(request: Request, svc: Service) -> tuple[TokenInfo | None, bool]:
         secret = value.strip() if scheme.lower() == "bearer" else ""
         if not secret:
             return None, True
-        with reading(svc.sessions) as session:
-            return find_token(session, secret), True
+        with reading_connection(svc.engine) as connection:
+            return find_token(connection, secret), True
     cookie = request.cookies.get(COOKIE)
     if not cookie:
         return None, False

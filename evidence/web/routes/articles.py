@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from evidence.store.engine import reading
+from evidence.store.engine import reading, reading_connection
 from evidence.store.stamps import read_stamp
 from evidence.store.versions import list_versions
 from evidence.store.views import get_article, list_articles
@@ -133,8 +133,8 @@ def read(
 def encoded_article(svc: Service, article_id: int, *, limit: int, offset: int) -> Encoded:
     """The answer of ``GET /api/articles/{id}``, encoded; reused while the version's read
     stamp is unchanged (``evidence.web.readcache``), made again as soon as it changes."""
-    with reading(svc.sessions) as session:
-        stamp = read_stamp(session, article_id)  # before the article: see read_stamp
+    with reading_connection(svc.engine) as connection:
+        stamp = read_stamp(connection, article_id)  # before the article: see read_stamp
     key = (article_id, limit, offset)
     kept = svc.reads.get(key, stamp) if stamp is not None else None
     if kept is not None:
