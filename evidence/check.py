@@ -367,6 +367,8 @@ def audit_articles(
                      len(articles))
     for article, refs in zip(articles, written, strict=True):
         advance(1)
+        # What the reader could not take as it was (an encoding guessed, notes left out).
+        problems.extend(f"{article.path}: {problem}" for problem in article.problems)
         references = [_reference(r, resolutions, matches) for r in refs]
         thresholds = options.config.claim_thresholds() if options.config else None
         result = _article_result(article, refs, references, _inferred_threshold(options),
