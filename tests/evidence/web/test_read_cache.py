@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -25,7 +26,11 @@ from tests.evidence.web.helpers import claim, link_of, submit
 from tests.evidence.web.server import serve_in_thread
 from tests.evidence.web.site import Site, running_site
 
-pytestmark = pytest.mark.postgresql
+
+@pytest.fixture
+def sqlite_site(tmp_path: Path) -> Iterator[Site]:
+    with running_site(f"sqlite:///{tmp_path / 'evidence.db'}") as running:
+        yield running
 
 
 @pytest.fixture
@@ -61,6 +66,7 @@ def _kept(svc: Service) -> int:
     return len(svc.reads)
 
 
+@pytest.mark.postgresql
 def test_an_unchanged_version_is_answered_from_the_kept_body(pg_site: Site) -> None:
     with pg_site.client() as client:
         article = submit(client)
@@ -71,6 +77,7 @@ def test_an_unchanged_version_is_answered_from_the_kept_body(pg_site: Site) -> N
     assert before == article
 
 
+@pytest.mark.postgresql
 def test_a_verdict_given_after_a_kept_read_shows_at_once(pg_site: Site) -> None:
     with pg_site.client() as client:
         article = submit(client)
@@ -84,6 +91,7 @@ def test_a_verdict_given_after_a_kept_read_shows_at_once(pg_site: Site) -> None:
     assert claim(after, RELATED)["status"] == "supported"
 
 
+@pytest.mark.postgresql
 def test_a_write_through_another_process_shows_at_once_in_this_one(pg_site: Site) -> None:
     with pg_site.client() as here, second_process(pg_site) as there:
         article = submit(here)
@@ -100,6 +108,7 @@ def test_a_write_through_another_process_shows_at_once_in_this_one(pg_site: Site
     assert claim(after, CITED)["status"] == "unsupported"
 
 
+@pytest.mark.postgresql
 def test_marks_links_added_and_removed_show_at_once(pg_site: Site) -> None:
     with pg_site.client() as client:
         article = submit(client)
@@ -123,6 +132,7 @@ def test_marks_links_added_and_removed_show_at_once(pg_site: Site) -> None:
     assert claim(after_removal, target["text"])["sources"] == []
 
 
+@pytest.mark.postgresql
 def test_a_new_version_shows_in_the_versions_of_the_kept_one(pg_site: Site) -> None:
     with pg_site.client() as client:
         first = submit(client)
@@ -133,6 +143,7 @@ def test_a_new_version_shows_in_the_versions_of_the_kept_one(pg_site: Site) -> N
     assert [v["id"] for v in again["versions"]] == [first["id"], second["id"]]
 
 
+@pytest.mark.postgresql
 def test_a_change_to_a_cited_work_shows_at_once(pg_site: Site) -> None:
     """What ``evidence recheck`` and a re-fetch write: the work's record, its notices, and
     the registry's changes seen since the check."""
@@ -154,6 +165,7 @@ def test_a_change_to_a_cited_work_shows_at_once(pg_site: Site) -> None:
         (RETRACTED.lower(), "10.5555/notice-1")]
 
 
+@pytest.mark.postgresql
 def test_a_notice_taken_from_a_cited_work_shows_at_once(pg_site: Site) -> None:
     with pg_site.client() as client:
         article = submit(client)
@@ -168,6 +180,7 @@ def test_a_notice_taken_from_a_cited_work_shows_at_once(pg_site: Site) -> None:
     assert [r["retracted"] for r in after["references"] if r["doi"] == RETRACTED] == [False]
 
 
+@pytest.mark.postgresql
 def test_if_none_match_gets_304_until_the_version_changes(pg_site: Site) -> None:
     with pg_site.client() as client:
         article = submit(client)
@@ -189,6 +202,7 @@ def test_if_none_match_gets_304_until_the_version_changes(pg_site: Site) -> None
     assert anonymous.status_code == 401  # a tag is no way round the token
 
 
+@pytest.mark.postgresql
 def test_pages_of_claims_are_kept_apart(pg_site: Site) -> None:
     with pg_site.client() as client:
         article = submit(client)
@@ -201,6 +215,7 @@ def test_pages_of_claims_are_kept_apart(pg_site: Site) -> None:
     assert whole["claims"] == article["claims"]
 
 
+@pytest.mark.postgresql
 def test_a_revoked_token_is_refused_though_the_answer_is_kept(pg_site: Site) -> None:
     token = pg_site.token("short-lived", "reviewer")
     headers = {"Authorization": f"Bearer {token}"}
@@ -213,3 +228,19 @@ def test_a_revoked_token_is_refused_though_the_answer_is_kept(pg_site: Site) -> 
     assert kept.status_code == 200
     assert revoked.status_code == 200, revoked.text
     assert refused.status_code == 401
+
+
+def test_on_sqlite_every_read_is_made_afresh_and_still_tagged(sqlite_site: Site) -> None:
+    """SQLite has no read stamp: nothing is kept, and a write shows as it always did."""
+    with sqlite_site.client() as client:
+        article = submit(client)
+        tag = client.get(f"/api/articles/{article['id']}").headers["etag"]
+        unchanged = client.get(f"/api/articles/{article['id']}", headers={"If-None-Match": tag})
+        link = link_of(article, RELATED)
+        client.put(f"/api/links/{link['link']}/verdict",
+                   json={"verdict": "confirmed", "version": link["version"]})
+        after = client.get(f"/api/articles/{article['id']}", headers={"If-None-Match": tag})
+    assert len(sqlite_site.service.reads) == 0
+    assert unchanged.status_code == 304
+    assert after.status_code == 200
+    assert link_of(after.json(), RELATED)["verdict"] == "confirmed"
