@@ -7,8 +7,8 @@ section it stands in. A sentence in which a cue stands needs a source when its s
 the low cue threshold (the model vetoes a cue only where it is surest); one with no cue needs
 the high model threshold, and its reason says the model alone decided (``assess``). A second
 stage (``second_stage.py``) keeps the model alone from flagging what describes (a frame's
-sentence, a list item glossing a term) and lets no descriptive cue stand in a paper's
-Results.
+sentence, a list item glossing a term) or what a paper's Results state (its own findings),
+and lets no descriptive cue stand in a paper's Results.
 
 The rules: a cue is a statistic, a number, a comparison,
 an effect ("reduces pain", "walking lowered blood pressure"), a cause or a role ("a leading

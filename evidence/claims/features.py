@@ -44,6 +44,9 @@ __all__ = ["DIM", "feature_names", "section_kind", "slots", "tokens"]
 DIM = 1 << 18
 """Slots of the hashed feature space: 2**18 float32 weights are 1 MB."""
 
+_TABLE_MAX = 1 << 16
+"""Entries of each lookup table below (word pieces, slots), emptied when full."""
+
 _TOKEN = re.compile(r"[$\u00a3\u20ac]?\d+(?:[.,]\d+)*\s?%?|[a-z]+(?:['\u2019][a-z]+)?")
 _YEAR = re.compile(r"(?:1[5-9]|20)\d\d")
 _LENGTHS = (3, 6, 10, 15, 22, 32, 50)
@@ -115,6 +118,21 @@ def _shape_features(text: str, words: list[str]) -> list[str]:
     return names
 
 
+_PIECES: dict[str, list[str]] = {}
+
+
+def _pieces(word: str) -> list[str]:
+    """The ``g:`` features of a word (module docstring), from a bounded table: most words of
+    a text are common ones, met before."""
+    found = _PIECES.get(word)
+    if found is None:
+        if len(_PIECES) > _TABLE_MAX:
+            _PIECES.clear()
+        marked = f"<{word}>"
+        found = _PIECES[word] = [f"g:{marked[i:i + 4]}" for i in range(len(marked) - 3)]
+    return found
+
+
 def _length_bucket(words: int) -> str:
     for limit in _LENGTHS:
         if words <= limit:
@@ -133,8 +151,9 @@ def feature_names(
     names += [f"b:{a} {b}" for a, b in zip(padded, padded[1:], strict=False)]
     names += [f"c:{cue}" for cue in cues]
     names += [f"f:{frame}" for frame in frames]
-    names += [f"g:{marked[i:i + 4]}" for word in words if len(word) > 4 and word[0] != "<"
-              for marked in (f"<{word}>",) for i in range(len(marked) - 3)]
+    for word in words:
+        if len(word) > 4 and word[0] != "<":
+            names += _pieces(word)
     names.append(_length_bucket(len(words)))
     names += _shape_features(text, words)
     if section in _PAPER_SECTIONS:
@@ -150,7 +169,6 @@ def slot(name: str) -> int:
 # cheaper than one hashed. Bounded, so a long-running server's memory does not grow with
 # every rare pair it meets (emptied when full: no bookkeeping on the hot path).
 _SLOTS: dict[str, int] = {}
-_SLOTS_MAX = 1 << 16
 
 
 def slots(names: Sequence[str]) -> list[int]:
@@ -159,7 +177,7 @@ def slots(names: Sequence[str]) -> list[int]:
     get = known.get
     found = [get(n, -1) for n in names]
     if -1 in found:
-        if len(known) > _SLOTS_MAX:
+        if len(known) > _TABLE_MAX:
             known.clear()
         for k, n in enumerate(names):
             if found[k] < 0:

@@ -6,11 +6,11 @@ hold for prose none of the training sources is like:
 - **Results.** In a research paper's Results section the cues that describe (a number, a
   share, an effect, a comparison...) are the paper's own data: they do not stand there, and
   the model alone does not flag a sentence there either: what a paper's Results state without
-  pointing elsewhere is its own finding, which the issue says is no unsupported claim. Cues
-  that point elsewhere (an appeal to evidence or to earlier work, a recommendation) still
-  stand. In the PLOS training sentences a Results sentence with a cue carried a citation 15 %
-  of the time, against 25 % over all; out of fold, the model alone's flags in Results were
-  right 23 % of the time (857 flags at 0.50), in the other sections 54 %.
+  pointing elsewhere is its own finding, and needs no other source in that paper. Cues that
+  point elsewhere (an appeal to evidence or to earlier work, a recommendation) still stand.
+  In the PLOS training sentences a Results sentence with a cue carried a citation 15 % of the
+  time, against 25 % over all; out of fold (the second pass's model), the model alone's flags
+  in Results were right 23 % of the time (857 flags at 0.50), elsewhere in PLOS 54 %.
 - **Frames.** A sentence in a frame of ``frames.py`` (a definition, the text's or its authors'
   own method) is not flagged by the model alone, cue or none: it describes. In the training
   part, such sentences were cited less often than others in PLOS and in the project's set.
