@@ -1,7 +1,7 @@
 """Train the claim model and write the weights the package ships (``evidence/claims/weights``).
 
 Run: ``.venv/bin/pip install -e '.[train]' && .venv/bin/python -m training.claims.train``
-(about a minute; fixed seeds, so the same data gives the same weights).
+(a few minutes; fixed seeds, so the same data gives the same weights).
 
 How the sources are combined. The three public sets answer different questions (did a
 Wikipedia editor footnote it, is it a check-worthy debate claim, did the authors cite a
