@@ -65,7 +65,8 @@ def _shape(token: str) -> str:
 def tokens(text: str) -> list[str]:
     """Lowercased words, with numbers as their shape; apostrophes folded to ``'``."""
     lowered = text.lower().replace("\u2019", "'")
-    return [_shape(t.strip()) for t in _TOKEN.findall(lowered)]
+    # A word (the pattern's letters are ASCII) is its own shape: only numbers need reading.
+    return [t if "a" <= t[0] <= "z" else _shape(t.strip()) for t in _TOKEN.findall(lowered)]
 
 
 _SECTION_KINDS = (
@@ -143,8 +144,8 @@ def _length_bucket(words: int) -> str:
 def feature_names(
     text: str, cues: Iterable[str] = (), frames: Iterable[str] = (), section: str = "none"
 ) -> list[str]:
-    """The named features of ``text``; ``cues`` and ``frames`` are rule and frame names,
-    ``section`` a ``section_kind``."""
+    """The named features of ``text`` (a name may come twice); ``cues`` and ``frames`` are
+    rule and frame names, ``section`` a ``section_kind``."""
     words = tokens(text)
     names = [f"w:{w}" for w in words]
     padded = ["<s>", *words, "</s>"]
@@ -158,7 +159,9 @@ def feature_names(
     names += _shape_features(text, words)
     if section in _PAPER_SECTIONS:
         names.append(f"sec:{section}")
-    return list(dict.fromkeys(names))  # presence, not counts: a word said twice is one cue
+    # Presence, not counts: a word said twice is one cue. The model reads the set of slots
+    # (``model.py``, ``training/claims/train.py``), so repeats are not taken out here.
+    return names
 
 
 def slot(name: str) -> int:

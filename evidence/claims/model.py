@@ -64,7 +64,8 @@ class ClaimModel:
     def strongest(self, names: list[str], count: int = 3) -> list[str]:
         """The ``count`` word features that pushed the score up most, strongest first."""
         w = self.weights
-        pushing = [(w[i], n) for n, i in zip(names, slots(names), strict=True)
+        named = list(dict.fromkeys(names))  # a word said twice is named once
+        pushing = [(w[i], n) for n, i in zip(named, slots(named), strict=True)
                    if n.startswith(("w:", "b:")) and w[i] > 0]
         return [n[2:] for _, n in sorted(pushing, reverse=True)[:count]]
 
