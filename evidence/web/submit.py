@@ -79,6 +79,11 @@ async def submit_article(
     async with check_limiter(svc):
         try:
             read = await svc.checks.run(read_article, given)
+            if read.text is not None and not read.text.strip():
+                # As `evidence check` says of an empty file (a text sent as JSON must not be
+                # blank either): nothing to check, and an empty version would be stored.
+                raise ApiError(400, f"{name}: the article is empty (no text in it); nothing "
+                                    "to check, nothing stored")
             if read.text is not None:  # a file's text, known only now
                 known = await run_in_threadpool(_known, svc, name, read.text)
                 if known is not None:

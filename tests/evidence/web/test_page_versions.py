@@ -205,3 +205,17 @@ def test_a_stale_or_unreadable_upload_stores_nothing(site: Site) -> None:
     assert odd.status_code == 400 and "creativity.odt: cannot tell the format" in odd.text
     assert (null.status_code, listed.status_code) == (403, 403)  # Origin: null, as for forms
     assert _stored_numbers(site, first["id"]) == [first["id"], second["id"]]
+
+
+def test_a_text_that_reorders_itself_is_shown_in_order_and_edited_as_stored(site: Site) -> None:
+    spoof = "Most plans pay for \u202eevil\u202c treatment in 80% of cases."
+    with site.client() as client:
+        first = submit(client, text=ARTICLE.replace(UNSUPPORTED, spoof))
+    with signed_in(site) as browser:
+        page = browser.get(f"/articles/{first['id']}").text
+    _, _, text = _form_of(page)
+    assert spoof in text  # the text to edit is the stored text, controls and all
+    shown = page.replace(page.split('<textarea id="new-version-text"', 1)[1].split(
+        "</textarea>", 1)[0], "")
+    assert "Most plans pay for evil treatment in 80% of cases." in shown
+    assert not {"\u202e", "\u202c"} & set(shown)
