@@ -25,7 +25,12 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from evidence.articles import decode_bytes, parse_bytes
-from evidence.check import BIBLIOGRAPHY_SUFFIXES, named_bibliography_paths
+from evidence.check import (
+    BIBLIOGRAPHY_SUFFIXES,
+    named_bibliography_paths,
+    parse_submitted,
+    written_dois,
+)
 from evidence.checkconfig import DEFAULT_MAX_ARTICLE_MB
 from evidence.errors import InputError
 from evidence.jobs.engine import CHECK_TASK
@@ -135,8 +140,9 @@ def _store(
     :raises InputError: a bibliography is not text (nothing of the submission is stored).
     """
     out: list[tuple[int, str, bool, bool]] = []
+    cited = [_cited_dois(file, format) for file in files]  # before the transaction: CPU
     with sessions.begin() as session:
-        for file in files:
+        for file, dois in zip(files, cited, strict=True):
             name = file.name
             digest = job_digest(file.content, name=name, options=options, format=format,
                                 bibliographies=file.bibliographies)
@@ -144,7 +150,7 @@ def _store(
                 digest=digest, name=name, format=format, content=file.content,
                 bibliographies=[[bib, decode_bytes(data, path=bib)[0]]
                                 for bib, data in file.bibliographies] or None,
-                options=options, state=JobState.QUEUED, attempts=0,
+                options=options, state=JobState.QUEUED, attempts=0, dois=dois,
             ).on_conflict_do_nothing(index_elements=[CheckJob.digest]).returning(CheckJob.id)
             new_id = session.scalars(statement).first()
             if new_id is not None:
@@ -153,6 +159,19 @@ def _store(
             row = session.scalars(select(CheckJob).where(CheckJob.digest == digest)).one()
             out.append((row.id, row.name, False, row.engine_job_id is not None))
     return out
+
+
+def _cited_dois(file: JobFile, format: str | None) -> list[str] | None:
+    """The DOIs the job's check will ask for, so that workers can ask for them ahead; None
+    when the file cannot be read (the job says why when it runs)."""
+    try:
+        bibliographies = [(bib, decode_bytes(data, path=bib)[0])
+                          for bib, data in file.bibliographies]
+        article, parsed = parse_submitted(file.content, name=file.name, format=format,
+                                          bibliographies=bibliographies)
+    except Exception:  # noqa: BLE001 - asking ahead is an optimisation; the job says why
+        return None
+    return written_dois(article, parsed)
 
 
 def _deferred(sessions: sessionmaker[Session], engine_ids: dict[int, int]) -> None:

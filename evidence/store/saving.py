@@ -14,7 +14,7 @@ Usage::
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -65,12 +65,15 @@ def store_check(
     name: str,
     actor: str = "evidence",
     replaces: int | None = None,
+    then: Callable[[Session, int], None] | None = None,
 ) -> tuple[int, bool]:
     """``save_check`` in its own transaction, again while other writers take the number.
 
     Returns the version's id and whether this call stored it (False: that text was stored
     already, perhaps by a writer racing this one). The service and ``evidence check`` both
     store through here, so two of them writing one document at once never fork it.
+    ``then(session, version_id)`` runs in the same transaction (a check job marks itself
+    done with the version it stored: both happen, or neither).
 
     :raises SupersededVersion: ``replaces`` is not the newest version of ``name``.
     :raises StoreError: other writers kept taking the number ``SAVE_ATTEMPTS`` times.
@@ -79,10 +82,11 @@ def store_check(
         try:
             with sessions.begin() as session:
                 known = find_version(session, name=name, text=article.text)
-                if known is not None:
-                    return known, False
-                return save_check(session, article, result, name=name, actor=actor,
-                                  replaces=replaces), True
+                stored = known if known is not None else save_check(
+                    session, article, result, name=name, actor=actor, replaces=replaces)
+                if then is not None:
+                    then(session, stored)
+                return stored, known is None
         except IntegrityError:
             continue  # another writer stored a version first: try again on top of it
     raise StoreError(f"could not store {name!r}: {SAVE_ATTEMPTS} other versions of it were "
