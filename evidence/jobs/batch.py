@@ -90,6 +90,9 @@ class BatchResolver:
         # Recently answered, so that a DOI read ahead that a job asked first takes no place in
         # a list (bounded: past it, the store's answer is read instead of the registry asked).
         self._answered: dict[str, None] = {}
+        self._ahead_only: set[str] = set()  # in flight, asked ahead, no job waiting for it
+        self._lookups: list[tuple[list[str], asyncio.Future[dict[str, Resolution]]]] = []
+        self._reader: asyncio.Task[None] | None = None
         self._after = 0  # the last check_job id read for DOIs ahead
         self._ahead_idle_until = 0.0
         self._wake = asyncio.Event()
@@ -97,16 +100,49 @@ class BatchResolver:
         self._tasks: set[asyncio.Task[None]] = set()
 
     async def resolve(self, dois: Sequence[str]) -> dict[str, Resolution]:
-        """An answer for each of ``dois`` (valid, normalised), once its list is settled."""
+        """An answer for each of ``dois`` (valid, normalised): from the store at once (one
+        read for the jobs asking together), else once the list it joins is settled."""
         loop = asyncio.get_running_loop()
+        wanted = list(dict.fromkeys(dois))
+        fresh = [d for d in wanted if d not in self._waiting and d not in self._sent]
+        answers = await self._stored(fresh) if fresh else {}
         futures: dict[str, asyncio.Future[Resolution]] = {}
-        for doi in dict.fromkeys(dois):
+        for doi in wanted:
+            if doi in answers:
+                continue
+            self._ahead_only.discard(doi)  # a job waits for it now
             future = self._waiting.get(doi) or self._sent.get(doi)
             if future is None:
                 future = self._waiting[doi] = loop.create_future()
             futures[doi] = future
-        self._wake.set()
-        return {doi: await future for doi, future in futures.items()}
+        if futures:
+            self._wake.set()
+        return answers | {doi: await future for doi, future in futures.items()}
+
+    async def _stored(self, dois: list[str]) -> dict[str, Resolution]:
+        """What the store holds of ``dois``, read together with the other jobs' lookups
+        that arrive while one read runs (no waiting to gather them)."""
+        answer: asyncio.Future[dict[str, Resolution]] = \
+            asyncio.get_running_loop().create_future()
+        self._lookups.append((dois, answer))
+        if self._reader is None or self._reader.done():
+            self._reader = asyncio.create_task(self._read_stored())
+        return await answer
+
+    async def _read_stored(self) -> None:
+        while self._lookups:
+            lookups, self._lookups = self._lookups, []
+            union = list(dict.fromkeys(d for dois, _ in lookups for d in dois))
+            try:
+                found = await asyncio.to_thread(stored_answers, self.sessions, union)
+            except Exception as exc:  # noqa: BLE001 - each job hears of it, as from its own read
+                for _, answer in lookups:
+                    if not answer.done():
+                        answer.set_exception(exc)
+                continue
+            for dois, answer in lookups:
+                if not answer.done():
+                    answer.set_result({d: found[d] for d in dois if d in found})
 
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[None]:
@@ -165,7 +201,10 @@ class BatchResolver:
             self._sent[doi] = self._waiting.pop(doi)
         while len(batch) < self.size and self._ahead:
             doi = self._ahead.popleft()
-            if doi not in self._sent and doi not in self._answered and doi not in batch:
+            if doi not in self._sent and doi not in self._waiting and doi not in self._answered:
+                # In flight like the jobs' DOIs: a job asking for it now waits for this list.
+                self._sent[doi] = loop.create_future()
+                self._ahead_only.add(doi)
                 batch.append(doi)
         return batch
 
@@ -242,7 +281,12 @@ class BatchResolver:
         for doi in dois:
             future = self._sent.get(doi)
             if doi in stored or future is None:
-                continue  # answered, or a DOI ahead no job waits for
+                continue  # answered
+            if doi in self._ahead_only:  # no job waits for it: left to the other process
+                self._ahead_only.discard(doi)
+                del self._sent[doi]
+                future.cancel()
+                continue
             self._rounds[doi] = self._rounds.get(doi, 0) + 1
             if self._rounds[doi] >= CLAIM_ROUNDS:
                 self._answer({doi: Resolution(doi, ReferenceStatus.UNVERIFIED,
@@ -261,6 +305,7 @@ class BatchResolver:
     def _answer(self, answers: dict[str, Resolution]) -> None:
         for doi, resolution in answers.items():
             self._rounds.pop(doi, None)
+            self._ahead_only.discard(doi)
             self._answered[doi] = None
             if len(self._answered) > ANSWERED_KEPT:
                 del self._answered[next(iter(self._answered))]

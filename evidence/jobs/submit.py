@@ -60,28 +60,37 @@ class Submission:
     created: bool  # False: the same text (and options) was submitted before
 
 
-def job_file(path: Path, given: Sequence[tuple[str, bytes]] = ()) -> JobFile:
+def job_file(path: Path, given: Sequence[tuple[str, bytes]] = (), *,
+             max_mb: float = DEFAULT_MAX_ARTICLE_MB, raise_limit: str = "") -> JobFile:
     """An article's file with the bibliographies it names (found next to it, as
     ``evidence check`` finds them) and ``given`` (``--bib``), within the article size limit
     in all: everything the worker needs, read before anything is queued.
 
+    :param max_mb: the limit (``max-article-size``; 0: none); ``raise_limit`` tells the
+        submitter how to raise it.
     :raises InputError: a file cannot be read, a named bibliography is missing (and none
         was given), or the whole is over the limit.
     """
-    limit = int(DEFAULT_MAX_ARTICLE_MB * 1_000_000)
+    limit = int(max_mb * 1_000_000) if max_mb else None
     content = read_file(path)
+    if limit is not None and len(content) > limit:
+        raise InputError(_over(path, "the article is", len(content), max_mb, raise_limit))
     named: list[tuple[str, bytes]] = []
-    if path.suffix.lower() not in BIBLIOGRAPHY_SUFFIXES and len(content) <= limit:
+    if path.suffix.lower() not in BIBLIOGRAPHY_SUFFIXES:
         article = parse_bytes(content, path=str(path))
         named = [(str(bib), read_file(bib))
                  for bib in named_bibliography_paths(article, given=bool(given))]
     bibliographies = (*named, *given)
     size = len(content) + sum(len(data) for _, data in bibliographies)
-    if size > limit:
-        raise InputError(f"{path}: the article and its bibliographies are {size} bytes, over "
-                         f"the {DEFAULT_MAX_ARTICLE_MB:g} MB a job carries; check it with "
-                         "`evidence check --max-article-size`")
+    if limit is not None and size > limit:
+        raise InputError(_over(path, "the article and its bibliographies are", size, max_mb,
+                               raise_limit))
     return JobFile(str(path), content, bibliographies)
+
+
+def _over(path: Path, what: str, size: int, max_mb: float, raise_limit: str) -> str:
+    hint = f"; {raise_limit}" if raise_limit else ""
+    return f"{path}: {what} {size} bytes, over the {max_mb:g} MB limit{hint}"
 
 
 def read_file(path: Path) -> bytes:
