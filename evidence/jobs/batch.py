@@ -56,7 +56,10 @@ LISTS_IN_FLIGHT = 4
 """Lists being settled at once: the polite pool's 3 in flight, and one being prepared."""
 
 ANSWERED_KEPT = 20_000
-"""DOIs answered lately that are not put in a list again when read ahead."""
+"""Answers stored lately kept in memory (a few tens of MB at most)."""
+
+ANSWER_KEPT_FOR = 120.0
+"""Seconds an answer kept in memory stands for the store's (a recheck may change it later)."""
 
 OTHERS_REASON = "another process was asking the registry for it, and no answer was stored"
 
@@ -87,9 +90,10 @@ class BatchResolver:
         self._sent: dict[str, asyncio.Future[Resolution]] = {}  # in a list being settled
         self._rounds: dict[str, int] = {}  # rounds a DOI waited for another process
         self._ahead: deque[str] = deque()  # DOIs of queued jobs, oldest job first
-        # Recently answered, so that a DOI read ahead that a job asked first takes no place in
-        # a list (bounded: past it, the store's answer is read instead of the registry asked).
-        self._answered: dict[str, None] = {}
+        # What this process stored lately: a job's DOIs asked ahead are answered from here,
+        # with no read of the store, and a DOI read ahead that a job asked first takes no
+        # place in a list. Bounded: past it, the store is read (the same answer, stored).
+        self._answered: dict[str, tuple[float, Resolution]] = {}
         self._ahead_only: set[str] = set()  # in flight, asked ahead, no job waiting for it
         self._lookups: list[tuple[list[str], asyncio.Future[dict[str, Resolution]]]] = []
         self._reader: asyncio.Task[None] | None = None
@@ -104,8 +108,12 @@ class BatchResolver:
         read for the jobs asking together), else once the list it joins is settled."""
         loop = asyncio.get_running_loop()
         wanted = list(dict.fromkeys(dois))
-        fresh = [d for d in wanted if d not in self._waiting and d not in self._sent]
-        answers = await self._stored(fresh) if fresh else {}
+        fresh_since = loop.time() - ANSWER_KEPT_FOR
+        answers = {d: self._answered[d][1] for d in wanted
+                   if d in self._answered and self._answered[d][0] >= fresh_since}
+        fresh = [d for d in wanted
+                 if d not in answers and d not in self._waiting and d not in self._sent]
+        answers |= await self._stored(fresh) if fresh else {}
         futures: dict[str, asyncio.Future[Resolution]] = {}
         for doi in wanted:
             if doi in answers:
@@ -140,6 +148,8 @@ class BatchResolver:
                     if not answer.done():
                         answer.set_exception(exc)
                 continue
+            for doi, resolution in found.items():
+                self._remember(doi, resolution)
             for dois, answer in lookups:
                 if not answer.done():
                     answer.set_result({d: found[d] for d in dois if d in found})
@@ -302,13 +312,19 @@ class BatchResolver:
         loop = asyncio.get_running_loop()
         self._ahead_idle_until = loop.time() + self.settings.job_retry_wait
 
+    def _remember(self, doi: str, resolution: Resolution) -> None:
+        if resolution.status == ReferenceStatus.UNVERIFIED:
+            return  # silence is asked about again
+        self._answered.pop(doi, None)  # re-inserted last: the oldest go first
+        self._answered[doi] = (asyncio.get_running_loop().time(), resolution)
+        if len(self._answered) > ANSWERED_KEPT:
+            del self._answered[next(iter(self._answered))]
+
     def _answer(self, answers: dict[str, Resolution]) -> None:
         for doi, resolution in answers.items():
             self._rounds.pop(doi, None)
             self._ahead_only.discard(doi)
-            self._answered[doi] = None
-            if len(self._answered) > ANSWERED_KEPT:
-                del self._answered[next(iter(self._answered))]
+            self._remember(doi, resolution)
             future = self._sent.pop(doi, None)
             if future is not None and not future.done():
                 future.set_result(resolution)

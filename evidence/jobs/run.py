@@ -108,7 +108,8 @@ class JobRunner:
                           CheckJob.content.is_not(None))
                    .values(state=JobState.RUNNING, attempts=CheckJob.attempts + 1)
                    .returning(CheckJob.name, CheckJob.content, CheckJob.format,
-                              CheckJob.bibliographies))
+                              CheckJob.bibliographies)
+                   .execution_options(synchronize_session=False))
         with self.sessions.begin() as session:
             row = session.execute(running).first()
             if row is not None:
@@ -149,7 +150,8 @@ def _finish(session: Session, job_id: int, state: JobState, *, error: str | None
         # more (about 50 KB an article). A failed job keeps them for a retry.
         values["content"] = None
         values["bibliographies"] = None
-    session.execute(update(CheckJob).where(CheckJob.id == job_id).values(**values))
+    session.execute(update(CheckJob).where(CheckJob.id == job_id).values(**values)
+                    .execution_options(synchronize_session=False))
 
 
 def _describe(exc: Exception) -> str:
