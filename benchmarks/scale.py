@@ -11,18 +11,18 @@ service reads with 1 and 2 server processes.
   ``--clients`` clients for ``--seconds`` seconds, with 1 and 2 server processes
   (``evidence serve --workers N``): p50/p99, requests per second and CPU per request, from
   two load generators (``read_load``: Python clients in this process, and ``wrk`` where
-  installed). With ``--baseline DIR`` the same reads also run, interleaved, on a server
-  started from the source tree in DIR (before a change: ``git archive main | tar -x -C DIR``).
+  installed). With ``--before DIR`` the cold runs and the reads also run, interleaved, on
+  the source tree in DIR (before a change: ``git archive main | tar -x -C DIR``); with
+  ``--baseline`` the cold runs also time one in-process ``evidence check`` of the same files.
 
 Usage: .venv/bin/python benchmarks/scale.py [--articles 2000 --works 4000 --workers 1,2,4]
-       .venv/bin/python benchmarks/scale.py --skip-cold --baseline /tmp/main-tree
+       .venv/bin/python benchmarks/scale.py --skip-cold --before /tmp/main-tree
 (the issue's 10,000 articles / 20,000 works take about five times as long per run.)
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import resource
 import signal
@@ -43,10 +43,7 @@ ROOT = repo_root_on_path()
 import httpx  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
-from evidence.config import Settings  # noqa: E402
-from evidence.jobs.engine import job_app  # noqa: E402
-from evidence.jobs.submit import submit_checks  # noqa: E402
-from evidence.store.engine import open_store, session_factory  # noqa: E402
+from evidence.store.engine import make_engine, open_store, session_factory  # noqa: E402
 from evidence.store.models import CheckJob  # noqa: E402
 from evidence.store.tokens import create_token  # noqa: E402
 from tests import database  # noqa: E402
@@ -59,27 +56,36 @@ REGISTRY_BOUND = 150.0
 """DOIs a second the polite pool allows through doi: list requests (3 a second of 50)."""
 
 
-def cold_run(workers: int, concurrency: int, paths: list[Path], works: int) -> dict[str, Any]:
+def cold_run(workers: int, concurrency: int, paths: list[Path], works: int, *,
+             code: Path | None = None, profile: Path | None = None) -> dict[str, Any]:
+    """``workers`` worker processes checking ``paths`` as jobs; ``code``: a checkout whose
+    ``evidence`` the workers run instead (a peer: the code before a change), ``profile``: a
+    folder for each worker's cProfile output."""
     url = database.create_database()
     app = Standin(StandinConfig(generated=works))
     try:
-        engine = open_store(url)
+        engine = make_engine(url)  # the schema is the code's own: its submit migrates
         sessions = session_factory(engine)
         with run_standin(app) as base_url:
-            env = {**os.environ, "EVIDENCE_DATABASE_URL": url, "EVIDENCE_CROSSREF_URL": base_url,
-                   "EVIDENCE_DOI_URL": f"{base_url}/doi", "EVIDENCE_MAILTO": MAILTO}
-            settings = Settings.from_env(env)
+            env = _env(url, base_url, code)
             started = time.perf_counter()
-            asyncio.run(_submit(settings, sessions, paths))
+            subprocess.run([*_python(), "submit", str(paths[0].parent)], env=env, check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             submitted_in = time.perf_counter() - started
+            load = _loadavg()
             processes = [subprocess.Popen(
-                [sys.executable, "-c", CLI, "worker", "--concurrency", str(concurrency)],
+                [*_python(), "worker", "--concurrency", str(concurrency)],
                 env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                for _ in range(workers)]
+                for n in range(workers)]
+            spies = [_spy(process.pid, profile / f"worker-{workers}-{n}.txt")
+                     for n, process in enumerate(processes)] if profile else []
             began = time.perf_counter()
             cpu_before = _children_cpu()
             states = _wait(sessions, len(paths))
             elapsed = time.perf_counter() - began
+            for spy in spies:
+                spy.send_signal(signal.SIGINT)
+                spy.wait(timeout=60)
             _stop(processes)
             worker_cpu = _children_cpu() - cpu_before
         engine.dispose()
@@ -89,7 +95,7 @@ def cold_run(workers: int, concurrency: int, paths: list[Path], works: int) -> d
     unique = len(set(asked))
     bound = unique / REGISTRY_BOUND
     return {"workers": workers, "articles": len(paths), "seconds": elapsed,
-            "worker_cpu": worker_cpu,
+            "worker_cpu": worker_cpu, "load": f"{load} / {_loadavg()}",
             "submit_seconds": submitted_in, "per_second": len(paths) / elapsed,
             "unique_dois": unique, "bound": bound, "ratio": elapsed / bound,
             "lists": sum(r.kind == "list" for r in app.log),
@@ -99,16 +105,70 @@ def cold_run(workers: int, concurrency: int, paths: list[Path], works: int) -> d
             "asked_twice": sum(n > 1 for n in Counter(asked).values())}
 
 
+def baseline_run(folder: Path, paths: list[Path], works: int, *,
+                 code: Path | None = None) -> dict[str, Any]:
+    """One ``evidence check`` process over the same files at the same limits, on a fresh
+    PostgreSQL store (the in-process peer of the workers: it reads every file, asks the
+    registry for all their DOIs in one client, audits, and stores the run at its end)."""
+    url = database.create_database()
+    app = Standin(StandinConfig(generated=works))
+    try:
+        with run_standin(app) as base_url:
+            env = _env(url, base_url, code)
+            load = _loadavg()
+            command = [*_python(), "check", str(folder), "--format", "json",
+                       "--output", os.devnull, "--fail-on", "never"]
+            began = time.perf_counter()
+            cpu_before = _children_cpu()
+            finished = subprocess.run(command, env=env, stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.PIPE, check=False)
+            elapsed = time.perf_counter() - began
+            cpu = _children_cpu() - cpu_before
+            if finished.returncode != 0:
+                raise RuntimeError(finished.stderr.decode(errors="replace")[-2000:])
+    finally:
+        database.drop_database(url)
+    asked = _asked(app)
+    bound = len(set(asked)) / REGISTRY_BOUND
+    return {"workers": 0, "articles": len(paths), "seconds": elapsed, "worker_cpu": cpu,
+            "load": f"{load} / {_loadavg()}", "per_second": len(paths) / elapsed,
+            "bound": bound, "ratio": elapsed / bound,
+            "lists": sum(r.kind == "list" for r in app.log), "requests": len(app.log),
+            "429": sum(r.status == 429 for r in app.log), "done": len(paths), "failed": 0,
+            "lost": 0, "asked_twice": sum(n > 1 for n in Counter(asked).values())}
+
+
+def _env(url: str, base_url: str, code: Path | None) -> dict[str, str]:
+    env = {**os.environ, "EVIDENCE_DATABASE_URL": url, "EVIDENCE_CROSSREF_URL": base_url,
+           "EVIDENCE_DOI_URL": f"{base_url}/doi", "EVIDENCE_MAILTO": MAILTO}
+    if code is not None:
+        # Its evidence and refs before the installed ones.
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(code), env.get("PYTHONPATH")]))
+    return env
+
+
+def _python() -> list[str]:
+    return [sys.executable, "-c", CLI]
+
+
+def _spy(pid: int, output: Path) -> subprocess.Popen[bytes]:
+    """py-spy (installed by hand: not a dependency) sampling a worker's CPU, every thread,
+    idle time left out; collapsed stacks in ``output``, written when it is interrupted."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    spy = Path(sys.executable).with_name("py-spy")
+    return subprocess.Popen([str(spy), "record", "--pid", str(pid), "--format", "raw",
+                             "--rate", "200", "--output", str(output)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _loadavg() -> str:
+    return " ".join(Path("/proc/loadavg").read_text(encoding="utf-8").split()[:3])
+
+
 def _children_cpu() -> float:
     """CPU seconds of the finished child processes (the workers, once stopped)."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
-
-
-async def _submit(settings: Settings, sessions: Any, paths: list[Path]) -> None:
-    app = job_app(settings, min_size=1, max_size=2)
-    async with app.open_async():
-        await submit_checks(app, sessions, [(str(p), p.read_bytes()) for p in paths])
 
 
 def _wait(sessions: Any, total: int, timeout: float = 3600) -> dict[str, int]:
@@ -206,9 +266,9 @@ def _cpu(value: float | None) -> str:
 
 
 def print_reads(args: argparse.Namespace) -> None:
-    trees: list[tuple[str, Path | None]] = [("this", None)]
-    if args.baseline:
-        trees.insert(0, ("baseline", Path(args.baseline).resolve()))
+    trees: list[tuple[str, Path | None]] = [("now", None)]
+    if args.before is not None:
+        trees.insert(0, ("before", args.before.resolve()))
     print(f"\nreads: the example article, {args.clients} clients, {args.seconds:g} s each; "
           "CPU ms per request (server process tree, its PostgreSQL backends, the generator)")
     print("| code | server processes | generator | requests | requests/s | p50 ms | p99 ms | "
@@ -237,9 +297,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument("--skip-reads", action="store_true")
     parser.add_argument("--skip-cold", action="store_true")
-    parser.add_argument("--baseline", metavar="DIR",
-                        help="also read with the server run from this source tree (before), "
-                             "interleaved: git archive main | tar -x -C DIR")
+    parser.add_argument("--baseline", action="store_true",
+                        help="also one in-process `evidence check` of the same files")
+    parser.add_argument("--before", type=Path, default=None,
+                        help="a checkout of the code before a change: each run again on it")
+    parser.add_argument("--profile", type=Path, default=None,
+                        help="a folder for py-spy's samples of each worker (py-spy: by hand)")
     args = parser.parse_args(argv)
     print(describe(["procrastinate", "psycopg", "uvicorn", "httpx"]))
     if not args.skip_cold:
@@ -255,16 +318,29 @@ def cold_runs(args: argparse.Namespace) -> None:
                              per_article=max(1, args.works // args.articles))
         print(f"\ncold runs: {args.articles} articles citing {args.works} works, "
               f"{args.concurrency} jobs per worker, stand-in at polite limits")
-        print("| workers | seconds | articles/s | bound (DOIs/150) | x bound | worker CPU s "
-              "| list requests | requests | 429s | done | failed | lost | DOIs asked twice |")
-        print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
-        for workers in (int(n) for n in args.workers.split(",")):
-            r = cold_run(workers, args.concurrency, paths, args.works)
-            print(f"| {workers} | {r['seconds']:.1f} | {r['per_second']:.1f} | "
-                  f"{r['bound']:.1f} s | {r['ratio']:.2f} | {r['worker_cpu']:.0f} | "
+        print("| code | workers | seconds | articles/s | bound (DOIs/150) | x bound "
+              "| CPU s | CPU ms/article | list requests | requests | 429s | done | failed "
+              "| lost | DOIs asked twice | load average (start / end) |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+        codes: list[tuple[str, Path | None]] = [("now", None)]
+        if args.before is not None:
+            codes.append(("before", args.before))
+        runs: list[tuple[int, str, Path | None]] = []
+        if args.baseline:
+            runs += [(0, label, code) for label, code in codes]
+        runs += [(int(n), label, code) for n in args.workers.split(",") for label, code in codes]
+        for workers, label, code in runs:
+            if workers == 0:
+                r = baseline_run(Path(folder), paths, args.works, code=code)
+            else:
+                r = cold_run(workers, args.concurrency, paths, args.works, code=code,
+                             profile=args.profile)
+            print(f"| {label} | {workers or 'check'} | {r['seconds']:.1f} | "
+                  f"{r['per_second']:.1f} | {r['bound']:.1f} s | {r['ratio']:.2f} | "
+                  f"{r['worker_cpu']:.1f} | {1000 * r['worker_cpu'] / r['articles']:.1f} | "
                   f"{r['lists']} | {r['requests']} | "
                   f"{r['429']} | {r['done']} | {r['failed']} | {r['lost']} | "
-                  f"{r['asked_twice']} |", flush=True)
+                  f"{r['asked_twice']} | {r['load']} |", flush=True)
 
 
 if __name__ == "__main__":

@@ -37,7 +37,7 @@ from evidence.lock import Lock, LockedWork
 from evidence.matching import MatchOutcome, match_references
 from evidence.progress import Stages
 from evidence.registry import registry_client
-from evidence.resolver import OFFLINE_REASON, Claims, Resolution, resolve_dois
+from evidence.resolver import OFFLINE_REASON, Claims, Resolution, SharedResolver, resolve_dois
 from evidence.results import (
     ArticleResult,
     CheckResult,
@@ -48,7 +48,7 @@ from evidence.results import (
 from evidence.store.newest import find_version
 from evidence.store.saving import SAVE_ATTEMPTS, save_check
 from evidence.vocabulary import ReferenceStatus
-from refs import RefsError, Work, doi_problem
+from refs import RefsError, Work, doi_problem, normalize_doi
 from refs.crossref.deadline import registry_deadline
 from refs.match import ParsedReference, compare, parse_reference
 
@@ -74,6 +74,7 @@ __all__ = [
     "read_bibliography_file",
     "read_inputs",
     "store_checks",
+    "written_dois",
     "written_references",
 ]
 
@@ -314,19 +315,21 @@ async def ask_registry(
     options: CheckOptions | None = None,
     client: CrossrefClient | None = None,
     claims: Claims | None = None,
+    shared: SharedResolver | None = None,
 ) -> RegistryAnswers:
     """Every reference's answer, from the store first, then the registry (``client``; one of
     the run's own when None and not offline), within one wait for the whole check.
 
-    ``claims``: DOIs other processes are asking for (check jobs on several workers).
+    ``claims``: DOIs other processes are asking for (check jobs on several workers);
+    ``shared``: a worker's resolver of the DOIs of all its jobs at once.
     """
     options = options or CheckOptions()
     # One wait for the whole check (DOIs, then searches): past it, what is left is unverified.
     with registry_deadline(settings.registry_wait):
         if client is None and not settings.offline:
             async with registry_client(settings) as own:
-                return await _ask(written, settings, sessions, options, own, claims)
-        return await _ask(written, settings, sessions, options, client, claims)
+                return await _ask(written, settings, sessions, options, own, claims, shared)
+        return await _ask(written, settings, sessions, options, client, claims, shared)
 
 
 
@@ -337,6 +340,7 @@ async def _ask(
     options: CheckOptions,
     client: CrossrefClient | None,
     claims: Claims | None = None,
+    shared: SharedResolver | None = None,
 ) -> RegistryAnswers:
     dois = list(dict.fromkeys(r.doi for refs in written for r in refs if r.doi))
     advance = _stage(options, f"resolving {_count(len(dois), 'DOI')}", len(dois))
@@ -344,7 +348,7 @@ async def _ask(
         r.doi: r
         for r in await resolve_dois(dois, sessions=sessions, settings=settings,
                                     refresh=options.refresh, client=client, progress=advance,
-                                    claims=claims)
+                                    claims=claims, shared=shared)
     }
     undoi = [(r.text, r.written if isinstance(r.written, ParsedReference) else None)
              for refs in written for r in refs if not r.doi and not r.doi_text]
@@ -504,6 +508,14 @@ def _bibliography_alone(
     article = Article(path=str(path), format=fmt, title=None, text=text, sentences=(),
                       references=(), bibliography=(), problems=())
     return article, [bibliography, *extra]
+
+
+def written_dois(article: Article, bibliographies: Sequence[Bibliography] = ()) -> list[str]:
+    """The valid DOIs the article's reference list and its bibliographies write, normalised,
+    once each: what a check of it asks the registry for (no reference is parsed)."""
+    written = [e.doi for e in article.references]
+    written += [e.doi for b in bibliographies for e in b.entries]
+    return list(dict.fromkeys(normalize_doi(d) for d in written if d and doi_problem(d) is None))
 
 
 def parse_submitted(

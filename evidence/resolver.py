@@ -24,7 +24,8 @@ from refs.crossref import Outcome
 if TYPE_CHECKING:
     from refs.crossref.client import CrossrefClient
 
-__all__ = ["OFFLINE_REASON", "Claims", "Resolution", "resolve_dois"]
+__all__ = ["OFFLINE_REASON", "Claims", "Resolution", "SharedResolver", "resolution_of",
+           "resolve_dois", "store_outcomes", "stored_answers"]
 
 OFFLINE_REASON = "no answer of the registry in the store, and offline: it was not asked"
 """Why a DOI is unverified offline (an entry imported from a file is no answer of the
@@ -50,6 +51,15 @@ class Claims(Protocol):
         ...
 
 
+class SharedResolver(Protocol):
+    """The DOIs of many checks at once, looked up and asked together (``evidence.jobs.batch``)."""
+
+    async def resolve(self, dois: Sequence[str]) -> dict[str, Resolution]:
+        """An answer for each of ``dois`` (valid and normalised), from the store or the
+        registry; those it could not get are ``unverified``."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class Resolution:
     """What became of one DOI asked: ``doi`` is normalised when valid, else as written."""
@@ -70,11 +80,13 @@ async def resolve_dois(
     client: CrossrefClient | None = None,
     progress: Callable[[int], None] | None = None,
     claims: Claims | None = None,
+    shared: SharedResolver | None = None,
 ) -> list[Resolution]:
     """One Resolution per DOI asked, in order; works found are stored before returning.
 
     With ``claims``, a DOI another process is asking for is not asked again here: its answer
-    is read from the store once that process has stored it.
+    is read from the store once that process has stored it. With ``shared`` (a worker's), the
+    store and the registry are asked by it, together with the DOIs of the other checks.
     """
     known: dict[str, Resolution] = {}
     wanted: list[str] = []
@@ -84,8 +96,13 @@ async def resolve_dois(
             known[text] = Resolution(text, ReferenceStatus.INVALID, reason=problem)
         elif (doi := normalize_doi(text)) not in wanted:
             wanted.append(doi)
+    if shared is not None and not refresh and not settings.offline:
+        known.update(await shared.resolve(wanted))
+        if progress is not None:
+            progress(len(wanted))
+        return [known[text] if text in known else known[normalize_doi(text)] for text in dois]
     if not refresh:
-        known.update(_from_store(sessions, wanted))
+        known.update(stored_answers(sessions, wanted))
     missing = [doi for doi in wanted if doi not in known]
     if progress is not None:
         progress(len(wanted) - len(missing))
@@ -108,8 +125,8 @@ async def _ask_and_store(
     progress: Callable[[int], None] | None,
 ) -> dict[str, Resolution]:
     outcomes = await _ask_registry(dois, settings, client, progress)
-    _store(sessions, outcomes, doi_url=settings.doi_url)
-    return {o.doi: _from_outcome(o) for o in outcomes}
+    store_outcomes(sessions, outcomes, doi_url=settings.doi_url)
+    return {o.doi: resolution_of(o) for o in outcomes}
 
 
 async def _ask_once(
@@ -127,7 +144,7 @@ async def _ask_once(
         mine = await claims.claim(left)
         try:
             # Another process may have stored some of them between our look and our claim.
-            answered.update(_from_store(sessions, mine) if mine else {})
+            answered.update(stored_answers(sessions, mine) if mine else {})
             asking = [doi for doi in mine if doi not in answered]
             if asking:
                 answered.update(await _ask_and_store(asking, sessions, settings, client,
@@ -138,7 +155,7 @@ async def _ask_once(
         if not others:
             break
         await claims.wait(others, timeout=settings.registry_wait)
-        answered.update(_from_store(sessions, others))
+        answered.update(stored_answers(sessions, others))
         left = [doi for doi in others if doi not in answered]
         if not left:
             break
@@ -147,7 +164,7 @@ async def _ask_once(
                        for d in dois if d not in answered}
 
 
-def _from_store(sessions: sessionmaker[Session], dois: list[str]) -> dict[str, Resolution]:
+def stored_answers(sessions: sessionmaker[Session], dois: list[str]) -> dict[str, Resolution]:
     with sessions() as session:
         # A work imported from a file is the author's word, not the registry's: its DOI is
         # still asked about (and offline it stays unverified), never taken as resolved.
@@ -175,7 +192,8 @@ async def _ask_registry(
         return await own.works(dois, progress=progress)
 
 
-def _store(sessions: sessionmaker[Session], outcomes: list[Outcome], *, doi_url: str) -> None:
+def store_outcomes(sessions: sessionmaker[Session], outcomes: list[Outcome], *,
+                   doi_url: str) -> None:
     now = datetime.now(UTC)
     # One batch upsert per answer (a list request answers for up to 50 DOIs): a statement
     # per work cost about a millisecond each, 14% of a cold run (benchmarks/RESULTS.md).
@@ -192,7 +210,7 @@ def _store(sessions: sessionmaker[Session], outcomes: list[Outcome], *, doi_url:
             queries.upsert_works(session, works, origin=origin, source_url=source, fetched_at=now)
 
 
-def _from_outcome(outcome: Outcome) -> Resolution:
+def resolution_of(outcome: Outcome) -> Resolution:
     # The client's word for a DOI it found is "found"; the rest are already ours.
     status = (ReferenceStatus.RESOLVED if outcome.status == "found"
               else ReferenceStatus(outcome.status))

@@ -66,9 +66,12 @@ def worker(obj: Context, concurrency: int, name: str | None) -> None:
               help="A bibliography (.bib or CSL-JSON) for every article; repeatable.")
 @click.option("--wait", is_flag=True, help="Wait until every job is done or failed.")
 @click.option("--json", "as_json", is_flag=True, help='Print {"submitted", "done", "failed"}.')
+@click.option("--max-article-size", "max_mb", type=click.FloatRange(min=0), metavar="MB",
+              help="Refuse an article (with its bibliographies) larger than this (0: no "
+                   "limit) [default: max-article-size in [tool.evidence], else 10].")
 @click.pass_obj
 def submit(obj: Context, paths: tuple[Path, ...], bibs: tuple[Path, ...], wait: bool,
-           as_json: bool) -> int:
+           as_json: bool, max_mb: float | None) -> int:
     """Queue a check of each article (folders are searched as `evidence check` searches them).
 
     Each job carries the bibliography files its article names (found next to it, as
@@ -79,14 +82,20 @@ def submit(obj: Context, paths: tuple[Path, ...], bibs: tuple[Path, ...], wait: 
     Example:
       evidence submit manuscripts/ --wait --json
     """
+    from evidence.checkconfig import DEFAULT_MAX_ARTICLE_MB, load_config
+    from evidence.cli.check import RAISE_LIMIT
     from evidence.jobs.engine import conninfo
     from evidence.jobs.submit import job_file, read_file
 
     settings = obj.settings()
     conninfo(settings)
+    # The same limit as `evidence check` here: the option, else the config file's.
+    limit = next((mb for mb in (max_mb, load_config(Path.cwd()).max_article_mb)
+                  if mb is not None), DEFAULT_MAX_ARTICLE_MB)
     files, _found = expand_paths(paths)
     given = [(str(path), read_file(path)) for path in bibs]
-    contents = [job_file(path, given) for path in files]  # all read before any is queued
+    # All read before any is queued: a file over the limit refuses the whole submission.
+    contents = [job_file(path, given, max_mb=limit, raise_limit=RAISE_LIMIT) for path in files]
     with _store(settings) as sessions:
         ids = asyncio.run(_submit(settings, sessions, contents))
         counts = _wait(sessions, ids) if wait else _counts(sessions, ids)

@@ -14,9 +14,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from evidence.check import check_parsed, parse_submitted
+from evidence.articles.model import Article
+from evidence.check import (
+    WrittenReference,
+    ask_registry,
+    audit_articles,
+    parse_submitted,
+    written_references,
+)
 from evidence.config import Settings
 from evidence.errors import InputError
 from evidence.store.models import CheckJob
@@ -24,7 +32,7 @@ from evidence.store.saving import store_check
 from evidence.vocabulary import JobState, ReferenceStatus
 
 if TYPE_CHECKING:
-    from evidence.resolver import Claims
+    from evidence.resolver import Claims, SharedResolver
     from refs.crossref import CrossrefClient
 
 __all__ = ["JobRunner", "RegistryOutage", "WORKER_ACTOR"]
@@ -46,29 +54,33 @@ class _Job:
 
 
 class JobRunner:
-    """What a worker process shares among its jobs: the store, one client, the DOI claims."""
+    """What a worker process shares among its jobs: the store, one client, the DOI claims,
+    and the resolver that asks for the DOIs of all its jobs together."""
 
     def __init__(self, settings: Settings, sessions: sessionmaker[Session],
-                 client: CrossrefClient, claims: Claims | None = None) -> None:
+                 client: CrossrefClient, claims: Claims | None = None,
+                 shared: SharedResolver | None = None) -> None:
         self.settings = settings
         self.sessions = sessions
         self.client = client
         self.claims = claims
+        self.shared = shared
 
     async def run(self, job_id: int, *, final: bool) -> None:
-        """Check job ``job_id``; ``final``: the last attempt, which stores even unverified."""
+        """Check job ``job_id``; ``final``: the last attempt, which stores even unverified.
+
+        Reading, the audit and storing run in threads: the event loop stays free for the
+        worker's heartbeats and for the registry's answers to the other jobs.
+        """
         job = await asyncio.to_thread(self._start, job_id)
         if job is None:
             return  # done already (a retry after a crash that came after the store)
         try:
-            article, bibliographies = await asyncio.to_thread(
-                parse_submitted, job.content, name=job.name, format=job.format,
-                bibliographies=job.bibliographies)
-            if not article.text.strip():
-                raise InputError(f"{job.name}: the article is empty; nothing to check")
-            result = await check_parsed([(article, bibliographies)], settings=self.settings,
-                                        sessions=self.sessions, client=self.client,
-                                        claims=self.claims)
+            article, written = await asyncio.to_thread(_read, job)
+            answers = await ask_registry([written], settings=self.settings,
+                                         sessions=self.sessions, client=self.client,
+                                         claims=self.claims, shared=self.shared)
+            result = await asyncio.to_thread(audit_articles, [article], [written], answers)
         except InputError as exc:
             await asyncio.to_thread(self._end, job_id, JobState.FAILED, error=str(exc))
             return
@@ -82,43 +94,64 @@ class JobRunner:
                       "references unverified; retried later")
             await asyncio.to_thread(self._end, job_id, JobState.QUEUED, error=reason)
             raise RegistryOutage(reason)
-        article_id, _created = await asyncio.to_thread(
-            store_check, self.sessions, article, checked, name=job.name, actor=WORKER_ACTOR)
-        await asyncio.to_thread(self._end, job_id, JobState.DONE, article_id=article_id)
+
+        def done(session: Session, article_id: int) -> None:
+            _finish(session, job_id, JobState.DONE, article_id=article_id)
+
+        await asyncio.to_thread(store_check, self.sessions, article, checked, name=job.name,
+                                actor=WORKER_ACTOR, then=done)
 
     def _start(self, job_id: int) -> _Job | None:
+        """The job's row marked running, in one statement; None when it is done already."""
+        running = (update(CheckJob)
+                   .where(CheckJob.id == job_id, CheckJob.state != JobState.DONE,
+                          CheckJob.content.is_not(None))
+                   .values(state=JobState.RUNNING, attempts=CheckJob.attempts + 1)
+                   .returning(CheckJob.name, CheckJob.content, CheckJob.format,
+                              CheckJob.bibliographies)
+                   .execution_options(synchronize_session=False))
         with self.sessions.begin() as session:
-            row = session.get(CheckJob, job_id, with_for_update=True)
-            if row is None:
-                raise InputError(f"no check job {job_id}")
-            if row.state == JobState.DONE:
-                return None
-            if row.content is None:
-                raise InputError(f"check job {job_id} carries no article")  # dropped when done
-            row.state = JobState.RUNNING
-            row.attempts += 1
-            return _Job(row.name, row.content, row.format,
-                        tuple((name, text) for name, text in row.bibliographies or ()))
+            row = session.execute(running).first()
+            if row is not None:
+                name, content, format, bibliographies = row
+                assert content is not None  # the update's condition
+                return _Job(name, content, format,
+                            tuple((bib, text) for bib, text in bibliographies or ()))
+            state = session.scalar(select(CheckJob.state).where(CheckJob.id == job_id))
+        if state is None:
+            raise InputError(f"no check job {job_id}")
+        if state == JobState.DONE:
+            return None
+        raise InputError(f"check job {job_id} carries no article")  # dropped when done
 
-    def _end(self, job_id: int, state: JobState, *, error: str | None = None,
-             article_id: int | None = None) -> None:
+    def _end(self, job_id: int, state: JobState, *, error: str | None = None) -> None:
         with self.sessions.begin() as session:
-            row = session.get(CheckJob, job_id, with_for_update=True)
-            assert row is not None  # read by _start; jobs are never deleted
-            row.state = state
-            row.error = error
-            values: dict[str, Any] = {}
-            if state in (JobState.DONE, JobState.FAILED):
-                values["finished_at"] = datetime.now(UTC)
-            if article_id is not None:
-                values["article_id"] = article_id
-            if state == JobState.DONE:
-                # Its version is stored and the digest keeps it one job: the bytes are
-                # needed no more (about 50 KB an article). A failed job keeps them for a retry.
-                values["content"] = None
-                values["bibliographies"] = None
-            for key, value in values.items():
-                setattr(row, key, value)
+            _finish(session, job_id, state, error=error)
+
+
+def _read(job: _Job) -> tuple[Article, list[WrittenReference]]:
+    article, bibliographies = parse_submitted(job.content, name=job.name, format=job.format,
+                                              bibliographies=job.bibliographies)
+    if not article.text.strip():
+        raise InputError(f"{job.name}: the article is empty; nothing to check")
+    return article, written_references(article, bibliographies)
+
+
+def _finish(session: Session, job_id: int, state: JobState, *, error: str | None = None,
+            article_id: int | None = None) -> None:
+    """The job's new state, in ``session``'s transaction."""
+    values: dict[str, Any] = {"state": state, "error": error}
+    if state in (JobState.DONE, JobState.FAILED):
+        values["finished_at"] = datetime.now(UTC)
+    if article_id is not None:
+        values["article_id"] = article_id
+    if state == JobState.DONE:
+        # Its version is stored and the digest keeps it one job: the bytes are needed no
+        # more (about 50 KB an article). A failed job keeps them for a retry.
+        values["content"] = None
+        values["bibliographies"] = None
+    session.execute(update(CheckJob).where(CheckJob.id == job_id).values(**values)
+                    .execution_options(synchronize_session=False))
 
 
 def _describe(exc: Exception) -> str:

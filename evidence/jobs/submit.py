@@ -25,7 +25,12 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from evidence.articles import decode_bytes, parse_bytes
-from evidence.check import BIBLIOGRAPHY_SUFFIXES, named_bibliography_paths
+from evidence.check import (
+    BIBLIOGRAPHY_SUFFIXES,
+    named_bibliography_paths,
+    parse_submitted,
+    written_dois,
+)
 from evidence.checkconfig import DEFAULT_MAX_ARTICLE_MB
 from evidence.errors import InputError
 from evidence.jobs.engine import CHECK_TASK
@@ -55,28 +60,37 @@ class Submission:
     created: bool  # False: the same text (and options) was submitted before
 
 
-def job_file(path: Path, given: Sequence[tuple[str, bytes]] = ()) -> JobFile:
+def job_file(path: Path, given: Sequence[tuple[str, bytes]] = (), *,
+             max_mb: float = DEFAULT_MAX_ARTICLE_MB, raise_limit: str = "") -> JobFile:
     """An article's file with the bibliographies it names (found next to it, as
     ``evidence check`` finds them) and ``given`` (``--bib``), within the article size limit
     in all: everything the worker needs, read before anything is queued.
 
+    :param max_mb: the limit (``max-article-size``; 0: none); ``raise_limit`` tells the
+        submitter how to raise it.
     :raises InputError: a file cannot be read, a named bibliography is missing (and none
         was given), or the whole is over the limit.
     """
-    limit = int(DEFAULT_MAX_ARTICLE_MB * 1_000_000)
+    limit = int(max_mb * 1_000_000) if max_mb else None
     content = read_file(path)
+    if limit is not None and len(content) > limit:
+        raise InputError(_over(path, "the article is", len(content), max_mb, raise_limit))
     named: list[tuple[str, bytes]] = []
-    if path.suffix.lower() not in BIBLIOGRAPHY_SUFFIXES and len(content) <= limit:
+    if path.suffix.lower() not in BIBLIOGRAPHY_SUFFIXES:
         article = parse_bytes(content, path=str(path))
         named = [(str(bib), read_file(bib))
                  for bib in named_bibliography_paths(article, given=bool(given))]
     bibliographies = (*named, *given)
     size = len(content) + sum(len(data) for _, data in bibliographies)
-    if size > limit:
-        raise InputError(f"{path}: the article and its bibliographies are {size} bytes, over "
-                         f"the {DEFAULT_MAX_ARTICLE_MB:g} MB a job carries; check it with "
-                         "`evidence check --max-article-size`")
+    if limit is not None and size > limit:
+        raise InputError(_over(path, "the article and its bibliographies are", size, max_mb,
+                               raise_limit))
     return JobFile(str(path), content, bibliographies)
+
+
+def _over(path: Path, what: str, size: int, max_mb: float, raise_limit: str) -> str:
+    hint = f"; {raise_limit}" if raise_limit else ""
+    return f"{path}: {what} {size} bytes, over the {max_mb:g} MB limit{hint}"
 
 
 def read_file(path: Path) -> bytes:
@@ -135,8 +149,9 @@ def _store(
     :raises InputError: a bibliography is not text (nothing of the submission is stored).
     """
     out: list[tuple[int, str, bool, bool]] = []
+    cited = [_cited_dois(file, format) for file in files]  # before the transaction: CPU
     with sessions.begin() as session:
-        for file in files:
+        for file, dois in zip(files, cited, strict=True):
             name = file.name
             digest = job_digest(file.content, name=name, options=options, format=format,
                                 bibliographies=file.bibliographies)
@@ -144,7 +159,7 @@ def _store(
                 digest=digest, name=name, format=format, content=file.content,
                 bibliographies=[[bib, decode_bytes(data, path=bib)[0]]
                                 for bib, data in file.bibliographies] or None,
-                options=options, state=JobState.QUEUED, attempts=0,
+                options=options, state=JobState.QUEUED, attempts=0, dois=dois,
             ).on_conflict_do_nothing(index_elements=[CheckJob.digest]).returning(CheckJob.id)
             new_id = session.scalars(statement).first()
             if new_id is not None:
@@ -153,6 +168,19 @@ def _store(
             row = session.scalars(select(CheckJob).where(CheckJob.digest == digest)).one()
             out.append((row.id, row.name, False, row.engine_job_id is not None))
     return out
+
+
+def _cited_dois(file: JobFile, format: str | None) -> list[str] | None:
+    """The DOIs the job's check will ask for, so that workers can ask for them ahead; None
+    when the file cannot be read (the job says why when it runs)."""
+    try:
+        bibliographies = [(bib, decode_bytes(data, path=bib)[0])
+                          for bib, data in file.bibliographies]
+        article, parsed = parse_submitted(file.content, name=file.name, format=format,
+                                          bibliographies=bibliographies)
+    except Exception:  # noqa: BLE001 - asking ahead is an optimisation; the job says why
+        return None
+    return written_dois(article, parsed)
 
 
 def _deferred(sessions: sessionmaker[Session], engine_ids: dict[int, int]) -> None:

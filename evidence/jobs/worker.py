@@ -15,6 +15,7 @@ from procrastinate import App
 from sqlalchemy.orm import Session, sessionmaker
 
 from evidence.config import Settings
+from evidence.jobs.batch import BatchResolver
 from evidence.jobs.budget import SharedBudget, contact_of
 from evidence.jobs.claims import DoiClaims
 from evidence.jobs.engine import CHECK_TASK, conninfo, job_app
@@ -22,7 +23,7 @@ from evidence.jobs.run import JobRunner
 from evidence.jobs.tasks import register_tasks
 from evidence.registry import crossref_settings
 from evidence.store.engine import open_store, session_factory
-from refs.crossref.coalescing import CoalescingClient
+from refs.crossref.client import CrossrefClient
 
 __all__ = ["STALLED_HEARTBEATS", "rescue_stalled", "run_worker"]
 
@@ -30,8 +31,9 @@ STALLED_HEARTBEATS = 3
 """Heartbeats a worker may miss before its running jobs are given to another."""
 
 COALESCE_LINGER = 1.0
-"""Seconds a job's DOIs wait for other jobs' to fill a list request (up to 50): the registry
-allows 3 list requests a second, so a fuller request is worth a second of one job's time."""
+"""Seconds a job's DOIs wait for other jobs' to fill a list request (up to 50) when no queued
+job's DOIs are there to fill it: the registry allows 3 list requests a second, so a fuller
+request is worth a second of one job's time."""
 
 logger = logging.getLogger(__name__)
 
@@ -48,21 +50,22 @@ async def run_worker(settings: Settings, *, concurrency: int = 1, name: str | No
         async with app.open_async(), \
                 await SharedBudget.open(info, contact_of(settings.mailto,
                                                          settings.crossref_url)) as budget, \
-                CoalescingClient(crossref_settings(settings), linger=COALESCE_LINGER,
-                                 limiters=budget.limiter) as client:
+                CrossrefClient(crossref_settings(settings), limiters=budget.limiter) as client:
             # A claim outlives any live ask (each gives up after registry_wait): past that its
             # process is dead, and another takes the DOI over.
             claims = DoiClaims(sessions, stale_after=settings.registry_wait + 10)
-            runner = JobRunner(settings, sessions, client, claims)
+            shared = BatchResolver(settings, sessions, client, claims, linger=COALESCE_LINGER)
+            runner = JobRunner(settings, sessions, client, claims, shared)
             rescue = asyncio.create_task(rescue_stalled(app, settings))
             try:
-                await app.run_worker_async(
-                    concurrency=concurrency, name=name or _default_name(),
-                    additional_context={"runner": runner},
-                    update_heartbeat_interval=settings.job_heartbeat,
-                    stalled_worker_timeout=STALLED_HEARTBEATS * settings.job_heartbeat,
-                    fetch_job_polling_interval=min(5.0, settings.job_heartbeat),
-                )
+                async with shared.running():  # stopped once the running jobs have ended
+                    await app.run_worker_async(
+                        concurrency=concurrency, name=name or _default_name(),
+                        additional_context={"runner": runner},
+                        update_heartbeat_interval=settings.job_heartbeat,
+                        stalled_worker_timeout=STALLED_HEARTBEATS * settings.job_heartbeat,
+                        fetch_job_polling_interval=min(5.0, settings.job_heartbeat),
+                    )
             finally:
                 rescue.cancel()
                 with contextlib.suppress(asyncio.CancelledError):

@@ -44,7 +44,7 @@ __all__ = [
     "upgrade",
 ]
 
-SCHEMA_HEAD = "0012"
+SCHEMA_HEAD = "0013"
 """The newest migration this version ships (a test holds it equal to Alembic's head).
 
 Known without Alembic so that opening a store already at head costs one query, not the

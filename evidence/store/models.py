@@ -553,6 +553,9 @@ class CheckJob(Base):
     content: Mapped[bytes | None] = mapped_column(LargeBinary)
     # [[name, text], ...] of the bibliography files the article came with; None: none.
     bibliographies: Mapped[list[list[str]] | None] = mapped_column(_JSON)
+    # The normalised DOIs the article (and its bibliographies) write, read at submit time
+    # so that workers ask for them ahead of the job; None: not known.
+    dois: Mapped[list[str] | None] = mapped_column(_JSON)
     options: Mapped[dict[str, Any]] = mapped_column(_JSON)
     state: Mapped[str]
     attempts: Mapped[int] = mapped_column(default=0)

@@ -53,6 +53,7 @@ __all__ = [
     "iter_works",
     "known_not_found",
     "record_not_found",
+    "registry_answered",
     "upsert_work",
     "upsert_works",
 ]
@@ -185,6 +186,18 @@ def known_not_found(
         if since is not None:
             query = query.where(Lookup.asked_at >= since)
         found.update(session.scalars(query))
+    return found
+
+
+def registry_answered(session: Session, dois: Iterable[str]) -> set[str]:
+    """Those of ``dois`` (normalised) the registry has answered for: a work it described is
+    stored, or it said there is no such DOI. Keys only, nothing loaded; one query a chunk."""
+    found: set[str] = set()
+    for chunk in _chunks(sorted({_doi_key(d) for d in dois}), CHUNK):
+        described = select(WorkRecord.doi).where(
+            WorkRecord.doi.in_(chunk), WorkRecord.origin.in_(sorted(REGISTRY_ORIGINS)))
+        absent = select(Lookup.doi).where(Lookup.doi.in_(chunk), Lookup.status == "not-found")
+        found.update(d for d in session.scalars(described.union(absent)) if d is not None)
     return found
 
 

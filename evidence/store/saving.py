@@ -14,7 +14,7 @@ Usage::
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -32,7 +32,7 @@ from evidence.results import (
 )
 from evidence.store.articles import content_hash, document_key
 from evidence.store.carry_over import carry_over
-from evidence.store.models import Article, Base, How, Reference, Verdict, WorkRecord, utcnow
+from evidence.store.models import Article, Base, How, Verdict, WorkRecord, utcnow
 from evidence.store.newest import find_version, lock_version, newest_replaced
 
 __all__ = [
@@ -43,6 +43,7 @@ __all__ = [
 ]
 
 _CLAIM = Base.metadata.tables["claim"]
+_REFERENCE = Base.metadata.tables["reference"]
 _LINK = Base.metadata.tables["link"]
 
 HOW_RANK = {How.MARKER.value: 0, How.EDITOR.value: 1, How.INFERRED.value: 2}
@@ -65,12 +66,15 @@ def store_check(
     name: str,
     actor: str = "evidence",
     replaces: int | None = None,
+    then: Callable[[Session, int], None] | None = None,
 ) -> tuple[int, bool]:
     """``save_check`` in its own transaction, again while other writers take the number.
 
     Returns the version's id and whether this call stored it (False: that text was stored
     already, perhaps by a writer racing this one). The service and ``evidence check`` both
     store through here, so two of them writing one document at once never fork it.
+    ``then(session, version_id)`` runs in the same transaction (a check job marks itself
+    done with the version it stored: both happen, or neither).
 
     :raises SupersededVersion: ``replaces`` is not the newest version of ``name``.
     :raises StoreError: other writers kept taking the number ``SAVE_ATTEMPTS`` times.
@@ -79,10 +83,11 @@ def store_check(
         try:
             with sessions.begin() as session:
                 known = find_version(session, name=name, text=article.text)
-                if known is not None:
-                    return known, False
-                return save_check(session, article, result, name=name, actor=actor,
-                                  replaces=replaces), True
+                stored = known if known is not None else _save_new(
+                    session, article, result, name=name, actor=actor, replaces=replaces)
+                if then is not None:
+                    then(session, stored)
+                return stored, known is None
         except IntegrityError:
             continue  # another writer stored a version first: try again on top of it
     raise StoreError(f"could not store {name!r}: {SAVE_ATTEMPTS} other versions of it were "
@@ -117,6 +122,12 @@ def save_check(
     known = find_version(session, name=name, text=article.text)
     if known is not None:
         return known
+    return _save_new(session, article, result, name=name, actor=actor, replaces=replaces)
+
+
+def _save_new(session: Session, article: ParsedArticle, result: ArticleResult, *, name: str,
+              actor: str, replaces: int | None) -> int:
+    """``save_check`` once no version of ``name`` with this text is stored."""
     previous = newest_replaced(session, name=name, replaces=replaces)
     if previous is not None:
         # Editors' writes on ``previous`` hold this lock too: each one either commits before
@@ -137,40 +148,45 @@ def save_check(
     )
     session.add(row)
     session.flush()
-    references = _add_references(session, row, result)
+    reference_ids = _add_references(session, row, result)
     claim_ids = _add_claims(session, row, result.claims)
-    _add_links(session, claim_ids, result.claims, references)
+    _add_links(session, claim_ids, result.claims, reference_ids)
     if previous is not None:
         carry_over(session, previous=previous, current=row, actor=actor)
     return row.id
 
 
-def _add_references(session: Session, article: Article, result: ArticleResult) -> list[Reference]:
+def _add_references(session: Session, article: Article, result: ArticleResult) -> list[int]:
+    """Insert the references as plain rows (as ``_add_claims`` does); their ids, in order."""
     references = result.references
+    if not references:
+        return []
     dois = sorted({r.doi.lower() for r in references if r.doi})
     query = select(WorkRecord.doi, WorkRecord.id).where(WorkRecord.doi.in_(dois))
     work_ids = {doi: work_id for doi, work_id in session.execute(query)} if dois else {}
     rows = [
-        Reference(
-            article_id=article.id,
-            position=position,
-            text=ref.text,
-            line=ref.line,
-            place=ref.place,
-            written_doi=ref.written_doi,
-            status=ref.status,
-            work_id=work_ids.get(ref.doi.lower()) if ref.doi else None,
-            confidence=ref.confidence,
-            citation_key=ref.key,
-            source_path=_source_path(ref, result.path),
-            reason=ref.reason,
-            mismatches=_mismatches(ref),
-        )
+        {
+            "article_id": article.id,
+            "position": position,
+            "text": ref.text,
+            "line": ref.line,
+            "place": ref.place,
+            "written_doi": ref.written_doi,
+            "status": ref.status,
+            "work_id": work_ids.get(ref.doi.lower()) if ref.doi else None,
+            "confidence": ref.confidence,
+            "citation_key": ref.key,
+            "source_path": _source_path(ref, result.path),
+            "reason": ref.reason,
+            "mismatches": _mismatches(ref),
+        }
         for position, ref in enumerate(references)
     ]
-    session.add_all(rows)
-    session.flush()
-    return rows
+    session.execute(insert(_REFERENCE), rows)
+    query_ids = select(_REFERENCE.c.position, _REFERENCE.c.id).where(
+        _REFERENCE.c.article_id == article.id)
+    ids = {position: reference_id for position, reference_id in session.execute(query_ids)}
+    return [ids[position] for position in range(len(references))]
 
 
 def _source_path(ref: ReferenceResult, article_path: str) -> str | None:
@@ -230,14 +246,14 @@ def _add_links(
     session: Session,
     claim_ids: list[int],
     claims: Sequence[ClaimResult],
-    references: list[Reference],
+    reference_ids: list[int],
 ) -> None:
     """Insert the claims' links, as plain rows in one ``executemany`` (see ``_add_claims``)."""
     now = utcnow()
     rows = [
         {
             "claim_id": claim_id,
-            "reference_id": references[source.reference].id,
+            "reference_id": reference_ids[source.reference],
             "how": source.how,
             "score": source.score,
             "why": source.why,
@@ -249,7 +265,7 @@ def _add_links(
         for claim_id, claim in zip(claim_ids, claims, strict=True)
         for source in _strongest(claim.sources)
         # a result that names no stored reference is a caller's bug; skip it
-        if 0 <= source.reference < len(references)
+        if 0 <= source.reference < len(reference_ids)
     ]
     if rows:
         session.execute(insert(_LINK), rows)

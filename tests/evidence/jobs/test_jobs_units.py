@@ -167,16 +167,14 @@ def test_bib_stands_in_for_a_missing_named_bibliography_and_without_it_submit_re
 
 
 def test_a_job_over_the_size_limit_with_its_bibliographies_is_refused(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
-    import evidence.jobs.submit as submit_module
-
     (tmp_path / "refs.bib").write_text(BIB, encoding="utf-8")
     article = _article_naming(tmp_path, "refs.bib")
     size = article.stat().st_size
-    monkeypatch.setattr(submit_module, "DEFAULT_MAX_ARTICLE_MB", (size + 10) / 1_000_000)
     with pytest.raises(InputError, match="the article and its bibliographies are"):
-        job_file(article)
+        job_file(article, max_mb=(size + 10) / 1_000_000)
+    assert job_file(article, max_mb=0).content == article.read_bytes()  # 0: no limit
 
 
 def test_a_latex_article_carries_the_bib_files_its_bibliography_command_names(
