@@ -15,11 +15,11 @@ Two small models, learned on PLOS articles with their markers removed
    that carry no marker at all.
 
 The best candidate is linked when that probability reaches the threshold: the lowest at
-which at least 75% of the links emitted on tuning articles named a reference the authors cited
-there, with markers removed everywhere and with a sentence's own removed, each way apart
-(``DEFAULT_THRESHOLD``; the ``inferred-threshold`` setting changes it; held-out figures in
-``benchmarks/RESULTS.md``). The score of an
-inferred link is that probability.
+which at least 75% of the links emitted in cross-validation over the tuning articles (grouped
+by article) named a reference the authors cited there, with markers removed everywhere and
+with a sentence's own removed, each way apart (``DEFAULT_THRESHOLD``; the
+``inferred-threshold`` setting changes it; held-out figures in ``benchmarks/RESULTS.md``).
+The score of an inferred link is that probability.
 
 An inferred link says "related, not confirmed": a cited reference need not support the
 sentence, and editors confirm or reject the link. Each link carries ``why``: the features
