@@ -330,3 +330,14 @@ def test_the_shipped_trees_rank_and_explain_the_reference_that_shares_the_words(
     (link,) = found.links[0]
     assert link.reference == 2
     assert link.why and "zebrafish" in link.why
+
+
+def test_what_the_questions_added_sums_to_the_rank_of_the_shipped_trees() -> None:
+    forest = load_model().forest
+    assert forest is not None
+    (found,) = article_features([Passage("Soil nitrogen cycling slows under drought.", 0)],
+                                REFERENCES)
+    for candidate in found.candidates:
+        x = (*candidate.values, *found.values)
+        start = forest.bias + sum(v[0] for v in forest.values)
+        assert start + sum(forest.contributions(x).values()) == pytest.approx(forest.score(x))
