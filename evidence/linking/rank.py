@@ -32,9 +32,10 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from evidence.linking.features import (
     FEATURES,
@@ -108,15 +109,28 @@ class Forest:
     features: tuple[tuple[int, ...], ...]
     thresholds: tuple[tuple[float, ...], ...]
     values: tuple[tuple[float, ...], ...]
+    _nested: tuple[Any, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Each tree as nested (input, threshold, left, right) down to the leaf values: this
+        # runs for every candidate of every sentence, and walking nested tuples costs about
+        # 40% less than indexing the heap arrays.
+        def node(f: tuple[int, ...], t: tuple[float, ...], v: tuple[float, ...],
+                 n: int) -> Any:
+            if n >= _INNER:
+                return v[n]
+            return (f[n], t[n], node(f, t, v, 2 * n + 1), node(f, t, v, 2 * n + 2))
+
+        object.__setattr__(self, "_nested", tuple(
+            node(f, t, v, 0) for f, t, v in zip(self.features, self.thresholds, self.values,
+                                                 strict=True)))
 
     def score(self, x: Sequence[float]) -> float:
-        # Unrolled for DEPTH = 3: this runs for every candidate of every sentence.
         total = self.bias
-        for f, t, v in zip(self.features, self.thresholds, self.values, strict=True):
-            node = 2 if x[f[0]] > t[0] else 1
-            node = 2 * node + (2 if x[f[node]] > t[node] else 1)
-            node = 2 * node + (2 if x[f[node]] > t[node] else 1)
-            total += v[node]
+        for f, t, left, right in self._nested:  # unrolled for DEPTH = 3
+            f, t, left, right = right if x[f] > t else left
+            f, t, left, right = right if x[f] > t else left
+            total += right if x[f] > t else left
         return total
 
     def contributions(self, x: Sequence[float]) -> dict[int, float]:
