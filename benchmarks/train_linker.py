@@ -269,7 +269,7 @@ def report(scored: dict[bool, list[Scored]], threshold: float) -> list[str]:
         r1 = sum(r.right for r in cited) / len(cited)
         r3 = sum(r.top3 for r in cited) / len(cited)
         rows_at = [(f"{threshold:.2f}", figures(rows, threshold))]
-        for target in (0.7, 0.8):
+        for target in (0.7, TARGET_PRECISION, 0.8):
             for oracle in (False, True):
                 cut = lowest([rows], target, oracle=oracle)
                 if cut is not None:
