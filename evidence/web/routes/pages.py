@@ -314,6 +314,9 @@ def comment(article_id: IdPath, claim_id: IdPath, fields: Form, who: Who, svc: S
 class ReplacedVersion:
     name: str
     versions: Versions
+    document: str
+    """What ties the versions together (``Article.document_key``): a new version sent as a
+    file keeps its own name and joins this document."""
 
 
 def replaced_version(svc: Service, article_id: int) -> ReplacedVersion:
@@ -323,7 +326,7 @@ def replaced_version(svc: Service, article_id: int) -> ReplacedVersion:
         versions = list_versions(session, article_id)
     if row is None or versions is None:
         raise ApiError(404, f"no article {article_id}")
-    return ReplacedVersion(name=row.name, versions=versions)
+    return ReplacedVersion(name=row.name, versions=versions, document=row.document_key)
 
 
 def _article_fields(fields: dict[str, str], *, name: str) -> dict[str, object]:

@@ -84,8 +84,10 @@ async def upload_version_page(
     bibliography: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
     """An article page's "New version" upload: the file replaces ``article_id`` as the
-    next version of its document (whatever the file is called; its own extension tells its
-    format), or, when another version was stored since, nothing is stored (409)."""
+    next version of its document (whatever the file is called; the version is stored under
+    the file's own name, whose extension tells its format: ``spine-pain.pdf`` after
+    ``spine-pain.docx``), or, when another version was stored since, nothing is stored
+    (409)."""
     from evidence.store.newest import SupersededVersion
     from evidence.web.render import page
     from evidence.web.routes.pages import replaced_version
@@ -95,7 +97,7 @@ async def upload_version_page(
     sent = _name(file.filename)
     try:
         done = await _submit(svc, file, bibliography, actor=who.name, replaces=article_id,
-                             name=replaced.name, format=_version_format(sent))
+                             format=_version_format(sent), document=replaced.document)
     except SupersededVersion as stale:
         return page(request, "version-conflict.html", status=409, name=replaced.name,
                     replaced=replaced.versions.current, current=stale.current,
@@ -122,11 +124,12 @@ async def _submit(
     *,
     actor: str,
     replaces: int | None,
-    name: str | None = None,
     format: ArticleFormat | None = None,
+    document: str | None = None,
 ) -> Submitted:
-    """:param name: the stored article's name (None: the file's own, which then tells the
-        format); :param format: the file's format, when ``name`` is not the file's."""
+    """The file stored under its own name. :param format: the file's format (None: its
+    name's extension, or its first bytes); :param document: the document it is a version of,
+    when not the one of its name."""
     own = _name(file.filename)
     data = await file.read()
     bib_text = None
@@ -137,9 +140,9 @@ async def _submit(
             raise ApiError(400, f"bibliography {bibliography.filename!r}: not UTF-8 text") from exc
     # Read in the check's worker process, not here: a large PDF is minutes of CPU.
     return await submit_article(
-        svc, name=name or own, data=data, format=format or _sniffed(own, data),
+        svc, name=own, data=data, format=format or _sniffed(own, data),
         bibliography=bib_text,
-        actor=actor, replaces=replaces,
+        actor=actor, replaces=replaces, document=document,
     )
 
 

@@ -177,11 +177,25 @@ def test_a_new_version_of_an_uploaded_article_is_uploaded_from_its_page(site: Si
                               done.headers["location"])[1])
     with site.client() as api:
         stored = api.get(f"/api/articles/{new_id}").json()
-    # The document keeps its name; the version is read as the PDF it is.
-    assert (stored["name"], stored["format"]) == ("spine-pain.docx", "pdf")
+    # The version is the next of the document, stored under the name of what was sent, and
+    # read as the PDF it is
+    assert (stored["name"], stored["format"]) == ("spine-pain (revised).pdf", "pdf")
+    assert [v["id"] for v in stored["versions"]] == [first["id"], new_id]
     assert stored["previous_id"] == first["id"]
     assert 'data-version="2">version 2 of 2<' in landed and "read from a PDF file" in landed
     assert "Most private health plans in the United States" in landed
+    # and the next version, sent from that one's page as Markdown, follows it
+    markdown = (MANUSCRIPTS.parents[2] / "examples" / "spine-pain.md").read_bytes()
+    with signed_in(site) as browser:
+        again = browser.post(f"/articles/{new_id}/versions/upload",
+                             files={"file": ("spine-pain.md", markdown)})
+    assert again.status_code == 303, again.text
+    third_id = int(re.fullmatch(r"/articles/(\d+)\?notice=version-stored",
+                                again.headers["location"])[1])
+    with site.client() as api:
+        third = api.get(f"/api/articles/{third_id}").json()
+    assert (third["name"], third["format"], third["previous_id"]) == (
+        "spine-pain.md", "markdown", new_id)
 
 
 def test_a_stale_or_unreadable_upload_stores_nothing(site: Site) -> None:
