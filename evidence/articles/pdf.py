@@ -88,9 +88,9 @@ class _Line:
     after_display: bool = False
     """The first line under a displayed equation: a paragraph goes on across it, unless the
     line above ended a sentence."""
-    math: float = 0.0
-    """Share of the line's characters set as mathematics: in a math font, a math symbol, or
-    a sub- or superscript (set smaller than the line's largest characters)."""
+    chars: list[Any] = field(default_factory=list)
+    """The line's visible characters (pdfminer's), kept only while its page is read: a
+    display's share of mathematics is asked of them (``_math_share``)."""
 
     @property
     def place(self) -> str:
@@ -194,7 +194,11 @@ def _lines(page: Any, number: int) -> list[_Line]:
     numbers = [ln for ln, _ in read_lines if _EQUATION_NUMBER.match(ln.text)]
     numbered = {id(ln) for ln in numbers}
     every = [ln for ln, _ in read_lines]
-    found: list[tuple[_Line, list[_Line]]] = []
+    edges: dict[int, tuple[float, float]] = {}
+    for read, column in read_lines:
+        left, right = edges.get(column, (read.x0, read.x1))
+        edges[column] = (min(left, read.x0), max(right, read.x1))
+    found: list[tuple[_Line, tuple[float, float]]] = []
     equations: list[_Line] = []
     counted: Counter[int] = Counter()
     for read, column in read_lines:
@@ -202,9 +206,9 @@ def _lines(page: Any, number: int) -> list[_Line]:
             continue
         counted[column] += 1  # an equation's line is counted as a reader counts it
         read.number, read.column = counted[column], column
-        beside = [ln for ln, c in read_lines if c == column]
+        beside = edges[column]
         if (numbers and _numbered_equation(read, numbers, every)) or (
-                read.math >= _MATH_SHARE and _displayed(read, beside)):
+                _displayed(read, beside) and _math_share(read.chars) >= _MATH_SHARE):
             equations.append(read)
         else:
             found.append((read, beside))
@@ -218,14 +222,15 @@ def _lines(page: Any, number: int) -> list[_Line]:
         read.after_display = read.column == above.column and any(
             eq.column == read.column and eq.top >= above.bottom - 1 and eq.bottom <= read.top + 1
             for eq in equations)
+    for read, _ in read_lines:
+        read.chars = []
     return kept
 
 
-def _displayed(line: _Line, column: list[_Line]) -> bool:
+def _displayed(line: _Line, edges: tuple[float, float]) -> bool:
     """Set apart from both edges of its column, as a displayed equation is (centred, or
     indented under ``fleqn``); a line of prose runs to an edge, at least the left one."""
-    left = min(ln.x0 for ln in column)
-    right = max(ln.x1 for ln in column)
+    left, right = edges
     return line.x0 >= left + 1.5 * line.size and line.x1 <= right - 1.5 * line.size
 
 
@@ -416,11 +421,12 @@ def _line(
     gaps = [b.x0 - a.x1 for a, b in zip(words, words[1:], strict=False)]
     return _Line(pieces, line.x0, line.x1, height - line.y1, height - line.y0, size, page,
                  end - line.x0, spacing=max((g for g in gaps if g > 0.15 * size), default=0.0),
-                 math=_math_share(words))
+                 chars=words)
 
 
 def _math_share(chars: list[Any]) -> float:
-    """Share of the characters set as mathematics (see ``_Line.math``)."""
+    """Share of the characters set as mathematics: in a math font, a math symbol, or a sub-
+    or superscript (set smaller than the line's largest characters)."""
     if not chars:
         return 0.0
     largest = max(c.size for c in chars)
