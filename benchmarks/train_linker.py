@@ -327,8 +327,7 @@ def main() -> None:
         cv_thresholds=cuts,
         trained_on="PLOS plos-links.jsonl, train and tune splits (benchmarks/linking_data.py); "
                    f"thresholds per kind of article by {FOLDS}-fold cross-validation grouped "
-                   "by article; articles "
-                   "CC BY / CC0 (PLOS/allofplos)",
+                   "by article; articles CC BY / CC0 (PLOS/allofplos)",
     ) + "\n", encoding="utf-8")
     print(f"thresholds {thresholds[True]:.2f} with markers elsewhere, "
           f"{thresholds[False]:.2f} with none; weights written to {args.output}")
