@@ -200,12 +200,21 @@ def lowest_threshold(rows: Sequence[Ranked], target: float) -> float | None:
     return found
 
 
-def report(split: str, models: dict[str, Model], threshold: float, *,
+def kind_threshold(model: Model, keep_markers: bool) -> float:
+    """The model's default threshold for the kind of article a way of hiding markers makes:
+    markers elsewhere (``one-out``) or none at all (``unmarked``)."""
+    if keep_markers or model.threshold_unmarked is None:
+        return model.threshold
+    return model.threshold_unmarked
+
+
+def report(split: str, models: dict[str, Model], threshold: float | None, *,
            registry: bool = False,
            cv_cuts: dict[str, dict[str, dict[float, float]]] | None = None
            ) -> list[str]:
     """The figures of one split; ``models`` by name, the current one first, each linking at
-    its own shipped threshold (``threshold`` overrides the current one's). ``cv_cuts`` gives,
+    its own shipped threshold for each kind of article (``threshold``, when given, replaces
+    the current one's for both). ``cv_cuts`` gives,
     per model name, its cross-validated thresholds for ``TARGETS`` (``-1`` for the oracle's);
     a model without them takes the lowest that reaches the target on the tuning split."""
     articles = list(load_articles(split))
@@ -223,7 +232,7 @@ def report(split: str, models: dict[str, Model], threshold: float, *,
     out = [f"split {split}{joined}: {len(articles)} articles, "
            f"{sum(len(a.texts) for a in articles)} sentences, "
            f"{sum(1 for a in articles for c in a.cites if c)} cited; "
-           f"threshold {threshold:.2f} ({current})", ""]
+           f"threshold {_shown(threshold, models[current])} ({current})", ""]
     out.append("| mode | ranker | r@1 | r@1 macro | r@3 | r@5 | links | precision | "
                "precision (cited) | coverage | uncited linked | CPU ms/sentence |")
     out.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
@@ -234,7 +243,8 @@ def report(split: str, models: dict[str, Model], threshold: float, *,
         for name, model in models.items():
             rows, bm25, owners, spent = ranked_sentences(articles, model, keep_markers=keep)
             rows_of[name] = rows
-            cut = threshold if name == current else model.threshold
+            cut = (threshold if name == current and threshold is not None
+                   else kind_threshold(model, keep))
             e = emitted(rows, cut)
             out.append(_row(mode, f"learned, {name}", rows, owners, e,
                             f"{1000 * spent / len(rows):.3f}"))
@@ -266,6 +276,13 @@ def report(split: str, models: dict[str, Model], threshold: float, *,
             "| mode | probability | sentences | mean probability | right |",
             "| --- | --- | --- | --- | --- |", *calibration]
     return out
+
+
+def _shown(threshold: float | None, model: Model) -> str:
+    if threshold is not None:
+        return f"{threshold:.2f}"
+    return (f"{kind_threshold(model, False):.2f} unmarked, "
+            f"{kind_threshold(model, True):.2f} one-out")
 
 
 def _at_targets(mode: str, name: str, rows: Sequence[Ranked],
@@ -347,7 +364,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                         help="also where the ranking is lost, by kind")
     args = parser.parse_args(argv)
     model = load_model()
-    threshold = model.threshold if args.threshold is None else args.threshold
+    threshold = args.threshold  # None: the model's default per kind of article
     print(describe(["scikit-learn"]))
     models = {"now": model, "second": earlier_model()}
     cuts = shipped_cuts()

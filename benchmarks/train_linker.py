@@ -18,10 +18,12 @@ included, so the trees learn where markers exist and where none do.
 Articles are split into ``FOLDS`` groups (by article, seeded). For each group, trees are
 trained on the others and rank its sentences; the emitting model is then cross-validated the
 same way over those out-of-fold inputs, which gives an out-of-fold probability for every
-sentence. The threshold is the lowest at which those links are right at least
-``TARGET_PRECISION`` of the time with markers removed *each* way and at most ``MAX_UNCITED``
-of the uncited sentences get one. The shipped trees are then trained on all 91 articles, the
-emitting weights on all out-of-fold inputs. The figures printed are the cross-validated ones.
+sentence. The default threshold is chosen per kind of article: for each way of hiding
+markers, the lowest at which its links are right at least ``TARGET_PRECISION`` of the time and
+at most ``MAX_UNCITED`` of its uncited sentences get one; ``one-out`` gives the threshold for
+articles with markers, ``unmarked`` the one for articles with none (``Model.threshold_for``).
+The shipped trees are then trained on all 91 articles, the emitting weights on all out-of-fold
+inputs. The figures printed are the cross-validated ones.
 
 Needs the ``train`` extra (``pip install -e '.[train]'``). Run:
 ``nice .venv/bin/python benchmarks/train_linker.py`` (writes ``evidence/linking/weights.json``;
@@ -63,6 +65,8 @@ TARGET_PRECISION = 0.75
 MAX_UNCITED = 0.05
 C = 1.0
 MODES = {"unmarked": False, "one-out": True}
+"""Ways of hiding markers; each stands for a kind of article at run time: no marker anywhere
+(``unmarked``), or markers in its other sentences (``one-out``)."""
 
 _Row = tuple[SentenceFeatures, frozenset[int]]
 
@@ -260,7 +264,15 @@ def lowest(rows_by_mode: Iterable[Sequence[Scored]], target: float, *,
     return found
 
 
-def report(scored: dict[bool, list[Scored]], threshold: float) -> list[str]:
+def kind_thresholds(scored: dict[bool, list[Scored]]) -> dict[bool, float]:
+    """The default threshold of each kind of article (by ``keep_markers``): the lowest at
+    which its out-of-fold links meet ``TARGET_PRECISION`` and ``MAX_UNCITED``; 1.0 when none
+    does."""
+    return {keep: lowest([rows], TARGET_PRECISION, max_uncited=MAX_UNCITED) or 1.0
+            for keep, rows in scored.items()}
+
+
+def report(scored: dict[bool, list[Scored]], thresholds: dict[bool, float]) -> list[str]:
     lines = ["| mode | r@1 | r@3 | threshold | links | precision | coverage | uncited linked |",
              "| --- | --- | --- | --- | --- | --- | --- | --- |"]
     for name, keep in MODES.items():
@@ -268,7 +280,7 @@ def report(scored: dict[bool, list[Scored]], threshold: float) -> list[str]:
         cited = [r for r in rows if r.cited]
         r1 = sum(r.right for r in cited) / len(cited)
         r3 = sum(r.top3 for r in cited) / len(cited)
-        rows_at = [(f"{threshold:.2f}", figures(rows, threshold))]
+        rows_at = [(f"{thresholds[keep]:.2f} (rule)", figures(rows, thresholds[keep]))]
         for target in (0.7, TARGET_PRECISION, 0.8):
             for oracle in (False, True):
                 cut = lowest([rows], target, oracle=oracle)
@@ -293,20 +305,19 @@ def main() -> None:
     if args.compare_linear:
         linear = {keep: emitting_out_of_fold(rows)
                   for keep, rows in out_of_fold(features, folds, linear=True).items()}
-        cut = lowest(linear.values(), TARGET_PRECISION, max_uncited=MAX_UNCITED) or 1.0
         print("linear ranker (second pass), cross-validated:")
-        print("\n".join(report(linear, cut)), flush=True)
+        print("\n".join(report(linear, kind_thresholds(linear))), flush=True)
     ranked = out_of_fold(features, folds)
     scored = {keep: emitting_out_of_fold(rows) for keep, rows in ranked.items()}
-    threshold = lowest(scored.values(), TARGET_PRECISION, max_uncited=MAX_UNCITED) or 1.0
+    thresholds = kind_thresholds(scored)
     print("trees, cross-validated:", flush=True)
-    print("\n".join(report(scored, threshold)))
+    print("\n".join(report(scored, thresholds)))
     forest = fit_forest([row for rows in features.values() for article in rows
                          for row in article])
     emit, bias = fit_emitting(ranked[True])
     emit_unmarked, bias_unmarked = fit_emitting(ranked[False])
-    model = Model((0.0,) * len(FEATURES), emit, bias, threshold, emit_unmarked, bias_unmarked,
-                  forest)
+    model = Model((0.0,) * len(FEATURES), emit, bias, thresholds[True], emit_unmarked,
+                  bias_unmarked, forest, thresholds[False])
     # Per way of hiding markers, the lowest cross-validated threshold for each precision
     # target (negative: the oracle that links cited sentences only), for the benchmark.
     cuts = {name: {str(sign * t): found for t in (0.7, 0.8) for sign in (1, -1)
@@ -315,10 +326,11 @@ def main() -> None:
     args.output.write_text(model.to_json(
         cv_thresholds=cuts,
         trained_on="PLOS plos-links.jsonl, train and tune splits (benchmarks/linking_data.py); "
-                   f"threshold by {FOLDS}-fold cross-validation grouped by article; articles "
-                   "CC BY / CC0 (PLOS/allofplos)",
+                   f"thresholds per kind of article by {FOLDS}-fold cross-validation grouped "
+                   "by article; articles CC BY / CC0 (PLOS/allofplos)",
     ) + "\n", encoding="utf-8")
-    print(f"threshold {threshold:.2f}; weights written to {args.output}")
+    print(f"thresholds {thresholds[True]:.2f} with markers elsewhere, "
+          f"{thresholds[False]:.2f} with none; weights written to {args.output}")
 
 
 if __name__ == "__main__":

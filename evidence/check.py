@@ -31,7 +31,6 @@ from evidence.claims import Thresholds, find_claims
 from evidence.config import Settings
 from evidence.errors import InputError, StoreError
 from evidence.linking import ReferenceText, link_claims
-from evidence.linking.rank import DEFAULT_THRESHOLD
 from evidence.linking.references import written_first_author, written_year
 from evidence.lock import Lock, LockedWork
 from evidence.matching import MatchOutcome, match_references
@@ -625,17 +624,16 @@ def _reference(
                    confidence=found.confidence, reason=found.reason)
 
 
-def _inferred_threshold(options: CheckOptions) -> float:
-    """The ``inferred-threshold`` setting, else the ranker's calibrated default."""
+def _inferred_threshold(options: CheckOptions) -> float | None:
+    """The ``inferred-threshold`` setting, else ``None``: the ranker's calibrated default for
+    each kind of article."""
     config = options.config
-    if config is None or config.inferred_threshold is None:
-        return DEFAULT_THRESHOLD
-    return config.inferred_threshold
+    return None if config is None else config.inferred_threshold
 
 
 def _article_result(
     article: Article, written: Sequence[WrittenReference], references: list[ReferenceResult],
-    inferred_threshold: float = DEFAULT_THRESHOLD,
+    inferred_threshold: float | None = None,
     thresholds: Thresholds | None = None,
 ) -> ArticleResult:
     verdicts = find_claims(article, thresholds=thresholds)

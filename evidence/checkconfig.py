@@ -10,7 +10,8 @@ filesystem root or the first folder holding ``.git``::
     baseline = "evidence-baseline.json"
     disable = ["uncited-reference"]
     max-article-size = 10             # MB; a larger article is refused (0: no limit)
-    inferred-threshold = 0.8          # lowest probability for a ranked inferred link (0..1)
+    inferred-threshold = 0.8          # lowest probability for a ranked inferred link (0..1),
+                                      # in every article (default: one per kind of article)
     claim-threshold = 0.8             # claim model score from which a sentence with no cue
                                       # needs a source (0-1; default: the shipped model's)
     claim-cue-threshold = 0.05        # the same for a sentence in which a rule found a cue
@@ -88,7 +89,7 @@ class CheckConfig:
     baseline: Path | None = None  # resolved against the folder of the configuration file
     source: Path | None = None  # the file this was read from, if any
     max_article_mb: float | None = None  # None: the default; 0: no limit
-    inferred_threshold: float | None = None  # None: the ranker's calibrated default
+    inferred_threshold: float | None = None  # None: the ranker's default per kind of article
     claim_threshold: float | None = None  # None: the claim model's default
     claim_cue_threshold: float | None = None
     registry_wait: float | None = None  # seconds; None: EVIDENCE_REGISTRY_WAIT's or default

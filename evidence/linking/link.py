@@ -29,7 +29,8 @@ all, own or covering; a sentence whose markers resolve nowhere keeps its broken 
 2. any other sentence, claim or not, is linked to the best candidate of the learned ranker
    (``rank``: words, paragraph, neighbouring sentences and their markers, names) when the
    probability that it is right reaches ``ranked_threshold`` (the ``inferred-threshold``
-   setting); the score is that probability.
+   setting), else the ranker's default for the kind of article (with markers elsewhere or
+   none at all, ``rank.Model.threshold_for``); the score is that probability.
 
 An inferred link means "related": the texts agree on their subject, not that the reference
 supports the claim; its ``why`` says what made the linker pick it.
@@ -43,7 +44,7 @@ from dataclasses import dataclass
 
 from evidence.linking.features import Passage
 from evidence.linking.markers import MarkerResolver
-from evidence.linking.rank import DEFAULT_THRESHOLD, rank_passages
+from evidence.linking.rank import rank_passages
 from evidence.linking.references import ReferenceText
 from evidence.linking.score import ReferenceIndex
 from evidence.linking.shapes import ArticleLike, MarkerLike, SentenceLike
@@ -96,12 +97,13 @@ def link_claims(
     *,
     claims: Sequence[bool],
     threshold: float = INFERRED_THRESHOLD,
-    ranked_threshold: float = DEFAULT_THRESHOLD,
+    ranked_threshold: float | None = None,
 ) -> LinkResult:
     """Link the article's sentences to its references (see the module docstring).
 
     ``references`` is aligned with ``article.references`` (``reference_texts`` builds it);
-    ``claims[i]`` says whether sentence ``i`` needs support.
+    ``claims[i]`` says whether sentence ``i`` needs support; ``ranked_threshold``, when
+    given, replaces the ranker's default threshold for both kinds of article.
     """
     return link_sentences(article.sentences, references, claims=claims, threshold=threshold,
                           ranked_threshold=ranked_threshold)
@@ -113,7 +115,7 @@ def link_sentences(
     *,
     claims: Sequence[bool],
     threshold: float = INFERRED_THRESHOLD,
-    ranked_threshold: float = DEFAULT_THRESHOLD,
+    ranked_threshold: float | None = None,
 ) -> LinkResult:
     """``link_claims`` on a sequence of sentences."""
     if len(claims) != len(sentences):
@@ -146,9 +148,10 @@ def _ranked(
     own: dict[int, _Cited],
     references: Sequence[ReferenceText],
     wanted: list[bool],
-    threshold: float,
+    threshold: float | None,
 ) -> dict[int, tuple[SourceLink, ...]]:
-    """The learned ranker's links for the ``wanted`` sentences (rule 2 of inferred links)."""
+    """The learned ranker's links for the ``wanted`` sentences (rule 2 of inferred links);
+    ``threshold`` ``None``: each kind of article's default."""
     passages = []
     section = ""
     for i, sentence in enumerate(sentences):
@@ -158,7 +161,8 @@ def _ranked(
                                 frozenset(ref for ref, _ in own.get(i, ()))))
     found: dict[int, tuple[SourceLink, ...]] = {}
     for i, best in enumerate(rank_passages(passages, references, wanted=wanted)):
-        if best is not None and best.score >= threshold:
+        if best is not None and best.score >= (best.threshold if threshold is None
+                                                 else threshold):
             ref = best.reference
             found[i] = (SourceLink(ref, references[ref].doi, How.INFERRED, best.score,
                                    why=best.why),)

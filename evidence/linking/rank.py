@@ -14,12 +14,14 @@ Two small models, learned on PLOS articles with their markers removed
    ``1 / (1 + exp(-(bias + sum(weight * value))))``, with weights of its own for articles
    that carry no marker at all.
 
-The best candidate is linked when that probability reaches the threshold: the lowest at
-which at least 75% of the links emitted in cross-validation over the tuning articles (grouped
-by article) named a reference the authors cited there, with markers removed everywhere and
-with a sentence's own removed, each way apart (``DEFAULT_THRESHOLD``; the
-``inferred-threshold`` setting changes it; held-out figures in ``benchmarks/RESULTS.md``).
-The score of an inferred link is that probability.
+The best candidate is linked when that probability reaches the threshold of its kind of
+article, each the lowest at which at least 75% of the links emitted in cross-validation over
+the tuning articles (grouped by article) named a reference the authors cited there and at
+most 5% of the uncited sentences got one: for an article that carries markers, with a
+sentence's own removed (``DEFAULT_THRESHOLD``); for one that carries none, with markers
+removed everywhere (``DEFAULT_THRESHOLD_UNMARKED``). The ``inferred-threshold`` setting
+replaces both; figures in ``benchmarks/RESULTS.md``. The score of an inferred link is that
+probability.
 
 An inferred link says "related, not confirmed": a cited reference need not support the
 sentence, and editors confirm or reject the link. Each link carries ``why``: the features
@@ -49,6 +51,7 @@ from evidence.linking.references import ReferenceText
 
 __all__ = [
     "DEFAULT_THRESHOLD",
+    "DEFAULT_THRESHOLD_UNMARKED",
     "EMIT_FEATURES",
     "Forest",
     "Inferred",
@@ -178,6 +181,9 @@ class Model:
     ``emit_unmarked`` and ``bias_unmarked``, when given, emit in articles that carry no marker
     at all: there the same inputs mean less (no neighbour ever cites anything), and one set of
     weights for both kinds of article gave probabilities too low for the unmarked one.
+    ``threshold_unmarked``, when given, is the default threshold there: the unmarked kind
+    needs a higher one for the same share of right links, and one threshold for both cost the
+    articles with markers a third of their links.
     """
 
     rank: tuple[float, ...]
@@ -187,6 +193,17 @@ class Model:
     emit_unmarked: tuple[float, ...] | None = None
     bias_unmarked: float = 0.0
     forest: Forest | None = None
+    threshold_unmarked: float | None = None
+
+    def unmarked(self, sentence: SentenceFeatures) -> bool:
+        """Whether the sentence's article carries no marker at all."""
+        return sentence.values[_MARKED_SHARE] == 0
+
+    def threshold_for(self, sentence: SentenceFeatures) -> float:
+        """The default threshold for the sentence's kind of article."""
+        if self.threshold_unmarked is not None and self.unmarked(sentence):
+            return self.threshold_unmarked
+        return self.threshold
 
     def score(self, candidate: Candidate, sentence: Sequence[float] = ()) -> float:
         """The candidate's rank; ``sentence`` is the sentence's own features (trees read them)."""
@@ -210,7 +227,7 @@ class Model:
         lead = min(top - scored[1][0], MAX_LEAD) if len(scored) > 1 else MAX_LEAD
         inputs = (top, lead, *best.values, *sentence.values)
         emit, bias = self.emit, self.bias
-        if self.emit_unmarked is not None and sentence.values[_MARKED_SHARE] == 0:
+        if self.emit_unmarked is not None and self.unmarked(sentence):
             emit, bias = self.emit_unmarked, self.bias_unmarked
         z = bias + sum(w * v for w, v in zip(emit, inputs, strict=True))
         return best, (1 / (1 + math.exp(-z)) if z > -30 else 0.0), inputs
@@ -221,10 +238,12 @@ class Model:
                     if self.emit_unmarked is not None else {})
         forest = ({"sentence_features": list(SENTENCE_FEATURES),
                    "forest": self.forest.to_dict()} if self.forest is not None else {})
+        threshold_unmarked = ({"threshold_unmarked": self.threshold_unmarked}
+                              if self.threshold_unmarked is not None else {})
         return json.dumps({"features": list(FEATURES), "rank": list(self.rank), **forest,
                            "emit_features": list(EMIT_FEATURES), "emit": list(self.emit),
                            "bias": self.bias, **unmarked, "threshold": self.threshold,
-                           **extra}, indent=1)
+                           **threshold_unmarked, **extra}, indent=1)
 
 
 @lru_cache(maxsize=1)
@@ -234,6 +253,7 @@ def load_model(path: Path = WEIGHTS) -> Model:
     if data["features"] != list(FEATURES) or data["emit_features"] != list(EMIT_FEATURES):
         raise ValueError(f"{path}: trained for other features than {EMIT_FEATURES}")
     unmarked = data.get("emit_unmarked")
+    threshold_unmarked = data.get("threshold_unmarked")
     forest = None
     if "forest" in data:
         if data.get("sentence_features") != list(SENTENCE_FEATURES):
@@ -242,20 +262,28 @@ def load_model(path: Path = WEIGHTS) -> Model:
     return Model(tuple(map(float, data["rank"])), tuple(map(float, data["emit"])),
                  float(data["bias"]), float(data["threshold"]),
                  tuple(map(float, unmarked)) if unmarked is not None else None,
-                 float(data.get("bias_unmarked", 0.0)), forest)
+                 float(data.get("bias_unmarked", 0.0)), forest,
+                 float(threshold_unmarked) if threshold_unmarked is not None else None)
 
 
-DEFAULT_THRESHOLD = float(json.loads(WEIGHTS.read_text(encoding="utf-8"))["threshold"])
-"""Read alone, so that retraining can import this module while the weights are stale."""
+_SHIPPED = json.loads(WEIGHTS.read_text(encoding="utf-8"))
+# Read alone, so that retraining can import this module while the weights are stale.
+DEFAULT_THRESHOLD = float(_SHIPPED["threshold"])
+"""The default threshold in an article whose other sentences carry markers."""
+DEFAULT_THRESHOLD_UNMARKED = float(_SHIPPED.get("threshold_unmarked", DEFAULT_THRESHOLD))
+"""The default threshold in an article that carries no marker at all."""
+del _SHIPPED
 
 
 @dataclass(frozen=True, slots=True)
 class Inferred:
-    """The best candidate for one sentence, its probability and why."""
+    """The best candidate for one sentence, its probability, why, and the default threshold
+    for its kind of article."""
 
     reference: int
     score: float
     why: str
+    threshold: float
 
 
 def rank_passages(
@@ -266,7 +294,8 @@ def rank_passages(
     model: Model | None = None,
 ) -> list[Inferred | None]:
     """The best candidate of each passage (``None`` when it has none or is not ``wanted``),
-    whatever its probability: the caller applies the threshold."""
+    whatever its probability: the caller applies the threshold (``Inferred.threshold`` by
+    default)."""
     model = model or load_model()
     found: list[Inferred | None] = []
     for i, features in enumerate(article_features(passages, references)):
@@ -275,7 +304,8 @@ def rank_passages(
             continue
         best, probability, _ = model.best(features)
         found.append(Inferred(best.reference, round(probability, 4),
-                              _why(model, best, features.values)))
+                              _why(model, best, features.values),
+                              model.threshold_for(features)))
     return found
 
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from evidence.articles.model import Sentence
+from evidence.articles.model import Marker, Sentence
 from evidence.check import CheckOptions, _inferred_threshold
 from evidence.checkconfig import read_config_file
 from evidence.errors import InputError
-from evidence.linking import link_sentences
+from evidence.linking import link_sentences, rank
 from evidence.linking.features import (
     FEATURES,
     SENTENCE_FEATURES,
@@ -21,6 +21,7 @@ from evidence.linking.features import (
 )
 from evidence.linking.rank import (
     DEFAULT_THRESHOLD,
+    DEFAULT_THRESHOLD_UNMARKED,
     EMIT_FEATURES,
     Forest,
     Model,
@@ -151,9 +152,77 @@ def test_only_wanted_sentences_are_ranked() -> None:
     assert second is not None and second.reference == 1
 
 
-def test_the_shipped_threshold_is_a_probability() -> None:
+def test_the_shipped_thresholds_are_probabilities_one_per_kind_of_article() -> None:
     assert 0 < DEFAULT_THRESHOLD < 1
+    assert 0 < DEFAULT_THRESHOLD_UNMARKED < 1
     assert load_model().threshold == DEFAULT_THRESHOLD
+    assert load_model().threshold_unmarked == DEFAULT_THRESHOLD_UNMARKED
+    # Links are harder to tell right where no sentence carries a marker: the same share of
+    # right links needs a higher probability there.
+    assert DEFAULT_THRESHOLD_UNMARKED > DEFAULT_THRESHOLD
+
+
+def test_a_weights_file_with_one_threshold_applies_it_to_both_kinds(tmp_path: Path) -> None:
+    data = json.loads(load_model().to_json())
+    data.pop("threshold_unmarked", None)
+    path = tmp_path / "weights.json"
+    path.write_text(json.dumps(data))
+    model = load_model.__wrapped__(path)
+    (marked, unmarked) = (
+        article_features([Passage("Soil nitrogen [2].", 0, marked=frozenset({1})),
+                          Passage("Soil nitrogen cycling.", 0)], REFERENCES)[1],
+        article_features([Passage("Soil nitrogen cycling.", 0)], REFERENCES)[0])
+    assert model.threshold_unmarked is None
+    assert model.threshold_for(marked) == model.threshold_for(unmarked) == model.threshold
+
+
+# Two sentences on the planarian reference; in the second article the first one cites it.
+_CITES_FIRST = Marker("[1]", 1, 0, 3, "numeric", ("1",))
+_PLAIN = (Sentence("Telomerase activity rises during planarian regeneration.", 1, 0, 10, 0,
+                   "sentence", ()),
+          Sentence("Planarian telomerase was measured again.", 2, 11, 20, 1, "sentence", ()))
+_MARKED = (Sentence("Telomerase activity rises during planarian regeneration [1].", 1, 0, 10,
+                    0, "sentence", (_CITES_FIRST,)), _PLAIN[1])
+
+
+@pytest.fixture
+def half_sure(monkeypatch: pytest.MonkeyPatch) -> Model:
+    """A ranker that gives every best candidate probability 0.5 (no weight, no bias), with
+    its default 0.4 in articles with markers and 0.6 in articles with none."""
+    model = Model(rank=(0.0,) * len(FEATURES), emit=(0.0,) * len(EMIT_FEATURES), bias=0.0,
+                  threshold=0.4, threshold_unmarked=0.6)
+    monkeypatch.setattr(rank, "load_model", lambda: model)
+    return model
+
+
+def _ranked_link(sentences: tuple[Sentence, ...], threshold: float | None) -> float | None:
+    """The score of the second sentence's ranked link, ``None`` when it has none."""
+    found = link_sentences(sentences, REFERENCES, claims=[False] * len(sentences),
+                           ranked_threshold=threshold)
+    links = [ln for ln in found.links.get(1, ()) if ln.how == "inferred"]
+    return links[0].score if links else None
+
+
+@pytest.mark.usefixtures("half_sure")
+def test_the_default_threshold_is_the_one_of_the_articles_kind() -> None:
+    # 0.5 reaches the 0.4 of an article with a marker, not the 0.6 of one with none.
+    assert _ranked_link(_MARKED, None) == 0.5
+    assert _ranked_link(_PLAIN, None) is None
+
+
+@pytest.mark.usefixtures("half_sure")
+@pytest.mark.parametrize(("setting", "linked"), [(0.45, True), (0.55, False)])
+def test_the_inferred_threshold_setting_replaces_both_defaults(tmp_path: Path, setting: float,
+                                                               linked: bool) -> None:
+    path = tmp_path / "evidence.toml"
+    path.write_text(f"inferred-threshold = {setting}\n", encoding="utf-8")
+    threshold = _inferred_threshold(CheckOptions(config=read_config_file(path)))
+    assert threshold == setting
+    # 0.45 links in both kinds (below the 0.6 of the unmarked one), 0.55 in neither (above
+    # the 0.4 of the marked one).
+    expected = 0.5 if linked else None
+    assert _ranked_link(_MARKED, threshold) == expected
+    assert _ranked_link(_PLAIN, threshold) == expected
 
 
 def test_weights_for_other_features_are_refused(tmp_path: Path) -> None:
@@ -208,7 +277,12 @@ def test_the_inferred_threshold_setting_is_read_and_reaches_the_check(tmp_path: 
     config = read_config_file(path)
     assert config.inferred_threshold == 0.85
     assert _inferred_threshold(CheckOptions(config=config)) == 0.85
-    assert _inferred_threshold(CheckOptions()) == DEFAULT_THRESHOLD
+    # No setting: each kind of article's default (rank.Model.threshold_for).
+    assert _inferred_threshold(CheckOptions()) is None
+    unset = tmp_path / "unset" / "evidence.toml"
+    unset.parent.mkdir()
+    unset.write_text("fail-on = \"never\"\n", encoding="utf-8")
+    assert _inferred_threshold(CheckOptions(config=read_config_file(unset))) is None
 
 
 @pytest.mark.parametrize("value", ["1.5", "-0.1", "true", '"high"'])
