@@ -51,6 +51,7 @@ from refs import normalize_doi  # noqa: E402
 DATA = Path("/work/shared/data/linking/plos-links.jsonl")
 SPLITS = {"dev": slice(0, 8), "held-out": slice(8, 32)}
 ONE_COLUMN = "body { font: 11pt serif; margin: 2cm; }"
+LAYOUTS = ("bracket", "superscript", "latex")
 TWO_COLUMNS = (
     "body { font: 9.5pt serif; } .cols { column-count: 2; column-gap: 1.5em; } "
     "sup { font-size: 6.5pt; }"
@@ -203,14 +204,14 @@ class Score:
                 f"precision {precision:6.1%} ({self.hit}/{self.found})")
 
 
-def accuracy(split: str) -> None:
+def accuracy(split: str, styles: tuple[str, ...], show: bool) -> None:
     articles = load(split)
     scores: dict[tuple[str, str, str], Score] = {}
     references = Counter[str]()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         for article in articles:
-            for style in ("bracket", "superscript", "latex"):
+            for style in styles:
                 if style == "latex":
                     tex = as_latex(article)
                     pdf = parse_bytes(typeset(tex, folder), path="a.pdf")
@@ -219,6 +220,8 @@ def accuracy(split: str) -> None:
                     page = article_html(article, style)
                     pdf = parse_bytes(print_pdf(page, folder), path="a.pdf")
                     baseline = ("html", parse_bytes(page.encode("utf-8"), path="a.html"))
+                if show:
+                    show_dois(article, style, pdf)
                 for reader, read in (("pdf", pdf), baseline):
                     for what, found, truth in (
                         ("markers", found_markers(read, article), truth_markers(article)),
@@ -235,6 +238,16 @@ def accuracy(split: str) -> None:
         print(f"  {layout:24} {reader:4} {what:8} {score}")
     for key, count in sorted(references.items()):
         print(f"  references {key}: {count}")
+
+
+def show_dois(article: dict[str, Any], style: str, read: Article) -> None:
+    """The DOIs the PDF reader missed and those it read wrong, each with the reference as read."""
+    truth, found = truth_dois(article), found_dois(read)
+    for doi in sorted(truth - found):
+        print(f"  {style} {article['source']}: missed {doi}")
+    for ref in read.references:
+        if ref.doi and ref.doi not in truth:
+            print(f"  {style} {article['source']}: read wrong {ref.doi!r} from {ref.text!r}")
 
 
 def long_document(articles: list[dict[str, Any]]) -> dict[str, Any]:
@@ -378,12 +391,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--split", choices=sorted(SPLITS), default="dev")
     parser.add_argument("--no-speed", action="store_true")
+    parser.add_argument("--layouts", nargs="+", choices=LAYOUTS, default=list(LAYOUTS),
+                        help="the layouts to print and read (default: all three)")
+    parser.add_argument("--show-dois", action="store_true",
+                        help="print each DOI the PDF reader missed or read wrong")
     args = parser.parse_args()
     print(describe(["pdfminer.six", "python-docx", "pylatexenc", "lxml"]))
     print(f"chromium: {_chromium_version()}")
     print(f"pdflatex: {_version('pdflatex', '--version')}")
     print(f"soffice:  {_version('soffice', '--version')}")
-    accuracy(args.split)
+    accuracy(args.split, tuple(args.layouts), args.show_dois)
     if not args.no_speed:
         speed()
 

@@ -19,18 +19,26 @@ Two ways to hide the markers, both reading the same sentences:
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from evidence.linking.features import Passage
-from evidence.linking.references import ReferenceText
+from evidence.linking.references import ReferenceText, reference_text
+from refs import Work, normalize_doi
+from refs.work import work_from_crossref
 
-__all__ = ["DATA", "PlosArticle", "load_articles", "split_of"]
+__all__ = ["DATA", "PlosArticle", "load_articles", "registry_records", "split_of",
+           "with_records"]
 
 DATA = Path("/work/shared/data/linking/plos-links.jsonl")
+FIXTURES = (Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "crossref",
+            Path("/work/shared/fixtures/crossref"))
+"""The recorded registry responses: the only registry records a benchmark may read."""
 SPLITS = ("heldout", "tune", "train", "train", "train")
 
 
@@ -42,6 +50,7 @@ class PlosArticle:
     paragraphs: tuple[int, ...]
     sections: tuple[str, ...]
     cites: tuple[frozenset[int], ...]  # reference indexes each sentence cited
+    dois: tuple[str | None, ...] = ()  # each reference's DOI as written, normalised
 
     def passages(self, *, keep_markers: bool) -> list[Passage]:
         return [
@@ -78,4 +87,65 @@ def load_articles(split: str, data: Path = DATA) -> Iterator[PlosArticle]:
                 paragraphs=tuple(paragraphs),
                 sections=tuple(sections),
                 cites=tuple(cites),
+                dois=tuple(_doi(ref["doi"]) for ref in row["references"]),
             )
+
+
+def _doi(written: str | None) -> str | None:
+    try:
+        return normalize_doi(written) if written else None
+    except ValueError:
+        return None
+
+
+def registry_records(folders: tuple[Path, ...] = FIXTURES) -> dict[str, Work]:
+    """Every work record (a Crossref ``message`` or an item of a list or search) in the
+    recorded responses, by normalised DOI."""
+    found: dict[str, Work] = {}
+    for folder in folders:
+        for path in sorted(folder.rglob("*.json")):
+            if path.name.endswith((".meta.json", "headers.json")):
+                continue
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError):
+                continue
+            for record in _records(data):
+                doi = _doi(record["DOI"])
+                if doi and doi not in found:
+                    found[doi] = work_from_crossref(record)
+    return found
+
+
+def _records(data: Any) -> Iterator[Mapping[str, Any]]:
+    if isinstance(data, dict):
+        if isinstance(data.get("DOI"), str) and "title" in data:
+            yield data
+        for value in data.values():
+            yield from _records(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from _records(value)
+
+
+def with_records(article: PlosArticle, records: Mapping[str, Work]) -> tuple[PlosArticle, int]:
+    """The article with the registry's record joined to each reference whose written DOI has
+    one (title, journal, abstract, first author, year), and how many did."""
+    references, joined = [], 0
+    for ref, doi in zip(article.references, article.dois, strict=True):
+        work = records.get(doi) if doi else None
+        if work is not None:
+            entry = _Entry(ref.text, None, None, doi)
+            ref, joined = reference_text(entry, work), joined + 1
+        references.append(ref)
+    return dataclasses.replace(article, references=tuple(references)), joined
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """A reference as written, in the shape ``reference_text`` reads."""
+
+    text: str
+    label: str | None
+    key: str | None
+    doi: str | None

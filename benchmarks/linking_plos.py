@@ -8,10 +8,10 @@ threshold. Scored against the references the authors cited there (data and licen
 * recall@k: over cited sentences, the share whose k best candidates hold a cited reference;
 * emitted links: precision over all sentences and over cited ones, coverage (cited sentences
   given a right link / given any link), uncited sentences given a link;
-* the same for the model as it was before (``data/linker-weights-before.json``, at its own
-  shipped threshold), for BM25 over the written references (the best by BM25 of the sentence
-  alone, its threshold set to give the ranker's coverage) and for a random reference, in the
-  same run;
+* the same for the model of the second pass (``data/linker-weights-second.json``, a linear
+  ranker, at its own shipped threshold), for BM25 over the written references (the best by
+  BM25 of the sentence alone, its threshold set to give the ranker's coverage) and for a
+  random reference, in the same run;
 * coverage at a precision target: for each model and way of hiding markers, the lowest
   threshold at which the *tuning* split's links are right ``TARGETS`` of the time, applied to
   the split measured (on the tuning split itself this is optimistic by construction); and,
@@ -19,7 +19,13 @@ threshold. Scored against the references the authors cited there (data and licen
   (an oracle no linker has: what its ranking alone allows);
 * calibration: the probability the model gives its links against how often they are right;
 * CPU time per sentence (process time, not wall time: the machine is shared), features and
-  ranking of the whole article, references indexed included.
+  ranking of the whole article, references indexed included;
+* with registry records: the same, each reference whose written DOI has a record in the
+  recorded registry responses (``linking_data.registry_records``) given its title, journal,
+  abstract, first author and year; the number joined is printed;
+* where the ranking is lost (``--misses``): of the cited sentences, how many share no word
+  with any reference they cite, how many have no cited reference among their candidates, how
+  many rank one below the best, split by how many references the sentence cites.
 
 Run: ``.venv/bin/python benchmarks/linking_plos.py --split tune`` while tuning; the held-out
 split once, at the end: ``--split heldout``.
@@ -40,28 +46,30 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _machine import describe  # noqa: E402
-from linking_data import PlosArticle, load_articles  # noqa: E402
+from linking_data import (  # noqa: E402
+    PlosArticle,
+    load_articles,
+    registry_records,
+    with_records,
+)
 
 from evidence.articles.model import Sentence  # noqa: E402
 from evidence.linking import link_sentences  # noqa: E402
 from evidence.linking.features import FEATURES, SentenceFeatures, article_features  # noqa: E402
-from evidence.linking.rank import EMIT_FEATURES, Model, load_model  # noqa: E402
+from evidence.linking.rank import WEIGHTS, Model, load_model  # noqa: E402
+from evidence.linking.text import content_terms  # noqa: E402
 
 SEED = 20261203
 MODES = {"unmarked": False, "one-out": True}
 TARGETS = (0.7, 0.8)
-BEFORE = Path(__file__).resolve().parent / "data" / "linker-weights-before.json"
+SECOND = Path(__file__).resolve().parent / "data" / "linker-weights-second.json"
 BINS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.01)
 
 
-def earlier_model(path: Path = BEFORE) -> Model:
-    """A model trained on fewer features than today's, the features it did not know at 0."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    rank = dict(zip(data["features"], data["rank"], strict=True))
-    emit = dict(zip(data["emit_features"], data["emit"], strict=True))
-    return Model(tuple(float(rank.get(name, 0.0)) for name in FEATURES),
-                 tuple(float(emit.get(name, 0.0)) for name in EMIT_FEATURES),
-                 float(data["bias"]), float(data["threshold"]))
+def earlier_model(path: Path = SECOND) -> Model:
+    """The second pass's model (a linear ranker over today's features)."""
+    loaded: Model = load_model.__wrapped__(path)
+    return loaded
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +112,7 @@ def _order(model: Model, sentence: SentenceFeatures) -> list[tuple[int, float]]:
     if not sentence.candidates:
         return []
     best, probability, _ = model.best(sentence)
-    rest = sorted(((c.reference, model.score(c)) for c in sentence.candidates
+    rest = sorted(((c.reference, model.score(c, sentence.values)) for c in sentence.candidates
                    if c is not best), key=lambda rs: (-rs[1], rs[0]))
     return [(best.reference, probability), *rest]
 
@@ -192,13 +200,27 @@ def lowest_threshold(rows: Sequence[Ranked], target: float) -> float | None:
     return found
 
 
-def report(split: str, models: dict[str, Model], threshold: float) -> list[str]:
+def report(split: str, models: dict[str, Model], threshold: float, *,
+           registry: bool = False,
+           cv_cuts: dict[str, dict[str, dict[float, float]]] | None = None
+           ) -> list[str]:
     """The figures of one split; ``models`` by name, the current one first, each linking at
-    its own shipped threshold (``threshold`` overrides the current one's)."""
+    its own shipped threshold (``threshold`` overrides the current one's). ``cv_cuts`` gives,
+    per model name, its cross-validated thresholds for ``TARGETS`` (``-1`` for the oracle's);
+    a model without them takes the lowest that reaches the target on the tuning split."""
     articles = list(load_articles(split))
     tuning = articles if split == "tune" else list(load_articles("tune"))
+    joined = ""
+    if registry:
+        records = registry_records()
+        pairs = [with_records(a, records) for a in articles]
+        articles = [a for a, _ in pairs]
+        tuning = [with_records(a, records)[0] for a in tuning]
+        joined = (f"; registry records: {len(records)} recorded, joined to "
+                  f"{sum(n for _, n in pairs)} of the "
+                  f"{sum(1 for a in articles for d in a.dois if d)} references with a DOI")
     current = next(iter(models))
-    out = [f"split {split}: {len(articles)} articles, "
+    out = [f"split {split}{joined}: {len(articles)} articles, "
            f"{sum(len(a.texts) for a in articles)} sentences, "
            f"{sum(1 for a in articles for c in a.cites if c)} cited; "
            f"threshold {threshold:.2f} ({current})", ""]
@@ -218,18 +240,25 @@ def report(split: str, models: dict[str, Model], threshold: float) -> list[str]:
                             f"{1000 * spent / len(rows):.3f}"))
             if name == current:
                 mine, bm25_rows, chance = e, bm25, random_rows(rows)
-            tuned = (rows if split == "tune"
-                     else ranked_sentences(tuning, model, keep_markers=keep)[0])
-            at_target += _at_targets(mode, name, rows, tuned)
+            cuts: dict[float, float | None] | None = dict((cv_cuts or {}).get(name, {})
+                                                          .get(mode, {})) or None
+            if cuts is None:
+                tuned = (rows if split == "tune"
+                         else ranked_sentences(tuning, model, keep_markers=keep)[0])
+                cuts = {t: lowest_threshold(tuned, t) for t in TARGETS}
+                cuts |= {-t: lowest_threshold(_cited_only(tuned), t) for t in TARGETS}
+            at_target += _at_targets(mode, name, rows, {t: cuts.get(t) for t in TARGETS})
             if name == current:
                 at_target += _at_targets(mode, f"{name}, cited sentences only (oracle)",
-                                         _cited_only(rows), _cited_only(tuned))
+                                         _cited_only(rows),
+                                         {t: cuts.get(-t) for t in TARGETS})
         out.append(_row(mode, "BM25", bm25_rows, owners,
                         emitted(bm25_rows, threshold_for_coverage(bm25_rows, mine.links)), "-"))
         out.append(_row(mode, "random", chance, owners, _random_emitted(chance, mine.links),
                         "-"))
         calibration += _calibration(mode, rows_of[current])
-    out += ["", "Coverage at a precision target, the threshold chosen on the tuning split:", "",
+    out += ["", "Coverage at a precision target, the threshold chosen by cross-validation "
+            "(now) or on the tuning split (second):", "",
             "| mode | model | target | threshold | links | precision | coverage | "
             "uncited linked |", "| --- | --- | --- | --- | --- | --- | --- | --- |", *at_target]
     out += ["", f"Calibration ({current}): the probability given to the best candidate against "
@@ -240,10 +269,9 @@ def report(split: str, models: dict[str, Model], threshold: float) -> list[str]:
 
 
 def _at_targets(mode: str, name: str, rows: Sequence[Ranked],
-                tuned: Sequence[Ranked]) -> list[str]:
+                cuts: dict[float, float | None]) -> list[str]:
     lines = []
-    for target in TARGETS:
-        cut = lowest_threshold(tuned, target)
+    for target, cut in cuts.items():
         if cut is None:
             lines.append(f"| {mode} | {name} | {target:.2f} | - | 0 | - | 0 | - |")
             continue
@@ -313,14 +341,71 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=["train", "tune", "heldout"], default="tune")
     parser.add_argument("--threshold", type=float, default=None)
+    parser.add_argument("--registry", action="store_true",
+                        help="also with the recorded registry records joined to references")
+    parser.add_argument("--misses", action="store_true",
+                        help="also where the ranking is lost, by kind")
     args = parser.parse_args(argv)
     model = load_model()
     threshold = model.threshold if args.threshold is None else args.threshold
     print(describe(["scikit-learn"]))
-    models = {"now": model, "before": earlier_model()}
-    print("\n".join(report(args.split, models, threshold)))
+    models = {"now": model, "second": earlier_model()}
+    cuts = shipped_cuts()
+    print("\n".join(report(args.split, models, threshold, cv_cuts=cuts)))
+    if args.registry:
+        print()
+        print("\n".join(report(args.split, {"now": model}, threshold, registry=True,
+                               cv_cuts=cuts)))
+    if args.misses:
+        print()
+        print("\n".join(misses(list(load_articles(args.split)), model)))
     print()
     print(speed_at_fifty(model))
+
+
+def shipped_cuts() -> dict[str, dict[str, dict[float, float]]]:
+    """The shipped model's cross-validated thresholds for ``TARGETS``, per way of hiding
+    markers (weights file)."""
+    data = json.loads(WEIGHTS.read_text(encoding="utf-8"))
+    return {"now": {mode: {float(k): float(v) for k, v in cuts.items()}
+                    for mode, cuts in data.get("cv_thresholds", {}).items()}}
+
+
+def misses(articles: Sequence[PlosArticle], model: Model) -> list[str]:
+    """Cited sentences with every marker removed, by where the ranking loses them: no cited
+    reference shares a word with the sentence; one does but none is a candidate; one is a
+    candidate but ranks below another; ranked first. By how many references it cites."""
+    kinds = ("no shared word", "not a candidate", "ranked below", "ranked first")
+    counts: dict[str, dict[str, int]] = {}
+    for article in articles:
+        passages = article.passages(keep_markers=False)
+        for passage, f, cites in zip(passages, article_features(passages, article.references),
+                                     article.cites, strict=True):
+            if not cites:
+                continue
+            words = set(content_terms(passage.text))
+            shared = any(words & set(content_terms(article.references[r].text)) for r in cites)
+            candidates = {c.reference for c in f.candidates}
+            if not shared:
+                kind = kinds[0]
+            elif not candidates & cites:
+                kind = kinds[1]
+            elif model.best(f)[0].reference not in cites:
+                kind = kinds[2]
+            else:
+                kind = kinds[3]
+            group = "cites 1" if len(cites) == 1 else "cites 2-3" if len(cites) <= 3 else "cites 4+"
+            for key in (group, "all"):
+                counts.setdefault(key, dict.fromkeys(kinds, 0))[kind] += 1
+    lines = ["Where the ranking loses cited sentences (unmarked):", "",
+             "| cited sentences | n | " + " | ".join(kinds) + " |",
+             "| --- | --- | " + " | ".join("---" for _ in kinds) + " |"]
+    for key in ("cites 1", "cites 2-3", "cites 4+", "all"):
+        row = counts.get(key, dict.fromkeys(kinds, 0))
+        n = sum(row.values())
+        lines.append(f"| {key} | {n} | " + " | ".join(
+            f"{row[k]} ({row[k] / n:.1%})" if n else "0" for k in kinds) + " |")
+    return lines
 
 
 if __name__ == "__main__":

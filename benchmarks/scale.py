@@ -9,16 +9,20 @@ service reads with 1 and 2 server processes.
   second: 3 list requests of 50), list requests, 429s, jobs lost or failed, DOIs asked twice.
 * Reads: the seed-sized example article read back (``GET /api/articles/{id}``) by
   ``--clients`` clients for ``--seconds`` seconds, with 1 and 2 server processes
-  (``evidence serve --workers N``): p50/p99 and requests per second.
+  (``evidence serve --workers N``): p50/p99, requests per second and CPU per request, from
+  two load generators (``read_load``: Python clients in this process, and ``wrk`` where
+  installed). With ``--before DIR`` the cold runs and the reads also run, interleaved, on
+  the source tree in DIR (before a change: ``git archive main | tar -x -C DIR``); with
+  ``--baseline`` the cold runs also time one in-process ``evidence check`` of the same files.
 
 Usage: .venv/bin/python benchmarks/scale.py [--articles 2000 --works 4000 --workers 1,2,4]
+       .venv/bin/python benchmarks/scale.py --skip-cold --before /tmp/main-tree
 (the issue's 10,000 articles / 20,000 works take about five times as long per run.)
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import resource
 import signal
@@ -32,6 +36,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from _machine import describe, repo_root_on_path
+from read_load import WRK_MISSING, Load, python_load, wrk_load
 
 ROOT = repo_root_on_path()
 
@@ -201,8 +206,11 @@ def _asked(app: Standin) -> list[str]:
     return asked
 
 
-def reads(processes: int, clients: int, seconds: float) -> dict[str, Any]:
-    """The seed-sized example read back from a warm store by ``processes`` servers."""
+def reads(processes: int, clients: int, seconds: float, tree: Path | None = None,
+          etag: bool = False) -> list[tuple[str, Load | None]]:
+    """The seed-sized example read back from a warm store by ``processes`` servers, under
+    each load generator in turn; ``tree``: run the server from that source tree instead
+    (the baseline); ``etag``: also read with ``If-None-Match`` (304s)."""
     url = database.create_database()
     try:
         engine = open_store(url)
@@ -210,29 +218,35 @@ def reads(processes: int, clients: int, seconds: float) -> dict[str, Any]:
         with sessions.begin() as session:
             token = create_token(session, name="bench", role="editor")
         engine.dispose()
-        example = next((ROOT / "examples").glob("*.txt"))
+        example = ROOT / "examples" / "spine-pain.txt"
         port_url = free_port_url()
         env = {**os.environ, "EVIDENCE_DATABASE_URL": url}
+        if tree is not None:  # its own ``evidence`` first on the path, no .pyc left in it
+            env |= {"PYTHONPATH": str(tree), "PYTHONDONTWRITEBYTECODE": "1"}
         server = subprocess.Popen(
             [sys.executable, "-c", CLI, "serve", "--offline", "--port",
              port_url.rsplit(":", 1)[1], "--workers", str(processes)],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            env=env, cwd=tree or ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             headers = {"Authorization": f"Bearer {token}"}
             _ready(port_url)
             stored = httpx.post(f"{port_url}/api/articles", headers=headers, timeout=60,
                                 json={"name": example.name, "text": example.read_text()})
-            article = stored.json()["id"]
-            latencies = asyncio.run(_load(f"{port_url}/api/articles/{article}", headers,
-                                          clients, seconds))
+            target = f"{port_url}/api/articles/{stored.json()['id']}"
+            httpx.get(target, headers=headers, timeout=60).raise_for_status()  # warm
+            loads = [("python", python_load(target, headers, clients, seconds, server.pid, url)),
+                     ("wrk", wrk_load(target, headers, clients, seconds, server.pid, url))]
+            tag = httpx.get(target, headers=headers, timeout=60).headers.get("etag")
+            if etag and tag:
+                loads.append(("wrk, If-None-Match", wrk_load(
+                    target, {**headers, "If-None-Match": tag}, clients, seconds, server.pid,
+                    url)))
         finally:
             server.send_signal(signal.SIGINT)
             server.wait(timeout=30)
     finally:
         database.drop_database(url)
-    latencies.sort()
-    return {"processes": processes, "requests": len(latencies), "rps": len(latencies) / seconds,
-            "p50": _pct(latencies, 50), "p99": _pct(latencies, 99)}
+    return loads
 
 
 def _ready(url: str) -> None:
@@ -247,24 +261,30 @@ def _ready(url: str) -> None:
     raise RuntimeError("the server did not start")
 
 
-async def _load(url: str, headers: dict[str, str], clients: int, seconds: float) -> list[float]:
-    latencies: list[float] = []
-    deadline = time.perf_counter() + seconds
-    limits = httpx.Limits(max_connections=clients)
-    async with httpx.AsyncClient(headers=headers, timeout=30, limits=limits) as http:
-        async def client() -> None:
-            while time.perf_counter() < deadline:
-                began = time.perf_counter()
-                answer = await http.get(url)
-                answer.raise_for_status()
-                latencies.append(time.perf_counter() - began)
-
-        await asyncio.gather(*(client() for _ in range(clients)))
-    return latencies
+def _cpu(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
 
 
-def _pct(values: list[float], q: int) -> float:
-    return values[min(len(values) - 1, int(len(values) * q / 100))] * 1000
+def print_reads(args: argparse.Namespace) -> None:
+    trees: list[tuple[str, Path | None]] = [("now", None)]
+    if args.before is not None:
+        trees.insert(0, ("before", args.before.resolve()))
+    print(f"\nreads: the example article, {args.clients} clients, {args.seconds:g} s each; "
+          "CPU ms per request (server process tree, its PostgreSQL backends, the generator)")
+    print("| code | server processes | generator | requests | requests/s | p50 ms | p99 ms | "
+          "server CPU | PostgreSQL CPU | generator CPU | load avg | answers |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for processes in (1, 2):
+        for name, tree in trees:
+            for kind, r in reads(processes, args.clients, args.seconds, tree,
+                                 etag=tree is None):
+                if r is None:
+                    print(f"| {name} | {processes} | {kind}: {WRK_MISSING} |")
+                    continue
+                print(f"| {name} | {processes} | {kind} | {r.requests} | {r.rps:.0f} | "
+                      f"{r.p50_ms:.1f} | {r.p99_ms:.1f} | {_cpu(r.server_cpu_ms)} | "
+                      f"{_cpu(r.postgres_cpu_ms)} | {_cpu(r.generator_cpu_ms)} | "
+                      f"{r.load_before:.1f}-{r.load_after:.1f} | {r.statuses} |", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -276,6 +296,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument("--skip-reads", action="store_true")
+    parser.add_argument("--skip-cold", action="store_true")
     parser.add_argument("--baseline", action="store_true",
                         help="also one in-process `evidence check` of the same files")
     parser.add_argument("--before", type=Path, default=None,
@@ -284,6 +305,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="a folder for py-spy's samples of each worker (py-spy: by hand)")
     args = parser.parse_args(argv)
     print(describe(["procrastinate", "psycopg", "uvicorn", "httpx"]))
+    if not args.skip_cold:
+        cold_runs(args)
+    if not args.skip_reads:
+        print_reads(args)
+    return 0
+
+
+def cold_runs(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as folder:
         paths = write_corpus(Path(folder), args.articles, args.works,
                              per_article=max(1, args.works // args.articles))
@@ -312,15 +341,6 @@ def main(argv: list[str] | None = None) -> int:
                   f"{r['lists']} | {r['requests']} | "
                   f"{r['429']} | {r['done']} | {r['failed']} | {r['lost']} | "
                   f"{r['asked_twice']} | {r['load']} |", flush=True)
-    if not args.skip_reads:
-        print(f"\nreads: the example article, {args.clients} clients, {args.seconds:g} s")
-        print("| server processes | requests | requests/s | p50 ms | p99 ms |")
-        print("|---|---|---|---|---|")
-        for processes in (1, 2):
-            r = reads(processes, args.clients, args.seconds)
-            print(f"| {processes} | {r['requests']} | {r['rps']:.0f} | {r['p50']:.1f} | "
-                  f"{r['p99']:.1f} |", flush=True)
-    return 0
 
 
 if __name__ == "__main__":

@@ -124,6 +124,8 @@ class Bibliography:
 
     path: str
     entries: tuple[WrittenReference, ...]
+    problems: tuple[str, ...] = ()
+    """What could not be read as written ("FILE:LINE: ... left out"), to be said once."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +166,7 @@ def read_inputs(
         except InputError as exc:
             if path not in optional:
                 raise
-            notes.append(f"skipped {path}: {exc}")
+            notes.append(_skipped(path, exc))
             continue
         if not article.text.strip():
             notes.append(f"{path}: the article is empty; nothing to check, nothing stored")
@@ -179,10 +181,17 @@ def read_inputs(
         except InputError as exc:
             if path not in optional:
                 raise
-            notes.append(f"skipped {path}: {exc}")
+            notes.append(_skipped(path, exc))
             continue
         items.append((article, tuple(bibliographies)))
+    said = {b.path: b.problems for _, bibs in items for b in bibs}  # a --bib is everyone's
+    notes.extend(problem for problems in said.values() for problem in problems)
     return Inputs(items=tuple(items), notes=tuple(notes))
+
+
+def _skipped(path: Path, exc: InputError) -> str:
+    """Why a file found in a folder is left out, naming it once (most errors begin with it)."""
+    return f"skipped {path}: {str(exc).removeprefix(f'{path}: ')}"
 
 
 def _named_bibliographies(
@@ -371,6 +380,8 @@ def audit_articles(
                      len(articles))
     for article, refs in zip(articles, written, strict=True):
         advance(1)
+        # What the reader could not take as it was (an encoding guessed, notes left out).
+        problems.extend(f"{article.path}: {problem}" for problem in article.problems)
         references = [_reference(r, resolutions, matches) for r in refs]
         thresholds = options.config.claim_thresholds() if options.config else None
         result = _article_result(article, refs, references, _inferred_threshold(options),
@@ -560,12 +571,14 @@ def parse_bibliography(text: str, *, path: str, format: str = "bibtex") -> Bibli
     items: list[tuple[str, Work, int | None, str | None]]
     try:
         if format == "csl-json":
-            items = [(key, work, None, _csl_doi(work))
-                     for key, work in read_csl_json(text, path=path).items]
+            csl = read_csl_json(text, path=path)
+            items = [(key, work, None, _csl_doi(work)) for key, work in csl.items]
+            problems = csl.problems
         else:
             result = read_bibtex(text, path=path)
             items = [(e.key, e.work, e.line, e.fields.get("doi") or e.work.doi)
                      for e in result.entries]
+            problems = result.problems
     except RefsError as exc:
         raise InputError(str(exc)) from exc
     entries = tuple(
@@ -573,7 +586,9 @@ def parse_bibliography(text: str, *, path: str, format: str = "bibtex") -> Bibli
                          key=key or None, doi=work.doi, doi_text=doi_text)
         for key, work, line, doi_text in items
     )
-    return Bibliography(path=path, entries=entries)
+    said = tuple(f"{path}:{p.line}: {p.message}" if p.line else f"{path}: {p.message}"
+                 for p in problems)
+    return Bibliography(path=path, entries=entries, problems=said)
 
 
 def _csl_doi(work: Work) -> str | None:

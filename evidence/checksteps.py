@@ -75,6 +75,8 @@ class StoreAs:
     name: str
     actor: str
     replaces: int | None = None
+    document: str | None = None
+    """The document this is a version of, when not ``name`` (see ``save_check``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +125,8 @@ def audit_and_store(read: Read, answers: RegistryAnswers, store: StoreAs) -> Sub
     result = audit_articles([article], [read.written], answers)
     sessions = _sessions(store.database_url)
     new_id, created = store_check(sessions, article, result.articles[0], name=store.name,
-                                  actor=store.actor, replaces=store.replaces)
+                                  actor=store.actor, replaces=store.replaces,
+                                  document=store.document)
     with sessions() as session:
         row = session.get(StoredArticle, new_id)
         assert row is not None  # just stored or found, and versions are never deleted

@@ -86,6 +86,8 @@ class Settings:
 
         Settings.from_env(os.environ)                      # environment, then defaults
         Settings.from_env(os.environ, offline=True)        # a command-line flag wins
+        Settings.from_env(os.environ, configured_wait=30)  # a configuration file's value,
+                                                           # which the environment beats
     """
 
     database_url: str
@@ -118,14 +120,21 @@ class Settings:
     and its running jobs go to another worker."""
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+    def from_env(cls, environ: Mapping[str, str] | None = None, *,
+                 configured_wait: float | None = None, **overrides: Any) -> Settings:
+        """The environment's settings, then the defaults; ``overrides`` (flags) win over both.
+
+        :param configured_wait: ``registry-wait`` from ``evidence check``'s configuration
+            file: it stands in for the default, and ``EVIDENCE_REGISTRY_WAIT`` beats it.
+        """
         env = os.environ if environ is None else environ
+        wait_default = DEFAULT_REGISTRY_WAIT if configured_wait is None else configured_wait
         settings = cls(
             database_url=env.get("EVIDENCE_DATABASE_URL") or default_database_url(),
             crossref_url=(env.get("EVIDENCE_CROSSREF_URL") or DEFAULT_CROSSREF_URL).rstrip("/"),
             doi_url=(env.get("EVIDENCE_DOI_URL") or DEFAULT_DOI_URL).rstrip("/"),
             mailto=env.get("EVIDENCE_MAILTO") or None,
-            registry_wait=_positive(env, "EVIDENCE_REGISTRY_WAIT", float, DEFAULT_REGISTRY_WAIT),
+            registry_wait=_positive(env, "EVIDENCE_REGISTRY_WAIT", float, wait_default),
             registry_retries=_retries(env.get("EVIDENCE_REGISTRY_RETRIES")),
             registry_backoff=_positive(env, "EVIDENCE_REGISTRY_BACKOFF", float,
                                        DEFAULT_REGISTRY_BACKOFF),

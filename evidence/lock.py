@@ -104,9 +104,12 @@ def lock_from_check(result: CheckResult, fetched: Mapping[str, datetime]) -> Loc
     unverified = [f"{r.path or a.path}:{r.line}: {r.doi or _short(r.text)}"
                   for a in result.articles for r in a.references if r.status == "unverified"]
     if unverified:
+        shown = unverified[:5]
+        more = [f"and {len(unverified) - len(shown)} more"] if len(unverified) > len(shown) else []
+        what = "reference" if len(unverified) == 1 else "references"
         raise InputError("could not lock: the registry could not be asked about "
-                         f"{len(unverified)} reference(s), so nothing was written: "
-                         + "; ".join(unverified[:5]) + "; run again when it answers")
+                         f"{len(unverified)} {what}, so nothing was written: "
+                         + "; ".join([*shown, *more]) + "; run again when it answers")
     works: dict[str, LockedWork] = {}
     cited: dict[str, set[str]] = {}
     matches: dict[str, LockedMatch] = {}

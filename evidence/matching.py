@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from evidence.audit.rules import UNASKED
 from evidence.store import queries
 from evidence.store.matches import get_matches, record_match
 from evidence.vocabulary import ReferenceStatus
@@ -88,7 +89,7 @@ async def _ask(text: str, parsed: ParsedReference | None, client: CrossrefClient
         match = await match_reference(parsed if parsed is not None else text, client)
     except RegistryUnavailable as exc:
         return MatchOutcome(ReferenceStatus.UNVERIFIED,
-                            reason=f"could not ask the registry: {exc}")
+                            reason=f"{UNASKED}: {exc}")
     if match.work is not None and match.work.doi:
         return MatchOutcome(ReferenceStatus.MATCHED, match.work.doi, match.work,
                             match.confidence, checks=match.reasons)

@@ -18,6 +18,7 @@ __all__ = [
     "How",
     "JobState",
     "NOTICE_CHANGES",
+    "REGISTRY_WORK_STATUSES",
     "ReferenceStatus",
     "Role",
     "SourceChange",
@@ -93,6 +94,25 @@ class ArticleFormat(StrEnum):
     BIBTEX = "bibtex"  # a bibliography checked on its own
     CSL_JSON = "csl-json"
 
+    @property
+    def label(self) -> str:
+        """The format's name as a person reads it: "plain text", "Word"."""
+        return _FORMAT_LABELS[self]
+
+
+_FORMAT_LABELS = {
+    ArticleFormat.TEXT: "plain text", ArticleFormat.MARKDOWN: "Markdown",
+    ArticleFormat.HTML: "HTML", ArticleFormat.LATEX: "LaTeX", ArticleFormat.JATS: "JATS XML",
+    ArticleFormat.DOCX: "Word", ArticleFormat.PDF: "PDF", ArticleFormat.BIBTEX: "BibTeX",
+    ArticleFormat.CSL_JSON: "CSL-JSON",
+}
+
+
+REGISTRY_WORK_STATUSES: frozenset[ReferenceStatus] = frozenset(
+    {ReferenceStatus.RESOLVED, ReferenceStatus.MATCHED})
+"""Statuses whose reference shows a work: the registry's record the check used. A stored
+reference may point at a work row for another status (an imported entry's, kept for alerts),
+which is the author's word, never shown as the registry's."""
 
 BIBLIOGRAPHY_FORMATS: frozenset[ArticleFormat] = frozenset(
     {ArticleFormat.BIBTEX, ArticleFormat.CSL_JSON})

@@ -9,7 +9,11 @@ most pages, page numbers included) are dropped; a word split by a hyphen at a li
 joined (not one in a word that holds a hyphen already, nor a compound's: ``day-to-day``,
 ``exercise-based``), and so is a DOI broken across lines; ligatures are spelled out; a glyph
 with no Unicode opening a line is a bullet (TeX's); a line that is only ``(1)`` is an
-equation's number, and the displayed equation it numbers is no text either. Digits set smaller and
+equation's number, and the displayed equation it numbers is no text either; nor is a display
+with no number (a line set apart from both edges of its column, mostly mathematics: math
+fonts, math symbols, sub- and superscripts), and a sentence goes on across a display. The
+underscores TeX draws as rules are read as ``_``, and the pieces of a line TeX stretched
+apart are one line again. Digits set smaller and
 raised above the line are ``superscript`` markers (by their size and place, never by guessing
 from digits alone). The reference list is found as in any text: under its heading.
 
@@ -23,6 +27,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from statistics import median
@@ -52,6 +57,10 @@ _UNMAPPED = re.compile(r"\(cid:\d+\)")
 """What pdfminer gives for a glyph its font maps to no character."""
 _EQUATION_NUMBER = re.compile(r"^\s*\(\d{1,3}(?:\.\d{1,3})?[a-z]?\)\s*$")
 """A line that is only ``(1)``: a displayed equation's number, set apart at the margin."""
+_MATH_FONT = re.compile(r"CMMI|CMSY|CMEX|CMBSY|MSAM|MSBM|EUFM|EUSM|Math", re.IGNORECASE)
+"""TeX's math fonts (Computer Modern, AMS, Latin Modern), and OpenType math fonts."""
+_MATH_SHARE = 0.5
+"""A displayed line with at least this share of mathematics is an equation, not prose."""
 _MARGIN = 0.08
 """Share of the page's height at its top and bottom where running heads and folios stand."""
 
@@ -74,6 +83,14 @@ class _Line:
     in reading order, running heads included."""
     column: int = 0
     """1 or 2 on a page set in two columns; 0 for a line across the page."""
+    spacing: float = 0.0
+    """The widest space between two words of the line (TeX stretches a justified line's)."""
+    after_display: bool = False
+    """The first line under a displayed equation: a paragraph goes on across it, unless the
+    line above ended a sentence."""
+    chars: list[Any] = field(default_factory=list)
+    """The line's visible characters (pdfminer's), kept only while its page is read: a
+    display's share of mathematics is asked of them (``_math_share``)."""
 
     @property
     def place(self) -> str:
@@ -166,25 +183,55 @@ def _lines(page: Any, number: int) -> list[_Line]:
     height = page.height or 1.0
     read_lines: list[tuple[_Line, int]] = []
     boxes = _in_columns([box for box in page if isinstance(box, LTTextBox)], page.width or 1.0)
+    rules = _rules(page)
     for box, column in boxes:
         for line in box:
             if isinstance(line, LTTextLine):
-                read = _line(line, number, height)
+                read = _line(line, number, height, rules)
                 if read is not None:
                     read_lines.append((read, column))
+    read_lines = _stretched_lines_rejoined(read_lines)
     numbers = [ln for ln, _ in read_lines if _EQUATION_NUMBER.match(ln.text)]
     numbered = {id(ln) for ln in numbers}
     every = [ln for ln, _ in read_lines]
-    found: list[_Line] = []
+    edges: dict[int, tuple[float, float]] = {}
+    for read, column in read_lines:
+        left, right = edges.get(column, (read.x0, read.x1))
+        edges[column] = (min(left, read.x0), max(right, read.x1))
+    found: list[tuple[_Line, tuple[float, float]]] = []
+    equations: list[_Line] = []
     counted: Counter[int] = Counter()
     for read, column in read_lines:
         if id(read) in numbered:  # on the equation's line: counted with it
             continue
         counted[column] += 1  # an equation's line is counted as a reader counts it
         read.number, read.column = counted[column], column
-        if not numbers or not _numbered_equation(read, numbers, every):
-            found.append(read)
-    return found
+        beside = edges[column]
+        if (numbers and _numbered_equation(read, numbers, every)) or (
+                _displayed(read, beside) and _math_share(read.chars) >= _MATH_SHARE):
+            equations.append(read)
+        else:
+            found.append((read, beside))
+    # A fraction's numerator or denominator, or the comma after a display, stands apart
+    # from the text beside the equation's main line: part of the display too.
+    kept = [read for read, beside in found
+            if not (equations and _displayed(read, beside) and any(
+                eq.column == read.column and read.top < eq.bottom and read.bottom > eq.top
+                for eq in equations))]
+    for above, read in zip(kept, kept[1:], strict=False):
+        read.after_display = read.column == above.column and any(
+            eq.column == read.column and eq.top >= above.bottom - 1 and eq.bottom <= read.top + 1
+            for eq in equations)
+    for read, _ in read_lines:
+        read.chars = []
+    return kept
+
+
+def _displayed(line: _Line, edges: tuple[float, float]) -> bool:
+    """Set apart from both edges of its column, as a displayed equation is (centred, or
+    indented under ``fleqn``); a line of prose runs to an edge, at least the left one."""
+    left, right = edges
+    return line.x0 >= left + 1.5 * line.size and line.x1 <= right - 1.5 * line.size
 
 
 def _numbered_equation(line: _Line, numbers: list[_Line], lines: list[_Line]) -> bool:
@@ -198,6 +245,87 @@ def _numbered_equation(line: _Line, numbers: list[_Line], lines: list[_Line]) ->
         if full and line.x0 >= min(full) + 1.5 * line.size:
             return True
     return False
+
+
+def _rules(page: Any) -> list[tuple[float, float, float]]:
+    """The short horizontal rules drawn on the page (left, right, height above its foot).
+
+    TeX's default (OT1) fonts have no underscore: ``\\_`` is drawn as a rule a third of an em
+    wide on the baseline, which leaves pdfminer a gap it reads as a space
+    (``10.1162/NECO a 00407``). These rules give the underscores back (``_line``).
+    """
+    from pdfminer.layout import LTCurve
+
+    return sorted(
+        (item.x0, item.x1, item.y0) for item in page
+        if isinstance(item, LTCurve) and item.height <= 1.0 and 0 < item.width <= 12.0
+    )
+
+
+def _stretched_lines_rejoined(lines: list[tuple[_Line, int]]) -> list[tuple[_Line, int]]:
+    """The page's lines with the pieces of one stretched line joined again, in reading order.
+
+    TeX stretches the spaces of a justified line whose next word does not fit (a long DOI):
+    in a reference, a line of four words may have spaces wider than pdfminer's limit for one
+    line, so it is read as pieces, and pdfminer may box a piece with the line below it
+    (``in`` read before ``doi:10...``, ``action.`` after it). Pieces on one baseline of a
+    column are one line when the gap between them is no wider than the spaces inside them:
+    TeX stretches every space of a line alike, while the gap between two columns, or before
+    an equation's number, is far wider than the spaces of the text beside it. The joined line
+    stands where its first piece was read.
+    """
+    if len(lines) < 2:
+        return lines
+    order = {id(line): index for index, (line, _) in enumerate(lines)}
+    rows: dict[tuple[int, float], list[_Line]] = {}
+    for line, column in lines:
+        if _EQUATION_NUMBER.match(line.text):
+            continue
+        key = next((k for k in rows if k[0] == column
+                    and abs(k[1] - line.bottom) <= 0.25 * line.size), (column, line.bottom))
+        rows.setdefault(key, []).append(line)
+    joined: dict[int, _Line] = {}
+    dropped: set[int] = set()
+    for row in rows.values():
+        for chain in _one_line_pieces(row):
+            first = min(chain, key=lambda ln: order[id(ln)])
+            joined[id(first)] = _joined(chain)
+            dropped.update(id(ln) for ln in chain if ln is not first)
+    return [(joined.get(id(line), line), column) for line, column in lines
+            if id(line) not in dropped]
+
+
+def _one_line_pieces(row: list[_Line]) -> list[list[_Line]]:
+    """The runs of two or more pieces on one baseline, left to right, that are one line."""
+    runs: list[list[_Line]] = []
+    chain: list[_Line] = []
+    for piece in sorted(row, key=lambda ln: ln.x0):
+        if chain:
+            last = chain[-1]
+            spacing = max(ln.spacing for ln in (*chain, piece))
+            if (abs(piece.size - last.size) <= 0.1 * last.size
+                    and 0.15 * last.size < piece.x0 - last.x1 <= 1.25 * spacing):
+                chain.append(piece)
+                continue
+            if len(chain) > 1:
+                runs.append(chain)
+        chain = [piece]
+    if len(chain) > 1:
+        runs.append(chain)
+    return runs
+
+
+def _joined(chain: list[_Line]) -> _Line:
+    """Pieces of one line, left to right, as one line."""
+    pieces: list[tuple[str, tuple[str, ...] | None]] = []
+    for line in chain:
+        if pieces:
+            pieces.append((" ", None))
+        pieces.extend(line.pieces)
+    first = chain[0]
+    return _Line(pieces, first.x0, chain[-1].x1, min(ln.top for ln in chain),
+                 max(ln.bottom for ln in chain), first.size, first.page, first.first_word,
+                 spacing=max(ln.spacing for ln in chain))
 
 
 def _in_columns(boxes: list[Any], width: float) -> list[tuple[Any, int]]:
@@ -229,7 +357,9 @@ def _in_columns(boxes: list[Any], width: float) -> list[tuple[Any, int]]:
             *((b, 2) for b in down(right)), *((b, 0) for b in down(below))]
 
 
-def _line(line: Any, page: int, height: float) -> _Line | None:
+def _line(
+    line: Any, page: int, height: float, rules: list[tuple[float, float, float]]
+) -> _Line | None:
     from pdfminer.layout import LTChar
 
     chars = [c for c in line if isinstance(c, LTChar)]
@@ -256,8 +386,18 @@ def _line(line: Any, page: int, height: float) -> _Line | None:
                 text.append(digits)
             sup.clear()
 
+    before: Any = None  # the last character read
     for item in line:
         char = item.get_text()
+        if isinstance(item, LTChar) and before is not None and rules:
+            drawn = _underscores(rules, before.x1, item.x0, baseline, size)
+            if drawn:
+                flush_sup()
+                while text and not text[-1].strip():  # the space pdfminer read for the gap
+                    text.pop()
+                text.append(drawn)
+        if isinstance(item, LTChar):
+            before = item
         if _UNMAPPED.fullmatch(char):
             # A glyph with no Unicode (TeX's itemize bullet in its symbol font): a bullet
             # where a line opens, elsewhere nothing a reader could spell.
@@ -278,8 +418,34 @@ def _line(line: Any, page: int, height: float) -> _Line | None:
     words = [c for c in chars if c.get_text().strip()]
     end = next((chars[i - 1].x1 for i, c in enumerate(chars) if i and not c.get_text().strip()),
                words[-1].x1 if words else line.x1)
+    gaps = [b.x0 - a.x1 for a, b in zip(words, words[1:], strict=False)]
     return _Line(pieces, line.x0, line.x1, height - line.y1, height - line.y0, size, page,
-                 end - line.x0)
+                 end - line.x0, spacing=max((g for g in gaps if g > 0.15 * size), default=0.0),
+                 chars=words)
+
+
+def _math_share(chars: list[Any]) -> float:
+    """Share of the characters set as mathematics: in a math font, a math symbol, or a sub-
+    or superscript (set smaller than the line's largest characters)."""
+    if not chars:
+        return 0.0
+    largest = max(c.size for c in chars)
+    math = sum(
+        1 for c in chars
+        if _MATH_FONT.search(c.fontname or "") or c.size <= 0.8 * largest
+        or unicodedata.category(c.get_text()[:1] or " ") == "Sm"
+    )
+    return math / len(chars)
+
+
+def _underscores(
+    rules: list[tuple[float, float, float]], left: float, right: float, baseline: float,
+    size: float,
+) -> str:
+    """``_`` for each rule drawn on the baseline in the gap between two characters."""
+    found = [r for r in rules if r[0] >= left - 0.5 and r[1] <= right + 0.5
+             and r[1] - r[0] <= size and abs(r[2] - baseline) <= 0.4 * size]
+    return "_" * len(found)
 
 
 def _drop_running_heads(pages: list[list[_Line]]) -> list[list[_Line]]:
@@ -373,16 +539,16 @@ class _Builder:
             return True
         if abs(line.size - before.size) > 0.1 * self.body:
             return True
+        ended = _SENTENCE_END.search(before.text.rstrip()) is not None
         if line.page == before.page and line.top >= before.top - 1:
             gap = line.top - before.bottom
-            if gap > 0.9 * before.size:  # a blank line's worth: a new paragraph
-                return True
+            if gap > 0.9 * before.size and (ended or not line.after_display):
+                return True  # a blank line's worth, not an equation's: a new paragraph
         if self.block.kind == "list-item" and line.page == before.page:
             return False  # a numbered entry goes on until the next number or a gap
         last = before.text.rstrip().rsplit(" ", 1)[-1]
         if _GOES_ON.match(line.text) or (_DOI_IN_PROGRESS.search(last) and last[-1] in "./-_"):
             return False  # a DOI, or the rest of one, belongs to the reference above
-        ended = _SENTENCE_END.search(before.text.rstrip()) is not None
         right = self.right.get((before.page, before.x0 >= self.middle), 0.0)
         room = right - before.x1  # the next line's first word would have fitted here
         return ended and room > line.first_word + 0.5 * before.size

@@ -2,9 +2,11 @@
 
 Found, in this order: footnote definitions (``[^1]: ...``); blocks under a heading such as
 "References" or "Bibliography", up to the next heading; blocks the markup marks as a reference
-list (HTML id/class). When none of these exist, the last run of blocks that look like
-references (authors at the start, a year, a DOI, "et al.", volume and pages) is taken, as in
-an article that ends with bare references; blocks after that run ("About the Author") stay text.
+list (HTML id/class). Under "Notes", only numbered notes and blocks that read like references
+are taken (a page called "Notes" is prose as often as endnotes). When none of these exist,
+the last run of blocks that look like references (authors at the start, a year, a DOI, "et
+al.", volume and pages) is taken, as in an article that ends with bare references; blocks
+after that run ("About the Author") stay text.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ SECTION_HEADING = re.compile(
     r"|notes|endnotes|footnotes|citations|reference\s+list|cited\s+works)\s*:?\s*$",
     re.IGNORECASE,
 )
+_NOTES_HEADING = re.compile(r"^\s*(?:\d+\.?\s+)?notes\s*:?\s*$", re.IGNORECASE)
 _YEAR = re.compile(r"\b(?:1[89]|20)\d{2}[a-z]?\b")
 _DOI_WRITTEN = re.compile(
     r"(?:\bdoi\s*[:=]?\s*|https?://(?:dx\.|www\.)?doi\.org/)(\S+)|\b(10\.\d+/\S+)", re.IGNORECASE
@@ -78,13 +81,21 @@ def split_references(
 
 def _headed(blocks: list[Block], texts: list[str]) -> set[int]:
     chosen: set[int] = set()
-    inside = False
+    inside = notes = False
     for index, (block, text) in enumerate(zip(blocks, texts, strict=True)):
         if block.kind == "heading" and not (inside and looks_like_reference(text)):
             inside = bool(SECTION_HEADING.match(text))
-        elif inside:
+            notes = bool(_NOTES_HEADING.match(text))
+        elif inside and (not notes or _note_entry(block, text)):
             chosen.add(index)
     return chosen
+
+
+def _note_entry(block: Block, text: str) -> bool:
+    """Under "Notes" (a title, or a docs page's remarks as often as endnotes), a block is a
+    reference only when it is numbered as an endnote or reads like a reference: the prose
+    of a page called "Notes" stays prose, whose claims are checked."""
+    return bool(block.label or _LABEL.match(text) or looks_like_reference(text))
 
 
 def _marked(blocks: list[Block]) -> set[int]:

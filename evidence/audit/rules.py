@@ -18,6 +18,7 @@ from evidence.results import ArticleResult, ClaimResult, ReferenceResult
 from refs import Update, clean_text
 
 __all__ = [
+    "UNASKED",
     "WEAK_SUPPORT_BELOW",
     "NamedRule",
     "Rule",
@@ -41,6 +42,9 @@ __all__ = [
 ]
 
 WEAK_SUPPORT_BELOW = 0.05
+UNASKED = "could not ask the registry"
+"""How an unverified reference's finding begins; ``evidence.matching`` begins the reason of an
+unanswered match with it too, so the finding says it once."""
 """A marker link whose similarity score is below this is reported as weak support.
 
 Low on purpose: the score is lexical similarity between a claim and what is known of the
@@ -186,10 +190,13 @@ def doi_invalid(article: ArticleResult) -> Iterator[Finding]:
 def unverified_reference(article: ArticleResult) -> Iterator[Finding]:
     for ref in _with_status(article, "unverified"):
         what = f"DOI {ref.doi}" if ref.doi else "the reference"
+        # The reason is a clause that may hold its own parentheses ("cannot connect (...; after
+        # 2 tries)"): it follows a colon, never goes inside a second pair.
+        reason = (ref.reason or "no answer").removeprefix(f"{UNASKED}: ")
         yield _ref_finding(
             "unverified-reference", article, ref,
-            f"could not ask the registry about {what} ({ref.reason or 'no answer'}): not a "
-            "pass, not a failure; run again online or with a warm store",
+            f"{UNASKED} about {what}: {reason}; not a pass, not a failure: run again online "
+            "or with a warm store",
         )
 
 

@@ -7,8 +7,8 @@ section it stands in. A sentence in which a cue stands needs a source when its s
 the low cue threshold (the model vetoes a cue only where it is surest); one with no cue needs
 the high model threshold, and its reason says the model alone decided (``assess``). A second
 stage (``second_stage.py``) keeps the model alone from flagging what describes (a frame's
-sentence, a list item glossing a term) and lets no descriptive cue stand in a paper's
-Results.
+sentence, a list item glossing a term) or what a paper's Results state (its own findings),
+and lets no descriptive cue stand in a paper's Results.
 
 The rules: a cue is a statistic, a number, a comparison,
 an effect ("reduces pain", "walking lowered blood pressure"), a cause or a role ("a leading
@@ -104,8 +104,11 @@ def read_rules(
     rules: Sequence[ClaimRule] = DEFAULT_RULES,
     exemptions: Sequence[Exemption] = DEFAULT_EXEMPTIONS,
     frames: Sequence[Frame] = DEFAULT_FRAMES,
+    describe: bool = True,
 ) -> RuleReading:
-    """The rules', exemptions' and frames' reading of ``sentence``."""
+    """The rules', exemptions' and frames' reading of ``sentence``. With ``describe=False`` a
+    sentence with no cue is not read for its frame (``described`` stays ``None``): that frame
+    matters only where the model alone would flag the sentence (``assess`` reads it then)."""
     text = " ".join(_URL.sub(" ", strip_markers(sentence.text)).split())
     for exemption in exemptions:
         reason = exemption(sentence, text)
@@ -119,7 +122,7 @@ def read_rules(
     for frame in frames:
         # A sentence with no cue is still read for its frame: the model alone does not flag
         # a definition or a sentence about the text's own method (``second_stage.py``).
-        found = frame.match(text) if reasons or described is None else None
+        found = frame.match(text) if reasons or (describe and described is None) else None
         if found is None:
             continue
         described = described or found
@@ -172,7 +175,8 @@ def assess(
     describes, and the model alone does not flag it). Defaults: the model's own.
     ``heading`` is the text of the heading the sentence stands under, if any: under a
     paper's Results heading, the cues that describe are its own data and do not stand."""
-    reading = read_rules(sentence, rules=rules, exemptions=exemptions, frames=frames)
+    reading = read_rules(sentence, rules=rules, exemptions=exemptions, frames=frames,
+                         describe=False)
     if reading.exemption is not None:
         return reading.verdict
     model = model or default_model()
@@ -180,7 +184,12 @@ def assess(
     kind = section_kind(heading)
     names = model_features(reading, heading)
     score = model.score(names)
-    path = route(sentence, reading.reasons, reading.described, kind)
+    described = reading.described
+    if not reading.cues and score >= cut.model:
+        # Only now can its frame change the verdict (it holds the model alone back).
+        described = next((found for frame in frames if (found := frame.match(reading.text))),
+                         None)
+    path = route(sentence, reading.reasons, described, kind)
     if path.path == "cue":
         if score >= cut.cue:
             return ClaimVerdict(True, path.standing, score)
@@ -202,14 +211,15 @@ def find_claims(
     exemptions: Sequence[Exemption] = DEFAULT_EXEMPTIONS,
     frames: Sequence[Frame] = DEFAULT_FRAMES,
     thresholds: Thresholds | None = None,
+    model: ClaimModel | None = None,
 ) -> list[tuple[Sentence, ClaimVerdict]]:
     """Every sentence of ``article`` with its verdict, in order; each is scored with the
-    heading it stands under."""
+    heading it stands under (by ``model``, default the shipped one)."""
     found = []
     heading: str | None = None
     for s in article.sentences:
         found.append((s, assess(s, rules=rules, exemptions=exemptions, frames=frames,
-                                thresholds=thresholds, heading=heading)))
+                                thresholds=thresholds, model=model, heading=heading)))
         if s.kind == "heading":
             heading = s.text
     return found

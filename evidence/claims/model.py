@@ -23,7 +23,7 @@ from evidence.claims.features import DIM, slots
 
 __all__ = ["FEATURE_SPEC", "ClaimModel", "Thresholds", "default_model", "load_model"]
 
-FEATURE_SPEC = "crc32-w1-b2-shapes-cues-frames-len-x-papersection-unit/v5"
+FEATURE_SPEC = "crc32-w1-b2-g4-shapes-cues-frames-len-x-papersection-unit/v6"
 """Names the feature function; weights trained on another one are refused."""
 
 
@@ -55,7 +55,7 @@ class ClaimModel:
         # on its many words alone.
         w = self.weights
         found = set(slots(names))
-        return self.bias + sum(w[i] for i in found) / math.sqrt(len(found) or 1)
+        return self.bias + sum([w[i] for i in found]) / math.sqrt(len(found) or 1)
 
     def score(self, names: list[str]) -> float:
         """The probability that the sentence with these features needs a source."""
@@ -64,7 +64,8 @@ class ClaimModel:
     def strongest(self, names: list[str], count: int = 3) -> list[str]:
         """The ``count`` word features that pushed the score up most, strongest first."""
         w = self.weights
-        pushing = [(w[i], n) for n, i in zip(names, slots(names), strict=True)
+        named = list(dict.fromkeys(names))  # a word said twice is named once
+        pushing = [(w[i], n) for n, i in zip(named, slots(named), strict=True)
                    if n.startswith(("w:", "b:")) and w[i] > 0]
         return [n[2:] for _, n in sorted(pushing, reverse=True)[:count]]
 

@@ -22,10 +22,13 @@ __all__ = ["cli", "main"]
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="evidence")
-@click.option("--database", metavar="URL", envvar="EVIDENCE_DATABASE_URL",
-              help="SQLAlchemy URL of the store [default: sqlite .evidence/evidence.db here].")
-@click.option("--mailto", metavar="EMAIL", envvar="EVIDENCE_MAILTO",
-              help="Contact address for Crossref's polite pool.")
+# No envvar= here: EVIDENCE_DATABASE_URL and EVIDENCE_MAILTO are read by Settings alone.
+@click.option("--database", metavar="URL",
+              help="SQLAlchemy URL of the store [default: EVIDENCE_DATABASE_URL, else SQLite "
+                   ".evidence/evidence.db in the project's folder: the one holding "
+                   "evidence.toml or .git].")
+@click.option("--mailto", metavar="EMAIL",
+              help="Contact address for Crossref's polite pool [default: EVIDENCE_MAILTO].")
 @click.pass_context
 def cli(ctx: click.Context, database: str | None, mailto: str | None) -> None:
     """Track citations and evidence: claims, references, and what does not hold up."""

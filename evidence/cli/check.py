@@ -92,10 +92,7 @@ def check(obj: Context, paths: tuple[Path, ...], bibs: tuple[Path, ...], fmt: st
                          "it cannot be used with --refresh")
     if lockfile is not None and not locked:
         raise InputError("--lockfile is for --locked (or `evidence lock`)")
-    # The file's registry-wait applies unless EVIDENCE_REGISTRY_WAIT is set (read by Settings).
-    own_wait = os.environ.get("EVIDENCE_REGISTRY_WAIT", "").strip()
-    settings = obj.settings(offline=offline or None,
-                            registry_wait=None if own_wait else config.registry_wait)
+    settings = obj.settings(offline=offline or None, configured_wait=config.registry_wait)
     limit = next((mb for mb in (max_mb, config.max_article_mb) if mb is not None),
                  DEFAULT_MAX_ARTICLE_MB)
     with TerminalProgress() as progress:
@@ -111,8 +108,12 @@ def check(obj: Context, paths: tuple[Path, ...], bibs: tuple[Path, ...], fmt: st
                                              on_retry=progress.on_retry))
     findings = list(result.findings)
     if baseline is not None and update_baseline:
-        write_baseline(baseline, findings)
-        click.echo(f"baseline of {len(findings)} findings written to {baseline}", err=True)
+        written, left_out = write_baseline(baseline, findings)
+        click.echo(f"baseline of {written} findings written to {baseline}", err=True)
+        if left_out:
+            click.echo(f"note: {left_out} unverified-reference findings are not in the "
+                       "baseline: the registry was not asked about them, so a baseline cannot "
+                       "accept what it would have said; write the baseline online", err=True)
     elif baseline is not None:
         known = load_baseline(baseline)
         findings = new_findings(findings, known)

@@ -13,6 +13,7 @@ from evidence.cli.context import Context, polite_pool_hint
 from evidence.errors import InputError
 from evidence.progress import Progress
 from evidence.serialise import no_work_json, work_json
+from evidence.vocabulary import ReferenceStatus
 
 if TYPE_CHECKING:
     from evidence.resolver import Resolution
@@ -52,14 +53,17 @@ def resolve(obj: Context, dois: tuple[str, ...], as_json: bool, offline: bool,
     else:
         for result in results:
             click.echo(_line(result))
-    # Only an answer shows a request reached the public pool (unreachable: no hint).
-    polite_pool_hint(settings, asked=any(not r.cached and r.status != "unverified"
+    # Only an answer shows a request reached the public pool (unreachable, or a text that
+    # is no DOI and was never sent: no hint).
+    polite_pool_hint(settings, asked=any(not r.cached and r.status in ANSWERS
                                          for r in results))
     if any(r.reason == OFFLINE_REASON for r in results):
         click.echo(OFFLINE_HINT, err=True)
     return 0 if all(r.status == "resolved" for r in results) else 1
 
 
+ANSWERS = frozenset({ReferenceStatus.RESOLVED, ReferenceStatus.NOT_FOUND})
+"""Statuses only the registry's answer gives."""
 OFFLINE_HINT = ("hint: run `evidence resolve` without --offline to ask the registry for what "
                 "the store lacks")
 

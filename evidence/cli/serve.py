@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import socket
 
 import click
 
 from evidence.cli.context import Context
+from evidence.errors import InputError
 
 __all__ = ["COMMANDS"]
 
@@ -37,6 +39,7 @@ def serve(obj: Context, host: str, port: int, offline: bool, workers: int) -> No
     from evidence.web import create_app
 
     settings = obj.settings(offline=offline or None)
+    _refuse_a_taken_address(host, port)
     if workers > 1:
         from evidence.store.engine import open_store
         from evidence.web.app import SERVE_ENV
@@ -54,6 +57,24 @@ def serve(obj: Context, host: str, port: int, offline: bool, workers: int) -> No
     app = create_app(settings)
     click.echo(f"evidence: serving on http://{host}:{port} (Ctrl+C stops)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
+
+
+def _refuse_a_taken_address(host: str, port: int) -> None:
+    """Exit 2, saying so, when the address cannot be listened on: uvicorn would print that
+    it is serving, then log the error and exit 3."""
+    if port == 0:
+        return  # any free port
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+            probe.bind(address)
+    except OSError as exc:
+        why = exc.strerror or str(exc)
+        raise InputError(f"cannot listen on {host}:{port}: {why}; another server (an "
+                         "`evidence serve` already running?) may hold it: pick another "
+                         "with --port") from exc
 
 
 COMMANDS = [serve]

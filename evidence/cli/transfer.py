@@ -86,8 +86,12 @@ def export(obj: Context, fmt: str, metadata: Metadata, output: Path | None) -> i
         done = export_store(session, fmt=fmt, metadata=metadata)
     for change in done.changes:
         click.echo(f"changed {change}", err=True)
+    if done.entries == 0:
+        click.echo("the store holds no works: nothing to export (`evidence import FILE` or "
+                   "`evidence check` stores some)", err=True)
     if output is None:
-        click.echo(done.text, nl=not done.text.endswith("\n"))
+        if done.text:  # an empty BibTeX export is no output, not a blank line
+            click.echo(done.text, nl=not done.text.endswith("\n"))
     else:
         write_whole(output, done.text)
         click.echo(f"exported {done.entries} entries to {output}", err=True)

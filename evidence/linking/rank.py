@@ -1,10 +1,13 @@
 """The learned ranker: which reference a sentence without markers most likely rests on.
 
-Two small logistic models, learned on PLOS articles with their markers removed
+Two small models, learned on PLOS articles with their markers removed
 (``benchmarks/train_linker.py``) and shipped in ``weights.json``:
 
 1. **ranking**: each candidate reference of a sentence (``features.article_features``) gets
-   ``rank = sum(weight * feature)`` over the pair features; the best is the candidate;
+   a rank from its pair features and the sentence's own: the sum of small decision trees
+   (``Forest``: gradient boosting, three questions each, such as "is it the best title by
+   words?" then "does the sentence say *et al.*?"), or in older weights files a weighted sum
+   of the pair features; the best is the candidate;
 2. **emitting**: the probability that the best candidate is a reference the authors cited
    there, from its rank, its lead over the next candidate (capped at ``MAX_LEAD``), its pair
    features and the sentence's own features (does it read as drawing on a source?):
@@ -12,15 +15,16 @@ Two small logistic models, learned on PLOS articles with their markers removed
    that carry no marker at all.
 
 The best candidate is linked when that probability reaches the threshold: the lowest at
-which at least 75% of the links emitted on tuning articles named a reference the authors cited
-there, with markers removed everywhere and with a sentence's own removed, each way apart
-(``DEFAULT_THRESHOLD``; the ``inferred-threshold`` setting changes it; held-out figures in
-``benchmarks/RESULTS.md``). The score of an
-inferred link is that probability.
+which at least 75% of the links emitted in cross-validation over the tuning articles (grouped
+by article) named a reference the authors cited there, with markers removed everywhere and
+with a sentence's own removed, each way apart (``DEFAULT_THRESHOLD``; the
+``inferred-threshold`` setting changes it; held-out figures in ``benchmarks/RESULTS.md``).
+The score of an inferred link is that probability.
 
 An inferred link says "related, not confirmed": a cited reference need not support the
 sentence, and editors confirm or reject the link. Each link carries ``why``: the features
-that raised its rank most, in words.
+that raised its rank most, in words (for trees, what each question on the candidate's path
+added to its rank).
 """
 
 from __future__ import annotations
@@ -28,9 +32,10 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from evidence.linking.features import (
     FEATURES,
@@ -45,6 +50,7 @@ from evidence.linking.references import ReferenceText
 __all__ = [
     "DEFAULT_THRESHOLD",
     "EMIT_FEATURES",
+    "Forest",
     "Inferred",
     "Model",
     "load_model",
@@ -83,10 +89,91 @@ _REASONS = {
 }
 
 
+DEPTH = 3
+_INNER = 2**DEPTH - 1  # questions per tree, in heap order (children of n: 2n + 1, 2n + 2)
+
+
+@dataclass(frozen=True, slots=True)
+class Forest:
+    """Boosted trees of depth ``DEPTH``, every tree full (a question that would split no
+    further asks nothing: its threshold is above any value and both answers are the same).
+
+    Inputs are the pair features then the sentence's (``FEATURES``, ``SENTENCE_FEATURES``).
+    For each tree, ``features`` and ``thresholds`` hold its ``_INNER`` questions ("is input f
+    above t?" sends to the right child) and ``values`` its ``_INNER`` inner node values (the
+    mean of its leaves, for the explanation) then its ``2 ** DEPTH`` leaf values, learning
+    rate included; the rank is ``bias`` plus one leaf value per tree.
+    """
+
+    bias: float
+    features: tuple[tuple[int, ...], ...]
+    thresholds: tuple[tuple[float, ...], ...]
+    values: tuple[tuple[float, ...], ...]
+    _nested: tuple[Any, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Each tree as nested (input, threshold, left, right) down to the leaf values: this
+        # runs for every candidate of every sentence, and walking nested tuples costs about
+        # 40% less than indexing the heap arrays.
+        def node(f: tuple[int, ...], t: tuple[float, ...], v: tuple[float, ...],
+                 n: int) -> Any:
+            if n >= _INNER:
+                return v[n]
+            return (f[n], t[n], node(f, t, v, 2 * n + 1), node(f, t, v, 2 * n + 2))
+
+        object.__setattr__(self, "_nested", tuple(
+            node(f, t, v, 0) for f, t, v in zip(self.features, self.thresholds, self.values,
+                                                 strict=True)))
+
+    def score(self, x: Sequence[float]) -> float:
+        total = self.bias
+        for f, t, left, right in self._nested:  # unrolled for DEPTH = 3
+            f, t, left, right = right if x[f] > t else left
+            f, t, left, right = right if x[f] > t else left
+            total += right if x[f] > t else left
+        return total
+
+    def contributions(self, x: Sequence[float]) -> dict[int, float]:
+        """What each input added to the rank along the paths it took (by input index)."""
+        found: dict[int, float] = {}
+        for f, t, v in zip(self.features, self.thresholds, self.values, strict=True):
+            node = 0
+            for _ in range(DEPTH):
+                child = 2 * node + (2 if x[f[node]] > t[node] else 1)
+                found[f[node]] = found.get(f[node], 0.0) + v[child] - v[node]
+                node = child
+        return found
+
+    def to_dict(self) -> dict[str, object]:
+        return {"bias": self.bias, "depth": DEPTH, "features": [list(f) for f in self.features],
+                "thresholds": [list(t) for t in self.thresholds],
+                "values": [list(v) for v in self.values]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> Forest:
+        if data.get("depth") != DEPTH:
+            raise ValueError(f"trees of depth {data.get('depth')}, not {DEPTH}")
+        trees = zip(data["features"], data["thresholds"], data["values"],  # type: ignore[call-overload]
+                    strict=True)
+        features, thresholds, values = [], [], []
+        inputs = len(FEATURES) + len(SENTENCE_FEATURES)
+        for f, t, v in trees:
+            if len(f) != _INNER or len(t) != _INNER or len(v) != _INNER + 2**DEPTH:
+                raise ValueError("a tree that is not full")
+            if not all(0 <= int(i) < inputs for i in f):
+                raise ValueError("a tree asks of an input that does not exist")
+            features.append(tuple(int(i) for i in f))
+            thresholds.append(tuple(float(x) for x in t))
+            values.append(tuple(float(x) for x in v))
+        return cls(float(data["bias"]), tuple(features), tuple(thresholds),  # type: ignore[arg-type]
+                   tuple(values))
+
+
 @dataclass(frozen=True, slots=True)
 class Model:
-    """Ranking weights over ``FEATURES``, emitting weights over ``EMIT_FEATURES`` and bias,
-    and the calibrated default threshold.
+    """Ranking weights over ``FEATURES`` (or, when ``forest`` is given, trees over them and
+    the sentence's features), emitting weights over ``EMIT_FEATURES`` and bias, and the
+    calibrated default threshold.
 
     ``emit_unmarked`` and ``bias_unmarked``, when given, emit in articles that carry no marker
     at all: there the same inputs mean less (no neighbour ever cites anything), and one set of
@@ -99,13 +186,25 @@ class Model:
     threshold: float
     emit_unmarked: tuple[float, ...] | None = None
     bias_unmarked: float = 0.0
+    forest: Forest | None = None
 
-    def score(self, candidate: Candidate) -> float:
+    def score(self, candidate: Candidate, sentence: Sequence[float] = ()) -> float:
+        """The candidate's rank; ``sentence`` is the sentence's own features (trees read them)."""
+        if self.forest is not None:
+            return self.forest.score((*candidate.values, *sentence))
         return sum(w * v for w, v in zip(self.rank, candidate.values, strict=True))
+
+    def pushes(self, candidate: Candidate, sentence: Sequence[float]) -> list[tuple[float, str]]:
+        """What each pair feature added to the candidate's rank, by name."""
+        if self.forest is not None:
+            found = self.forest.contributions((*candidate.values, *sentence))
+            return [(found[i], name) for i, name in enumerate(FEATURES) if i in found]
+        return [(w * v, name) for w, v, name in zip(self.rank, candidate.values, FEATURES,
+                                                    strict=True)]
 
     def best(self, sentence: SentenceFeatures) -> tuple[Candidate, float, tuple[float, ...]]:
         """The best candidate, the probability that it is right, and the emitting inputs."""
-        scored = sorted(((self.score(c), c) for c in sentence.candidates),
+        scored = sorted(((self.score(c, sentence.values), c) for c in sentence.candidates),
                         key=lambda sc: (-sc[0], sc[1].reference))
         top, best = scored[0]
         lead = min(top - scored[1][0], MAX_LEAD) if len(scored) > 1 else MAX_LEAD
@@ -120,7 +219,9 @@ class Model:
         unmarked = ({"emit_unmarked": list(self.emit_unmarked),
                      "bias_unmarked": self.bias_unmarked}
                     if self.emit_unmarked is not None else {})
-        return json.dumps({"features": list(FEATURES), "rank": list(self.rank),
+        forest = ({"sentence_features": list(SENTENCE_FEATURES),
+                   "forest": self.forest.to_dict()} if self.forest is not None else {})
+        return json.dumps({"features": list(FEATURES), "rank": list(self.rank), **forest,
                            "emit_features": list(EMIT_FEATURES), "emit": list(self.emit),
                            "bias": self.bias, **unmarked, "threshold": self.threshold,
                            **extra}, indent=1)
@@ -133,10 +234,15 @@ def load_model(path: Path = WEIGHTS) -> Model:
     if data["features"] != list(FEATURES) or data["emit_features"] != list(EMIT_FEATURES):
         raise ValueError(f"{path}: trained for other features than {EMIT_FEATURES}")
     unmarked = data.get("emit_unmarked")
+    forest = None
+    if "forest" in data:
+        if data.get("sentence_features") != list(SENTENCE_FEATURES):
+            raise ValueError(f"{path}: trained for other features than {SENTENCE_FEATURES}")
+        forest = Forest.from_dict(data["forest"])
     return Model(tuple(map(float, data["rank"])), tuple(map(float, data["emit"])),
                  float(data["bias"]), float(data["threshold"]),
                  tuple(map(float, unmarked)) if unmarked is not None else None,
-                 float(data.get("bias_unmarked", 0.0)))
+                 float(data.get("bias_unmarked", 0.0)), forest)
 
 
 DEFAULT_THRESHOLD = float(json.loads(WEIGHTS.read_text(encoding="utf-8"))["threshold"])
@@ -168,18 +274,16 @@ def rank_passages(
             found.append(None)
             continue
         best, probability, _ = model.best(features)
-        found.append(Inferred(best.reference, round(probability, 4), _why(model, best)))
+        found.append(Inferred(best.reference, round(probability, 4),
+                              _why(model, best, features.values)))
     return found
 
 
-def _why(model: Model, candidate: Candidate) -> str:
+def _why(model: Model, candidate: Candidate, sentence: Sequence[float]) -> str:
     """The words the sentence shares with the reference, then the other features that
     pushed this candidate up most, in words, strongest first."""
-    pushes = sorted(
-        ((w * v, name) for w, v, name in zip(model.rank, candidate.values, FEATURES,
-                                             strict=True) if name in _REASONS and w * v > 0),
-        reverse=True,
-    )
+    pushes = sorted(((push, name) for push, name in model.pushes(candidate, sentence)
+                     if name in _REASONS and push > 0), reverse=True)
     reasons = [f"shares the words {', '.join(candidate.shared[:5])}"] if candidate.shared else []
     reasons += [_REASONS[name] for _, name in pushes[:3]]
     return "; ".join(reasons) or "nothing specific: the only candidate"

@@ -22,6 +22,7 @@ from evidence.report.describe import (
     reference_label,
     summary_line,
 )
+from evidence.report.reordering import shown
 from evidence.results import ArticleResult, CheckResult, ClaimResult, ReferenceResult
 from evidence.vocabulary import ClaimStatus
 
@@ -111,7 +112,7 @@ code { font-size: .9em; }
 """
 
 _ENV = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined,
-                          keep_trailing_newline=True)
+                          keep_trailing_newline=True, finalize=shown)
 _PAGE = _ENV.from_string(_TEMPLATE)
 
 

@@ -14,10 +14,12 @@ Usage::
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -35,6 +37,8 @@ __all__ = [
     "make_engine",
     "migration_config",
     "open_store",
+    "reading",
+    "reading_connection",
     "script_location",
     "session_factory",
     "upgrade",
@@ -53,12 +57,15 @@ POSTGRESQL_CONNECT_TIMEOUT_S = 10
 """So an unreachable host fails in seconds, not after the operating system's TCP timeout."""
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, pool_size: int | None = None) -> Engine:
     """An engine for ``url``: SQLite (file or memory) or PostgreSQL through psycopg 3.
 
     SQLite gets its folder created, WAL journal (readers do not block the writer), foreign
     keys on and a busy timeout (a second writer waits instead of failing).
 
+    :param pool_size: PostgreSQL connections kept open (None: SQLAlchemy's 5). Past them, up
+        to 10 more are opened when needed and closed when given back; a server whose
+        handlers use more than 5 at once would otherwise open and close connections all day.
     :raises StoreError: the URL is malformed or names a database we cannot drive.
     """
     parsed = _parse_url(url)
@@ -66,7 +73,7 @@ def make_engine(url: str) -> Engine:
         if parsed.get_backend_name() == "sqlite":
             return _sqlite_engine(parsed)
         if parsed.get_backend_name() == "postgresql":
-            return _postgresql_engine(parsed)
+            return _postgresql_engine(parsed, pool_size)
         return create_engine(parsed)
     except (ArgumentError, NoSuchModuleError, ImportError) as exc:
         raise StoreError(f"cannot open database {_shown(parsed)}: {exc}") from exc
@@ -77,13 +84,35 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-def open_store(url: str) -> Engine:
+@contextmanager
+def reading(sessions: sessionmaker[Session]) -> Iterator[Session]:
+    """A session for reads only, whose transaction ends with COMMIT (it wrote nothing).
+
+    A session merely closed ends with the pool's ROLLBACK, and on ROLLBACK psycopg drops
+    every statement it had prepared on the connection: each read's queries were planned
+    again every time (a read stamp: 1.1 ms of PostgreSQL's CPU instead of 0.2).
+    """
+    with sessions.begin() as session:
+        yield session
+
+
+@contextmanager
+def reading_connection(engine: Engine) -> Iterator[Connection]:
+    """A Core connection for reads only, ended by COMMIT as in :func:`reading`: for the
+    queries of every request (the token, a read stamp), where an ORM session's own making
+    and closing cost more than the query."""
+    with engine.connect() as connection:
+        yield connection
+        connection.commit()
+
+
+def open_store(url: str, *, pool_size: int | None = None) -> Engine:
     """An engine on ``url`` whose schema is at head, migrating it first if it is behind.
 
     :raises StoreError: the database cannot be reached or migrated, or it was migrated by a
         newer version of evidence than this one.
     """
-    engine = make_engine(url)
+    engine = make_engine(url, pool_size=pool_size)
     try:
         if _stamped_revision(engine) != SCHEMA_HEAD:
             current = current_revision(engine)
@@ -208,7 +237,7 @@ def _sqlite_engine(url: URL) -> Engine:
     return engine
 
 
-def _postgresql_engine(url: URL) -> Engine:
+def _postgresql_engine(url: URL, pool_size: int | None = None) -> Engine:
     """psycopg 3 with native ``$1`` placeholders (``RawCursor``, paramstyle ``numeric_dollar``).
 
     With the default ``%(name)s`` style, psycopg parses every statement for placeholders and
@@ -221,7 +250,9 @@ def _postgresql_engine(url: URL) -> Engine:
         connect_args["connect_timeout"] = POSTGRESQL_CONNECT_TIMEOUT_S
     if url.get_driver_name() != "psycopg":  # another driver named explicitly: its defaults
         return create_engine(url, connect_args=connect_args)
-    engine = create_engine(url, connect_args=connect_args, paramstyle="numeric_dollar")
+    sizes = {"pool_size": pool_size} if pool_size is not None else {}
+    engine = create_engine(url, connect_args=connect_args, paramstyle="numeric_dollar",
+                           **sizes)
     event.listen(engine, "connect", _raw_cursors)
     return engine
 

@@ -67,6 +67,7 @@ def store_check(
     actor: str = "evidence",
     replaces: int | None = None,
     then: Callable[[Session, int], None] | None = None,
+    document: str | None = None,
 ) -> tuple[int, bool]:
     """``save_check`` in its own transaction, again while other writers take the number.
 
@@ -76,15 +77,16 @@ def store_check(
     ``then(session, version_id)`` runs in the same transaction (a check job marks itself
     done with the version it stored: both happen, or neither).
 
-    :raises SupersededVersion: ``replaces`` is not the newest version of ``name``.
+    :raises SupersededVersion: ``replaces`` is not the newest version of the document.
     :raises StoreError: other writers kept taking the number ``SAVE_ATTEMPTS`` times.
     """
     for _ in range(SAVE_ATTEMPTS):
         try:
             with sessions.begin() as session:
-                known = find_version(session, name=name, text=article.text)
+                known = find_version(session, name=document or name, text=article.text)
                 stored = known if known is not None else _save_new(
-                    session, article, result, name=name, actor=actor, replaces=replaces)
+                    session, article, result, name=name, actor=actor, replaces=replaces,
+                    document=document or name)
                 if then is not None:
                     then(session, stored)
                 return stored, known is None
@@ -102,6 +104,7 @@ def save_check(
     name: str,
     actor: str = "evidence",
     replaces: int | None = None,
+    document: str | None = None,
 ) -> int:
     """Store one checked article with its references, claims and links; its id.
 
@@ -113,29 +116,35 @@ def save_check(
     or the commit raise ``IntegrityError`` (the version number is taken): the caller runs
     this again in a new transaction, on top of that version, or gives up.
 
-    :param name: the document's name (a path or any label); versions share it.
+    :param name: the version's name (a path or any label); versions share it, unless
+        ``document`` is given.
     :param actor: who is recorded as carrying editors' work over (the submitter).
     :param replaces: the id of the version the caller read and means to replace; None
         replaces whatever version is newest.
-    :raises SupersededVersion: ``replaces`` is not the newest version of ``name``.
+    :param document: the name of the document whose next version this is, when the
+        version's own name differs (a new version uploaded as a file of another format:
+        ``spine-pain.pdf`` after ``spine-pain.docx``); None: ``name``.
+    :raises SupersededVersion: ``replaces`` is not the newest version of the document.
     """
-    known = find_version(session, name=name, text=article.text)
+    document = document or name
+    known = find_version(session, name=document, text=article.text)
     if known is not None:
         return known
-    return _save_new(session, article, result, name=name, actor=actor, replaces=replaces)
+    return _save_new(session, article, result, name=name, actor=actor, replaces=replaces,
+                     document=document)
 
 
 def _save_new(session: Session, article: ParsedArticle, result: ArticleResult, *, name: str,
-              actor: str, replaces: int | None) -> int:
-    """``save_check`` once no version of ``name`` with this text is stored."""
-    previous = newest_replaced(session, name=name, replaces=replaces)
+              actor: str, replaces: int | None, document: str) -> int:
+    """``save_check`` once no version of ``document`` with this text is stored."""
+    previous = newest_replaced(session, name=document, replaces=replaces)
     if previous is not None:
         # Editors' writes on ``previous`` hold this lock too: each one either commits before
         # the carry-over below reads its claims (and is carried), or waits and then finds
         # that ``previous`` is superseded (409). None is accepted and left behind.
         lock_version(session, previous.id)
     row = Article(
-        document_key=document_key(name),
+        document_key=document_key(document),
         name=name,
         content_hash=content_hash(article.text),
         format=result.format or article.format,

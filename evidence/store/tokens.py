@@ -18,7 +18,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from evidence.errors import InputError
@@ -101,14 +101,21 @@ def create_token(session: Session, *, name: str, role: str, actor: str = "cli") 
     return secret
 
 
-def find_token(session: Session, secret: str) -> TokenInfo | None:
-    """The active token matching ``secret``, or None when unknown or revoked."""
+def find_token(session: Session | Connection, secret: str) -> TokenInfo | None:
+    """The active token matching ``secret``, or None when unknown or revoked.
+
+    Asked on every request, so it reads plain columns and also takes a Core connection
+    (``evidence.store.engine.reading_connection``): no ORM object, no session to make.
+    """
     if not secret:
         return None
-    token = session.scalars(select(Token).where(Token.hash == hash_token(secret))).first()
-    if token is None or token.revoked_at is not None:
+    query = (select(Token.id, Token.name, Token.role, Token.created_at, Token.revoked_at)
+             .where(Token.hash == hash_token(secret)))
+    row = session.execute(query).first()
+    if row is None or row.revoked_at is not None:
         return None
-    return token_info(token)
+    return TokenInfo(id=row.id, name=row.name, role=row.role, created_at=row.created_at,
+                     revoked_at=row.revoked_at)
 
 
 def list_tokens(

@@ -26,7 +26,7 @@ from evidence.store.models import (
     ReferenceStatus,
     WorkRecord,
 )
-from evidence.vocabulary import ClaimStatus
+from evidence.vocabulary import REGISTRY_WORK_STATUSES, ClaimStatus
 from refs import RETRACTION_KINDS, Work
 from refs.match import Mismatch
 
@@ -327,7 +327,8 @@ def _reference(reference: Reference) -> ReferenceView:
         id=reference.id, position=reference.position, text=reference.text, line=reference.line,
         written_doi=reference.written_doi, status=reference.status,
         confidence=reference.confidence, citation_key=reference.citation_key,
-        work=work_from_record(reference.work) if reference.work is not None else None,
+        work=work_from_record(reference.work) if reference.work is not None
+        and reference.status in REGISTRY_WORK_STATUSES else None,
         source_path=reference.source_path, reason=reference.reason, place=reference.place,
         mismatches=tuple(
             Mismatch(field=m["field"], written=m["written"], registry=m["registry"])

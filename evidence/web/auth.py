@@ -9,12 +9,13 @@ the style sheet needs a token.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
 
+from evidence.store.engine import reading, reading_connection
 from evidence.store.tokens import TokenInfo, find_token
 from evidence.store.web_sessions import find_session
 from evidence.web.errors import ApiError
@@ -50,12 +51,12 @@ def holder(request: Request, svc: Service) -> tuple[TokenInfo | None, bool]:
         secret = value.strip() if scheme.lower() == "bearer" else ""
         if not secret:
             return None, True
-        with svc.sessions() as session:
-            return find_token(session, secret), True
+        with reading_connection(svc.engine) as connection:
+            return find_token(connection, secret), True
     cookie = request.cookies.get(COOKIE)
     if not cookie:
         return None, False
-    with svc.sessions() as session:
+    with reading(svc.sessions) as session:
         return find_session(session, cookie), True
 
 
@@ -87,10 +88,11 @@ def check_role(who: Principal, role: str) -> Principal:
     return who
 
 
-def require(role: str) -> Callable[..., Principal]:
+def require(role: str) -> Callable[..., Awaitable[Principal]]:
     """A dependency: the caller, or 403 when their role is below ``role``."""
 
-    def check(who: Annotated[Principal, Depends(principal)]) -> Principal:
+    # async: no thread pool hop for a comparison (see evidence.web.service.service)
+    async def check(who: Annotated[Principal, Depends(principal)]) -> Principal:
         return check_role(who, role)
 
     check.__name__ = f"require_{role}"

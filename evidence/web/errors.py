@@ -139,6 +139,12 @@ def bad_input(errors: Sequence[ErrorDetails | dict[str, Any]]) -> ApiError:
         for e in errors
     ]
     first = details[0] if details else {"where": "request", "problem": "invalid"}
+    if errors and errors[0].get("type") == "json_invalid":
+        # Its place is a character offset ("body.22"), which reads as a field named 22.
+        loc, why = errors[0].get("loc", ()), (errors[0].get("ctx") or {}).get("error")
+        at = f" at character {loc[-1]}" if loc and isinstance(loc[-1], int) else ""
+        return ApiError(422, f"the body is not JSON{at}" + (f": {why}" if why else ""),
+                        details=details)
     return ApiError(422, f"bad input at {first['where']}: {first['problem']}", details=details)
 
 

@@ -12,8 +12,12 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from evidence.articles.build import FORMATS
 from evidence.articles.places import describe_place
+from evidence.report.reordering import Verbatim, shown
+from evidence.vocabulary import ArticleFormat
 from evidence.web.notices import notice_text
+from evidence.web.schemas import TEXT_FORMATS
 
 __all__ = ["STATIC", "environment", "error_page", "page"]
 
@@ -29,9 +33,15 @@ def environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=shown,  # no value reorders itself on the page (evidence.report.reordering)
     )
+    env.filters["verbatim"] = Verbatim
     env.filters["when"] = _when
     env.globals["place"] = _place
+    # The forms offer what the service takes, from the vocabulary and the readers' own list.
+    env.globals["text_formats"] = TEXT_FORMATS
+    env.globals["upload_accept"] = ",".join(FORMATS)
+    env.filters["format_label"] = lambda value: ArticleFormat(value).label
     return env
 
 

@@ -176,19 +176,29 @@ class FormatsTaken:
     the route as the vocabulary's member.
     """
 
-    def __init__(self, *formats: ArticleFormat) -> None:
+    def __init__(self, *formats: ArticleFormat, elsewhere: str | None = None) -> None:
         self.formats = formats
+        self.elsewhere = elsewhere
+        """Where the other formats go, said after the values when one of them is sent."""
 
     def __get_pydantic_core_schema__(
         self, source: Any, handler: GetCoreSchemaHandler
     ) -> CoreSchema:
-        return core_schema.no_info_after_validator_function(
-            ArticleFormat, core_schema.literal_schema([f.value for f in self.formats]))
+        taken: CoreSchema = core_schema.literal_schema([f.value for f in self.formats])
+        if self.elsewhere:
+            values = [f"'{f.value}'" for f in self.formats]
+            said = ", ".join(values[:-1]) + f" or {values[-1]}" if len(values) > 1 else values[0]
+            taken = core_schema.custom_error_schema(
+                taken, custom_error_type="format_elsewhere",
+                custom_error_message=f"Input should be {said}; {self.elsewhere}")
+        return core_schema.no_info_after_validator_function(ArticleFormat, taken)
 
 
 TEXT_FORMATS = (ArticleFormat.TEXT, ArticleFormat.MARKDOWN, ArticleFormat.HTML)
 """What ``POST /api/articles`` takes as text; files of the other formats are uploaded."""
-TextFormat = Annotated[ArticleFormat, FormatsTaken(*TEXT_FORMATS)]
+TextFormat = Annotated[ArticleFormat, FormatsTaken(
+    *TEXT_FORMATS,
+    elsewhere="Word, PDF, LaTeX and JATS files go to POST /api/articles/upload (multipart)")]
 BibliographyFormat = Annotated[
     ArticleFormat, FormatsTaken(*sorted(BIBLIOGRAPHY_FORMATS, key=lambda f: f.value))]
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from evidence.config import Settings
 from evidence.web.checkpool import CheckPool
 from evidence.web.options import WebOptions
+from evidence.web.readcache import ReadCache
 from evidence.web.throttle import SignInThrottle
 from refs.crossref import CrossrefClient
 
@@ -41,12 +42,17 @@ class Service:
     options: WebOptions = field(default_factory=WebOptions)
     throttle: SignInThrottle = field(default_factory=SignInThrottle)
     """Failed sign-ins per client address."""
+    reads: ReadCache = field(default_factory=ReadCache)
+    """Encoded article answers, each kept under its read stamp (``evidence.web.readcache``)."""
     jobs: App | None = field(default=None)
     """The job engine, opened when the app starts with ``EVIDENCE_JOBS=postgres``: plain
     submissions are then checked by the workers (``evidence.web.queue``)."""
 
 
-def service(request: Request) -> Service:
-    """FastAPI dependency: the app's service."""
+async def service(request: Request) -> Service:
+    """FastAPI dependency: the app's service.
+
+    ``async`` though it awaits nothing: FastAPI runs a plain function dependency in its thread
+    pool, and the hop there and back cost a read more CPU than looking up the attribute."""
     svc: Service = request.app.state.service
     return svc

@@ -52,35 +52,44 @@ async def submit_article(
     bibliography_format: str | None = None,
     actor: str,
     replaces: int | None = None,
+    document: str | None = None,
 ) -> Submitted:
     """Check and store one article, given as its ``text`` or its file's bytes (``data``);
     the stored version.
 
     :param format: the text's format; for ``data``, None lets the file's name say.
     :param replaces: the id of the version the client read and replaces (None: the newest).
+    :param document: the document this is a version of, when its name is not ``name``
+        (a new version sent as a file of another format keeps its own name).
     :raises InputError: the article or its bibliography cannot be read at all.
     :raises SupersededVersion: ``replaces`` is no longer the newest version (409).
     :raises ApiError: ``replaces`` names no article (404) or one of another document (409);
         the check's worker process ended before it did (500, nothing stored).
     """
+    document = document or name
     if text is not None:
-        known = await run_in_threadpool(_known, svc, name, text)
+        known = await run_in_threadpool(_known, svc, document, text)
         if known is not None:
             return known
     if replaces is not None:
         # Refused before the check, which is the slow part; the store asks again.
-        await run_in_threadpool(_check_replaces, svc, name, replaces)
+        await run_in_threadpool(_check_replaces, svc, document, replaces)
     given = ArticleInput(name=name, text=text, data=data, format=format,
                          bibliography=bibliography, bibliography_format=bibliography_format)
     store = StoreAs(database_url=svc.settings.database_url, name=name, actor=actor,
-                    replaces=replaces)
+                    replaces=replaces, document=document)
     # Never on the event loop, nor in the service's process: a large article is minutes of
     # CPU and a million objects (evidence.checksteps).
     async with check_limiter(svc):
         try:
             read = await svc.checks.run(read_article, given)
+            if read.text is not None and not read.text.strip():
+                # As `evidence check` says of an empty file (a text sent as JSON must not be
+                # blank either): nothing to check, and an empty version would be stored.
+                raise ApiError(400, f"{name}: the article is empty (no text in it); nothing "
+                                    "to check, nothing stored")
             if read.text is not None:  # a file's text, known only now
-                known = await run_in_threadpool(_known, svc, name, read.text)
+                known = await run_in_threadpool(_known, svc, document, read.text)
                 if known is not None:
                     return known
             answers = await in_worker_thread(svc, partial(_ask, svc, read.written))

@@ -6,6 +6,7 @@ around it are read; only a file that is not text at all raises ``BibTeXError``.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -30,6 +31,12 @@ from refs.bibtex.middlewares import ExpandStrings, RecoverEntries, line_of
 from refs.errors import BibTeXError
 from refs.problems import Problem
 from refs.work import Work
+
+# The splitter logs each block it gives up on; that block comes back as a Problem (with its
+# line, which the log gets wrong: "line 0"), so the log would say it twice, worse. A handler
+# of our own keeps Python's last-resort printing off stderr; an application that configures
+# logging still gets the records.
+logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
 
 __all__ = ["BibEntry", "BibReadResult", "WrittenBlock", "read_bibtex", "read_bibtex_file"]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import zlib
 from importlib import resources
 
 import pytest
@@ -17,8 +18,9 @@ from evidence.claims import (
     default_model,
     explain,
     find_claims,
+    read_rules,
 )
-from evidence.claims.features import DIM, feature_names, section_kind, tokens
+from evidence.claims.features import DIM, feature_names, section_kind, slots, tokens
 from evidence.claims.model import FEATURE_SPEC, load_model
 from evidence.claims.second_stage import gloss, route
 
@@ -43,6 +45,22 @@ def test_weights_for_other_features_are_refused() -> None:
         load_model(bytes(4 * DIM), meta)
     with pytest.raises(ValueError, match="expected 262144"):
         load_model(bytes(40), dict(default_model().meta))
+
+
+def test_long_words_give_their_four_letter_pieces() -> None:
+    names = feature_names("Pilates is effective.")
+    assert [n for n in names if n.startswith("g:")] == [
+        "g:<pil", "g:pila", "g:ilat", "g:late", "g:ates", "g:tes>",
+        "g:<eff", "g:effe", "g:ffec", "g:fect", "g:ecti", "g:ctiv", "g:tive", "g:ive>"]
+    # Short words and numbers give none.
+    assert not [n for n in feature_names("It is 40% of all.") if n.startswith("g:")]
+
+
+def test_slots_are_the_hashes_of_the_names() -> None:
+    names = ["w:pain", "b:<s> pain", "g:<pai", "w:pain"]
+    expected = [zlib.crc32(n.encode("utf-8")) % DIM for n in names]
+    assert slots(names) == expected
+    assert slots(names) == expected  # the second time from the lookup table
 
 
 def test_numbers_are_read_by_their_shape() -> None:
@@ -154,14 +172,36 @@ def test_in_a_results_section_numbers_are_the_papers_own() -> None:
     elsewhere = assess(text, heading="Background")
     results = assess(text, heading="2. Results")
     assert elsewhere.needs_support and any(r.startswith("statistic") for r in elsewhere.reasons)
-    assert route(text, explain(text).reasons, None, "results").path == "model"
-    assert results.score is not None and results.score < default_model().thresholds.model
-    assert not results.needs_support
-    assert results.reasons == ("results section: the paper's own data",)
+    assert route(text, explain(text).reasons, None, "results").path == "held"
+    assert results.score is not None and not results.needs_support
+    assert results.reasons == ("results section: the paper's own findings",)
     # An appeal to earlier work still stands there, and a question heading is no section.
     cited = sentence("Previous studies have shown that exercise reduces pain.")
     assert assess(cited, heading="Results").needs_support
     assert assess(text, heading="How soon do results show?").needs_support
+
+
+def test_in_a_results_section_the_model_alone_does_not_flag() -> None:
+    # No cue: a sentence the model would flag anywhere else is, in Results, what the paper
+    # itself found.
+    text = sentence("The senator voted against the farm bill.")
+    sure = Thresholds(cue=0.0, model=0.0)
+    assert assess(text, thresholds=sure, heading="Introduction").needs_support
+    verdict = assess(text, thresholds=sure, heading="Results")
+    assert not verdict.needs_support and verdict.score is not None
+    assert verdict.reasons == ("results section: the paper's own findings",)
+
+
+def test_a_frame_is_read_only_where_it_can_change_the_verdict() -> None:
+    text = sentence("We recruited patients from three clinics in Leeds.")
+    assert (read_rules(text).described or "").startswith("methods: 'We recruited")
+    assert read_rules(text, describe=False).described is None
+    # A cue is weakened by the frame whether or not the sentence is read for it.
+    cued = sentence("We recruited 40 patients from three clinics in Leeds.")
+    assert read_rules(cued, describe=False) == read_rules(cued)
+    # Below the threshold the frame is not read; above it, it holds the model alone.
+    quiet = assess(text, thresholds=Thresholds(cue=0.0, model=1.0))
+    assert not quiet.needs_support and quiet.reasons == ()
 
 
 def test_a_frame_holds_the_model_alone() -> None:

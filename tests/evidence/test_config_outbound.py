@@ -3,8 +3,12 @@ redirect may lead to, and the service's check workers."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
+import evidence
 from evidence.config import DEFAULT_CHECK_WORKERS, DEFAULT_REGISTRY_WAIT, Settings
 from evidence.errors import InputError
 from evidence.registry import crossref_settings
@@ -68,3 +72,24 @@ def test_the_client_names_evidence_in_its_user_agent() -> None:
     ours = crossref_settings(Settings(database_url="sqlite://", mailto="tests@example.org"))
     assert user_agent(ours) == ("evidence/0.1.0 (https://github.com/evidence-tools/evidence; "
                                 "mailto:tests@example.org)")
+
+
+def test_the_configured_wait_stands_in_for_the_default() -> None:
+    assert Settings.from_env({}, configured_wait=30.0).registry_wait == 30.0
+    assert Settings.from_env({"EVIDENCE_REGISTRY_WAIT": " "}, configured_wait=30.0
+                             ).registry_wait == 30.0
+
+
+def test_the_environment_beats_the_configured_wait_and_a_flag_beats_both() -> None:
+    env = {"EVIDENCE_REGISTRY_WAIT": "4"}
+    assert Settings.from_env(env, configured_wait=30.0).registry_wait == 4.0
+    assert Settings.from_env(env, configured_wait=30.0, registry_wait=2.0).registry_wait == 2.0
+
+
+def test_only_settings_read_the_evidence_environment() -> None:
+    """Settings are read in one place: a second reader would decide precedence on its own."""
+    package = Path(evidence.__file__).parent
+    readers = re.compile(r"""((environ(\.get)?|getenv)\s*[(\[]|envvar\s*=)\s*["']EVIDENCE_""")
+    offenders = [str(path.relative_to(package)) for path in sorted(package.rglob("*.py"))
+                 if path.name != "config.py" and readers.search(path.read_text(encoding="utf-8"))]
+    assert offenders == []

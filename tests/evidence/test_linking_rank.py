@@ -22,6 +22,7 @@ from evidence.linking.features import (
 from evidence.linking.rank import (
     DEFAULT_THRESHOLD,
     EMIT_FEATURES,
+    Forest,
     Model,
     load_model,
     rank_passages,
@@ -271,3 +272,72 @@ def test_articles_without_any_marker_emit_with_their_own_weights(tmp_path: Path)
     path = tmp_path / "weights.json"
     path.write_text(model.to_json())
     assert load_model.__wrapped__(path) == model
+
+
+def _one_tree(feature_index: int, threshold: float) -> Forest:
+    """A forest of one tree that asks a single question (the others always answer "left"):
+    leaves 7-14 in heap order; "left" all the way is leaf 7, a "yes" at the root is leaf 11."""
+    inner = (0.0,) * 7
+    leaves = (-1.0, 0.0, 0.0, 0.0, 2.0, 0.0, 0.0, 0.0)
+    never = 1e300
+    return Forest(0.5, ((feature_index, 0, 0, 0, 0, 0, 0),),
+                  ((threshold, never, never, never, never, never, never),),
+                  (inner[:1] + (-1.0, 2.0) + inner[3:] + leaves,))
+
+
+def test_trees_rank_by_the_leaf_each_candidate_reaches() -> None:
+    forest = _one_tree(FEATURES.index("words_best"), 0.5)
+    sentence = (0.0,) * len(SENTENCE_FEATURES)
+    model = Model(rank=(0.0,) * len(FEATURES), emit=(0.0,) * len(EMIT_FEATURES), bias=0.0,
+                  threshold=0.5, forest=forest)
+    (found,) = article_features([Passage("Soil nitrogen cycling slows under drought.", 0)],
+                                REFERENCES)
+    by_ref = {c.reference: model.score(c, sentence) for c in found.candidates}
+    # Reference 1 is the best by words: "yes" at the root, leaf 2.0; the others -1.0.
+    assert by_ref[1] == 0.5 + 2.0
+    assert all(score == 0.5 - 1.0 for r, score in by_ref.items() if r != 1)
+    assert model.best(found)[0].reference == 1
+    # What the question added (root value 0.0 to 2.0 by the right child) names the feature.
+    best = next(c for c in found.candidates if c.reference == 1)
+    assert dict((name, push) for push, name in model.pushes(best, sentence))[
+        "words_best"] == 2.0
+
+
+def test_a_forest_survives_the_weights_file_and_a_broken_one_is_refused(
+        tmp_path: Path) -> None:
+    model = Model(rank=(0.0,) * len(FEATURES), emit=(0.0,) * len(EMIT_FEATURES), bias=0.0,
+                  threshold=0.5, forest=_one_tree(3, 0.25))
+    path = tmp_path / "weights.json"
+    path.write_text(model.to_json())
+    assert load_model.__wrapped__(path) == model
+    data = json.loads(model.to_json())
+    data["forest"]["values"][0] = data["forest"]["values"][0][:-1]
+    path.write_text(json.dumps(data))
+    with pytest.raises(ValueError, match="not full"):
+        load_model.__wrapped__(path)
+    data = json.loads(model.to_json())
+    data["forest"]["features"][0][0] = len(FEATURES) + len(SENTENCE_FEATURES)
+    path.write_text(json.dumps(data))
+    with pytest.raises(ValueError, match="does not exist"):
+        load_model.__wrapped__(path)
+
+
+def test_the_shipped_trees_rank_and_explain_the_reference_that_shares_the_words() -> None:
+    assert load_model().forest is not None
+    sentences = [Sentence("Zebrafish fin regrowth after amputation is fast.", 1, 0, 10, 0,
+                          "sentence", ())]
+    found = link_sentences(sentences, REFERENCES, claims=[False], ranked_threshold=0.0)
+    (link,) = found.links[0]
+    assert link.reference == 2
+    assert link.why and "zebrafish" in link.why
+
+
+def test_what_the_questions_added_sums_to_the_rank_of_the_shipped_trees() -> None:
+    forest = load_model().forest
+    assert forest is not None
+    (found,) = article_features([Passage("Soil nitrogen cycling slows under drought.", 0)],
+                                REFERENCES)
+    for candidate in found.candidates:
+        x = (*candidate.values, *found.values)
+        start = forest.bias + sum(v[0] for v in forest.values)
+        assert start + sum(forest.contributions(x).values()) == pytest.approx(forest.score(x))

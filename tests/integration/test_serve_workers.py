@@ -9,7 +9,11 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
+from evidence.store.engine import open_store, session_factory
+from evidence.store.tokens import create_token
+from tests.evidence.web.articles import article_body
 from tests.standin import free_port_url
 
 SERVE = "import sys; from evidence.cli import main; sys.exit(main(sys.argv[1:]))"
@@ -27,6 +31,27 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+def _wait_until_up(server: subprocess.Popen[bytes], url: str) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        assert server.poll() is None and time.monotonic() < deadline
+        time.sleep(0.2)
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    server.send_signal(signal.SIGINT)
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
 def test_two_server_processes_answer_on_one_port(tmp_path: Path) -> None:
     url = free_port_url()
     port = url.rsplit(":", 1)[1]
@@ -35,15 +60,7 @@ def test_two_server_processes_answer_on_one_port(tmp_path: Path) -> None:
         [sys.executable, "-c", SERVE, "--database", f"sqlite:///{tmp_path / 'e.db'}", "serve",
          "--offline", "--port", port, "--workers", "2"], stdout=log, stderr=log)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert server.poll() is None and time.monotonic() < deadline
-            time.sleep(0.2)
+        _wait_until_up(server, url)
         answers = [httpx.get(f"{url}/health", timeout=5).json() for _ in range(10)]
         assert answers == [{"status": "ok", "database": "sqlite"}] * 10
         python_children = [p for p in _children(server.pid)
@@ -51,10 +68,38 @@ def test_two_server_processes_answer_on_one_port(tmp_path: Path) -> None:
                                errors="replace")]
         assert len(python_children) >= 2  # two server processes (and uvicorn's own helper)
     finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        _stop(server)
         log.close()
+
+
+@pytest.mark.postgresql
+def test_a_write_shows_in_every_server_process_at_once(pg_url: str, tmp_path: Path) -> None:
+    """Two real server processes on PostgreSQL, each keeping the answers it gave: after a
+    comment, every read (whichever process answers it, each on a new connection) shows it."""
+    engine = open_store(pg_url)
+    with session_factory(engine).begin() as session:
+        token = create_token(session, name="ada", role="editor")
+    engine.dispose()
+    headers = {"Authorization": f"Bearer {token}"}
+    url = free_port_url()
+    log = (tmp_path / "serve.log").open("wb")
+    server = subprocess.Popen(
+        [sys.executable, "-c", SERVE, "--database", pg_url, "serve", "--offline", "--port",
+         url.rsplit(":", 1)[1], "--workers", "2"], stdout=log, stderr=log)
+    try:
+        _wait_until_up(server, url)
+        stored = httpx.post(f"{url}/api/articles", json=article_body(), headers=headers,
+                            timeout=60).json()
+        target = f"{url}/api/articles/{stored['id']}"
+        before = [httpx.get(target, headers=headers, timeout=30).json() for _ in range(30)]
+        first = before[0]["claims"][0]
+        said = httpx.post(f"{url}/api/claims/{first['id']}/comments", headers=headers,
+                          json={"text": "seen by every process"}, timeout=30)
+        after = [httpx.get(target, headers=headers, timeout=30).json() for _ in range(30)]
+    finally:
+        _stop(server)
+        log.close()
+    assert said.status_code == 201
+    assert {len(a["claims"][0]["comments"]) for a in before} == {0}
+    assert {tuple(c["text"] for c in a["claims"][0]["comments"]) for a in after} == {
+        ("seen by every process",)}

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import asdict, replace
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from evidence.store.engine import reading, reading_connection
+from evidence.store.stamps import read_stamp
 from evidence.store.versions import list_versions
 from evidence.store.views import get_article, list_articles
 from evidence.web.auth import Principal, require
@@ -16,6 +18,7 @@ from evidence.web.bibliography import refuse_unreadable_bibtex
 from evidence.web.errors import ApiError
 from evidence.web.present import article_findings, article_json, source_changes_json
 from evidence.web.queue import job_links, known_version, queue_article, queued_by_workers
+from evidence.web.readcache import Encoded
 from evidence.web.schemas import (
     AUTH_ERRORS,
     ArticleCreated,
@@ -29,7 +32,7 @@ from evidence.web.schemas import (
 from evidence.web.service import Service, service
 from evidence.web.submit import submit_article
 
-__all__ = ["CLAIMS_PAGE", "MAX_CLAIMS_PAGE", "article_object", "router"]
+__all__ = ["CLAIMS_PAGE", "MAX_CLAIMS_PAGE", "article_object", "encoded_article", "router"]
 
 CLAIMS_PAGE = 1000
 """Claims one answer holds when the request does not say (the article page's too)."""
@@ -113,17 +116,46 @@ async def _queued(svc: Service, body: ArticleIn) -> JSONResponse | None:
 )
 def read(
     article_id: IdPath,
+    request: Request,
     svc: Annotated[Service, Depends(service)],
     _: Annotated[Principal, Depends(require("reviewer"))],
     limit: Annotated[int, Query(ge=1, le=MAX_CLAIMS_PAGE,
                                 description="claims to give, in text order")] = CLAIMS_PAGE,
     offset: Annotated[int, Query(ge=0, le=2**31 - 1, description="claims to skip")] = 0,
 ) -> Response:
+    answer = encoded_article(svc, article_id, limit=limit, offset=offset)
+    headers = {"ETag": answer.etag}
+    if _matches(request.headers.get("if-none-match"), answer.etag):
+        return Response(status_code=304, headers=headers)
+    return Response(answer.body, media_type="application/json", headers=headers)
+
+
+def encoded_article(svc: Service, article_id: int, *, limit: int, offset: int) -> Encoded:
+    """The answer of ``GET /api/articles/{id}``, encoded; reused while the version's read
+    stamp is unchanged (``evidence.web.readcache``), made again as soon as it changes."""
+    with reading_connection(svc.engine) as connection:
+        stamp = read_stamp(connection, article_id)  # before the article: see read_stamp
+    key = (article_id, limit, offset)
+    kept = svc.reads.get(key, stamp) if stamp is not None else None
+    if kept is not None:
+        return kept
     # Checked and encoded here, in the handler's worker thread: a returned dict FastAPI would
     # check and encode on the event loop, and the largest page (9 MB of JSON) held it there.
     answer = ArticleOut.model_validate(article_object(svc, article_id, limit=limit,
                                                       offset=offset))
-    return Response(answer.model_dump_json(by_alias=True), media_type="application/json")
+    made = Encoded.of(answer.model_dump_json(by_alias=True).encode())
+    if stamp is not None:
+        svc.reads.put(key, stamp, made)
+    return made
+
+
+def _matches(if_none_match: str | None, etag: str) -> bool:
+    """Whether an ``If-None-Match`` header names ``etag`` (weakly compared, as RFC 9110
+    says for this header), or is ``*``."""
+    if not if_none_match:
+        return False
+    tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+    return etag in tags or "*" in tags
 
 
 MAX_CLAIMS_PAGE = 10_000
@@ -135,7 +167,7 @@ def article_object(
 ) -> dict[str, Any]:
     """The article object of ``check --format json`` for a stored version, or 404; its
     claims from ``offset``, at most ``limit`` of them (None: all), and their total."""
-    with svc.sessions() as session:
+    with reading(svc.sessions) as session:
         view = get_article(session, article_id)
         if view is None:
             raise ApiError(404, f"no article {article_id}")

@@ -63,7 +63,7 @@ class SignInRequired(Exception):
 
 async def form(request: Request, svc: Svc) -> dict[str, str]:
     """The posted form (application/x-www-form-urlencoded), after a same-origin check."""
-    _same_origin(request, svc)
+    same_origin(request, svc)
     posted = await parse_form(svc, await request.body())  # off the loop when large
     request.state.form = posted  # kept for the sign-in page, should no session be found
     return posted
@@ -177,7 +177,7 @@ async def new_version(request: Request, article_id: IdPath, fields: Form, svc: S
     names the newer one (409), with the text sent, so that no edit is lost."""
     who = await run_in_threadpool(signed_in, request, svc)
     needs(who, "editor")
-    replaced = await run_in_threadpool(_replaced, svc, article_id)
+    replaced = await run_in_threadpool(replaced_version, svc, article_id)
     body = validated(ArticleIn, _article_fields(fields, name=replaced.name))
     await run_in_threadpool(refuse_unreadable_bibtex, body.bibliography, None)
     text, fmt, bibliography = body.text, body.format, body.bibliography
@@ -311,19 +311,22 @@ def comment(article_id: IdPath, claim_id: IdPath, fields: Form, who: Who, svc: S
 
 
 @dataclass(frozen=True, slots=True)
-class _Replaced:
+class ReplacedVersion:
     name: str
     versions: Versions
+    document: str
+    """What ties the versions together (``Article.document_key``): a new version sent as a
+    file keeps its own name and joins this document."""
 
 
-def _replaced(svc: Service, article_id: int) -> _Replaced:
+def replaced_version(svc: Service, article_id: int) -> ReplacedVersion:
     """The version a new one is to replace: its document's name and versions, else 404."""
     with svc.sessions() as session:
         row = session.get(Article, article_id)
         versions = list_versions(session, article_id)
     if row is None or versions is None:
         raise ApiError(404, f"no article {article_id}")
-    return _Replaced(name=row.name, versions=versions)
+    return ReplacedVersion(name=row.name, versions=versions, document=row.document_key)
 
 
 def _article_fields(fields: dict[str, str], *, name: str) -> dict[str, object]:
@@ -378,7 +381,7 @@ def _back(svc: Service, article_id: int, claim_id: int, notice: str) -> Response
                             status_code=303)
 
 
-def _same_origin(request: Request, svc: Service) -> None:
+def same_origin(request: Request, svc: Service) -> None:
     """Refuse a form sent from anywhere but this site: scheme and host must both match.
 
     ``Origin: null`` (a sandboxed frame, a ``data:`` page) is refused; without an Origin,

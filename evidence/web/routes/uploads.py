@@ -13,15 +13,16 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Annotated, Any
-from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, File, Form, Request, Response, UploadFile
 from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
+from evidence.articles.build import FORMATS
+from evidence.vocabulary import ArticleFormat
 from evidence.web.auth import Principal, require
 from evidence.web.errors import ApiError
-from evidence.web.schemas import ArticleCreated, ErrorOut
+from evidence.web.schemas import ArticleCreated, ErrorOut, IdPath
 from evidence.web.service import Service, service
 from evidence.web.submit import Submitted, submit_article
 
@@ -69,15 +70,51 @@ async def upload_page(
     bibliography: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
     """The articles page's upload form: check and store, then show the article."""
-    from evidence.web.routes.pages import needs, signed_in
-
-    origin = request.headers.get("origin")
-    if origin and origin != "null" and urlsplit(origin).netloc != request.headers.get("host"):
-        raise ApiError(403, "a form posted from another site is refused")
-    who = await run_in_threadpool(signed_in, request, svc)
-    needs(who, "editor")
+    who = await _editor(request, svc)
     done = await _submit(svc, file, bibliography, actor=who.name, replaces=None)
     return RedirectResponse(f"/articles/{done.id}", status_code=303)
+
+
+@page_router.post("/articles/{article_id}/versions/upload")
+async def upload_version_page(
+    request: Request,
+    article_id: IdPath,
+    file: Annotated[UploadFile, File()],
+    svc: Annotated[Service, Depends(service)],
+    bibliography: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    """An article page's "New version" upload: the file replaces ``article_id`` as the
+    next version of its document (whatever the file is called; the version is stored under
+    the file's own name, whose extension tells its format: ``spine-pain.pdf`` after
+    ``spine-pain.docx``), or, when another version was stored since, nothing is stored
+    (409)."""
+    from evidence.store.newest import SupersededVersion
+    from evidence.web.render import page
+    from evidence.web.routes.pages import replaced_version
+
+    who = await _editor(request, svc)
+    replaced = await run_in_threadpool(replaced_version, svc, article_id)
+    sent = _name(file.filename)
+    try:
+        done = await _submit(svc, file, bibliography, actor=who.name, replaces=article_id,
+                             format=_version_format(sent), document=replaced.document)
+    except SupersededVersion as stale:
+        return page(request, "version-conflict.html", status=409, name=replaced.name,
+                    replaced=replaced.versions.current, current=stale.current,
+                    message=str(stale), file_name=sent)
+    notice = "version-stored" if done.created else "version-known"
+    return RedirectResponse(f"/articles/{done.id}?notice={notice}", status_code=303)
+
+
+async def _editor(request: Request, svc: Service) -> Principal:
+    """The editor signed in on the pages who sent this form from this site, else 403 (or
+    the sign-in page)."""
+    from evidence.web.routes.pages import needs, same_origin, signed_in
+
+    same_origin(request, svc)
+    who = await run_in_threadpool(signed_in, request, svc)
+    needs(who, "editor")
+    return who
 
 
 async def _submit(
@@ -87,8 +124,13 @@ async def _submit(
     *,
     actor: str,
     replaces: int | None,
+    format: ArticleFormat | None = None,
+    document: str | None = None,
 ) -> Submitted:
-    name = _name(file.filename)
+    """The file stored under its own name. :param format: the file's format (None: its
+    name's extension, or its first bytes); :param document: the document it is a version of,
+    when not the one of its name."""
+    own = _name(file.filename)
     data = await file.read()
     bib_text = None
     if bibliography is not None and bibliography.filename:  # a form's empty file field
@@ -98,8 +140,9 @@ async def _submit(
             raise ApiError(400, f"bibliography {bibliography.filename!r}: not UTF-8 text") from exc
     # Read in the check's worker process, not here: a large PDF is minutes of CPU.
     return await submit_article(
-        svc, name=name, data=data, format=_sniffed(name, data), bibliography=bib_text,
-        actor=actor, replaces=replaces,
+        svc, name=own, data=data, format=format or _sniffed(own, data),
+        bibliography=bib_text,
+        actor=actor, replaces=replaces, document=document,
     )
 
 
@@ -114,6 +157,19 @@ def _sniffed(name: str, data: bytes) -> str | None:
     if data.startswith(b"PK\x03\x04"):
         return "docx"
     return "text"
+
+
+def _version_format(name: str) -> ArticleFormat | None:
+    """The format of a new version's file, told by its own name (the version is stored under
+    the document's name, whose extension may differ); None: no extension, sniffed then."""
+    suffix = PurePosixPath(name).suffix.lower()
+    if not suffix:
+        return None
+    if suffix not in FORMATS:
+        known = ", ".join(sorted(FORMATS))
+        raise ApiError(400, f"{name}: cannot tell the format from the extension (known: "
+                            f"{known})")
+    return FORMATS[suffix]
 
 
 def _name(filename: str | None) -> str:

@@ -47,6 +47,12 @@ def test_latex_source_compiles_to_the_committed_reading(tmp_path: Path) -> None:
     assert _reading(read_article(tmp_path / "columns.pdf")) == _reading(
         read_article(MANUSCRIPTS / "spine-pain-latex-two-columns.pdf")
     )
+    quirks = tmp_path / "quirks"
+    quirks.mkdir()
+    _maker().typeset_quirks(quirks, tmp_path / "quirks.pdf")
+    assert _reading(read_article(tmp_path / "quirks.pdf")) == _reading(
+        read_article(MANUSCRIPTS / "typeset-quirks.pdf")
+    )
 
 
 def test_libreoffice_saves_the_committed_reading(tmp_path: Path) -> None:

@@ -87,3 +87,23 @@ def test_unclosed_html_is_read() -> None:
         "item",
         "next",
     ]
+
+
+def test_prose_under_a_notes_heading_stays_prose() -> None:
+    md = ("# Notes\n\nMost plans pay 80% of the cost [1].\n\nAsk your insurer first.\n\n"
+          "## References\n\n1. Roe R. Plans and costs. 2020. doi:10.5555/plans\n")
+    article = parse_article(md, format="markdown")
+    assert [(r.line, r.doi) for r in article.references] == [(9, "10.5555/plans")]
+    texts = [s.text for s in article.sentences]
+    assert {"Most plans pay 80% of the cost [1].", "Ask your insurer first."} <= set(texts)
+
+
+def test_numbered_notes_and_references_under_notes_are_references() -> None:
+    md = ("Exercise helps [1]. It is cheap [2].\n\n## Notes\n\n"
+          "1. See the survey of the society for the details.\n"
+          "2. Prices as listed by the clinics asked.\n\n"
+          "Hayden JA, et al. Exercise therapy for chronic low back pain. Cochrane Database "
+          "Syst Rev. 2021;9:CD009790. doi:10.1002/14651858.CD009790.pub2\n")
+    article = parse_article(md, format="markdown")
+    assert [(r.label, r.line) for r in article.references] == [("1", 5), ("2", 6), (None, 8)]
+    assert article.references[2].doi == "10.1002/14651858.cd009790.pub2"

@@ -145,6 +145,39 @@ def test_two_columns_typeset_by_latex() -> None:
     assert [(r.label, r.doi) for r in article.references] == [("1", HAYDEN), ("2", KREINER)]
 
 
+def test_tex_underscores_and_stretched_reference_lines() -> None:
+    """``typeset-quirks.tex``: TeX draws ``\\_`` as a rule (no glyph, so a gap pdfminer
+    reads as a space), and stretches a reference line whose DOI does not fit until its
+    spaces split it into pieces that pdfminer boxes with the line below."""
+    article = read_article(MANUSCRIPTS / "typeset-quirks.pdf")
+    assert [(r.label, r.doi, r.text) for r in article.references] == [
+        ("1", "10.5555/desk_a_00417",
+         "Moss T, Okafor B. Standing breaks and afternoon stiffness in call centre staff: a "
+         "pilot. J Desk Ergon. 2024;3:41-48. doi:10.5555/DESK_a_00417"),
+        ("2", "10.5555/ergonomics.walking.2025.000012345678901234567",
+         "Lund P. Desk walking in practice. Ergon Rev. 2025;1:E7. "
+         "doi:10.5555/ergonomics.walking.2025.000012345678901234567."),
+    ]
+
+
+def test_displayed_equations_are_no_prose() -> None:
+    """An unnumbered display (``\\[ ... \\]``) is not a sentence; the sentence around a
+    numbered one goes on across it, fraction and all; a centred line of text stays."""
+    article = read_article(MANUSCRIPTS / "typeset-quirks.pdf")
+    texts = [s.text for s in article.sentences if s.kind == "sentence"]
+    assert texts[1:] == [
+        "The pilot scored stiffness on a plain ten-point scale, and the change it reports is "
+        "the difference of two means:",
+        "Readers should treat that figure with care, since the pilot was small and nobody in "
+        "it was blinded.",
+        "The score of each worker was the mean of the morning and the evening reports, taken "
+        "over the five working days of the trial.",
+        "Table 1 is at the end of this note.",
+        "A second trial with a longer follow-up is being planned by the same group [2].",
+    ]
+    assert not any(ch in article.text for ch in "\u2206\u2212\u2265")  # Δ, −, ≥
+
+
 def test_places_are_pages_columns_and_lines() -> None:
     from evidence.articles.places import Places
 
@@ -154,7 +187,8 @@ def test_places_are_pages_columns_and_lines() -> None:
     # written by reading the page: the title and date span it, then the columns count anew
     assert where["Physical Therapy for Bac"] == "page 1, line 1"
     assert where["Research has shown that "] == "page 1, column 1, line 23"
-    assert where["A typical course of phys"] == "page 1, column 2, line 4"
+    # the column's first line is a heading TeX stretched ("3 How long does    treatment"): one line
+    assert where["A typical course of phys"] == "page 1, column 2, line 3"
     marker = next(m for s in article.sentences for m in s.markers)
     assert places.at(marker.start) == "page 1, column 1, line 25"
     one_column = read_article(MANUSCRIPTS / "spine-pain-latex.pdf")

@@ -9,7 +9,7 @@ import pytest
 from evidence.audit.baseline import fingerprint, load_baseline, new_findings, write_baseline
 from evidence.audit.rules import audit
 from evidence.errors import InputError
-from tests.evidence.audit.samples import article, claim, spine_article
+from tests.evidence.audit.samples import article, claim, ref, spine_article
 
 
 def test_fingerprint_survives_a_line_shift_and_whitespace() -> None:
@@ -72,3 +72,19 @@ def test_bad_baselines_are_input_errors(tmp_path: Path, content: str | None,
         path.write_text(content, encoding="utf-8")
     with pytest.raises(InputError, match=expected):
         load_baseline(path)
+
+
+def test_an_unverified_reference_is_never_baselined_nor_hidden(tmp_path: Path) -> None:
+    path = tmp_path / "baseline.json"
+    unasked = audit(article(references=(ref("[1] Roe R. A study. doi:10.5555/x", 4,
+                                             status="unverified", doi="10.5555/x",
+                                             reason="offline"),)))
+    unverified = [f for f in unasked if f.rule == "unverified-reference"]
+    assert len(unverified) == 1
+    written, left_out = write_baseline(path, unasked)
+    assert (written, left_out) == (len(unasked) - 1, 1)
+    rules = {e["rule"] for e in json.loads(path.read_text(encoding="utf-8"))["findings"]}
+    assert "unverified-reference" not in rules
+    assert new_findings(unasked, load_baseline(path)) == unverified
+    # A baseline written before this rule held its fingerprint: it hides it no more.
+    assert new_findings(unverified, {fingerprint(unverified[0])}) == unverified

@@ -160,9 +160,36 @@ def test_unverified_is_neither_pass_nor_failure() -> None:
                                   reason="offline"),))
     finding = only(unverified_reference(art))
     assert finding.severity is Severity.WARNING
-    assert "could not ask the registry about DOI 10.5555/x (offline)" in finding.message
+    assert "could not ask the registry about DOI 10.5555/x: offline;" in finding.message
     assert "not a pass, not a failure" in finding.message
     assert list(doi_not_found(art)) == []
+
+
+@pytest.mark.parametrize(
+    ("doi", "reason", "said"),
+    [
+        ("10.5555/x", "cannot connect to the registry (ConnectError: [Errno -2] Name or service "
+         "not known; after 2 tries)", "could not ask the registry about DOI 10.5555/x: cannot "
+         "connect to the registry (ConnectError: [Errno -2] Name or service not known; after "
+         "2 tries); not a pass"),
+        (None, "could not ask the registry: the registry answered 429 Too Many Requests (after "
+         "7 tries)", "could not ask the registry about the reference: the registry answered 429 "
+         "Too Many Requests (after 7 tries); not a pass"),
+    ],
+    ids=["doi", "match"],
+)
+def test_unverified_gives_its_reason_in_one_pair_of_brackets(doi: str | None, reason: str,
+                                                             said: str) -> None:
+    art = article(references=(ref("[1] X. Y.", 8, status="unverified", doi=doi,
+                                  reason=reason),))
+    message = only(unverified_reference(art)).message
+    assert said in message
+    depth = deepest = 0
+    for char in message:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        deepest = max(deepest, depth)
+    assert (deepest, depth) == (1, 0)
+    assert message.count("could not ask the registry") == 1
 
 
 def test_retracted_source_names_the_notice_and_who_said_so() -> None:

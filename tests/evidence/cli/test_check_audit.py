@@ -101,6 +101,29 @@ def test_baseline_fails_only_on_new_findings(evidence: Any, article: Path,
     assert new == {"unknown-citation", "unsupported-claim"}  # the claim cites nothing real
 
 
+def test_a_baseline_written_offline_hides_no_unasked_reference(evidence: Any, article: Path,
+                                                                tmp_path: Path) -> None:
+    baseline = tmp_path / "baseline.json"
+    bib = str(article.parent / "refs.bib")
+    offline = evidence("check", str(article), "--bib", bib, "--offline", "--baseline",
+                       str(baseline), "--update-baseline")
+    assert "unverified-reference findings are not in the baseline" in offline.err
+    kept = json.loads(baseline.read_text(encoding="utf-8"))["findings"]
+    assert kept and "unverified-reference" not in {e["rule"] for e in kept}
+    # Still offline: the unasked references are still reported, and fail a warning build.
+    again = evidence("check", str(article), "--bib", bib, "--offline", "--baseline",
+                     str(baseline), "--format", "json", "--fail-on", "warning")
+    assert again.code == 1
+    rules = [f["rule"] for f in json.loads(again.out)["findings"]]
+    assert rules.count("unverified-reference") == 3  # the bibliography's three valid DOIs
+    # Online: what the registry says about them was never accepted, so it is new.
+    online = evidence("check", str(article), "--bib", bib, "--baseline", str(baseline),
+                      "--format", "json")
+    assert online.code == 1
+    seen = {f["rule"] for f in json.loads(online.out)["findings"]}
+    assert {"retracted-source", "doi-not-found"} <= seen
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [(b"\x00\x01\x02binary\xff", "binary"), (b"", None)],
@@ -114,6 +137,15 @@ def test_bad_articles(evidence: Any, tmp_path: Path, content: bytes, message: st
         assert run.code == 0 and json.loads(run.out)["articles"][0]["claims"] == []
     else:
         assert run.code == 2 and message in run.err and run.out == ""
+
+
+def test_how_the_article_was_read_is_said(evidence: Any, tmp_path: Path) -> None:
+    path = tmp_path / "old.txt"
+    path.write_bytes("Most plans pay 80% of it.\n\nIt\u2019s covered.\n".encode("cp1252"))
+    as_text = evidence("check", str(path), "--offline")
+    as_json = evidence("check", str(path), "--offline", "--format", "json")
+    said = f"note: {path}: not valid UTF-8: decoded as cp1252 where needed (first at line 3)"
+    assert said in as_text.out and said in as_json.err
 
 
 def test_missing_path_is_a_usage_error(evidence: Any, tmp_path: Path) -> None:

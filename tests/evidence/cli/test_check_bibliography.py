@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -76,3 +78,28 @@ def test_a_broken_bib_file_is_an_input_error(evidence: Any, tmp_path: Path) -> N
     bib.write_bytes(b"\x00\x01\x02 binary")
     run = evidence("check", str(bib))
     assert run.code == 2 and "refs.bib" in run.err and run.out == ""
+
+
+BROKEN_ENTRY = BIB + "@article{cut2020,\n  title = {Cut short,\n"
+
+
+def test_an_entry_that_cannot_be_read_is_said_not_lost(evidence: Any, tmp_path: Path) -> None:
+    bib = tmp_path / "refs.bib"
+    bib.write_text(BROKEN_ENTRY, encoding="utf-8")
+    line = BROKEN_ENTRY.splitlines().index("@article{cut2020,") + 1
+    said = f"note: {bib}:{line}: @article entry 'cut2020' could not be read and is left out"
+    as_text = evidence("check", str(bib), "--offline")
+    as_json = evidence("check", str(bib), "--offline", "--format", "json")
+    assert said in as_text.out and said in as_json.err
+    assert as_text.out.count("'cut2020' could not be read") == 1
+
+
+def test_the_bibtex_parsers_log_stays_off_stderr(tmp_path: Path) -> None:
+    """Python prints a library's warning when nothing handles it; our note says it better."""
+    bib = tmp_path / "refs.bib"
+    bib.write_text(BROKEN_ENTRY, encoding="utf-8")
+    probe = ("import sys; from refs.bibtex import read_bibtex; "
+             "read_bibtex(open(sys.argv[1], encoding='utf-8').read(), path='refs.bib')")
+    done = subprocess.run([sys.executable, "-c", probe, str(bib)], capture_output=True,
+                          text=True, check=True, timeout=60)
+    assert done.stderr == ""

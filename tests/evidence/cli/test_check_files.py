@@ -45,7 +45,9 @@ def test_a_folder_check_reads_articles_and_bib_but_no_readme(evidence: Any,
     paths = [a["path"] for a in json.loads(run.out)["articles"]]
     assert paths == [str(folder / "article.md"), str(folder / "library.bib")]
     # The binary file is named, skipped, and the rest is checked and stored.
-    assert f"skipped {folder / 'photo.txt'}" in run.err
+    photo = folder / "photo.txt"
+    assert f"note: skipped {photo}: this looks like a binary file" in run.err
+    assert run.err.count(str(photo)) == 1  # named once, not "skipped X: X: ..."
     assert _articles(tmp_path / "store.db") == paths
 
 

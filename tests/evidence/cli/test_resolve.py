@@ -94,3 +94,13 @@ def test_an_imported_entry_is_not_the_registry_word(evidence: Any, standin: Stan
     checked = evidence("check", str(bib), "--format", "json")
     rules = {f["rule"] for f in json.loads(checked.out)["findings"]}
     assert "doi-not-found" in rules, checked.out
+
+
+def test_no_polite_pool_hint_when_nothing_was_sent(evidence: Any, standin: Standin,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("EVIDENCE_MAILTO")
+    invalid = evidence("resolve", "notadoi")
+    assert invalid.code == 1 and "invalid" in invalid.out
+    assert standin.log == [] and "polite pool" not in invalid.err  # never sent, no hint
+    answered = evidence("resolve", MISSING)
+    assert answered.code == 1 and "polite pool" in answered.err

@@ -187,3 +187,16 @@ def test_registry_metadata_compares_a_macro_by_its_expansion(evidence: Any,
     assert "changed gino: title" in run.err
     assert "gino: journal" not in run.err  # psci is "Psychological Science", as registered
     assert "@string{psci" in run.out.replace(" ", "")
+
+
+def test_exporting_an_empty_store_prints_nothing_and_says_why(evidence: Any,
+                                                             tmp_path: Path) -> None:
+    bibtex = evidence("export")
+    assert (bibtex.code, bibtex.out) == (0, "")
+    assert "the store holds no works" in bibtex.err
+    # CSL-JSON's empty list is still a document a program can read.
+    csl = evidence("export", "--format", "csl-json")
+    assert (csl.code, json.loads(csl.out)) == (0, [])
+    written = evidence("export", "--output", "empty.bib")
+    assert written.code == 0 and (tmp_path / "empty.bib").read_text(encoding="utf-8") == ""
+    assert "exported 0 entries" in written.err

@@ -194,3 +194,16 @@ def test_an_html_markers_label_shows_its_words_not_its_markup() -> None:
     assert link_label(sup) == "cited 2"
     plain = SourceLink(reference=0, doi=None, how=How.MARKER, score=None, marker="[@a, p. 3]")
     assert link_label(plain) == "cited [@a, p. 3]"
+
+
+def test_the_html_report_shows_no_text_reordered() -> None:
+    from dataclasses import replace
+
+    result = spine_result()
+    article = result.articles[0]
+    cited = replace(article.claims[1], text="Plans pay for \u2066\u202eevil\u202c\u2069 care.")
+    claims = (article.claims[0], cited, *article.claims[2:])
+    spoofed = replace(result, articles=(replace(article, claims=claims),))
+    page = render(spoofed, "html")
+    assert "Plans pay for evil care." in page
+    assert not {"\u202c", "\u202e", "\u2066", "\u2069"} & set(page)

@@ -6,10 +6,12 @@ Cites recorded Crossref works only (tests/fixtures/crossref/works): 10.1177/0956
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from evidence.importer import import_files, read_files
 from tests.evidence.web.articles import ARTICLE, RETRACTED
-from tests.evidence.web.helpers import submit
+from tests.evidence.web.helpers import signed_in, submit
 from tests.evidence.web.site import Site, running_site
 from tests.standin import Faults, StandinConfig
 
@@ -68,5 +70,30 @@ def test_an_unverified_reference_keeps_its_reason(db_url: str) -> None:
     assert None not in reasons and "" not in reasons
     unverified = _findings(article, "unverified-reference")
     assert len(unverified) == 2
-    assert all(any(f"({reason})" in f["message"] for reason in reasons) for f in unverified)
+    assert all(any(f": {reason};" in f["message"] for reason in reasons) for f in unverified)
     assert "no answer" not in " ".join(f["message"] for f in unverified)
+
+
+IMPORTED_ONLY = "10.5555/imported-only"
+"""Synthetic: in the store from an imported .bib, unknown to the stand-in registry."""
+
+
+def test_a_doi_the_registry_lacks_shows_no_imported_title(site: Site, tmp_path: Path) -> None:
+    bib = tmp_path / "mine.bib"
+    bib.write_text("@article{mine2020,\n  title = {A Title Only The Author Wrote},\n"
+                   f"  author = {{Roe, Richard}},\n  year = {{2020}},\n"
+                   f"  doi = {{{IMPORTED_ONLY}}}\n}}\n", encoding="utf-8")
+    import_files(read_files([bib]), sessions=site.service.sessions)
+    text = ("# Surveys\n\nHalf of the people asked said so [1].\n\n## References\n\n"
+            f"1. Roe R. A title only the author wrote. 2020. doi:{IMPORTED_ONLY}\n")
+    with site.client() as client:
+        article = submit(client, name="imported.md", text=text)
+    with signed_in(site) as browser:
+        page = browser.get(f"/articles/{article['id']}")
+    [reference] = article["references"]
+    assert reference["status"] == "not-found" and reference["doi"] == IMPORTED_ONLY
+    # The registry has no such work: nothing of the .bib may pass for its metadata.
+    assert (reference["title"], reference["work"], reference["year"]) == (None, None, None)
+    assert page.status_code == 200 and "Half of the people asked" in page.text
+    assert "A Title Only The Author Wrote" not in page.text
+    assert _findings(article, "doi-not-found")

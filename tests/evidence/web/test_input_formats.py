@@ -31,4 +31,14 @@ def test_a_taken_format_reaches_the_route_as_the_vocabularys_member() -> None:
 def test_a_format_the_field_does_not_take_is_refused_naming_those_it_does(format: str) -> None:
     with pytest.raises(ValidationError) as refused:
         ArticleIn.model_validate({"name": "a", "text": "b", "format": format})
-    assert refused.value.errors()[0]["msg"] == "Input should be 'text', 'markdown' or 'html'"
+    # ... and where a file of another format goes.
+    assert refused.value.errors()[0]["msg"] == (
+        "Input should be 'text', 'markdown' or 'html'; Word, PDF, LaTeX and JATS files go to "
+        "POST /api/articles/upload (multipart)")
+
+
+
+def test_a_bibliography_format_not_taken_names_those_that_are() -> None:
+    with pytest.raises(ValidationError) as refused:
+        ArticleIn.model_validate({"name": "a", "text": "b", "bibliography_format": "ris"})
+    assert refused.value.errors()[0]["msg"] == "Input should be 'bibtex' or 'csl-json'"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 
 import httpx
 
@@ -130,3 +131,105 @@ def test_the_prefilled_text_cannot_close_its_textarea(site: Site) -> None:
         page = browser.get(f"/articles/{first['id']}").text
     assert "<script>alert(1)" not in page
     assert _form_of(page)[2] == hostile
+
+
+MANUSCRIPTS = Path(__file__).parents[2] / "fixtures" / "manuscripts"
+
+
+def _upload_form(page: str) -> str:
+    return page.split('<details class="new-version"', 1)[1].split("</details>", 1)[0]
+
+
+def test_the_forms_offer_the_text_formats_and_every_file_the_service_reads(site: Site) -> None:
+    with site.client() as client:
+        first = submit(client)
+    with signed_in(site) as browser:
+        listing = browser.get("/articles").text
+        page = browser.get(f"/articles/{first['id']}").text
+    for form in (listing.split('action="/articles"', 1)[1], _upload_form(page)):
+        offered = re.findall(r'<option value="([a-z-]+)"', form.split("</select>", 1)[0])
+        assert offered == ["text", "markdown", "html"]
+    for accept in re.findall(r'name="file" type="file" required accept="([^"]+)"',
+                             listing + page):
+        # .xhtml and .text are read too (the old hard-coded list left them out).
+        assert set(accept.split(",")) >= {".txt", ".text", ".md", ".markdown", ".html", ".htm",
+                                          ".xhtml", ".tex", ".xml", ".nxml", ".docx", ".pdf"}
+    # A text article's page offers its text to edit, and a file upload as well.
+    assert f'action="/articles/{first["id"]}/versions/upload"' in _upload_form(page)
+
+
+def test_a_new_version_of_an_uploaded_article_is_uploaded_from_its_page(site: Site) -> None:
+    with site.client() as client:
+        sent = client.post("/api/articles/upload", files={
+            "file": ("spine-pain.docx", (MANUSCRIPTS / "spine-pain.docx").read_bytes())})
+        first = sent.json()
+    with signed_in(site) as browser:
+        form = _upload_form(browser.get(f"/articles/{first['id']}").text)
+        # A Word article's text is no text to edit: the page asks for the file.
+        assert 'id="new-version-text"' not in form and "read from a Word file" in form
+        assert 'enctype="multipart/form-data"' in form
+        done = browser.post(f"/articles/{first['id']}/versions/upload", files={
+            "file": ("spine-pain (revised).pdf", (MANUSCRIPTS / "spine-pain.pdf").read_bytes()),
+            "bibliography": ("", b"")})
+        assert done.status_code == 303, done.text
+        landed = browser.get(done.headers["location"]).text
+    new_id = int(re.fullmatch(r"/articles/(\d+)\?notice=version-stored",
+                              done.headers["location"])[1])
+    with site.client() as api:
+        stored = api.get(f"/api/articles/{new_id}").json()
+    # The version is the next of the document, stored under the name of what was sent, and
+    # read as the PDF it is
+    assert (stored["name"], stored["format"]) == ("spine-pain (revised).pdf", "pdf")
+    assert [v["id"] for v in stored["versions"]] == [first["id"], new_id]
+    assert stored["previous_id"] == first["id"]
+    assert 'data-version="2">version 2 of 2<' in landed and "read from a PDF file" in landed
+    assert "Most private health plans in the United States" in landed
+    # and the next version, sent from that one's page as Markdown, follows it
+    markdown = (MANUSCRIPTS.parents[2] / "examples" / "spine-pain.md").read_bytes()
+    with signed_in(site) as browser:
+        again = browser.post(f"/articles/{new_id}/versions/upload",
+                             files={"file": ("spine-pain.md", markdown)})
+    assert again.status_code == 303, again.text
+    third_id = int(re.fullmatch(r"/articles/(\d+)\?notice=version-stored",
+                                again.headers["location"])[1])
+    with site.client() as api:
+        third = api.get(f"/api/articles/{third_id}").json()
+    assert (third["name"], third["format"], third["previous_id"]) == (
+        "spine-pain.md", "markdown", new_id)
+
+
+def test_a_stale_or_unreadable_upload_stores_nothing(site: Site) -> None:
+    with site.client() as client:
+        first = submit(client)
+        second = client.post("/api/articles", json={
+            **article_body(text=EDITED), "replaces": first["id"]}).json()
+    with signed_in(site) as browser:
+        stale = browser.post(f"/articles/{first['id']}/versions/upload",
+                             files={"file": ("creativity-v3.md", ARTICLE.encode())})
+        odd = browser.post(f"/articles/{second['id']}/versions/upload",
+                           files={"file": ("creativity.odt", b"PK\x03\x04 not read")})
+        null = browser.post(f"/articles/{second['id']}/versions/upload",
+                            headers={"Origin": "null"},
+                            files={"file": ("creativity.md", ARTICLE.encode())})
+        listed = browser.post("/articles/upload", headers={"Origin": "null"},
+                              files={"file": ("other.md", ARTICLE.encode())})
+    assert stale.status_code == 409
+    assert "Your file creativity-v3.md was not stored" in stale.text
+    assert f'href="/articles/{second["id"]}#new-version"' in stale.text
+    assert odd.status_code == 400 and "creativity.odt: cannot tell the format" in odd.text
+    assert (null.status_code, listed.status_code) == (403, 403)  # Origin: null, as for forms
+    assert _stored_numbers(site, first["id"]) == [first["id"], second["id"]]
+
+
+def test_a_text_that_reorders_itself_is_shown_in_order_and_edited_as_stored(site: Site) -> None:
+    spoof = "Most plans pay for \u202eevil\u202c treatment in 80% of cases."
+    with site.client() as client:
+        first = submit(client, text=ARTICLE.replace(UNSUPPORTED, spoof))
+    with signed_in(site) as browser:
+        page = browser.get(f"/articles/{first['id']}").text
+    _, _, text = _form_of(page)
+    assert spoof in text  # the text to edit is the stored text, controls and all
+    shown = page.replace(page.split('<textarea id="new-version-text"', 1)[1].split(
+        "</textarea>", 1)[0], "")
+    assert "Most plans pay for evil treatment in 80% of cases." in shown
+    assert not {"\u202e", "\u202c"} & set(shown)

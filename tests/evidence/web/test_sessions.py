@@ -184,7 +184,9 @@ def test_a_form_sent_without_a_session_is_sent_on_after_sign_in(site: Site) -> N
         stored = client.get(f"/api/articles/{article.json()['id']}").json()
     target = claim(stored, UNSUPPORTED)["id"]
     action = f"/articles/{stored['id']}/claims/{target}/comments"
-    typed = "Line one <b>of</b> a \"long\" comment.\nLine two."
+    # A right-to-left override too: the page shows no text reordered, but what was typed
+    # is carried as it was (evidence.report.reordering).
+    typed = "Line one <b>of</b> a \"long\" \u202ecomment\u202c.\nLine two."
     with _browser(site) as browser:
         asked = browser.post(action, data={"text": typed})
         hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"',

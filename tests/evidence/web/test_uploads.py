@@ -148,3 +148,15 @@ def test_a_file_sent_without_an_extension_is_read_by_its_first_bytes(
         assert sent.status_code == 201, sent.text
         article = client.get(f"/api/articles/{sent.json()['id']}").json()
     assert (article["name"], article["format"]) == (sent_as, format)
+
+
+@pytest.mark.parametrize(("name", "data"), [("empty.txt", b""), ("blank.md", b"\n  \n\t\n")],
+                         ids=["empty", "blank"])
+def test_an_empty_file_is_refused_as_a_blank_text_is(site: Site, name: str, data: bytes) -> None:
+    with site.client() as client:
+        sent = client.post("/api/articles/upload", files={"file": (name, data)})
+        listed = client.get("/api/articles").json()
+    assert sent.status_code == 400
+    assert sent.json()["error"] == (f"{name}: the article is empty (no text in it); nothing to "
+                                    "check, nothing stored")
+    assert listed["articles"] == []
