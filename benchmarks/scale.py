@@ -41,7 +41,9 @@ from read_load import WRK_MISSING, Load, python_load, wrk_load
 ROOT = repo_root_on_path()
 
 import httpx  # noqa: E402
+import psycopg  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
 
 from evidence.store.engine import make_engine, open_store, session_factory  # noqa: E402
 from evidence.store.models import CheckJob  # noqa: E402
@@ -81,8 +83,11 @@ def cold_run(workers: int, concurrency: int, paths: list[Path], works: int, *,
                      for n, process in enumerate(processes)] if profile else []
             began = time.perf_counter()
             cpu_before = _children_cpu()
-            states = _wait(sessions, len(paths))
+            own_before = time.process_time()
+            backends = Backends(url)
+            states = _wait(sessions, len(paths), backends)
             elapsed = time.perf_counter() - began
+            standin_cpu = time.process_time() - own_before
             for spy in spies:
                 spy.send_signal(signal.SIGINT)
                 spy.wait(timeout=60)
@@ -96,6 +101,7 @@ def cold_run(workers: int, concurrency: int, paths: list[Path], works: int, *,
     bound = unique / REGISTRY_BOUND
     return {"workers": workers, "articles": len(paths), "seconds": elapsed,
             "worker_cpu": worker_cpu, "load": f"{load} / {_loadavg()}",
+            "pg_cpu": backends.cpu(), "standin_cpu": standin_cpu,
             "submit_seconds": submitted_in, "per_second": len(paths) / elapsed,
             "unique_dois": unique, "bound": bound, "ratio": elapsed / bound,
             "lists": sum(r.kind == "list" for r in app.log),
@@ -120,17 +126,26 @@ def baseline_run(folder: Path, paths: list[Path], works: int, *,
                        "--output", os.devnull, "--fail-on", "never"]
             began = time.perf_counter()
             cpu_before = _children_cpu()
-            finished = subprocess.run(command, env=env, stdout=subprocess.DEVNULL,
-                                      stderr=subprocess.PIPE, check=False)
-            elapsed = time.perf_counter() - began
-            cpu = _children_cpu() - cpu_before
-            if finished.returncode != 0:
-                raise RuntimeError(finished.stderr.decode(errors="replace")[-2000:])
+            own_before = time.process_time()
+            backends = Backends(url)
+            with tempfile.TemporaryFile() as errors:
+                checking = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                                            stderr=errors)
+                while checking.poll() is None:
+                    backends.sample()
+                    time.sleep(0.5)
+                elapsed = time.perf_counter() - began
+                standin_cpu = time.process_time() - own_before
+                cpu = _children_cpu() - cpu_before
+                if checking.returncode != 0:
+                    errors.seek(0)
+                    raise RuntimeError(errors.read().decode(errors="replace")[-2000:])
     finally:
         database.drop_database(url)
     asked = _asked(app)
     bound = len(set(asked)) / REGISTRY_BOUND
     return {"workers": 0, "articles": len(paths), "seconds": elapsed, "worker_cpu": cpu,
+            "pg_cpu": backends.cpu(), "standin_cpu": standin_cpu,
             "load": f"{load} / {_loadavg()}", "per_second": len(paths) / elapsed,
             "bound": bound, "ratio": elapsed / bound,
             "lists": sum(r.kind == "list" for r in app.log), "requests": len(app.log),
@@ -171,9 +186,38 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _wait(sessions: Any, total: int, timeout: float = 3600) -> dict[str, int]:
+class Backends:
+    """CPU seconds of the PostgreSQL backends serving one database, sampled from /proc while
+    they live (a backend that comes and goes between two samples is missed: an undercount)."""
+
+    def __init__(self, url: str) -> None:
+        self.conninfo = make_url(url).set(drivername="postgresql").render_as_string(
+            hide_password=False)
+        self.database = make_url(url).database
+        self.seen: dict[int, float] = {}
+        self.tick = os.sysconf("SC_CLK_TCK")
+
+    def sample(self) -> None:
+        with psycopg.connect(self.conninfo, autocommit=True) as connection:
+            pids = [row[0] for row in connection.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> "
+                "pg_backend_pid()", (self.database,))]
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # ended, or another machine's
+            self.seen[pid] = (int(fields[11]) + int(fields[12])) / self.tick
+
+    def cpu(self) -> float:
+        return sum(self.seen.values())
+
+
+def _wait(sessions: Any, total: int, backends: Backends,
+          timeout: float = 3600) -> dict[str, int]:
     deadline = time.monotonic() + timeout
     while True:
+        backends.sample()
         with sessions() as session:
             states = dict(session.execute(
                 select(CheckJob.state, func.count()).group_by(CheckJob.state)).all())
@@ -319,9 +363,10 @@ def cold_runs(args: argparse.Namespace) -> None:
         print(f"\ncold runs: {args.articles} articles citing {args.works} works, "
               f"{args.concurrency} jobs per worker, stand-in at polite limits")
         print("| code | workers | seconds | articles/s | bound (DOIs/150) | x bound "
-              "| CPU s | CPU ms/article | list requests | requests | 429s | done | failed "
-              "| lost | DOIs asked twice | load average (start / end) |")
-        print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+              "| CPU s | CPU ms/article | PostgreSQL CPU s | stand-in CPU s | list requests "
+              "| requests | 429s | done | failed | lost | DOIs asked twice "
+              "| load average (start / end) |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
         codes: list[tuple[str, Path | None]] = [("now", None)]
         if args.before is not None:
             codes.append(("before", args.before))
@@ -338,6 +383,7 @@ def cold_runs(args: argparse.Namespace) -> None:
             print(f"| {label} | {workers or 'check'} | {r['seconds']:.1f} | "
                   f"{r['per_second']:.1f} | {r['bound']:.1f} s | {r['ratio']:.2f} | "
                   f"{r['worker_cpu']:.1f} | {1000 * r['worker_cpu'] / r['articles']:.1f} | "
+                  f"{r['pg_cpu']:.1f} | {r['standin_cpu']:.1f} | "
                   f"{r['lists']} | {r['requests']} | "
                   f"{r['429']} | {r['done']} | {r['failed']} | {r['lost']} | "
                   f"{r['asked_twice']} | {r['load']} |", flush=True)

@@ -44,21 +44,36 @@ def plan_batches(dois: list[str], settings: CrossrefSettings) -> tuple[list[list
     batches: list[list[str]] = []
     lone: list[str] = []
     current: list[str] = []
+    length = 0  # at least the URL's length for ``current``
     for doi in dois:
         if "," in doi or settings.batch_size == 1:
             lone.append(doi)
             continue
-        if current and (
-            len(current) >= settings.batch_size
-            or _length(current + [doi], settings) > settings.max_url_length
-        ):
+        if current and len(current) >= settings.batch_size:
             batches.append(current)
             current = []
+        if current:
+            # The URL is built (costly, and a list of 50 would build it 50 times) only when
+            # the most this DOI can add, every character escaped, might pass the limit.
+            length += _most_added(doi)
+            if length > settings.max_url_length:
+                length = _length(current + [doi], settings)
+                if length > settings.max_url_length:
+                    batches.append(current)
+                    current = []
+        if not current:
+            length = _length([doi], settings)
         current.append(doi)
     if current:
         batches.append(current)
     lone.extend(batch[0] for batch in batches if len(batch) == 1)
     return [batch for batch in batches if len(batch) > 1], lone
+
+
+def _most_added(doi: str) -> int:
+    """The most ``,doi:{doi}`` can lengthen the URL: each character escaped as ``%XX``, and
+    one more digit in ``rows``."""
+    return 3 * len(f",doi:{doi}") + 1
 
 
 def _length(dois: list[str], settings: CrossrefSettings) -> int:

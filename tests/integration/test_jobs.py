@@ -209,6 +209,19 @@ def test_with_workers_the_service_answers_202_with_the_job_and_the_article_appea
         again = http.post("/api/articles", json={"name": "a.txt", "text": text})
         assert again.status_code == 200 and again.json()["id"] == state["article_id"]
         assert http.get("/api/jobs/999999").status_code == 404
+        # A pasted bibliography goes into the job too, and the worker checks it with it.
+        bib = f"@article{{k,\n  title = {{A work}},\n  doi = {{{generated_doi(3)}}}\n}}\n"
+        with_bib = http.post("/api/articles", json={
+            "name": "b.md", "format": "markdown", "bibliography": bib,
+            "text": "Exercise improves memory in older adults [@k].\n"})
+        assert with_bib.status_code == 202, with_bib.text
+        url = with_bib.json()["url"]
+        while (state := http.get(url).json())["state"] in ("queued", "running"):
+            assert time.monotonic() < deadline + 40, state
+            time.sleep(0.2)
+        article = http.get(f"/api/articles/{state['article_id']}").json()
+        assert [(r["doi"], r["status"]) for r in article["references"]] == \
+            [(generated_doi(3), "resolved")]
 
 
 def test_a_job_carries_the_named_bibliography_and_drops_its_bytes_once_done(

@@ -78,7 +78,7 @@ async def create(
 ) -> dict[str, Any] | JSONResponse:
     await run_in_threadpool(refuse_unreadable_bibtex, body.bibliography,
                             body.bibliography_format)
-    if queued_by_workers(svc, bibliography=body.bibliography, replaces=body.replaces):
+    if queued_by_workers(svc, replaces=body.replaces):
         queued = await _queued(svc, body)
         if queued is not None:
             return queued
@@ -99,7 +99,9 @@ async def _queued(svc: Service, body: ArticleIn) -> JSONResponse | None:
     stored = await known_version(svc, body.name, body.text)
     if stored is not None:
         return None
-    queued = await queue_article(svc, name=body.name, text=body.text, format=body.format)
+    queued = await queue_article(svc, name=body.name, text=body.text, format=body.format,
+                                 bibliography=body.bibliography,
+                                 bibliography_format=body.bibliography_format)
     links = job_links(queued.id)
     return JSONResponse(
         {"job_id": queued.id, "name": body.name, "state": "queued", "created": queued.created,

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from refs.crossref import CrossrefClient, CrossrefSettings
-from refs.crossref.batching import plan_batches
+from refs.crossref.batching import list_url, plan_batches
 from refs.work import SearchHit
 from tests.refs.crossref.conftest import FakeSleep
 from tests.refs.crossref.recorded import (
@@ -132,6 +132,10 @@ def test_batches_respect_size_url_length_and_commas() -> None:
     assert [d for batch in batches for d in batch] == dois[:30]
     assert all(2 <= len(batch) <= 10 for batch in batches)
     assert len(batches) > 3  # the URL bound, not the batch size, cut them
+    urls = [str(httpx.URL(url, params={**params, "mailto": "t@example.org"}))
+            for url, params in (list_url(batch, settings) for batch in batches)]
+    assert all(len(u) <= 400 for u in urls)
+    assert all(len(u) > 400 - 3 * 80 for u in urls[:-1])  # each as full as the bound allows
     unbounded, _ = plan_batches(dois[:30], CrossrefSettings(batch_size=10))
     assert [len(b) for b in unbounded] == [10, 10, 10]
 
