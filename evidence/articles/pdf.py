@@ -296,13 +296,16 @@ def _stretched_lines_rejoined(lines: list[tuple[_Line, int]]) -> list[tuple[_Lin
 
 
 def _one_line_pieces(row: list[_Line]) -> list[list[_Line]]:
-    """The runs of two or more pieces on one baseline, left to right, that are one line."""
+    """The runs of two or more pieces on one baseline, left to right, that are one line.
+
+    The widest space inside any piece of the row measures the gaps: a piece of one word
+    ("to") has no space of its own."""
     runs: list[list[_Line]] = []
     chain: list[_Line] = []
+    spacing = max(ln.spacing for ln in row)
     for piece in sorted(row, key=lambda ln: ln.x0):
         if chain:
             last = chain[-1]
-            spacing = max(ln.spacing for ln in (*chain, piece))
             if (abs(piece.size - last.size) <= 0.1 * last.size
                     and 0.15 * last.size < piece.x0 - last.x1 <= 1.25 * spacing):
                 chain.append(piece)

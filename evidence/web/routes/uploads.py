@@ -4,9 +4,11 @@ sent as a file (multipart), in any format.
 Word, PDF, LaTeX, JATS XML, Markdown, HTML or text, told by the file's name; a LaTeX article
 may come with its bibliography as a second file. The file is read by the same readers as
 ``evidence check`` (in a worker thread: a PDF takes a while) and submitted like a text: the
-stored article keeps the file's name and format. The body limit is the API's (5 MB); a file
-that cannot be read safely (a zip bomb, an encrypted PDF, XML declaring entities) is refused
-with 400 and nothing is stored. An uploaded LaTeX file's ``\\input`` files are never read.
+stored article keeps the file's name and format, also when it is a new version of a document
+of another name (``replaces``, or the article page's "New version" upload). The body limit
+is the API's (5 MB); a file that cannot be read safely (a zip bomb, an encrypted PDF, XML
+declaring entities) is refused with 400 and nothing is stored. An uploaded LaTeX file's
+``\\input`` files are never read.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ page_router = APIRouter(include_in_schema=False)
                401: {"model": ErrorOut}, 403: {"model": ErrorOut},
                404: {"model": ErrorOut, "description": "`replaces` names no article"},
                409: {"model": ErrorOut,
-                     "description": "`replaces` is not the newest version of this document"},
+                     "description": "`replaces` is not the newest version of its document"},
                413: {"model": ErrorOut, "description": "the body is over 5 MB"}},
 )
 async def upload(
@@ -51,9 +53,19 @@ async def upload(
     svc: Annotated[Service, Depends(service)],
     who: Annotated[Principal, Depends(require("editor"))],
     bibliography: Annotated[UploadFile | None, File(description="BibTeX or CSL-JSON")] = None,
-    replaces: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None,
+    replaces: Annotated[int | None, Form(
+        ge=1, le=2**31 - 1,
+        description="the version this file replaces: it is stored as the next version of that "
+                    "one's document, under its own name (`spine-pain.pdf` after "
+                    "`spine-pain.docx`)")] = None,
 ) -> dict[str, Any]:
-    done = await _submit(svc, file, bibliography, actor=who.name, replaces=replaces)
+    document = None
+    if replaces is not None:
+        from evidence.web.routes.pages import replaced_version
+
+        document = (await run_in_threadpool(replaced_version, svc, replaces)).document
+    done = await _submit(svc, file, bibliography, actor=who.name, replaces=replaces,
+                         document=document)
     name = _name(file.filename)
     if not done.created:
         response.status_code = 200

@@ -8,6 +8,7 @@ import pypdf
 import pytest
 
 from evidence.articles import parse_bytes, read_article
+from evidence.articles.pdf import _Line, _one_line_pieces
 from evidence.errors import InputError
 from tests.evidence.articles.manuscripts import HAYDEN, KREINER, MANUSCRIPTS
 
@@ -193,3 +194,19 @@ def test_places_are_pages_columns_and_lines() -> None:
     assert places.at(marker.start) == "page 1, column 1, line 25"
     one_column = read_article(MANUSCRIPTS / "spine-pain-latex.pdf")
     assert Places(one_column).of_line(one_column.references[1].line) == "page 2, line 13"
+
+
+def _piece(text: str, x0: float, x1: float, spacing: float) -> _Line:
+    return _Line([(text, None)], x0, x1, 100.0, 110.0, 10.0, 1, spacing=spacing)
+
+
+def test_pieces_of_a_stretched_line_are_one_line_and_columns_are_not() -> None:
+    """A stretched line's one-word pieces are measured by the spaces of its other pieces;
+    a column gap wider than the spaces beside it keeps two lines apart."""
+    row = [_piece("infection. PLoS Pathog.", 270.0, 392.4, 12.6), _piece("to", 195.4, 204.3, 0),
+           _piece("sponse", 154.2, 182.9, 0), _piece("retroviral", 216.9, 257.4, 0)]
+    assert [[p.text for p in run] for run in _one_line_pieces(row)] == [
+        ["sponse", "to", "retroviral", "infection. PLoS Pathog."]]
+    columns = [_piece("the left column's line", 72.0, 290.0, 3.3),
+               _piece("the right column's line", 304.0, 522.0, 3.4)]
+    assert _one_line_pieces(columns) == []

@@ -160,3 +160,25 @@ def test_an_empty_file_is_refused_as_a_blank_text_is(site: Site, name: str, data
     assert sent.json()["error"] == (f"{name}: the article is empty (no text in it); nothing to "
                                     "check, nothing stored")
     assert listed["articles"] == []
+
+
+def test_a_new_version_in_another_format_keeps_its_own_name(example_site: Site) -> None:
+    """``replaces``: the file follows that version in its document, whatever it is called,
+    and is stored as what it is."""
+    with example_site.client() as client:
+        first = client.post("/api/articles/upload", files={
+            "file": ("spine-pain.docx", (MANUSCRIPTS / "spine-pain.docx").read_bytes())}).json()
+        sent = client.post("/api/articles/upload", data={"replaces": str(first["id"])}, files={
+            "file": ("spine-pain.pdf", (MANUSCRIPTS / "spine-pain.pdf").read_bytes())})
+        assert sent.status_code == 201, sent.text
+        stored = client.get(f"/api/articles/{sent.json()['id']}").json()
+        stale = client.post("/api/articles/upload", data={"replaces": str(first["id"])}, files={
+            "file": ("spine-pain.md", b"# Physical therapy\n\nA third version.\n")})
+        missing = client.post("/api/articles/upload", data={"replaces": "999999"}, files={
+            "file": ("spine-pain.md", b"# Physical therapy\n\nA third version.\n")})
+    assert sent.json()["name"] == "spine-pain.pdf"
+    assert (stored["name"], stored["format"], stored["previous_id"]) == (
+        "spine-pain.pdf", "pdf", first["id"])
+    assert [v["id"] for v in stored["versions"]] == [first["id"], sent.json()["id"]]
+    assert stale.status_code == 409  # the first is no longer the newest version
+    assert missing.status_code == 404
