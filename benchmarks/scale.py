@@ -71,13 +71,14 @@ def cold_run(workers: int, concurrency: int, paths: list[Path], works: int, *,
         with run_standin(app) as base_url:
             env = _env(url, base_url, code)
             started = time.perf_counter()
+            # cwd: ``python -c`` puts the current folder first on sys.path, before PYTHONPATH.
             subprocess.run([*_python(), "submit", str(paths[0].parent)], env=env, check=True,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                           cwd=code or ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             submitted_in = time.perf_counter() - started
             load = _loadavg()
             processes = [subprocess.Popen(
                 [*_python(), "worker", "--concurrency", str(concurrency)],
-                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                env=env, cwd=code or ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                 for n in range(workers)]
             spies = [_spy(process.pid, profile / f"worker-{workers}-{n}.txt")
                      for n, process in enumerate(processes)] if profile else []
@@ -129,8 +130,8 @@ def baseline_run(folder: Path, paths: list[Path], works: int, *,
             own_before = time.process_time()
             backends = Backends(url)
             with tempfile.TemporaryFile() as errors:
-                checking = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
-                                            stderr=errors)
+                checking = subprocess.Popen(command, env=env, cwd=code or ROOT,
+                                            stdout=subprocess.DEVNULL, stderr=errors)
                 while checking.poll() is None:
                     backends.sample()
                     time.sleep(0.5)

@@ -165,6 +165,8 @@ class BatchResolver:
             for task in (loop_task, *self._tasks):
                 task.cancel()
             await asyncio.gather(loop_task, *self._tasks, return_exceptions=True)
+            if self._ahead:  # claimed when read ahead, never asked: free for the others
+                await self.claims.release(list(self._ahead))
 
     # --- the loop ------------------------------------------------------------------------
 
@@ -232,7 +234,15 @@ class BatchResolver:
             self._ahead_idle_until = loop.time() + AHEAD_IDLE
             return
         self._after = last
-        self._ahead.extend(d for d in dois if d not in self._waiting and d not in self._sent)
+        fresh = [d for d in dois if d not in self._waiting and d not in self._sent]
+        try:
+            # Claimed now, so that several workers reading the same queued jobs ahead share
+            # them out instead of filling their lists with DOIs another one asks for.
+            mine = set(await self.claims.claim(fresh)) if fresh else set()
+        except Exception:  # noqa: BLE001 - the jobs still ask for their own DOIs
+            logger.warning("claiming the DOIs of queued jobs failed", exc_info=True)
+            return
+        self._ahead.extend(d for d in fresh if d in mine)
 
     def _queued_dois(self) -> tuple[list[str], int | None]:
         """The unanswered DOIs of the next queued jobs, oldest first, and the last job's id."""
@@ -262,7 +272,7 @@ class BatchResolver:
         """Claim, read what is stored, ask for the rest, store, release: once for the list."""
         if not batch:
             return
-        mine = set(await self.claims.claim(batch))
+        mine = set(await self.claims.claim(batch, renew=True))
         try:
             # After the claim: what another process stored before it is read, not asked.
             stored = await asyncio.to_thread(stored_answers, self.sessions, batch)
@@ -307,8 +317,13 @@ class BatchResolver:
 
     def _hold_ahead(self) -> None:
         """The registry fell silent: ask nothing ahead for a while (the jobs retry on their
-        own, with backoff); what was read ahead is left to its jobs."""
+        own, with backoff); what was read ahead is left to its jobs, its claims released."""
+        dropped = list(self._ahead)
         self._ahead.clear()
+        if dropped:
+            task = asyncio.get_running_loop().create_task(self.claims.release(dropped))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
         loop = asyncio.get_running_loop()
         self._ahead_idle_until = loop.time() + self.settings.job_retry_wait
 

@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -34,9 +34,12 @@ class DoiClaims:
         self.stale_after = stale_after
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
-    async def claim(self, dois: Sequence[str]) -> list[str]:
-        """Those of ``dois`` this process now asks for; the rest another process is asking."""
-        return await asyncio.to_thread(self._claim, sorted(set(dois)))
+    async def claim(self, dois: Sequence[str], *, renew: bool = False) -> list[str]:
+        """Those of ``dois`` this process now asks for; the rest another process is asking.
+
+        ``renew``: those this process holds already are its too (claimed when read ahead).
+        """
+        return await asyncio.to_thread(self._claim, sorted(set(dois)), renew)
 
     async def release(self, dois: Sequence[str]) -> None:
         await asyncio.to_thread(self._release, list(dois))
@@ -50,7 +53,7 @@ class DoiClaims:
                 return
             await asyncio.sleep(CLAIM_POLL)
 
-    def _claim(self, dois: list[str]) -> list[str]:
+    def _claim(self, dois: list[str], renew: bool = False) -> list[str]:
         if not dois:
             return []
         now = datetime.now(UTC)
@@ -61,7 +64,8 @@ class DoiClaims:
         claiming = statement.on_conflict_do_update(
             index_elements=[DoiClaim.doi],
             set_={"owner": statement.excluded.owner, "claimed_at": statement.excluded.claimed_at},
-            where=DoiClaim.claimed_at < stale,
+            where=or_(DoiClaim.claimed_at < stale, DoiClaim.owner == self.owner) if renew
+            else DoiClaim.claimed_at < stale,
         ).returning(DoiClaim.doi)
         with self.sessions.begin() as session:
             return sorted(session.scalars(claiming).all())
