@@ -162,7 +162,7 @@ def test_a_large_articles_job_leaves_the_event_loop_free_for_the_heartbeat(
     from evidence.jobs.run import JobRunner
 
     sentences = [f"Supervised exercise reduces pain in group {n} of the trial [1]."
-                 for n in range(9000)]
+                 for n in range(12000)]
     text = ("A large article\n\n" + " ".join(sentences) + "\n\nReferences\n\n"
             f"1. A. Author. A work. 2020. doi:{generated_doi(1)}\n")
     settings = _settings(pg_url, "http://127.0.0.1:9", offline=True)
@@ -193,6 +193,8 @@ def test_a_large_articles_job_leaves_the_event_loop_free_for_the_heartbeat(
     with pg_sessions() as session:
         assert session.get(CheckJob, job_id).state == "done"  # type: ignore[union-attr]
     # Seconds of CPU: with the audit on the loop, it stopped for 1.3 s at 6,000 sentences.
-    # What is left are the garbage collector's pauses, which stop every thread.
-    assert took > 3.0
-    assert longest < 1.5, f"the loop stopped for {longest:.2f} s during a {took:.1f} s job"
+    # What is left are the garbage collector's pauses, which stop every thread. The job must
+    # take long enough for a stop to show (a fast machine read 9,000 sentences in 2.8 s).
+    assert took > 2.0
+    assert longest < min(1.5, took / 2), (
+        f"the loop stopped for {longest:.2f} s during a {took:.1f} s job")
