@@ -50,8 +50,6 @@ from evidence.linking.features import (
 from evidence.linking.references import ReferenceText
 
 __all__ = [
-    "DEFAULT_THRESHOLD",
-    "DEFAULT_THRESHOLD_UNMARKED",
     "EMIT_FEATURES",
     "Forest",
     "Inferred",
@@ -266,13 +264,19 @@ def load_model(path: Path = WEIGHTS) -> Model:
                  float(threshold_unmarked) if threshold_unmarked is not None else None)
 
 
-_SHIPPED = json.loads(WEIGHTS.read_text(encoding="utf-8"))
-# Read alone, so that retraining can import this module while the weights are stale.
-DEFAULT_THRESHOLD = float(_SHIPPED["threshold"])
-"""The default threshold in an article whose other sentences carry markers."""
-DEFAULT_THRESHOLD_UNMARKED = float(_SHIPPED.get("threshold_unmarked", DEFAULT_THRESHOLD))
-"""The default threshold in an article that carries no marker at all."""
-del _SHIPPED
+def __getattr__(name: str) -> float:
+    """``DEFAULT_THRESHOLD`` (an article whose other sentences carry markers) and
+    ``DEFAULT_THRESHOLD_UNMARKED`` (an article with no marker at all), read from the shipped
+    weights only when asked: the linker takes its thresholds from the model, so importing this
+    module parses the weights once (in ``load_model``), and retraining can import it while
+    the weights are stale."""
+    if name in ("DEFAULT_THRESHOLD", "DEFAULT_THRESHOLD_UNMARKED"):
+        shipped = json.loads(WEIGHTS.read_text(encoding="utf-8"))
+        threshold = float(shipped["threshold"])
+        if name == "DEFAULT_THRESHOLD":
+            return threshold
+        return float(shipped.get("threshold_unmarked", threshold))
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True, slots=True)
