@@ -42,21 +42,41 @@ def serve(obj: Context, host: str, port: int, offline: bool, workers: int) -> No
     _refuse_a_taken_address(host, port)
     if workers > 1:
         from evidence.store.engine import open_store
-        from evidence.web.app import SERVE_ENV
 
         open_store(settings.database_url).dispose()  # migrated once, not by every process
         # Each process builds its app from the environment (uvicorn's factory takes none).
-        os.environ.update({"EVIDENCE_DATABASE_URL": settings.database_url,
-                           **({"EVIDENCE_MAILTO": settings.mailto} if settings.mailto else {}),
-                           SERVE_ENV: "offline" if settings.offline else "online"})
+        os.environ.update(settings.server_environment())
         click.echo(f"evidence: serving on http://{host}:{port} with {workers} processes "
                    "(Ctrl+C stops)", err=True)
-        uvicorn.run("evidence.web.app:app_from_environment", factory=True, host=host,
-                    port=port, workers=workers, log_level="info", proxy_headers=False)
+        _serve_processes(host, port, workers)
         return
     app = create_app(settings)
     click.echo(f"evidence: serving on http://{host}:{port} (Ctrl+C stops)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
+
+
+def _serve_processes(host: str, port: int, workers: int) -> None:
+    """``workers`` server processes on one port, each listening on a socket of its own
+    (``evidence.listen``) where the system spreads connections over them."""
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    from evidence.listen import spread_listener
+
+    app = "evidence.web.app:app_from_environment"
+    held = spread_listener(host, port)
+    if held is None:
+        uvicorn.run(app, factory=True, host=host, port=port, workers=workers,
+                    log_level="info", proxy_headers=False)
+        return
+    config = uvicorn.Config(app, factory=True, host=host, port=port, workers=workers,
+                            log_level="info", proxy_headers=False)
+    try:
+        Multiprocess(config, sockets=[held]).run()
+    except KeyboardInterrupt:
+        pass  # as uvicorn.run: Ctrl+C is how it stops
+    finally:
+        held.close()
 
 
 def _refuse_a_taken_address(host: str, port: int) -> None:
