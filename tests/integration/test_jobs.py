@@ -87,7 +87,10 @@ def submit(paths: list[Path], capsys: pytest.CaptureFixture[str]) -> str:
 
 
 def wait_for(sessions: sessionmaker[Session], done: Callable[[Counter[str]], bool],
-             timeout: float = 50.0) -> Counter[str]:
+             timeout: float = 240.0) -> Counter[str]:
+    """The job states once ``done`` holds, or at ``timeout``. The timeout is a ceiling for a
+    stuck run, not a speed test (benchmarks/scale.py measures speed): under a load average of
+    10-15 three workers took over 50 s for the 300 articles."""
     deadline = time.monotonic() + timeout
     while True:
         with sessions() as session:
@@ -134,7 +137,7 @@ def test_a_worker_killed_mid_run_loses_no_job_and_none_runs_to_two_versions(
     wait_for(pg_sessions, lambda s: s[JobState.DONE] >= 6)
     workers.processes[0].send_signal(signal.SIGKILL)
     workers.processes[0].wait()
-    states = wait_for(pg_sessions, lambda s: s[JobState.DONE] + s[JobState.FAILED] >= 60, 80)
+    states = wait_for(pg_sessions, lambda s: s[JobState.DONE] + s[JobState.FAILED] >= 60)
     assert states == {JobState.DONE: 60}
     with pg_sessions() as session:
         jobs = session.execute(select(CheckJob.article_id, CheckJob.attempts)).all()
