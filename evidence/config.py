@@ -24,6 +24,7 @@ __all__ = [
     "DEFAULT_REGISTRY_RETRIES",
     "DEFAULT_REGISTRY_WAIT",
     "DEFAULT_SESSION_HOURS",
+    "SERVE_MODE_ENV",
     "Settings",
     "default_database_url",
     "project_root",
@@ -45,6 +46,10 @@ DEFAULT_DB_POOL = 20
 once, so that twenty clients do not make it open and close connections per read."""
 DEFAULT_SESSION_HOURS = 12.0
 """How long a sign-in to the service's pages lasts."""
+SERVE_MODE_ENV = "EVIDENCE_SERVE_MODE"
+"""Set by ``evidence serve --workers N`` for its own server processes (``offline`` or
+``online``): the serving command's ``--offline``, which no other process is told of. Not a
+user's setting."""
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"", "0", "false", "no", "off"}
 """Checks the service runs at once, each in a worker thread (never on the event loop)."""
@@ -158,6 +163,24 @@ class Settings:
         )
         given = {k: v for k, v in overrides.items() if v is not None}
         return replace(settings, **given)
+
+    @classmethod
+    def for_server_process(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """The settings of one of ``evidence serve --workers N``'s processes: the
+        environment's, offline when the serving command was (see :meth:`server_environment`).
+        """
+        env = os.environ if environ is None else environ
+        return cls.from_env(env, offline=env.get(SERVE_MODE_ENV) == "offline" or None)
+
+    def server_environment(self) -> dict[str, str]:
+        """What ``evidence serve --workers N`` puts in the environment of its processes
+        (uvicorn's factory takes no arguments): its flags, read back by
+        :meth:`for_server_process`."""
+        return {
+            "EVIDENCE_DATABASE_URL": self.database_url,
+            **({"EVIDENCE_MAILTO": self.mailto} if self.mailto else {}),
+            SERVE_MODE_ENV: "offline" if self.offline else "online",
+        }
 
 
 def _positive(env: Mapping[str, str], name: str, kind: type[_N], default: _N) -> _N:

@@ -43,12 +43,8 @@ def serve(obj: Context, host: str, port: int, offline: bool, workers: int) -> No
     _refuse_a_taken_address(host, port)
     _check_connections(settings, workers)  # and migrated once, not by every process
     if workers > 1:
-        from evidence.web.app import SERVE_ENV
-
         # Each process builds its app from the environment (uvicorn's factory takes none).
-        os.environ.update({"EVIDENCE_DATABASE_URL": settings.database_url,
-                           **({"EVIDENCE_MAILTO": settings.mailto} if settings.mailto else {}),
-                           SERVE_ENV: "offline" if settings.offline else "online"})
+        os.environ.update(settings.server_environment())
         click.echo(f"evidence: serving on http://{host}:{port} with {workers} processes "
                    "(Ctrl+C stops)", err=True)
         _serve_processes(host, port, workers)

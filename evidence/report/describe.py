@@ -19,6 +19,7 @@ __all__ = [
     "claim_status",
     "link_label",
     "reference_label",
+    "findings_count",
     "summary_line",
 ]
 
@@ -100,10 +101,23 @@ def summary_line(result: CheckResult) -> str:
         f"({claims[ClaimStatus.SUPPORTED]} cited, {claims[ClaimStatus.RELATED]} only related, "
         f"{claims[ClaimStatus.UNSUPPORTED]} unsupported"
         f"{f', {suppressed} suppressed' if suppressed else ''}), "
-        f"{_count(summary['references'], 'reference')}; "
-        f"{_count(summary['errors'], 'error')}, {_count(summary['warnings'], 'warning')}, "
-        f"{_count(summary['notes'], 'note')}"
+        f"{_count(summary['references'], 'reference')}; {findings_count(summary)}"
     )
+
+
+def findings_count(summary: dict[str, int]) -> str:
+    """The findings by severity, those there are: ``3 findings (1 error, 2 warnings)``.
+
+    Said as findings, and with no "0 notes": the run's own notes (``note: ...`` lines, how
+    to warm the store, a file left out) are printed beside this line and are no findings.
+    """
+    by_severity = [_count(summary[key], noun) for key, noun in
+                   (("errors", "error"), ("warnings", "warning"), ("notes", "note"))
+                   if summary[key]]
+    total = summary["errors"] + summary["warnings"] + summary["notes"]
+    if not total:
+        return "no findings"
+    return f"{_count(total, 'finding')} ({', '.join(by_severity)})"
 
 
 def _count(n: int, noun: str) -> str:

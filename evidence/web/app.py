@@ -41,10 +41,7 @@ from evidence.web.schemas import ErrorOut, Health
 from evidence.web.service import Service
 from refs.crossref.limits import LimiterFactory
 
-__all__ = ["MAX_BODY", "SERVE_ENV", "app_from_environment", "create_app"]
-
-SERVE_ENV = "EVIDENCE_SERVE_MODE"
-"""Set by ``evidence serve --workers N`` for its processes: ``offline`` or ``online``."""
+__all__ = ["MAX_BODY", "app_from_environment", "create_app"]
 
 MAX_BODY = 5 * 1024 * 1024
 """Largest request body accepted (413 past it): an article is text, never this large."""
@@ -59,10 +56,7 @@ COMMON_ERRORS: dict[int | str, dict[str, Any]] = {
 
 def app_from_environment() -> FastAPI:
     """The app of one of ``evidence serve --workers N``'s processes (uvicorn's factory)."""
-    import os
-
-    offline = os.environ.get(SERVE_ENV) == "offline"
-    return create_app(Settings.from_env(os.environ, offline=offline or None))
+    return create_app(Settings.for_server_process())
 
 
 def create_app(settings: Settings, *, options: WebOptions | None = None) -> FastAPI:

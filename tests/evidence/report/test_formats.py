@@ -165,6 +165,28 @@ def test_text_lists_claims_references_findings_and_summary(result: CheckResult) 
     assert "\x1b[" not in out
 
 
+@pytest.mark.parametrize(("severities", "said"), [
+    ((), "no findings"),
+    ((Severity.WARNING,) * 4, "4 findings (4 warnings)"),
+    ((Severity.NOTE, Severity.ERROR, Severity.WARNING, Severity.NOTE),
+     "4 findings (1 error, 1 warning, 2 notes)"),
+], ids=["none", "warnings", "each"])
+def test_the_summary_counts_findings_as_findings_beside_the_runs_notes(
+    severities: tuple[Severity, ...], said: str,
+) -> None:
+    """The run's notes ("note: ...") are no findings: the summary line below them says
+    "findings" and never "0 notes" (which read as if the lines above did not count)."""
+    findings = tuple(Finding(rule="unsupported-claim", severity=severity, path="a.md",
+                             line=n + 1, message="m") for n, severity in enumerate(severities))
+    result = CheckResult(articles=(), findings=findings,
+                         notes=("some references could not be verified",))
+    out = render(result, "text").rstrip().splitlines()
+    assert out[-2:] == ["note: some references could not be verified",
+                        f"0 articles, 0 claims needing a source (0 cited, 0 only related, "
+                        f"0 unsupported), 0 references; {said}"]
+    assert out[-1] in render(result, "html") and out[-1] in render(result, "github")
+
+
 def test_text_colour_only_when_asked(result: CheckResult) -> None:
     out = render(result, "text", color=True)
     assert "\x1b[31merror\x1b[0m" in out
