@@ -17,6 +17,7 @@ from evidence.errors import InputError
 
 __all__ = [
     "DEFAULT_CHECK_WORKERS",
+    "DEFAULT_DB_POOL",
     "DEFAULT_CROSSREF_URL",
     "DEFAULT_DOI_URL",
     "DEFAULT_REGISTRY_BACKOFF",
@@ -40,6 +41,9 @@ DEFAULT_REGISTRY_RETRIES = 6
 DEFAULT_REGISTRY_BACKOFF = 120.0
 """Seconds of waiting between retries at most, per call; past it the call gives up."""
 DEFAULT_CHECK_WORKERS = 2
+DEFAULT_DB_POOL = 20
+"""PostgreSQL connections a server process keeps: about as many as the requests it serves at
+once, so that twenty clients do not make it open and close connections per read."""
 DEFAULT_SESSION_HOURS = 12.0
 """How long a sign-in to the service's pages lasts."""
 SERVE_MODE_ENV = "EVIDENCE_SERVE_MODE"
@@ -108,6 +112,9 @@ class Settings:
     """Hosts the registry may redirect to (besides the Crossref and DOI URLs' own); None: the
     known registries' (``refs.crossref.settings.DEFAULT_REGISTRY_HOSTS``)."""
     check_workers: int = DEFAULT_CHECK_WORKERS
+    db_pool: int = DEFAULT_DB_POOL
+    """The service: PostgreSQL connections each server process keeps open
+    (``EVIDENCE_DB_POOL``); half as many again at a peak (``evidence.web.connections``)."""
     session_hours: float = DEFAULT_SESSION_HOURS
     """The service: a sign-in ends this long after it began."""
     trust_proxy: bool = False
@@ -145,6 +152,7 @@ class Settings:
                                        DEFAULT_REGISTRY_BACKOFF),
             registry_hosts=_hosts(env.get("EVIDENCE_REGISTRY_HOSTS")),
             check_workers=_positive(env, "EVIDENCE_CHECK_WORKERS", int, DEFAULT_CHECK_WORKERS),
+            db_pool=_positive(env, "EVIDENCE_DB_POOL", int, DEFAULT_DB_POOL),
             session_hours=_session_hours(env.get("EVIDENCE_SESSION_HOURS", "")),
             trust_proxy=_yes_or_no(env.get("EVIDENCE_TRUST_PROXY", ""), "EVIDENCE_TRUST_PROXY"),
             jobs=_jobs(env.get("EVIDENCE_JOBS")),

@@ -91,16 +91,25 @@ def claim_counts(result: CheckResult) -> dict[ClaimStatus, int]:
 
 
 def summary_line(result: CheckResult) -> str:
-    """One line of counts: articles, claims, references and findings by severity."""
+    """One line of counts: articles (and bibliographies checked on their own), claims,
+    references and findings by severity. A run of bibliographies alone says nothing of
+    claims: a bibliography has none to read."""
     summary = result.summary()
     claims = claim_counts(result)
     suppressed = claims[ClaimStatus.NO_SOURCE_NEEDED]
-    return (
-        f"{_count(summary['articles'], 'article')}, "
+    bibliographies = sum(a.is_bibliography for a in result.articles)
+    articles = len(result.articles) - bibliographies
+    read = [_count(articles, "article")] if articles or not bibliographies else []
+    if bibliographies:
+        read.append(_count(bibliographies, "bibliography", "bibliographies"))
+    said_claims = (
         f"{_count(summary['claims'], 'claim')} needing a source "
         f"({claims[ClaimStatus.SUPPORTED]} cited, {claims[ClaimStatus.RELATED]} only related, "
         f"{claims[ClaimStatus.UNSUPPORTED]} unsupported"
         f"{f', {suppressed} suppressed' if suppressed else ''}), "
+    ) if articles or not bibliographies else ""
+    return (
+        f"{' and '.join(read)}, {said_claims}"
         f"{_count(summary['references'], 'reference')}; {findings_count(summary)}"
     )
 
@@ -120,5 +129,5 @@ def findings_count(summary: dict[str, int]) -> str:
     return f"{_count(total, 'finding')} ({', '.join(by_severity)})"
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+def _count(n: int, noun: str, plural: str | None = None) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {plural or noun + 's'}"

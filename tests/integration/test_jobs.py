@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from select import select as readable_within
 
 import pytest
 from sqlalchemy import func, select
@@ -284,3 +285,29 @@ def test_submit_bib_stands_in_for_a_missing_named_file_and_goes_into_the_job(
     with pg_sessions() as session:
         [job] = session.scalars(select(CheckJob)).all()
     assert job.bibliographies == [[str(bib), bib.read_text(encoding="utf-8")]]
+
+
+def test_submit_wait_says_when_no_worker_runs_and_ends_once_one_does(
+    tmp_path: Path, registry_and_workers: Callable[..., tuple[str, Workers]],
+) -> None:
+    """Without a worker, `submit --wait` would wait in silence: it says why it waits."""
+    article = tmp_path / "paper.md"
+    article.write_text("Standing desks halve back pain in office staff.\n", encoding="utf-8")
+    _url, workers = registry_and_workers(Standin(StandinConfig()))
+    waiting = subprocess.Popen(
+        [sys.executable, "-c", WORKER, "submit", str(article), "--wait"], env=workers.env,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert waiting.stderr is not None
+        readable, _, _ = readable_within([waiting.stderr], [], [], 30.0)
+        said = waiting.stderr.readline() if readable else "(nothing said in 30 s)"
+        assert said.startswith("waiting for 1 job, but no worker is running on this store: "
+                               "start one with `evidence worker`")
+        workers.start(1, concurrency=1)
+        out, _ = waiting.communicate(timeout=60)
+    finally:
+        if waiting.poll() is None:
+            waiting.kill()
+            waiting.wait()
+    assert waiting.returncode == 0
+    assert out.strip() == "submitted 1: 1 done, 0 failed, 0 queued or running"

@@ -76,8 +76,9 @@ def test_two_server_processes_answer_on_one_port(tmp_path: Path) -> None:
 
 @pytest.mark.postgresql
 def test_a_write_shows_in_every_server_process_at_once(pg_url: str, tmp_path: Path) -> None:
-    """Two real server processes on PostgreSQL, each keeping the answers it gave: after a
-    comment, every read (whichever process answers it, each on a new connection) shows it."""
+    """Two real server processes on PostgreSQL, each keeping the answers and pages it gave:
+    after a comment, every read (whichever process answers it, each on a new connection)
+    shows it, in the API and on the article page."""
     engine = open_store(pg_url)
     with session_factory(engine).begin() as session:
         token = create_token(session, name="ada", role="editor")
@@ -93,11 +94,14 @@ def test_a_write_shows_in_every_server_process_at_once(pg_url: str, tmp_path: Pa
         stored = httpx.post(f"{url}/api/articles", json=article_body(), headers=headers,
                             timeout=60).json()
         target = f"{url}/api/articles/{stored['id']}"
+        page = f"{url}/articles/{stored['id']}"
         before = [httpx.get(target, headers=headers, timeout=30).json() for _ in range(30)]
+        pages_before = [httpx.get(page, headers=headers, timeout=30).text for _ in range(10)]
         first = before[0]["claims"][0]
         said = httpx.post(f"{url}/api/claims/{first['id']}/comments", headers=headers,
                           json={"text": "seen by every process"}, timeout=30)
         after = [httpx.get(target, headers=headers, timeout=30).json() for _ in range(30)]
+        pages_after = [httpx.get(page, headers=headers, timeout=30).text for _ in range(10)]
     finally:
         _stop(server)
         log.close()
@@ -105,6 +109,8 @@ def test_a_write_shows_in_every_server_process_at_once(pg_url: str, tmp_path: Pa
     assert {len(a["claims"][0]["comments"]) for a in before} == {0}
     assert {tuple(c["text"] for c in a["claims"][0]["comments"]) for a in after} == {
         ("seen by every process",)}
+    assert not any("seen by every process" in p for p in pages_before)
+    assert all("seen by every process" in p for p in pages_after)
 
 
 def _established(pid: int, port: int) -> int:

@@ -94,3 +94,20 @@ def test_a_doi_claimed_by_one_process_is_not_claimed_by_another_until_released_o
     mine, theirs, after_release, after_stale = asyncio.run(run())
     assert mine == ["10.1/x", "10.1/y"] and theirs == ["10.1/z"]
     assert after_release == ["10.1/x"] and after_stale == ["10.1/y"]
+
+
+def test_renewing_takes_back_only_ones_own_claims(pg_sessions: sessionmaker[Session]) -> None:
+    # renew: a DOI read ahead (claimed then) is asked later by the same process; another
+    # process's fresh claim on a DOI of the same list stays with it.
+    async def run() -> tuple[list[str], list[str], list[str]]:
+        one, other = DoiClaims(pg_sessions), DoiClaims(pg_sessions)
+        ahead = await one.claim(["10.1/a", "10.1/b"])
+        await other.claim(["10.1/c"])
+        plain = await one.claim(["10.1/a", "10.1/c"])
+        renewed = await one.claim(["10.1/a", "10.1/b", "10.1/c", "10.1/d"], renew=True)
+        return ahead, plain, renewed
+
+    ahead, plain, renewed = asyncio.run(run())
+    assert ahead == ["10.1/a", "10.1/b"]
+    assert plain == []  # its own fresh claim is not claimed again without renew
+    assert renewed == ["10.1/a", "10.1/b", "10.1/d"]
