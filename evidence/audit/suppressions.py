@@ -34,6 +34,20 @@ _SUPPRESSION = re.compile(
 )
 
 
+_CODE_SPAN = re.compile(r"`+[^`]*`+")
+"""Inline code (Markdown's backticks): a suppression written there is shown, not meant
+(documentation saying how to write one)."""
+
+
+def _directives(line: str) -> list[re.Match[str]]:
+    """The suppressions written on ``line``, less those inside inline code."""
+    matches = list(_SUPPRESSION.finditer(line))
+    if not matches or "`" not in line:
+        return matches
+    code = [span.span() for span in _CODE_SPAN.finditer(line)]
+    return [m for m in matches if not any(start <= m.start() < end for start, end in code)]
+
+
 @dataclass(frozen=True, slots=True)
 class Suppression:
     """One rule ignored at one place, and why (``reason`` is empty when none was given)."""
@@ -56,8 +70,13 @@ def blank_suppressions(text: str) -> str:
     plain text has no comments, and a directive must not be read as part of a sentence."""
     if "evidence" not in text.lower():
         return text  # the common case, without a regex pass over every line
-    return "\n".join(_SUPPRESSION.sub(lambda m: " " * len(m.group(0)), line)
-                     for line in text.split("\n"))
+    return "\n".join(_blanked(line) for line in text.split("\n"))
+
+
+def _blanked(line: str) -> str:
+    for match in reversed(_directives(line)):
+        line = line[: match.start()] + " " * len(match[0]) + line[match.end():]
+    return line
 
 
 def find_suppressions(text: str) -> list[Suppression]:
@@ -65,7 +84,7 @@ def find_suppressions(text: str) -> list[Suppression]:
     lines = text.splitlines()
     found: list[Suppression] = []
     for number, line in enumerate(lines, start=1):
-        for match in _SUPPRESSION.finditer(line):
+        for match in _directives(line):
             alone = not (line[: match.start()] + line[match.end():]).strip()
             target = _next_text_line(lines, number) if alone else number
             reason = " ".join((match["reason"] or "").split())
