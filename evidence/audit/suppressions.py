@@ -34,6 +34,7 @@ _SUPPRESSION = re.compile(
 )
 
 
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"`+[^`]*`+")
 """Inline code (Markdown's backticks): a suppression written there is shown, not meant
 (documentation saying how to write one)."""
@@ -70,7 +71,27 @@ def blank_suppressions(text: str) -> str:
     plain text has no comments, and a directive must not be read as part of a sentence."""
     if "evidence" not in text.lower():
         return text  # the common case, without a regex pass over every line
-    return "\n".join(_blanked(line) for line in text.split("\n"))
+    lines = text.split("\n")
+    fenced = _fenced(lines)
+    return "\n".join(line if n in fenced else _blanked(line) for n, line in enumerate(lines))
+
+
+def _fenced(lines: list[str]) -> set[int]:
+    """The indexes of the lines inside Markdown's fenced code blocks (fences included):
+    a suppression there is shown, not meant, as in inline code."""
+    inside: set[int] = set()
+    fence = ""
+    for index, line in enumerate(lines):
+        found = _FENCE.match(line)
+        if fence:
+            inside.add(index)
+            # closed by the same character, at least as many, and nothing after them
+            if found and found[1].startswith(fence) and not line[found.end():].strip():
+                fence = ""
+        elif found:
+            fence = found[1]
+            inside.add(index)
+    return inside
 
 
 def _blanked(line: str) -> str:
@@ -82,9 +103,10 @@ def _blanked(line: str) -> str:
 def find_suppressions(text: str) -> list[Suppression]:
     """Every suppression written in ``text``, in order, one per rule named."""
     lines = text.splitlines()
+    fenced = _fenced(lines)
     found: list[Suppression] = []
     for number, line in enumerate(lines, start=1):
-        for match in _directives(line):
+        for match in [] if number - 1 in fenced else _directives(line):
             alone = not (line[: match.start()] + line[match.end():]).strip()
             target = _next_text_line(lines, number) if alone else number
             reason = " ".join((match["reason"] or "").split())

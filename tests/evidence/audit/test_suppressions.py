@@ -108,3 +108,14 @@ def test_a_suppression_shown_in_inline_code_is_an_example_not_a_directive() -> N
     assert blanked[:2] == text.split("\n")[:2]
     assert "evidence" not in blanked[2] and blanked[2].endswith("`code`")
     assert len(blanked[2]) == len(text.split("\n")[2])
+
+
+def test_a_suppression_in_a_fenced_code_block_is_an_example_too() -> None:
+    text = ("Suppress a claim like this:\n\n````markdown\n```\n"
+            "<!-- evidence: ignore unsupported-claim: common knowledge -->\n````\n\n"
+            "Most people recover. <!-- evidence: ignore unsupported-claim: said by all -->\n")
+    found = find_suppressions(text)
+    assert [(s.line, s.reason) for s in found] == [(8, "said by all")]
+    blanked = blank_suppressions(text).split("\n")
+    assert blanked[4] == "<!-- evidence: ignore unsupported-claim: common knowledge -->"
+    assert blanked[7].rstrip() == "Most people recover."
