@@ -34,6 +34,21 @@ _SUPPRESSION = re.compile(
 )
 
 
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"`+[^`]*`+")
+"""Inline code (Markdown's backticks): a suppression written there is shown, not meant
+(documentation saying how to write one)."""
+
+
+def _directives(line: str) -> list[re.Match[str]]:
+    """The suppressions written on ``line``, less those inside inline code."""
+    matches = list(_SUPPRESSION.finditer(line))
+    if not matches or "`" not in line:
+        return matches
+    code = [span.span() for span in _CODE_SPAN.finditer(line)]
+    return [m for m in matches if not any(start <= m.start() < end for start, end in code)]
+
+
 @dataclass(frozen=True, slots=True)
 class Suppression:
     """One rule ignored at one place, and why (``reason`` is empty when none was given)."""
@@ -56,16 +71,42 @@ def blank_suppressions(text: str) -> str:
     plain text has no comments, and a directive must not be read as part of a sentence."""
     if "evidence" not in text.lower():
         return text  # the common case, without a regex pass over every line
-    return "\n".join(_SUPPRESSION.sub(lambda m: " " * len(m.group(0)), line)
-                     for line in text.split("\n"))
+    lines = text.split("\n")
+    fenced = _fenced(lines)
+    return "\n".join(line if n in fenced else _blanked(line) for n, line in enumerate(lines))
+
+
+def _fenced(lines: list[str]) -> set[int]:
+    """The indexes of the lines inside Markdown's fenced code blocks (fences included):
+    a suppression there is shown, not meant, as in inline code."""
+    inside: set[int] = set()
+    fence = ""
+    for index, line in enumerate(lines):
+        found = _FENCE.match(line)
+        if fence:
+            inside.add(index)
+            # closed by the same character, at least as many, and nothing after them
+            if found and found[1].startswith(fence) and not line[found.end():].strip():
+                fence = ""
+        elif found:
+            fence = found[1]
+            inside.add(index)
+    return inside
+
+
+def _blanked(line: str) -> str:
+    for match in reversed(_directives(line)):
+        line = line[: match.start()] + " " * len(match[0]) + line[match.end():]
+    return line
 
 
 def find_suppressions(text: str) -> list[Suppression]:
     """Every suppression written in ``text``, in order, one per rule named."""
     lines = text.splitlines()
+    fenced = _fenced(lines)
     found: list[Suppression] = []
     for number, line in enumerate(lines, start=1):
-        for match in _SUPPRESSION.finditer(line):
+        for match in [] if number - 1 in fenced else _directives(line):
             alone = not (line[: match.start()] + line[match.end():]).strip()
             target = _next_text_line(lines, number) if alone else number
             reason = " ".join((match["reason"] or "").split())

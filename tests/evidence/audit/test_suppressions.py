@@ -6,6 +6,7 @@ from evidence.audit.findings import Finding, Severity
 from evidence.audit.suppressions import (
     Suppression,
     apply_suppressions,
+    blank_suppressions,
     find_suppressions,
     suppression_problems,
 )
@@ -91,3 +92,30 @@ def test_suppressions_apply_only_to_their_own_file_when_told() -> None:
 
 def test_prose_mentioning_evidence_is_not_a_suppression() -> None:
     assert find_suppressions("The evidence: ignoring it is risky.\nWe found evidence.\n") == []
+
+
+def test_a_suppression_shown_in_inline_code_is_an_example_not_a_directive() -> None:
+    """Docs that say how to suppress (this README does) are checked too: a suppression in
+    backticks is shown, not meant, and stays part of its sentence."""
+    text = ("In plain text, `evidence: ignore RULE: reason` works the same way.\n"
+            "Write ``<!-- evidence: ignore unsupported-claim: why -->`` in Markdown.\n"
+            "A claim. <!-- evidence: ignore unsupported-claim: common knowledge --> `code`\n")
+    found = find_suppressions(text)
+    assert [(s.line, s.rule, s.reason) for s in found] == [
+        (3, "unsupported-claim", "common knowledge")]
+    assert suppression_problems(found) == []
+    blanked = blank_suppressions(text).split("\n")
+    assert blanked[:2] == text.split("\n")[:2]
+    assert "evidence" not in blanked[2] and blanked[2].endswith("`code`")
+    assert len(blanked[2]) == len(text.split("\n")[2])
+
+
+def test_a_suppression_in_a_fenced_code_block_is_an_example_too() -> None:
+    text = ("Suppress a claim like this:\n\n````markdown\n```\n"
+            "<!-- evidence: ignore unsupported-claim: common knowledge -->\n````\n\n"
+            "Most people recover. <!-- evidence: ignore unsupported-claim: said by all -->\n")
+    found = find_suppressions(text)
+    assert [(s.line, s.reason) for s in found] == [(8, "said by all")]
+    blanked = blank_suppressions(text).split("\n")
+    assert blanked[4] == "<!-- evidence: ignore unsupported-claim: common knowledge -->"
+    assert blanked[7].rstrip() == "Most people recover."
