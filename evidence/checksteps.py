@@ -42,7 +42,8 @@ from evidence.check import (
     written_references,
 )
 
-__all__ = ["ArticleInput", "Read", "StoreAs", "Submitted", "audit_and_store", "read_article"]
+__all__ = ["ArticleInput", "Read", "StoreAs", "Submitted", "audit_and_store",
+           "pasted_bibliography_name", "read_article"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +93,13 @@ def guess_bibliography_format(text: str) -> str:
     return "csl-json" if text.lstrip().startswith(("[", "{")) else "bibtex"
 
 
+def pasted_bibliography_name(name: str, format: str) -> str:
+    """The name of a bibliography pasted with article ``name``, in messages, findings and a
+    check job's files: ``NAME.json`` for CSL-JSON, ``NAME.bib`` for BibTeX. The same whether
+    the request or a worker checks it; a job reads the format from the extension."""
+    return f"{name}.json" if format == "csl-json" else f"{name}.bib"
+
+
 def read_article(given: ArticleInput) -> Read:
     """Step 1, in a worker: the article and its bibliography read.
 
@@ -106,8 +114,8 @@ def read_article(given: ArticleInput) -> Read:
     bibliographies = []
     if given.bibliography and given.bibliography.strip():
         fmt = given.bibliography_format or guess_bibliography_format(given.bibliography)
-        bibliographies.append(parse_bibliography(given.bibliography, path=f"{given.name}.bib",
-                                                 format=fmt))
+        bibliographies.append(parse_bibliography(
+            given.bibliography, path=pasted_bibliography_name(given.name, fmt), format=fmt))
     return Read(written=written_references(parsed, bibliographies),
                 article=pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL),
                 text=parsed.text if given.data is not None else None)

@@ -28,6 +28,7 @@ from evidence.check import (
 from evidence.config import Settings
 from evidence.errors import InputError
 from evidence.store.models import CheckJob
+from evidence.store.newest import SupersededVersion
 from evidence.store.saving import store_check
 from evidence.vocabulary import JobState, ReferenceStatus
 
@@ -51,6 +52,8 @@ class _Job:
     content: bytes
     format: str | None
     bibliographies: tuple[tuple[str, str], ...]
+    replaces: int | None = None
+    """The version this one is to be stored on top of (the service's ``replaces``)."""
 
 
 class JobRunner:
@@ -98,8 +101,13 @@ class JobRunner:
         def done(session: Session, article_id: int) -> None:
             _finish(session, job_id, JobState.DONE, article_id=article_id)
 
-        await asyncio.to_thread(store_check, self.sessions, article, checked, name=job.name,
-                                actor=WORKER_ACTOR, then=done)
+        try:
+            await asyncio.to_thread(store_check, self.sessions, article, checked,
+                                    name=job.name, actor=WORKER_ACTOR, replaces=job.replaces,
+                                    then=done)
+        except SupersededVersion as stale:  # another version was stored since it was queued
+            await asyncio.to_thread(self._end, job_id, JobState.FAILED,
+                                    error=f"{stale}; nothing was stored")
 
     def _start(self, job_id: int) -> _Job | None:
         """The job's row marked running, in one statement; None when it is done already."""
@@ -108,15 +116,16 @@ class JobRunner:
                           CheckJob.content.is_not(None))
                    .values(state=JobState.RUNNING, attempts=CheckJob.attempts + 1)
                    .returning(CheckJob.name, CheckJob.content, CheckJob.format,
-                              CheckJob.bibliographies)
+                              CheckJob.bibliographies, CheckJob.options)
                    .execution_options(synchronize_session=False))
         with self.sessions.begin() as session:
             row = session.execute(running).first()
             if row is not None:
-                name, content, format, bibliographies = row
+                name, content, format, bibliographies, options = row
                 assert content is not None  # the update's condition
                 return _Job(name, content, format,
-                            tuple((bib, text) for bib, text in bibliographies or ()))
+                            tuple((bib, text) for bib, text in bibliographies or ()),
+                            replaces=(options or {}).get("replaces"))
             state = session.scalar(select(CheckJob.state).where(CheckJob.id == job_id))
         if state is None:
             raise InputError(f"no check job {job_id}")

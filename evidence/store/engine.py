@@ -101,10 +101,18 @@ def reading(sessions: sessionmaker[Session]) -> Iterator[Session]:
 
 @contextmanager
 def reading_connection(engine: Engine) -> Iterator[Connection]:
-    """A Core connection for reads only, ended by COMMIT as in :func:`reading`: for the
-    queries of every request (the token, a read stamp), where an ORM session's own making
-    and closing cost more than the query."""
+    """A Core connection for a read of one statement: for the queries of every request (the
+    token, a read stamp), where an ORM session's own making and closing cost more than the
+    query.
+
+    On PostgreSQL it runs in autocommit: in a transaction psycopg sends ``BEGIN`` before the
+    statement and ``COMMIT`` after it, each a round trip of its own, and one statement reads
+    one snapshot anyway. No transaction, no ROLLBACK: its prepared statements stay (see
+    :func:`reading`). Elsewhere it ends by COMMIT as :func:`reading` does.
+    """
     with engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execution_options(isolation_level="AUTOCOMMIT")
         yield connection
         connection.commit()
 

@@ -38,7 +38,7 @@ from evidence.web.service import Service
 if TYPE_CHECKING:
     from refs.crossref import CrossrefClient
 
-__all__ = ["Submitted", "guess_bibliography_format", "submit_article"]
+__all__ = ["Submitted", "check_replaces", "guess_bibliography_format", "submit_article"]
 
 
 async def submit_article(
@@ -73,7 +73,7 @@ async def submit_article(
             return known
     if replaces is not None:
         # Refused before the check, which is the slow part; the store asks again.
-        await run_in_threadpool(_check_replaces, svc, document, replaces)
+        await run_in_threadpool(check_replaces, svc, document, replaces)
     given = ArticleInput(name=name, text=text, data=data, format=format,
                          bibliography=bibliography, bibliography_format=bibliography_format)
     store = StoreAs(database_url=svc.settings.database_url, name=name, actor=actor,
@@ -118,9 +118,12 @@ def _known(svc: Service, name: str, text: str) -> Submitted | None:
                          created=False)
 
 
-def _check_replaces(svc: Service, name: str, replaces: int) -> None:
+def check_replaces(svc: Service, name: str, replaces: int) -> None:
     """Refuse a ``replaces`` naming no article (404) or a version of another document (409:
-    the request is well formed; the stored article it names is what conflicts)."""
+    the request is well formed; the stored article it names is what conflicts).
+
+    :raises SupersededVersion: ``replaces`` is not the newest version of ``name`` (409).
+    """
     with svc.sessions() as session:
         row = session.get(Article, replaces)
         if row is None:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from select import select as readable_within
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -229,6 +230,68 @@ def test_with_workers_the_service_answers_202_with_the_job_and_the_article_appea
         article = http.get(f"/api/articles/{state['article_id']}").json()
         assert [(r["doi"], r["status"]) for r in article["references"]] == \
             [(generated_doi(3), "resolved")]
+
+
+def test_with_workers_a_new_version_is_a_job_stored_only_on_the_version_it_replaces(
+    pg_url: str, pg_sessions: sessionmaker[Session], tmp_path: Path,
+    registry_and_workers: Callable[..., tuple[str, Workers]],
+) -> None:
+    """``replaces`` goes to the workers too: one naming no article or a stale version is
+    refused at once (404, 409), and of two new versions queued on the same one, the first
+    stored wins and the other job fails, storing nothing, as the request would have answered
+    409 to the second."""
+    import httpx
+
+    from evidence.config import Settings
+    from evidence.store.tokens import create_token
+    from evidence.web import create_app
+    from tests.standin.articles import article_text
+    from tests.standin.records import generated_doi
+    from tests.standin.server import serve_in_thread
+
+    _, workers = registry_and_workers(Standin(StandinConfig(generated=3)))
+    with pg_sessions.begin() as session:
+        token = create_token(session, name="ada", role="editor")
+    settings = Settings.from_env(workers.env, jobs=True)
+    texts = [article_text(n, [generated_doi(i) for i in (1, 2, 3)]) for n in (1, 2, 3, 4)]
+
+    def finished(http: httpx.Client, url: str) -> dict[str, Any]:
+        deadline = time.monotonic() + 60
+        while (state := http.get(url).json())["state"] in ("queued", "running"):
+            assert time.monotonic() < deadline, state
+            time.sleep(0.2)
+        return state
+
+    later = Workers(workers.env, tmp_path / "later.log")
+    with serve_in_thread(create_app(settings), lifespan="on") as url, \
+            httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}) as http:
+        first = http.post("/api/articles", json={"name": "a.txt", "text": texts[0]})
+        unknown = http.post("/api/articles", json={"name": "a.txt", "text": texts[1],
+                                                   "replaces": 999_999})
+        workers.start(1, concurrency=1)
+        v1 = finished(http, first.json()["url"])["article_id"]
+        workers.stop()
+        # Both queued while no worker runs: each replaces the newest version, version 1.
+        replacing = [http.post("/api/articles", json={"name": "a.txt", "text": text,
+                                                      "replaces": v1})
+                     for text in texts[2:]]
+        later.start(1, concurrency=1)
+        try:
+            states = [finished(http, r.json()["url"]) for r in replacing]
+        finally:
+            later.stop()
+        stale = http.post("/api/articles", json={"name": "a.txt", "text": texts[1],
+                                                 "replaces": v1})
+        versions = http.get(f"/api/articles/{v1}").json()["versions"]
+    assert first.status_code == 202 and unknown.status_code == 404
+    assert [r.status_code for r in replacing] == [202, 202]
+    done = [s for s in states if s["state"] == "done"]
+    failed = [s for s in states if s["state"] == "failed"]
+    assert len(done) == len(failed) == 1, states
+    assert "not the newest version" in failed[0]["error"]
+    assert "nothing was stored" in failed[0]["error"]
+    assert [v["id"] for v in versions] == [v1, done[0]["article_id"]]
+    assert stale.status_code == 409  # version 1 is no longer the newest
 
 
 def test_a_job_carries_the_named_bibliography_and_drops_its_bytes_once_done(

@@ -30,7 +30,7 @@ from evidence.web.schemas import (
     JobAccepted,
 )
 from evidence.web.service import Service, service
-from evidence.web.submit import submit_article
+from evidence.web.submit import check_replaces, submit_article
 
 __all__ = ["CLAIMS_PAGE", "MAX_CLAIMS_PAGE", "article_object", "encoded_article", "router"]
 
@@ -78,7 +78,7 @@ async def create(
 ) -> dict[str, Any] | JSONResponse:
     await run_in_threadpool(refuse_unreadable_bibtex, body.bibliography,
                             body.bibliography_format)
-    if queued_by_workers(svc, replaces=body.replaces):
+    if queued_by_workers(svc):
         queued = await _queued(svc, body)
         if queued is not None:
             return queued
@@ -95,13 +95,20 @@ async def create(
 
 
 async def _queued(svc: Service, body: ArticleIn) -> JSONResponse | None:
-    """202 with the job; None when this exact text is stored already (answered as before)."""
+    """202 with the job; None when this exact text is stored already (answered as before).
+
+    :raises ApiError: ``replaces`` names no article (404), a version of another document or
+        one no longer the newest (409), as the check in the request would.
+    """
     stored = await known_version(svc, body.name, body.text)
     if stored is not None:
         return None
+    if body.replaces is not None:
+        await run_in_threadpool(check_replaces, svc, body.name, body.replaces)
     queued = await queue_article(svc, name=body.name, text=body.text, format=body.format,
                                  bibliography=body.bibliography,
-                                 bibliography_format=body.bibliography_format)
+                                 bibliography_format=body.bibliography_format,
+                                 replaces=body.replaces)
     links = job_links(queued.id)
     return JSONResponse(
         {"job_id": queued.id, "name": body.name, "state": "queued", "created": queued.created,

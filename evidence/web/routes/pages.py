@@ -164,7 +164,7 @@ async def submit(request: Request, fields: Form, svc: Svc) -> Response:
     body = validated(ArticleIn, _article_fields(fields, name=fields.get("name", "")))
     await run_in_threadpool(refuse_unreadable_bibtex, body.bibliography, None)
     name = body.name.strip()
-    if queued_by_workers(svc, replaces=None) \
+    if queued_by_workers(svc) \
             and await known_version(svc, name, body.text) is None:
         queued = await queue_article(svc, name=name, text=body.text, format=body.format,
                                      bibliography=body.bibliography)

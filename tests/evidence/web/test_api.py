@@ -126,7 +126,7 @@ def test_a_reference_written_wrong_is_reported_from_the_store(site: Site) -> Non
         ({"name": "x", "text": "t", "format": "latex"}, 422, "'text', 'markdown' or 'html'"),
         ({"name": "x", "text": "t", "bibliography_format": "ris"}, 422, "'bibtex' or 'csl-json'"),
         ({"name": "x", "text": "nul \x00 here"}, 422, "NUL"),
-        ({"name": "x", "text": "t", "bibliography": "[{not json"}, 400, "x.bib"),
+        ({"name": "x", "text": "t", "bibliography": "[{not json"}, 400, "x.json"),
     ],
     ids=["no-text", "empty-name", "unknown-format", "upload-only-format",
          "unknown-bibliography-format", "nul-character", "broken-csl-json"],

@@ -54,6 +54,23 @@ def test_a_bibliography_reference_is_reported_in_the_bibliography(site: Site) ->
     assert "year written '2011'" in mismatch[0]["message"]
 
 
+def test_a_pasted_csl_json_bibliography_is_named_as_json(site: Site) -> None:
+    """A pasted bibliography has no file name: it goes by the article's, with the extension
+    of its format, here and in a check job (evidence.web.queue) alike, never ``.bib`` for
+    JSON."""
+    csl = ('[{"id": "gino2014", "type": "article-journal", "title": "Evil Genius? How '
+           'Dishonesty Can Lead to Greater Creativity", "container-title": "Psychological '
+           'Science", "issued": {"date-parts": [[2011]]}, "author": [{"family": "Gino", '
+           f'"given": "Francesca"}}], "DOI": "{RETRACTED}"}}]')
+    with site.client() as client:
+        article = submit(client, name="notes.md", text=NOTES, bibliography=csl)
+        broken = client.post("/api/articles", json={"name": "x.md", "text": "Walking helps.",
+                                                    "bibliography": "[{not json"})
+    [reference] = article["references"]
+    assert reference["path"] == "notes.md.json" and reference["doi"] == RETRACTED
+    assert broken.status_code == 400 and broken.json()["error"].startswith("x.md.json: ")
+
+
 def test_an_article_reference_has_the_articles_path(site: Site) -> None:
     with site.client() as client:
         article = submit(client)

@@ -74,7 +74,7 @@ def test_a_workers_input_error_is_the_same_400(site: Site) -> None:
         sent = client.post("/api/articles", json={"name": "x", "text": "Walking helps.",
                                                   "bibliography": "[{not json"})
     assert sent.status_code == 400
-    assert "x.bib" in sent.json()["error"]
+    assert "x.json" in sent.json()["error"]
     assert stored_rows(site) == (0, 0, 0)
 
 
@@ -85,14 +85,14 @@ def test_a_version_superseded_while_it_was_checked_is_the_same_409(site: Site) -
 
     with site.client() as client:
         first = client.post("/api/articles", json={"name": "a.txt", "text": "One."}).json()
-        real = submit_module._check_replaces
-        submit_module._check_replaces = lambda *args: None  # type: ignore[assignment]
+        real = submit_module.check_replaces
+        submit_module.check_replaces = lambda *args: None  # type: ignore[assignment]
         try:
             client.post("/api/articles", json={"name": "a.txt", "text": "Two.",
                                                "replaces": first["id"]})
             stale = client.post("/api/articles", json={"name": "a.txt", "text": "Three.",
                                                        "replaces": first["id"]})
         finally:
-            submit_module._check_replaces = real  # type: ignore[assignment]
+            submit_module.check_replaces = real  # type: ignore[assignment]
     assert stale.status_code == 409, stale.text
     assert stale.json()["current"]["number"] == 2
