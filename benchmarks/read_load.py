@@ -45,6 +45,7 @@ class Load:
     load_before: float
     load_after: float
     statuses: str  # "200" or what else came back
+    split: str = ""  # each busy server process's share of the server's CPU, "52/48"
 
     @property
     def rps(self) -> float:
@@ -60,14 +61,18 @@ class _Meter:
 
     def __enter__(self) -> _Meter:
         self.load_before = os.getloadavg()[0]
-        self.server_before = sum(_cpu(p) for p in _tree(self.server_pid))
+        self.each_before = {p: _cpu(p) for p in _tree(self.server_pid)}
         self.backends = self._backends()
         self.postgres_before = {p: _cpu(p) for p in self.backends}
         return self
 
     def __exit__(self, *_: object) -> None:
         self.load_after = os.getloadavg()[0]
-        self.server = sum(_cpu(p) for p in _tree(self.server_pid)) - self.server_before
+        each = {p: _cpu(p) - self.each_before.get(p, 0.0) for p in _tree(self.server_pid)}
+        self.server = sum(each.values())
+        busy = sorted((s for s in each.values() if s > 0.05 * max(self.server, 1e-9)),
+                      reverse=True)
+        self.split = "/".join(f"{100 * s / sum(busy):.0f}" for s in busy) if busy else ""
         # Backends opened meanwhile count from zero; those closed meanwhile are lost: a
         # server that opens and closes a connection per request is undercounted.
         self.postgres = sum(max(0.0, _cpu(p) - self.postgres_before.get(p, 0.0))
@@ -120,7 +125,7 @@ def python_load(url: str, headers: dict[str, str], clients: int, seconds: float,
     return Load("python", n, seconds, _pct(latencies, 50), _pct(latencies, 99),
                 meter.per_request(meter.server, n), meter.per_request(meter.postgres, n),
                 meter.per_request(own, n), meter.load_before, meter.load_after,
-                ",".join(sorted(statuses)))
+                ",".join(sorted(statuses)), meter.split)
 
 
 async def _clients(url: str, headers: dict[str, str], clients: int,
@@ -161,7 +166,7 @@ def wrk_load(url: str, headers: dict[str, str], clients: int, seconds: float,
                 _ms(_found(r"^\s+50%\s+(\S+)", out)), _ms(_found(r"^\s+99%\s+(\S+)", out)),
                 meter.per_request(meter.server, n), meter.per_request(meter.postgres, n),
                 meter.per_request(own, n), meter.load_before, meter.load_after,
-                f"{odd.group(1)} not 2xx/3xx" if odd else "2xx/3xx")
+                f"{odd.group(1)} not 2xx/3xx" if odd else "2xx/3xx", meter.split)
 
 
 def _found(pattern: str, text: str) -> str:

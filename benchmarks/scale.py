@@ -7,7 +7,8 @@ service reads with 1 and 2 server processes.
   stand-in registry at the polite pool's limits (3 list requests a second, 3 at once). Printed:
   articles per second, the run's time against the registry bound (unique DOIs / 150 per
   second: 3 list requests of 50), list requests, 429s, jobs lost or failed, DOIs asked twice.
-* Reads: the seed-sized example article read back (``GET /api/articles/{id}``) by
+* Reads: the seed-sized example article read back (``GET /api/articles/{id}``, and its page
+  ``/articles/{id}``) by
   ``--clients`` clients for ``--seconds`` seconds, with 1 and 2 server processes
   (``evidence serve --workers N``): p50/p99, requests per second and CPU per request, from
   two load generators (``read_load``: Python clients in this process, and ``wrk`` where
@@ -253,9 +254,11 @@ def _asked(app: Standin) -> list[str]:
 
 def reads(processes: int, clients: int, seconds: float, tree: Path | None = None,
           etag: bool = False) -> list[tuple[str, Load | None]]:
-    """The seed-sized example read back from a warm store by ``processes`` servers, under
-    each load generator in turn; ``tree``: run the server from that source tree instead
-    (the baseline); ``etag``: also read with ``If-None-Match`` (304s)."""
+    """The seed-sized example read back from a warm store by ``processes`` servers, through
+    the API (``/api/articles/{id}``) and the article page (``/articles/{id}``, the bearer
+    token standing for a signed-in editor), under each load generator in turn; ``tree``: run
+    the server from that source tree instead (the baseline); ``etag``: also read with
+    ``If-None-Match`` (304s)."""
     url = database.create_database()
     try:
         engine = open_store(url)
@@ -277,15 +280,21 @@ def reads(processes: int, clients: int, seconds: float, tree: Path | None = None
             _ready(port_url)
             stored = httpx.post(f"{port_url}/api/articles", headers=headers, timeout=60,
                                 json={"name": example.name, "text": example.read_text()})
-            target = f"{port_url}/api/articles/{stored.json()['id']}"
-            httpx.get(target, headers=headers, timeout=60).raise_for_status()  # warm
-            loads = [("python", python_load(target, headers, clients, seconds, server.pid, url)),
-                     ("wrk", wrk_load(target, headers, clients, seconds, server.pid, url))]
-            tag = httpx.get(target, headers=headers, timeout=60).headers.get("etag")
-            if etag and tag:
-                loads.append(("wrk, If-None-Match", wrk_load(
-                    target, {**headers, "If-None-Match": tag}, clients, seconds, server.pid,
-                    url)))
+            article = stored.json()["id"]
+            loads: list[tuple[str, Load | None]] = []
+            for route, target in (("api", f"{port_url}/api/articles/{article}"),
+                                  ("page", f"{port_url}/articles/{article}")):
+                httpx.get(target, headers=headers, timeout=60).raise_for_status()  # warm
+                loads += [
+                    (f"{route}: python", python_load(target, headers, clients, seconds,
+                                                     server.pid, url)),
+                    (f"{route}: wrk", wrk_load(target, headers, clients, seconds, server.pid,
+                                               url))]
+                tag = httpx.get(target, headers=headers, timeout=60).headers.get("etag")
+                if etag and tag:
+                    loads.append((f"{route}: wrk, If-None-Match", wrk_load(
+                        target, {**headers, "If-None-Match": tag}, clients, seconds,
+                        server.pid, url)))
         finally:
             server.send_signal(signal.SIGINT)
             server.wait(timeout=30)
@@ -316,9 +325,10 @@ def print_reads(args: argparse.Namespace) -> None:
         trees.insert(0, ("before", args.before.resolve()))
     print(f"\nreads: the example article, {args.clients} clients, {args.seconds:g} s each; "
           "CPU ms per request (server process tree, its PostgreSQL backends, the generator)")
-    print("| code | server processes | generator | requests | requests/s | p50 ms | p99 ms | "
-          "server CPU | PostgreSQL CPU | generator CPU | load avg | answers |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("| code | server processes | route: generator | requests | requests/s | p50 ms | "
+          "p99 ms | "
+          "server CPU | CPU split % | PostgreSQL CPU | generator CPU | load avg | answers |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for processes in (1, 2):
         for name, tree in trees:
             for kind, r in reads(processes, args.clients, args.seconds, tree,
@@ -327,7 +337,7 @@ def print_reads(args: argparse.Namespace) -> None:
                     print(f"| {name} | {processes} | {kind}: {WRK_MISSING} |")
                     continue
                 print(f"| {name} | {processes} | {kind} | {r.requests} | {r.rps:.0f} | "
-                      f"{r.p50_ms:.1f} | {r.p99_ms:.1f} | {_cpu(r.server_cpu_ms)} | "
+                      f"{r.p50_ms:.1f} | {r.p99_ms:.1f} | {_cpu(r.server_cpu_ms)} | {r.split} | "
                       f"{_cpu(r.postgres_cpu_ms)} | {_cpu(r.generator_cpu_ms)} | "
                       f"{r.load_before:.1f}-{r.load_after:.1f} | {r.statuses} |", flush=True)
 

@@ -17,12 +17,14 @@ from evidence.errors import InputError
 
 __all__ = [
     "DEFAULT_CHECK_WORKERS",
+    "DEFAULT_DB_POOL",
     "DEFAULT_CROSSREF_URL",
     "DEFAULT_DOI_URL",
     "DEFAULT_REGISTRY_BACKOFF",
     "DEFAULT_REGISTRY_RETRIES",
     "DEFAULT_REGISTRY_WAIT",
     "DEFAULT_SESSION_HOURS",
+    "SERVE_MODE_ENV",
     "Settings",
     "default_database_url",
     "project_root",
@@ -39,8 +41,15 @@ DEFAULT_REGISTRY_RETRIES = 6
 DEFAULT_REGISTRY_BACKOFF = 120.0
 """Seconds of waiting between retries at most, per call; past it the call gives up."""
 DEFAULT_CHECK_WORKERS = 2
+DEFAULT_DB_POOL = 20
+"""PostgreSQL connections a server process keeps: about as many as the requests it serves at
+once, so that twenty clients do not make it open and close connections per read."""
 DEFAULT_SESSION_HOURS = 12.0
 """How long a sign-in to the service's pages lasts."""
+SERVE_MODE_ENV = "EVIDENCE_SERVE_MODE"
+"""Set by ``evidence serve --workers N`` for its own server processes (``offline`` or
+``online``): the serving command's ``--offline``, which no other process is told of. Not a
+user's setting."""
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"", "0", "false", "no", "off"}
 """Checks the service runs at once, each in a worker thread (never on the event loop)."""
@@ -103,6 +112,9 @@ class Settings:
     """Hosts the registry may redirect to (besides the Crossref and DOI URLs' own); None: the
     known registries' (``refs.crossref.settings.DEFAULT_REGISTRY_HOSTS``)."""
     check_workers: int = DEFAULT_CHECK_WORKERS
+    db_pool: int = DEFAULT_DB_POOL
+    """The service: PostgreSQL connections each server process keeps open
+    (``EVIDENCE_DB_POOL``); half as many again at a peak (``evidence.web.connections``)."""
     session_hours: float = DEFAULT_SESSION_HOURS
     """The service: a sign-in ends this long after it began."""
     trust_proxy: bool = False
@@ -140,6 +152,7 @@ class Settings:
                                        DEFAULT_REGISTRY_BACKOFF),
             registry_hosts=_hosts(env.get("EVIDENCE_REGISTRY_HOSTS")),
             check_workers=_positive(env, "EVIDENCE_CHECK_WORKERS", int, DEFAULT_CHECK_WORKERS),
+            db_pool=_positive(env, "EVIDENCE_DB_POOL", int, DEFAULT_DB_POOL),
             session_hours=_session_hours(env.get("EVIDENCE_SESSION_HOURS", "")),
             trust_proxy=_yes_or_no(env.get("EVIDENCE_TRUST_PROXY", ""), "EVIDENCE_TRUST_PROXY"),
             jobs=_jobs(env.get("EVIDENCE_JOBS")),
@@ -150,6 +163,24 @@ class Settings:
         )
         given = {k: v for k, v in overrides.items() if v is not None}
         return replace(settings, **given)
+
+    @classmethod
+    def for_server_process(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """The settings of one of ``evidence serve --workers N``'s processes: the
+        environment's, offline when the serving command was (see :meth:`server_environment`).
+        """
+        env = os.environ if environ is None else environ
+        return cls.from_env(env, offline=env.get(SERVE_MODE_ENV) == "offline" or None)
+
+    def server_environment(self) -> dict[str, str]:
+        """What ``evidence serve --workers N`` puts in the environment of its processes
+        (uvicorn's factory takes no arguments): its flags, read back by
+        :meth:`for_server_process`."""
+        return {
+            "EVIDENCE_DATABASE_URL": self.database_url,
+            **({"EVIDENCE_MAILTO": self.mailto} if self.mailto else {}),
+            SERVE_MODE_ENV: "offline" if self.offline else "online",
+        }
 
 
 def _positive(env: Mapping[str, str], name: str, kind: type[_N], default: _N) -> _N:

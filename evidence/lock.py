@@ -95,9 +95,11 @@ class Lock:
 # --- from a check ------------------------------------------------------------------------
 
 
-def lock_from_check(result: CheckResult, fetched: Mapping[str, datetime]) -> Lock:
+def lock_from_check(result: CheckResult, fetched: Mapping[str, datetime], *,
+                    offline: bool = False) -> Lock:
     """The lock of a check's answers; ``fetched`` gives when each DOI was asked (the store's).
 
+    :param offline: the check asked no registry (``--offline``), which the refusal says.
     :raises InputError: a reference is unverified: a lock must not make "could not ask" the
         answer every later check gets. Nothing is locked then.
     """
@@ -107,9 +109,15 @@ def lock_from_check(result: CheckResult, fetched: Mapping[str, datetime]) -> Loc
         shown = unverified[:5]
         more = [f"and {len(unverified) - len(shown)} more"] if len(unverified) > len(shown) else []
         what = "reference" if len(unverified) == 1 else "references"
-        raise InputError("could not lock: the registry could not be asked about "
-                         f"{len(unverified)} {what}, so nothing was written: "
-                         + "; ".join([*shown, *more]) + "; run again when it answers")
+        # Offline, "run again when it answers" would be waited for in vain: the registry
+        # was never asked, and the store had no answer of its own.
+        why, then = ((f"with --offline, the store holds no answer of the registry for "
+                      f"{len(unverified)} {what}", "run `evidence lock` without --offline")
+                     if offline else
+                     (f"the registry could not be asked about {len(unverified)} {what}",
+                      "run again when it answers"))
+        raise InputError(f"could not lock: {why}, so nothing was written: "
+                         + "; ".join([*shown, *more]) + f"; {then}")
     works: dict[str, LockedWork] = {}
     cited: dict[str, set[str]] = {}
     matches: dict[str, LockedMatch] = {}

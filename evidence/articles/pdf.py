@@ -63,6 +63,14 @@ _MATH_SHARE = 0.5
 """A displayed line with at least this share of mathematics is an equation, not prose."""
 _MARGIN = 0.08
 """Share of the page's height at its top and bottom where running heads and folios stand."""
+_HEAD_KEY = re.compile(r"10\.\d{4,9}/\S+|\d+")
+"""A DOI (kept whole in a running head's key) or another number (any number matches)."""
+_SPACE_FACTOR = {".": 3.0, "?": 3.0, "!": 3.0, ":": 2.0, ";": 1.5, ",": 1.25}
+"""TeX's space factor after punctuation, over 1000 (plain TeX's and LaTeX's, unless
+``\\frenchspacing``): a justified line's space after it stretches that many times as far as
+a space between words, and takes a little extra after ``.?!:``."""
+_CLOSING = ")]'\"\u2019\u201d"
+"""Closing marks that keep the space factor of the punctuation before them (TeX's 0)."""
 
 
 @dataclass(slots=True)
@@ -299,7 +307,9 @@ def _one_line_pieces(row: list[_Line]) -> list[list[_Line]]:
     """The runs of two or more pieces on one baseline, left to right, that are one line.
 
     The widest space inside any piece of the row measures the gaps: a piece of one word
-    ("to") has no space of its own."""
+    ("to") has no space of its own. A gap after punctuation may be wider by TeX's space
+    factor (after a colon, about twice a space): a reference's "therapy:   Biotech-" is one
+    line, its last word no piece of its own read after the lines below it."""
     runs: list[list[_Line]] = []
     chain: list[_Line] = []
     spacing = max(ln.spacing for ln in row)
@@ -307,7 +317,8 @@ def _one_line_pieces(row: list[_Line]) -> list[list[_Line]]:
         if chain:
             last = chain[-1]
             if (abs(piece.size - last.size) <= 0.1 * last.size
-                    and 0.15 * last.size < piece.x0 - last.x1 <= 1.25 * spacing):
+                    and 0.15 * last.size < piece.x0 - last.x1
+                    <= 1.25 * spacing * _space_factor(last.text)):
                 chain.append(piece)
                 continue
             if len(chain) > 1:
@@ -316,6 +327,11 @@ def _one_line_pieces(row: list[_Line]) -> list[list[_Line]]:
     if len(chain) > 1:
         runs.append(chain)
     return runs
+
+
+def _space_factor(text: str) -> float:
+    """How many spaces' stretch TeX gives the space after ``text`` (see ``_SPACE_FACTOR``)."""
+    return _SPACE_FACTOR.get(text.rstrip().rstrip(_CLOSING)[-1:], 1.0)
 
 
 def _joined(chain: list[_Line]) -> _Line:
@@ -452,9 +468,17 @@ def _underscores(
 
 
 def _drop_running_heads(pages: list[list[_Line]]) -> list[list[_Line]]:
-    """The pages without the lines repeated in the margins of most pages, nor folios."""
+    """The pages without the lines repeated in the margins of most pages, nor folios.
+
+    Lines repeat whatever their numbers (a page's, a date's), but not whatever their DOIs:
+    a running head gives its article's own DOI on every page, while the DOI lines of a
+    reference list that happen to end two pages differ (``doi:10.1371/journal.pgen.0010005``
+    and ``...pgen.1000913`` are two references, not a running head).
+    """
     def key(line: _Line) -> str:
-        return re.sub(r"\d+", "#", " ".join(line.text.split()).lower())
+        text = " ".join(line.text.split()).lower()
+        return _HEAD_KEY.sub(lambda m: m[0] if m[0].startswith("10.") and "/" in m[0]
+                             else "#", text)
 
     def in_margin(line: _Line, height: float) -> bool:
         return line.top < _MARGIN * height or line.bottom > (1 - _MARGIN) * height

@@ -179,7 +179,10 @@ def expand_paths(paths: tuple[Path, ...]) -> tuple[list[Path], frozenset[Path]]:
     in a stable order. Also returns the files found in folders: those are skipped with a note
     when they cannot be read, where a file named outright stops the check."""
     if not paths:
-        raise InputError("no PATH given, and no `paths` in [tool.evidence] configuration")
+        raise InputError("no PATH given, and no `paths` in [tool.evidence] configuration: "
+                         "name the articles or folders to read (`docs/`), or list them in "
+                         "evidence.toml or pyproject.toml's [tool.evidence] "
+                         "(`paths = [\"docs/**/*.md\"]`)")
     files: list[Path] = []
     found: set[Path] = set()
     for path in paths:

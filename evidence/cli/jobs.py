@@ -98,7 +98,7 @@ def submit(obj: Context, paths: tuple[Path, ...], bibs: tuple[Path, ...], wait: 
     contents = [job_file(path, given, max_mb=limit, raise_limit=RAISE_LIMIT) for path in files]
     with _store(settings) as sessions:
         ids = asyncio.run(_submit(settings, sessions, contents))
-        counts = _wait(sessions, ids) if wait else _counts(sessions, ids)
+        counts = _wait(sessions, ids, settings.job_heartbeat) if wait else _counts(sessions, ids)
         if wait:
             _say_failures(sessions, ids)
     summary = {"submitted": len(ids), "done": counts.get(JobState.DONE, 0),
@@ -168,12 +168,32 @@ def _counts(sessions: sessionmaker[Session], ids: list[int]) -> dict[JobState, i
         return dict(job_counts(session, ids))
 
 
-def _wait(sessions: sessionmaker[Session], ids: list[int]) -> dict[JobState, int]:
+def _wait(sessions: sessionmaker[Session], ids: list[int], heartbeat: float,
+          ) -> dict[JobState, int]:
+    told = False
     while True:
         counts = _counts(sessions, ids)
-        if counts.get(JobState.DONE, 0) + counts.get(JobState.FAILED, 0) >= len(ids):
+        left = len(ids) - counts.get(JobState.DONE, 0) - counts.get(JobState.FAILED, 0)
+        if left <= 0:
             return counts
+        if not told:
+            told = _say_if_no_worker(sessions, left, heartbeat)
         time.sleep(WAIT_POLL)
+
+
+def _say_if_no_worker(sessions: sessionmaker[Session], left: int, heartbeat: float) -> bool:
+    """Say so (once) when no worker is alive to run the jobs waited for: without one, the
+    wait would go on in silence. A worker silent for three heartbeats counts as dead."""
+    from evidence.jobs.states import live_workers
+
+    with sessions() as session:
+        if live_workers(session, within=3 * heartbeat):
+            return False
+    jobs = "job" if left == 1 else "jobs"
+    click.echo(f"waiting for {left} {jobs}, but no worker is running on this store: start one "
+               "with `evidence worker` (same EVIDENCE_DATABASE_URL); Ctrl+C stops waiting, "
+               "and the jobs stay queued", err=True)
+    return True
 
 
 def _say_failures(sessions: sessionmaker[Session], ids: list[int]) -> None:

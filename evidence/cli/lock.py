@@ -75,7 +75,7 @@ def _write(obj: Context, path: Path, paths: tuple[Path, ...], bibs: tuple[Path, 
     result = asyncio.run(check_inputs(inputs, settings=settings, sessions=sessions,
                                       options=options))
     dois = {r.doi for a in result.articles for r in a.references if r.doi}
-    locked = lock_from_check(result, fetched_times(sessions, dois))
+    locked = lock_from_check(result, fetched_times(sessions, dois), offline=settings.offline)
     write_whole(path, dumps_lock(locked), what="lock file")
     click.echo(f"locked {len(locked.works)} DOI(s) and {len(locked.matches)} reference(s) "
                f"without a DOI in {path}", err=True)

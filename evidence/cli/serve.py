@@ -8,6 +8,7 @@ import socket
 import click
 
 from evidence.cli.context import Context
+from evidence.config import Settings
 from evidence.errors import InputError
 
 __all__ = ["COMMANDS"]
@@ -40,23 +41,59 @@ def serve(obj: Context, host: str, port: int, offline: bool, workers: int) -> No
 
     settings = obj.settings(offline=offline or None)
     _refuse_a_taken_address(host, port)
+    _check_connections(settings, workers)  # and migrated once, not by every process
     if workers > 1:
-        from evidence.store.engine import open_store
-        from evidence.web.app import SERVE_ENV
-
-        open_store(settings.database_url).dispose()  # migrated once, not by every process
         # Each process builds its app from the environment (uvicorn's factory takes none).
-        os.environ.update({"EVIDENCE_DATABASE_URL": settings.database_url,
-                           **({"EVIDENCE_MAILTO": settings.mailto} if settings.mailto else {}),
-                           SERVE_ENV: "offline" if settings.offline else "online"})
+        os.environ.update(settings.server_environment())
         click.echo(f"evidence: serving on http://{host}:{port} with {workers} processes "
                    "(Ctrl+C stops)", err=True)
-        uvicorn.run("evidence.web.app:app_from_environment", factory=True, host=host,
-                    port=port, workers=workers, log_level="info", proxy_headers=False)
+        _serve_processes(host, port, workers)
         return
     app = create_app(settings)
     click.echo(f"evidence: serving on http://{host}:{port} (Ctrl+C stops)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
+
+
+def _check_connections(settings: Settings, workers: int) -> None:
+    """On PostgreSQL, refuse (exit 2) to start more server processes than the server has
+    connections for, and warn when those open now leave too few (``evidence.web.connections``)."""
+    from evidence.store.engine import open_store
+    from evidence.web.connections import check_room, server_limit
+
+    engine = open_store(settings.database_url)
+    try:
+        if engine.dialect.name != "postgresql":
+            return
+        limit = server_limit(engine)
+    finally:
+        engine.dispose()
+    warning = check_room(settings, workers, limit)
+    if warning is not None:
+        click.echo(f"evidence: {warning}", err=True)
+
+
+def _serve_processes(host: str, port: int, workers: int) -> None:
+    """``workers`` server processes on one port, each listening on a socket of its own
+    (``evidence.listen``) where the system spreads connections over them."""
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    from evidence.listen import spread_listener
+
+    app = "evidence.web.app:app_from_environment"
+    held = spread_listener(host, port)
+    if held is None:
+        uvicorn.run(app, factory=True, host=host, port=port, workers=workers,
+                    log_level="info", proxy_headers=False)
+        return
+    config = uvicorn.Config(app, factory=True, host=host, port=port, workers=workers,
+                            log_level="info", proxy_headers=False)
+    try:
+        Multiprocess(config, sockets=[held]).run()
+    except KeyboardInterrupt:
+        pass  # as uvicorn.run: Ctrl+C is how it stops
+    finally:
+        held.close()
 
 
 def _refuse_a_taken_address(host: str, port: int) -> None:

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from evidence.store.models import CheckJob
 from evidence.vocabulary import JobState
 
-__all__ = ["JobView", "job_counts", "job_dict", "job_view", "job_views"]
+__all__ = ["JobView", "job_counts", "job_dict", "job_view", "job_views", "live_workers"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +55,14 @@ def job_counts(session: Session, ids: Sequence[int] | None = None) -> Counter[Jo
     if ids is not None:
         query = query.where(CheckJob.id.in_(ids))
     return Counter({JobState(state): count for state, count in session.execute(query)})
+
+
+def live_workers(session: Session, *, within: float) -> int:
+    """How many workers sent a heartbeat in the last ``within`` seconds (the engine's
+    ``procrastinate_workers``, by the database's clock)."""
+    query = text("SELECT count(*) FROM procrastinate_workers "
+                 "WHERE last_heartbeat > now() - make_interval(secs => :within)")
+    return int(session.execute(query, {"within": within}).scalar_one())
 
 
 def job_dict(view: JobView) -> dict[str, Any]:

@@ -19,6 +19,7 @@ __all__ = [
     "claim_status",
     "link_label",
     "reference_label",
+    "findings_count",
     "summary_line",
 ]
 
@@ -90,21 +91,43 @@ def claim_counts(result: CheckResult) -> dict[ClaimStatus, int]:
 
 
 def summary_line(result: CheckResult) -> str:
-    """One line of counts: articles, claims, references and findings by severity."""
+    """One line of counts: articles (and bibliographies checked on their own), claims,
+    references and findings by severity. A run of bibliographies alone says nothing of
+    claims: a bibliography has none to read."""
     summary = result.summary()
     claims = claim_counts(result)
     suppressed = claims[ClaimStatus.NO_SOURCE_NEEDED]
-    return (
-        f"{_count(summary['articles'], 'article')}, "
+    bibliographies = sum(a.is_bibliography for a in result.articles)
+    articles = len(result.articles) - bibliographies
+    read = [_count(articles, "article")] if articles or not bibliographies else []
+    if bibliographies:
+        read.append(_count(bibliographies, "bibliography", "bibliographies"))
+    said_claims = (
         f"{_count(summary['claims'], 'claim')} needing a source "
         f"({claims[ClaimStatus.SUPPORTED]} cited, {claims[ClaimStatus.RELATED]} only related, "
         f"{claims[ClaimStatus.UNSUPPORTED]} unsupported"
         f"{f', {suppressed} suppressed' if suppressed else ''}), "
-        f"{_count(summary['references'], 'reference')}; "
-        f"{_count(summary['errors'], 'error')}, {_count(summary['warnings'], 'warning')}, "
-        f"{_count(summary['notes'], 'note')}"
+    ) if articles or not bibliographies else ""
+    return (
+        f"{' and '.join(read)}, {said_claims}"
+        f"{_count(summary['references'], 'reference')}; {findings_count(summary)}"
     )
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+def findings_count(summary: dict[str, int]) -> str:
+    """The findings by severity, those there are: ``3 findings (1 error, 2 warnings)``.
+
+    Said as findings, and with no "0 notes": the run's own notes (``note: ...`` lines, how
+    to warm the store, a file left out) are printed beside this line and are no findings.
+    """
+    by_severity = [_count(summary[key], noun) for key, noun in
+                   (("errors", "error"), ("warnings", "warning"), ("notes", "note"))
+                   if summary[key]]
+    total = summary["errors"] + summary["warnings"] + summary["notes"]
+    if not total:
+        return "no findings"
+    return f"{_count(total, 'finding')} ({', '.join(by_severity)})"
+
+
+def _count(n: int, noun: str, plural: str | None = None) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {plural or noun + 's'}"

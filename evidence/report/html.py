@@ -51,6 +51,8 @@ th { background: #f5f5f7; } td.num { text-align: right; color: #666; width: 3rem
 .unsupported, .error, .retracted { background: #fde4e4; color: #9b1c1c; }
 .not-a-claim, .note { background: #eef0f3; color: #555; }
 .warning, .corrected { background: #fff4d6; color: #7a5300; }
+.run-note { background: #eef0f3; color: #555; border-radius: .5rem; padding: .3rem .6rem;
+            font-size: .9rem; }
 .counts { display: flex; gap: 1rem; flex-wrap: wrap; padding: 0; list-style: none; }
 .counts li { background: #f5f5f7; border-radius: .5rem; padding: .5rem 1rem; }
 .counts b { display: block; font-size: 1.4rem; }
@@ -64,7 +66,7 @@ code { font-size: .9em; }
 <ul class="counts">
 {% for label, value in counts %}  <li><b>{{ value }}</b>{{ label }}</li>
 {% endfor %}</ul>
-{% for note in notes %}<p class="badge note">note: {{ note }}</p>
+{% for note in notes %}<p class="run-note">note: {{ note }}</p>
 {% endfor %}
 {% for article in articles %}
 <h2>{{ article.path }}{% if article.title %}: {{ article.title }}{% endif %}</h2>
@@ -120,6 +122,7 @@ def render(result: CheckResult, *, color: bool = False) -> str:
     """The result as one HTML page (``color`` is ignored)."""
     summary = result.summary()
     claims = claim_counts(result)
+    findings = summary["errors"] + summary["warnings"] + summary["notes"]
     counts = [
         (_plural(summary["articles"], "article", "articles"), summary["articles"]),
         (_plural(summary["claims"], "claim needing a source", "claims needing a source"),
@@ -128,9 +131,12 @@ def render(result: CheckResult, *, color: bool = False) -> str:
         ("only related", claims[ClaimStatus.RELATED]),
         ("unsupported", claims[ClaimStatus.UNSUPPORTED]),
         (_plural(summary["references"], "reference", "references"), summary["references"]),
-        (_plural(summary["errors"], "error", "errors"), summary["errors"]),
-        (_plural(summary["warnings"], "warning", "warnings"), summary["warnings"]),
-        (_plural(summary["notes"], "note", "notes"), summary["notes"]),
+        # The findings, and of each severity those there are, as the summary line says
+        # them: a "0 notes" beside the run's own notes read as if those did not count.
+        (_plural(findings, "finding", "findings"), findings),
+        *((_plural(summary[key], one, key), summary[key])
+          for key, one in (("errors", "error"), ("warnings", "warning"), ("notes", "note"))
+          if summary[key]),
     ]
     title = ", ".join(a.path for a in result.articles) or "no articles"
     return _PAGE.render(

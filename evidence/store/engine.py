@@ -57,15 +57,18 @@ POSTGRESQL_CONNECT_TIMEOUT_S = 10
 """So an unreachable host fails in seconds, not after the operating system's TCP timeout."""
 
 
-def make_engine(url: str, *, pool_size: int | None = None) -> Engine:
+def make_engine(
+    url: str, *, pool_size: int | None = None, max_overflow: int | None = None
+) -> Engine:
     """An engine for ``url``: SQLite (file or memory) or PostgreSQL through psycopg 3.
 
     SQLite gets its folder created, WAL journal (readers do not block the writer), foreign
     keys on and a busy timeout (a second writer waits instead of failing).
 
     :param pool_size: PostgreSQL connections kept open (None: SQLAlchemy's 5). Past them, up
-        to 10 more are opened when needed and closed when given back; a server whose
-        handlers use more than 5 at once would otherwise open and close connections all day.
+        to ``max_overflow`` more (None: 10) are opened when needed and closed when given
+        back; a server whose handlers use more than 5 at once would otherwise open and close
+        connections all day.
     :raises StoreError: the URL is malformed or names a database we cannot drive.
     """
     parsed = _parse_url(url)
@@ -73,7 +76,7 @@ def make_engine(url: str, *, pool_size: int | None = None) -> Engine:
         if parsed.get_backend_name() == "sqlite":
             return _sqlite_engine(parsed)
         if parsed.get_backend_name() == "postgresql":
-            return _postgresql_engine(parsed, pool_size)
+            return _postgresql_engine(parsed, pool_size, max_overflow)
         return create_engine(parsed)
     except (ArgumentError, NoSuchModuleError, ImportError) as exc:
         raise StoreError(f"cannot open database {_shown(parsed)}: {exc}") from exc
@@ -106,13 +109,15 @@ def reading_connection(engine: Engine) -> Iterator[Connection]:
         connection.commit()
 
 
-def open_store(url: str, *, pool_size: int | None = None) -> Engine:
+def open_store(
+    url: str, *, pool_size: int | None = None, max_overflow: int | None = None
+) -> Engine:
     """An engine on ``url`` whose schema is at head, migrating it first if it is behind.
 
     :raises StoreError: the database cannot be reached or migrated, or it was migrated by a
         newer version of evidence than this one.
     """
-    engine = make_engine(url, pool_size=pool_size)
+    engine = make_engine(url, pool_size=pool_size, max_overflow=max_overflow)
     try:
         if _stamped_revision(engine) != SCHEMA_HEAD:
             current = current_revision(engine)
@@ -237,7 +242,9 @@ def _sqlite_engine(url: URL) -> Engine:
     return engine
 
 
-def _postgresql_engine(url: URL, pool_size: int | None = None) -> Engine:
+def _postgresql_engine(
+    url: URL, pool_size: int | None = None, max_overflow: int | None = None
+) -> Engine:
     """psycopg 3 with native ``$1`` placeholders (``RawCursor``, paramstyle ``numeric_dollar``).
 
     With the default ``%(name)s`` style, psycopg parses every statement for placeholders and
@@ -250,7 +257,9 @@ def _postgresql_engine(url: URL, pool_size: int | None = None) -> Engine:
         connect_args["connect_timeout"] = POSTGRESQL_CONNECT_TIMEOUT_S
     if url.get_driver_name() != "psycopg":  # another driver named explicitly: its defaults
         return create_engine(url, connect_args=connect_args)
-    sizes = {"pool_size": pool_size} if pool_size is not None else {}
+    sizes = {name: value for name, value in (("pool_size", pool_size),
+                                             ("max_overflow", max_overflow))
+             if value is not None}
     engine = create_engine(url, connect_args=connect_args, paramstyle="numeric_dollar",
                            **sizes)
     event.listen(engine, "connect", _raw_cursors)

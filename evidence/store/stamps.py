@@ -11,6 +11,9 @@ PostgreSQL itself keeps on every row: ``xmin``, the transaction that wrote that 
 An insert or an update gives its row a new ``xmin``; a delete takes the row's id out of the
 list. The stamp is the MD5 of every ``id:xmin`` of those rows, listed in a fixed order.
 
+The article page shows more: each claim's history, the events of that claim in every
+version of the document. ``history=True`` adds those ``event`` rows to the stamp.
+
 Only PostgreSQL has ``xmin``; elsewhere there is no stamp (None), and reads are not reused.
 """
 
@@ -19,10 +22,10 @@ from __future__ import annotations
 from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
-__all__ = ["STAMP_SQL", "read_stamp"]
+__all__ = ["PAGE_STAMP_SQL", "STAMP_SQL", "read_stamp"]
 
 # Every list is coalesced to '' so that an empty one keeps its place in the string.
-STAMP_SQL = text("""
+_STAMP = """
 WITH a AS (SELECT id, previous_id, document_key FROM article WHERE id = :id),
 claims AS (
     SELECT c.id, c.xmin::text AS x FROM claim c
@@ -48,13 +51,28 @@ SELECT md5(concat_ws('|',
     (SELECT coalesce(string_agg(u.id || ':' || u.xmin::text, ',' ORDER BY u.id), '')
        FROM work_update u WHERE u.work_id IN (SELECT id FROM works)),
     (SELECT coalesce(string_agg(e.id || ':' || e.xmin::text, ',' ORDER BY e.id), '')
-       FROM source_event e WHERE e.doi IN (SELECT doi FROM works))
+       FROM source_event e WHERE e.doi IN (SELECT doi FROM works)){history}
 )) FROM a
-""")
+"""
+STAMP_SQL = text(_STAMP.format(history=""))
+"""What ``GET /api/articles/{id}`` shows."""
+
+# The events of every claim of every version of the document: a claim's history on the page
+# is its events and those of the same claim in the earlier versions (editing.claim_trails).
+PAGE_STAMP_SQL = text(_STAMP.format(history=""",
+    (SELECT coalesce(string_agg(h.id || ':' || h.xmin::text, ',' ORDER BY h.id), '')
+       FROM event h WHERE h.object_type = 'claim' AND h.object_id IN (
+           SELECT c.id FROM claim c JOIN article v ON v.id = c.article_id
+           WHERE v.document_key = a.document_key))"""))
+"""What the article page (``/articles/{id}``) shows: the above and the claims' histories."""
 
 
-def read_stamp(bind: Session | Connection, article_id: int) -> str | None:
+def read_stamp(
+    bind: Session | Connection, article_id: int, *, history: bool = False
+) -> str | None:
     """The version's read stamp; None when there is no such version or no stamp here.
+
+    :param history: also the events of its claims, as the article page shows them.
 
     Read it before the article itself: what is read after can only be as new or newer, so
     a body kept under this stamp is never older than the stamp says.
@@ -62,5 +80,6 @@ def read_stamp(bind: Session | Connection, article_id: int) -> str | None:
     dialect = bind.get_bind().dialect if isinstance(bind, Session) else bind.dialect
     if dialect.name != "postgresql":
         return None
-    found = bind.execute(STAMP_SQL, {"id": article_id}).scalar()
+    query = PAGE_STAMP_SQL if history else STAMP_SQL
+    found = bind.execute(query, {"id": article_id}).scalar()
     return str(found) if found is not None else None

@@ -31,6 +31,7 @@ from evidence.registry import registry_client
 from evidence.store.engine import open_store, session_factory
 from evidence.web.auth import Principal, principal
 from evidence.web.checkpool import CheckPool
+from evidence.web.connections import overflow
 from evidence.web.errors import install_handlers
 from evidence.web.middleware import BodyLimit, SecurityHeaders
 from evidence.web.options import WebOptions
@@ -40,17 +41,10 @@ from evidence.web.schemas import ErrorOut, Health
 from evidence.web.service import Service
 from refs.crossref.limits import LimiterFactory
 
-__all__ = ["DB_POOL", "MAX_BODY", "SERVE_ENV", "app_from_environment", "create_app"]
-
-SERVE_ENV = "EVIDENCE_SERVE_MODE"
-"""Set by ``evidence serve --workers N`` for its processes: ``offline`` or ``online``."""
+__all__ = ["MAX_BODY", "app_from_environment", "create_app"]
 
 MAX_BODY = 5 * 1024 * 1024
 """Largest request body accepted (413 past it): an article is text, never this large."""
-
-DB_POOL = 20
-"""PostgreSQL connections one server process keeps open: about as many as the requests it
-serves at once, so that twenty clients do not make it open and close connections per read."""
 
 COMMON_ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorOut, "description": "bad input: the body is not JSON, or says nonsense"},
@@ -62,10 +56,7 @@ COMMON_ERRORS: dict[int | str, dict[str, Any]] = {
 
 def app_from_environment() -> FastAPI:
     """The app of one of ``evidence serve --workers N``'s processes (uvicorn's factory)."""
-    import os
-
-    offline = os.environ.get(SERVE_ENV) == "offline"
-    return create_app(Settings.from_env(os.environ, offline=offline or None))
+    return create_app(Settings.for_server_process())
 
 
 def create_app(settings: Settings, *, options: WebOptions | None = None) -> FastAPI:
@@ -74,7 +65,8 @@ def create_app(settings: Settings, *, options: WebOptions | None = None) -> Fast
     :param options: sign-in length and proxy trust; None takes them from ``settings``.
     """
     options = options or WebOptions.from_settings(settings)
-    engine = open_store(settings.database_url, pool_size=DB_POOL)
+    engine = open_store(settings.database_url, pool_size=settings.db_pool,
+                        max_overflow=overflow(settings.db_pool))
     svc = Service(settings=settings, engine=engine, sessions=session_factory(engine),
                   options=options, checks=CheckPool(settings.check_workers))
 

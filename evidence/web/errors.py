@@ -8,7 +8,7 @@ message as an HTML page instead.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic_core import ErrorDetails
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
@@ -25,6 +26,9 @@ from evidence.store.editing import AlreadyLinked, NotHandMade, RecordNotFound, S
 from evidence.store.newest import SupersededVersion
 from evidence.store.tokens import LastAdmin, NameTaken, TokenNotFound
 from refs import DOINotFound, InvalidDOI, RegistryUnavailable
+
+if TYPE_CHECKING:
+    from evidence.web.auth import Principal
 
 __all__ = ["ApiError", "bad_input", "install_handlers", "is_page"]
 
@@ -75,6 +79,10 @@ async def _api_error(request: Request, exc: ApiError) -> Response:
 
 async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
     message = exc.detail if isinstance(exc.detail, str) else "request refused"
+    if is_page(request) and not hasattr(request.state, "who"):
+        # No route ran (a page that does not exist), so nobody looked at the sign-in: the
+        # page would show a signed-in person no navigation, as if they were signed out.
+        request.state.who = await run_in_threadpool(_signed_in_or_none, request)
     headers = dict(exc.headers or {})
     if exc.status_code == 404 and message == "Not Found":
         message = f"no such page or route: {request.url.path}"
@@ -89,6 +97,18 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> Response
     error = ApiError(exc.status_code, message)
     error.headers = headers
     return render_error(request, error)
+
+
+def _signed_in_or_none(request: Request) -> Principal | None:
+    """Who is signed in on this request, for the page's navigation; None when nobody is, or
+    when the store cannot say (the error page is still shown)."""
+    from evidence.web.auth import caller
+
+    try:
+        who, _ = caller(request, request.app.state.service)
+    except (OperationalError, InterfaceError, PoolTimeout):
+        return None
+    return who
 
 
 def _unreadable_body(cause: BaseException | None) -> str:

@@ -1,5 +1,7 @@
 """Encoded article answers kept in this process, each under the read stamp it was made at
-(``evidence.store.stamps``), so that a read of an unchanged version sends bytes made before.
+(``evidence.store.stamps``), so that a read of an unchanged version sends bytes made before:
+the API's JSON (``GET /api/articles/{id}``) and the article page's HTML (``/articles/{id}``),
+each under its own key, in one cache.
 
 Nothing here decides whether a body is still right: a read asks the database for the
 version's stamp every time, and takes a kept body only when it was kept under that very stamp.
@@ -12,10 +14,10 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
-__all__ = ["MAX_BYTES", "MAX_ENTRY", "Encoded", "ReadCache"]
+__all__ = ["MAX_BYTES", "MAX_ENTRY", "Encoded", "ReadCache", "matches"]
 
 MAX_BYTES = 64 * 1024 * 1024
 """Bytes of bodies one process keeps, the least recently read dropped first."""
@@ -48,6 +50,20 @@ class ReadCache:
         self._size = 0
         self._lock = threading.Lock()
 
+    def answer(self, key: Hashable, stamp: str | None, make: Callable[[], bytes]) -> Encoded:
+        """The body kept for ``key`` at ``stamp``; else ``make()``'s, kept under ``stamp``.
+
+        Read the stamp before anything ``make`` reads (``evidence.store.stamps.read_stamp``).
+        With no stamp (None: SQLite) every answer is made afresh and nothing is kept.
+        """
+        kept = self.get(key, stamp) if stamp is not None else None
+        if kept is not None:
+            return kept
+        made = Encoded.of(make())
+        if stamp is not None:
+            self.put(key, stamp, made)
+        return made
+
     def get(self, key: Hashable, stamp: str) -> Encoded | None:
         """The body kept for ``key`` if it was kept at ``stamp``, else None."""
         with self._lock:
@@ -73,3 +89,12 @@ class ReadCache:
 
     def __len__(self) -> int:
         return len(self._kept)
+
+
+def matches(if_none_match: str | None, etag: str) -> bool:
+    """Whether an ``If-None-Match`` header names ``etag`` (weakly compared, as RFC 9110
+    says for this header), or is ``*``."""
+    if not if_none_match:
+        return False
+    tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+    return etag in tags or "*" in tags

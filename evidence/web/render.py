@@ -19,7 +19,7 @@ from evidence.vocabulary import ArticleFormat
 from evidence.web.notices import notice_text
 from evidence.web.schemas import TEXT_FORMATS
 
-__all__ = ["STATIC", "environment", "error_page", "page"]
+__all__ = ["STATIC", "environment", "error_page", "page", "render"]
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -55,10 +55,15 @@ def page(
     **context: Any,
 ) -> HTMLResponse:
     """Render ``template`` with ``context``, the request and the signed-in person (or None)."""
+    return HTMLResponse(render(request, template, **context), status_code=status,
+                        headers=headers)
+
+
+def render(request: Request, template: str, **context: Any) -> str:
+    """The HTML of ``template`` with ``context``, the request and the signed-in person."""
     context.setdefault("who", getattr(request.state, "who", None))
     context.setdefault("notice", notice_text(request.query_params.get("notice")))
-    html = environment().get_template(template).render(request=request, **context)
-    return HTMLResponse(html, status_code=status, headers=headers)
+    return environment().get_template(template).render(request=request, **context)
 
 
 def error_page(

@@ -3,6 +3,7 @@ redirect may lead to, and the service's check workers."""
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -87,9 +88,69 @@ def test_the_environment_beats_the_configured_wait_and_a_flag_beats_both() -> No
 
 
 def test_only_settings_read_the_evidence_environment() -> None:
-    """Settings are read in one place: a second reader would decide precedence on its own."""
+    """Settings are read in one place: a second reader would decide precedence on its own.
+
+    A name kept in a constant is read all the same (``os.environ.get(NAME)``): so no module
+    but config.py spells a whole ``EVIDENCE_*`` name (messages may mention one), and none
+    reads the environment by a key that is not written where it is read.
+    """
     package = Path(evidence.__file__).parent
-    readers = re.compile(r"""((environ(\.get)?|getenv)\s*[(\[]|envvar\s*=)\s*["']EVIDENCE_""")
-    offenders = [str(path.relative_to(package)) for path in sorted(package.rglob("*.py"))
-                 if path.name != "config.py" and readers.search(path.read_text(encoding="utf-8"))]
+    offenders = [f"{path.relative_to(package)}:{line}: {what}"
+                 for path in sorted(package.rglob("*.py")) if path.name != "config.py"
+                 for line, what in _environment_reads(path.read_text(encoding="utf-8"))]
     assert offenders == []
+
+
+def test_a_reader_through_a_constant_is_found() -> None:
+    """The finder above is not vacuous: each way the service once read a setting is found."""
+    found = _environment_reads(
+        'import os\nNAME = "EVIDENCE_SERVE_MODE"\nmode = os.environ.get(NAME)\n'
+        'url = os.getenv(key)\nhost = os.environ[key]\ncolour = "NO_COLOR" in os.environ\n')
+    assert [line for line, _ in found] == [2, 3, 4, 5]
+
+
+_READS = {"get", "getenv", "pop"}
+_EVIDENCE_NAME = re.compile(r"EVIDENCE_[A-Z_]*[A-Z]")
+
+
+def _environment_reads(source: str) -> list[tuple[int, str]]:
+    """The lines that spell an ``EVIDENCE_*`` name whole, or read the environment by a key
+    that is not a string written there (``os.environ.get(NAME)``, ``os.environ[key]``)."""
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(ast.parse(source)):
+        if (isinstance(node, ast.Constant) and isinstance(node.value, str)
+                and _EVIDENCE_NAME.fullmatch(node.value)):
+            found.append((node.lineno, f"the name {node.value}"))
+        key = _read_key(node)
+        if key is not None and not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+            found.append((node.lineno, f"the environment read by {ast.unparse(key)}"))
+    return sorted(set(found))
+
+
+def _read_key(node: ast.AST) -> ast.expr | None:
+    """The key of ``environ.get(KEY)``, ``getenv(KEY)`` or ``environ[KEY]``, else None."""
+    if isinstance(node, ast.Subscript) and _is_environ(node.value):
+        return node.slice
+    if isinstance(node, ast.Call) and node.args and isinstance(node.func, ast.Attribute):
+        func = node.func
+        if func.attr == "getenv" or (func.attr in _READS and _is_environ(func.value)):
+            return node.args[0]
+    return None
+
+
+def _is_environ(node: ast.expr) -> bool:
+    return (isinstance(node, ast.Name) and node.id == "environ") or (
+        isinstance(node, ast.Attribute) and node.attr == "environ")
+
+
+@pytest.mark.parametrize("offline", [True, False], ids=["offline", "online"])
+def test_a_server_process_gets_the_serving_commands_flags(offline: bool) -> None:
+    """`evidence serve --workers N` passes its flags through the environment of its processes;
+    each process reads them back through the settings, as any other setting."""
+    serving = Settings(database_url="sqlite:///x.db", mailto="a@example.org", offline=offline)
+    environment = {"EVIDENCE_REGISTRY_WAIT": "7", **serving.server_environment()}
+    process = Settings.for_server_process(environment)
+    assert process.offline is offline
+    assert (process.database_url, process.mailto) == ("sqlite:///x.db", "a@example.org")
+    assert process.registry_wait == 7.0
+    assert Settings.from_env(environment).offline is False  # only a server process reads it

@@ -27,3 +27,14 @@ def test_the_message_says_how_many_it_does_not_name() -> None:
 def test_one_reference_is_one() -> None:
     with pytest.raises(InputError, match=r"about 1 reference, so .*:1: 10\.5555/x1; run again"):
         lock_from_check(_unverified(1), {})
+
+
+def test_offline_it_says_to_go_online_rather_than_to_wait() -> None:
+    """--offline asked nothing: waiting for the registry to answer would change nothing."""
+    with pytest.raises(InputError) as refused:
+        lock_from_check(_unverified(2), {}, offline=True)
+    message = str(refused.value)
+    assert message.startswith("could not lock: with --offline, the store holds no answer of "
+                              "the registry for 2 references, so nothing was written: ")
+    assert message.endswith("10.5555/x2; run `evidence lock` without --offline")
+    assert "when it answers" not in message

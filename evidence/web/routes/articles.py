@@ -18,7 +18,7 @@ from evidence.web.bibliography import refuse_unreadable_bibtex
 from evidence.web.errors import ApiError
 from evidence.web.present import article_findings, article_json, source_changes_json
 from evidence.web.queue import job_links, known_version, queue_article, queued_by_workers
-from evidence.web.readcache import Encoded
+from evidence.web.readcache import Encoded, matches
 from evidence.web.schemas import (
     AUTH_ERRORS,
     ArticleCreated,
@@ -127,7 +127,7 @@ def read(
 ) -> Response:
     answer = encoded_article(svc, article_id, limit=limit, offset=offset)
     headers = {"ETag": answer.etag}
-    if _matches(request.headers.get("if-none-match"), answer.etag):
+    if matches(request.headers.get("if-none-match"), answer.etag):
         return Response(status_code=304, headers=headers)
     return Response(answer.body, media_type="application/json", headers=headers)
 
@@ -137,27 +137,16 @@ def encoded_article(svc: Service, article_id: int, *, limit: int, offset: int) -
     stamp is unchanged (``evidence.web.readcache``), made again as soon as it changes."""
     with reading_connection(svc.engine) as connection:
         stamp = read_stamp(connection, article_id)  # before the article: see read_stamp
-    key = (article_id, limit, offset)
-    kept = svc.reads.get(key, stamp) if stamp is not None else None
-    if kept is not None:
-        return kept
-    # Checked and encoded here, in the handler's worker thread: a returned dict FastAPI would
-    # check and encode on the event loop, and the largest page (9 MB of JSON) held it there.
-    answer = ArticleOut.model_validate(article_object(svc, article_id, limit=limit,
-                                                      offset=offset))
-    made = Encoded.of(answer.model_dump_json(by_alias=True).encode())
-    if stamp is not None:
-        svc.reads.put(key, stamp, made)
-    return made
 
+    def make() -> bytes:
+        # Checked and encoded here, in the handler's worker thread: a returned dict FastAPI
+        # would check and encode on the event loop, and the largest page (9 MB of JSON)
+        # held it there.
+        answer = ArticleOut.model_validate(article_object(svc, article_id, limit=limit,
+                                                          offset=offset))
+        return answer.model_dump_json(by_alias=True).encode()
 
-def _matches(if_none_match: str | None, etag: str) -> bool:
-    """Whether an ``If-None-Match`` header names ``etag`` (weakly compared, as RFC 9110
-    says for this header), or is ``*``."""
-    if not if_none_match:
-        return False
-    tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
-    return etag in tags or "*" in tags
+    return svc.reads.answer((article_id, limit, offset), stamp, make)
 
 
 MAX_CLAIMS_PAGE = 10_000

@@ -16,13 +16,15 @@ from typing import Annotated
 from urllib.parse import quote, urlsplit
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from evidence.store import editing
+from evidence.store.engine import reading, reading_connection
 from evidence.store.models import Article, Claim
 from evidence.store.newest import SupersededVersion
+from evidence.store.stamps import read_stamp
 from evidence.store.tokens import find_token
 from evidence.store.versions import Versions, list_versions
 from evidence.store.views import ClaimView, get_article, list_articles
@@ -36,7 +38,8 @@ from evidence.web.offload import parse_form
 from evidence.web.options import scheme_of
 from evidence.web.present import article_findings, source_changes_json
 from evidence.web.queue import job_links, known_version, queue_article, queued_by_workers
-from evidence.web.render import page
+from evidence.web.readcache import matches
+from evidence.web.render import page, render
 from evidence.web.routes.articles import CLAIMS_PAGE, MAX_CLAIMS_PAGE
 from evidence.web.schemas import (
     MAX_TEXT,
@@ -205,8 +208,34 @@ def article(
 ) -> Response:
     """One version, its claims in pages as the API gives them (``limit``, ``offset``): the
     largest accepted article has about 54,000 claims, and one page of them all (with every
-    claim's history read) took minutes to render."""
-    with svc.sessions() as session:
+    claim's history read) took minutes to render.
+
+    Kept, as the API's answer is, under the version's read stamp (with the claims'
+    histories), and tagged for ``If-None-Match``. What on the page depends on who asks
+    (their name and role in the header; the editing forms for an editor) is in the key, so
+    one person's page is never sent to another. A page with a notice (shown once, after a
+    form) is made afresh.
+    """
+    notice = request.query_params.get("notice")
+    with reading_connection(svc.engine) as connection:
+        stamp = read_stamp(connection, article_id, history=True)  # before the article
+    key = ("page", article_id, limit, offset, who.name, who.role)
+    made = svc.reads.answer(key, None if notice else stamp, lambda: _article_html(
+        request, svc, who, article_id, limit=limit, offset=offset).encode())
+    # Browsers keep it (private: never a shared cache) and ask again each time
+    # (no-cache), sending the tag back: an unchanged page is a 304.
+    headers = {"ETag": made.etag, "Cache-Control": "private, no-cache",
+               "Vary": "Cookie, Authorization"}
+    if matches(request.headers.get("if-none-match"), made.etag):
+        return Response(status_code=304, headers=headers)
+    return HTMLResponse(made.body, headers=headers)
+
+
+def _article_html(
+    request: Request, svc: Service, who: Principal, article_id: int, *, limit: int,
+    offset: int,
+) -> str:
+    with reading(svc.sessions) as session:
         view = get_article(session, article_id)
         if view is None:
             raise ApiError(404, f"no article {article_id}")
@@ -217,15 +246,17 @@ def article(
         changes = source_changes_json(session, view)
     assert versions is not None  # the article was just read in this session
     findings = article_findings(view)  # of the whole version, whatever the page
-    return page(request, "article.html", article=view, versions=versions, findings=findings,
-                claims_page=ClaimsPage(shown, len(view.claims), limit, offset),
-                trails=trails, refs={r.id: r for r in view.references}, source_changes=changes,
-                notice=notice_text(request.query_params.get("notice"),
-                                   number=versions.current.number),
-                can_edit=who.can("editor"), max_text=MAX_TEXT,
-                # Only the newest version takes writes (an older one answers 409).
-                writable=versions.newest.id == article_id,
-                had_bibliography=any(r.source_path for r in view.references))
+    return render(request, "article.html", article=view, versions=versions,
+                  findings=findings, claims_page=ClaimsPage(shown, len(view.claims), limit,
+                                                            offset),
+                  trails=trails, refs={r.id: r for r in view.references},
+                  source_changes=changes,
+                  notice=notice_text(request.query_params.get("notice"),
+                                     number=versions.current.number),
+                  can_edit=who.can("editor"), max_text=MAX_TEXT,
+                  # Only the newest version takes writes (an older one answers 409).
+                  writable=versions.newest.id == article_id,
+                  had_bibliography=any(r.source_path for r in view.references))
 
 
 @dataclass(frozen=True)

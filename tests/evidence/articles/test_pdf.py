@@ -62,6 +62,19 @@ def test_running_heads_hyphens_and_broken_dois() -> None:
     assert "998-1024. doi:10.1016/j.spinee.2020.04.006" in reference.text
 
 
+def test_dois_ending_two_pages_are_no_running_head_but_the_articles_own_doi_is() -> None:
+    """``page-end-dois.pdf``: a running head carrying the article's DOI on each of three
+    pages, and two pages ending with a reference's DOI on a line of its own (two DOIs alike
+    but for their digits, each in the page's bottom margin)."""
+    article = read_article(MANUSCRIPTS / "page-end-dois.pdf")
+    assert [(r.label, r.doi) for r in article.references] == [
+        ("1", "10.5555/deskhealth.0000117"), ("2", "10.5555/deskhealth.0000206"),
+        ("3", "10.5555/deskhealth.0000452"), ("4", "10.5555/workmove.0000031")]
+    assert article.references[2].text.endswith(
+        "Desk Health Rev. 2024;5:52-60. doi:10.5555/deskhealth.0000452")
+    assert "desknotes" not in article.text and "Desk Work Notes" not in article.text
+
+
 def _blank_pdf(pages: int = 1, password: str | None = None) -> bytes:
     writer = pypdf.PdfWriter()
     for _ in range(pages):
@@ -158,6 +171,12 @@ def test_tex_underscores_and_stretched_reference_lines() -> None:
         ("2", "10.5555/ergonomics.walking.2025.000012345678901234567",
          "Lund P. Desk walking in practice. Ergon Rev. 2025;1:E7. "
          "doi:10.5555/ergonomics.walking.2025.000012345678901234567."),
+        # the first line stretched so far that the gap after "office:" (TeX's space factor
+        # widens a space after a colon) left "Mi-" a piece of its own, read last
+        ("3", None,
+         "Hale R, Ortiz M, Berg K. Rest days at the office: Microbreaks and the pursuit of "
+         "comfort. 2024. Available at http://example.org/reports/restdays/index.html via the "
+         "Internet."),
     ]
 
 
@@ -210,3 +229,18 @@ def test_pieces_of_a_stretched_line_are_one_line_and_columns_are_not() -> None:
     columns = [_piece("the left column's line", 72.0, 290.0, 3.3),
                _piece("the right column's line", 304.0, 522.0, 3.4)]
     assert _one_line_pieces(columns) == []
+
+
+def test_a_gap_after_a_colon_may_be_twice_a_space_of_the_line() -> None:
+    """TeX's space factor: the space after a colon stretches twice as far as one between
+    words, after a full stop three times; a gap as wide after a word is no space of the line."""
+    row = [_piece("[2] Council on Desks. Sitting less:", 138.8, 418.8, 12.4),
+           _piece("Micro-", 441.4, 477.5, 0)]
+    assert [[p.text for p in run] for run in _one_line_pieces(row)] == [
+        ["[2] Council on Desks. Sitting less:", "Micro-"]]
+    closed = [_piece("as the council said (in 2024.)", 138.8, 418.8, 12.4),
+              _piece("Then", 441.4, 470.0, 0)]
+    assert len(_one_line_pieces(closed)) == 1  # a closing bracket keeps the full stop's
+    after_a_word = [_piece("[2] Council on Desks. Sitting less", 138.8, 418.8, 12.4),
+                    _piece("Micro-", 441.4, 477.5, 0)]
+    assert _one_line_pieces(after_a_word) == []

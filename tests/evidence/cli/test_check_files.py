@@ -207,3 +207,13 @@ def test_bib_stands_in_for_a_missing_front_matter_bibliography(evidence: Any,
     report = json.loads(run.out)
     assert [r["doi"] for r in report["articles"][0]["references"]] == [None]
     assert not [f for f in report["findings"] if f["rule"] == "unknown-citation"]
+
+
+@pytest.mark.parametrize("command", ["check", "lock"])
+def test_no_path_and_no_configured_paths_says_how_to_give_them(evidence: Any, command: str,
+                                                              tmp_path: Path) -> None:
+    run = evidence(command, "--offline")
+    assert run.code == 2
+    assert "no PATH given, and no `paths` in [tool.evidence] configuration: name the " in run.err
+    assert '`paths = ["docs/**/*.md"]`' in run.err
+    assert not (tmp_path / "store.db").exists()  # refused before the store is opened

@@ -44,10 +44,10 @@ def test_every_option_is_in_the_readme(command: str, option: str) -> None:
 def test_every_setting_is_in_the_readme() -> None:
     """Each EVIDENCE_* variable the code reads has a row (or a word) in the README; the one
     `evidence serve` sets for its own server processes is not a user's setting."""
-    from evidence.web.app import SERVE_ENV
+    from evidence.config import SERVE_MODE_ENV
 
     source = "\n".join(path.read_text(encoding="utf-8")
                        for path in (Path(__file__).parents[3] / "evidence").rglob("*.py"))
-    read = set(re.findall(r"EVIDENCE_[A-Z_]*[A-Z]", source)) - {SERVE_ENV}
+    read = set(re.findall(r"EVIDENCE_[A-Z_]*[A-Z]", source)) - {SERVE_MODE_ENV}
     assert read, "no setting found: the pattern is wrong"
     assert sorted(v for v in read if v not in README) == []

@@ -146,6 +146,15 @@ def test_no_lock_is_written_when_the_registry_cannot_be_asked(
     assert not (article.parent / "evidence.lock").exists()
 
 
+def test_offline_on_a_cold_store_no_lock_is_written_and_it_says_to_go_online(
+    evidence: Any, article: Path
+) -> None:
+    run = evidence("lock", str(article), "--bib", "refs.bib", "--offline")
+    assert run.code == 2 and "with --offline, the store holds no answer" in run.err
+    assert run.err.rstrip().endswith("run `evidence lock` without --offline")
+    assert not (article.parent / "evidence.lock").exists()
+
+
 def test_lockfile_option_writes_and_reads_elsewhere(
     evidence: Any, article: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 
 import pytest
 
@@ -15,6 +16,7 @@ from evidence.report.describe import link_label
 from evidence.report.sarif import artifact_uri
 from evidence.results import CheckResult, SourceLink
 from evidence.vocabulary import How
+from tests.evidence.audit import samples
 from tests.evidence.audit.samples import RETRACTED_DOI, spine_result
 
 
@@ -163,6 +165,40 @@ def test_text_lists_claims_references_findings_and_summary(result: CheckResult) 
     assert "docs/spine.md:9: warning unsupported-claim: claim without a source" in out
     assert out.rstrip().splitlines()[-1].startswith("1 article, 5 claims needing a source")
     assert "\x1b[" not in out
+
+
+@pytest.mark.parametrize(("severities", "said"), [
+    ((), "no findings"),
+    ((Severity.WARNING,) * 4, "4 findings (4 warnings)"),
+    ((Severity.NOTE, Severity.ERROR, Severity.WARNING, Severity.NOTE),
+     "4 findings (1 error, 1 warning, 2 notes)"),
+], ids=["none", "warnings", "each"])
+def test_the_summary_counts_findings_as_findings_beside_the_runs_notes(
+    severities: tuple[Severity, ...], said: str,
+) -> None:
+    """The run's notes ("note: ...") are no findings: the summary line below them says
+    "findings" and never "0 notes" (which read as if the lines above did not count)."""
+    findings = tuple(Finding(rule="unsupported-claim", severity=severity, path="a.md",
+                             line=n + 1, message="m") for n, severity in enumerate(severities))
+    result = CheckResult(articles=(), findings=findings,
+                         notes=("some references could not be verified",))
+    out = render(result, "text").rstrip().splitlines()
+    assert out[-2:] == ["note: some references could not be verified",
+                        f"0 articles, 0 claims needing a source (0 cited, 0 only related, "
+                        f"0 unsupported), 0 references; {said}"]
+    assert out[-1] in render(result, "html") and out[-1] in render(result, "github")
+
+
+def test_a_bibliography_checked_on_its_own_is_no_article_with_no_claims() -> None:
+    refs = (samples.ref("Roe R. A study. 2020. doi:10.5555/a", 4),
+            samples.ref("Poe P. Another. 2021.", 9))
+    alone = CheckResult(articles=(replace(samples.article(references=refs), path="refs.bib",
+                                          format="bibtex"),))
+    both = CheckResult(articles=(*alone.articles, spine_result().articles[0]))
+    assert render(alone, "text").rstrip().splitlines()[-1] == (
+        "1 bibliography, 2 references; no findings")
+    assert render(both, "text").rstrip().splitlines()[-1].startswith(
+        "1 article and 1 bibliography, 5 claims needing a source")
 
 
 def test_text_colour_only_when_asked(result: CheckResult) -> None:

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from html.parser import HTMLParser
 
+from evidence.audit.findings import Severity
 from evidence.audit.rules import audit
 from evidence.report import render
 from evidence.results import CheckResult
@@ -80,3 +82,17 @@ def test_html_counts_say_one_article_not_one_articles() -> None:
     assert len(result.articles) == 1
     page = render(result, "html")
     assert "<b>1</b>article</li>" in page and "<b>1</b>articles" not in page
+
+
+def test_html_counts_findings_and_the_runs_notes_wrap_apart_from_them() -> None:
+    sample = spine_result()
+    result = replace(sample, notes=("some references could not be verified: " * 8,),
+                     findings=tuple(f for f in sample.findings if f.severity is not Severity.NOTE))
+    page = render(result, "html")
+    summary = result.summary()
+    assert summary["notes"] == 0 and summary["warnings"] > 0
+    assert f"<b>{len(result.findings)}</b>findings</li>" in page
+    assert f"<b>{summary['warnings']}</b>warnings</li>" in page
+    assert "</b>notes</li>" not in page  # no "0 notes" tile beside the run's notes
+    assert '<p class="run-note">note: some references' in page
+    assert "white-space: nowrap" not in page.split(".run-note {", 1)[1].split("}", 1)[0]

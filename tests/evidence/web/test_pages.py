@@ -147,6 +147,22 @@ def test_bad_form_input_is_a_page_with_the_message(site: Site) -> None:
     assert missing.status_code == 404 and "no article 424242" in missing.text
 
 
+def test_a_page_that_does_not_exist_keeps_the_navigation_of_whoever_is_signed_in(
+    site: Site,
+) -> None:
+    with signed_in(site, "reviewer") as browser:
+        missing = browser.get("/no-such-page")
+        known = browser.get("/articles/424242")  # a route that ran, for comparison
+    with httpx.Client(base_url=site.url) as anonymous:
+        stranger = anonymous.get("/no-such-page")
+    assert missing.status_code == known.status_code == stranger.status_code == 404
+    assert "no such page or route: /no-such-page" in missing.text
+    for page in (missing.text, known.text):
+        assert 'action="/signout"' in page and 'href="/alerts"' in page
+        assert '<span class="role">reviewer</span>' in page
+    assert "no such page or route" in stranger.text and 'action="/signout"' not in stranger.text
+
+
 def test_the_style_sheet_needs_no_token(site: Site) -> None:
     with httpx.Client(base_url=site.url) as client:
         css = client.get("/static/style.css")

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import delete, select, update
 
 from evidence.config import Settings
-from evidence.store.models import Reference, SourceEvent, WorkRecord, WorkUpdate
+from evidence.store.models import Event, Reference, SourceEvent, WorkRecord, WorkUpdate
 from evidence.vocabulary import SourceChange
 from evidence.web import create_app
 from evidence.web.service import Service
@@ -244,3 +244,107 @@ def test_on_sqlite_every_read_is_made_afresh_and_still_tagged(sqlite_site: Site)
     assert unchanged.status_code == 304
     assert after.status_code == 200
     assert link_of(after.json(), RELATED)["verdict"] == "confirmed"
+
+
+# --- the article page (/articles/{id}): the same stamp (with the claims' histories) -------
+
+
+def _page_twice(client: httpx.Client, article_id: int) -> str:
+    first = client.get(f"/articles/{article_id}")
+    second = client.get(f"/articles/{article_id}")
+    assert first.status_code == second.status_code == 200
+    assert first.content == second.content
+    assert first.headers["etag"] == second.headers["etag"]
+    return second.text
+
+
+def _pages_kept(svc: Service) -> int:
+    return sum(1 for key in svc.reads._kept if key[0] == "page")
+
+
+@pytest.mark.postgresql
+def test_an_unchanged_page_is_sent_from_the_kept_body(pg_site: Site) -> None:
+    with pg_site.client() as client:
+        article = submit(client)
+        html = _page_twice(client, article["id"])
+    assert _pages_kept(pg_site.service) == 1
+    assert CITED in html
+
+
+@pytest.mark.postgresql
+def test_a_write_through_another_process_shows_at_once_on_this_ones_page(
+        pg_site: Site) -> None:
+    with pg_site.client() as here, second_process(pg_site) as there:
+        article = submit(here)
+        before = _page_twice(here, article["id"])
+        _page_twice(there, article["id"])
+        cited = claim(article, CITED)
+        said = there.post(f"/api/claims/{cited['id']}/comments",
+                          json={"text": "a comment written through the other process"})
+        after = here.get(f"/articles/{article['id']}").text
+    assert said.status_code == 201
+    assert "a comment written through the other process" not in before
+    assert "a comment written through the other process" in after
+
+
+@pytest.mark.postgresql
+def test_a_claims_history_alone_changes_the_page(pg_site: Site) -> None:
+    """An event on a claim, with no other row written: the page's stamp covers the claims'
+    histories (the API's answer does not show them, and its stamp leaves them out)."""
+    with pg_site.client() as client:
+        article = submit(client)
+        before = _page_twice(client, article["id"])
+        with pg_site.service.sessions.begin() as session:
+            session.add(Event(actor="an-auditor-by-hand", action="looked",
+                              object_type="claim", object_id=claim(article, CITED)["id"]))
+        after = client.get(f"/articles/{article['id']}").text
+    assert "an-auditor-by-hand" not in before
+    assert "an-auditor-by-hand" in after
+
+
+@pytest.mark.postgresql
+def test_each_person_gets_their_own_page(pg_site: Site) -> None:
+    """The header names who is signed in, and only an editor gets the editing forms: a page
+    kept for one person is never sent to another, whatever their role."""
+    other_editor = pg_site.token("editor-2", "editor")
+    with pg_site.client() as editor:
+        article = submit(editor)
+        path = f"/articles/{article['id']}"
+        mine = _page_twice(editor, article["id"])
+        theirs = editor.get(path, headers={"Authorization": f"Bearer {other_editor}"}).text
+        reviewer = editor.get(path, headers={
+            "Authorization": f"Bearer {pg_site.tokens['reviewer']}"}).text
+    assert 'class="who">editor-1 ' in mine and "editor-2" not in mine
+    assert 'class="who">editor-2 ' in theirs and "editor-1" not in theirs
+    assert 'class="who">reviewer-1 ' in reviewer
+    assert "/no-source" in mine and "/no-source" not in reviewer
+    assert _pages_kept(pg_site.service) == 3
+
+
+@pytest.mark.postgresql
+def test_if_none_match_on_the_page_gets_304_until_the_version_changes(pg_site: Site) -> None:
+    with pg_site.client() as client:
+        article = submit(client)
+        path = f"/articles/{article['id']}"
+        first = client.get(path)
+        tag = first.headers["etag"]
+        unchanged = client.get(path, headers={"If-None-Match": tag})
+        other = client.get(path, headers={"If-None-Match": tag, "Authorization":
+                                          f"Bearer {pg_site.tokens['reviewer']}"})
+        link = link_of(article, RELATED)
+        client.put(f"/api/links/{link['link']}/verdict",
+                   json={"verdict": "confirmed", "version": link["version"]})
+        changed = client.get(path, headers={"If-None-Match": tag})
+    assert first.headers["cache-control"] == "private, no-cache"
+    assert unchanged.status_code == 304 and unchanged.content == b""
+    assert other.status_code == 200  # another person's page is another body, another tag
+    assert changed.status_code == 200 and changed.headers["etag"] != tag
+
+
+@pytest.mark.postgresql
+def test_a_page_with_a_notice_is_made_afresh_and_not_kept(pg_site: Site) -> None:
+    with pg_site.client() as client:
+        article = submit(client)
+        noticed = client.get(f"/articles/{article['id']}", params={"notice": "comment-added"})
+    assert noticed.status_code == 200
+    assert _pages_kept(pg_site.service) == 0
