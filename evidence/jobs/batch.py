@@ -37,6 +37,7 @@ from evidence.resolver import (
     stored_answers,
 )
 from evidence.store import queries
+from evidence.store.engine import reading
 from evidence.store.models import CheckJob
 from evidence.vocabulary import JobState, ReferenceStatus
 from refs.crossref.deadline import registry_deadline
@@ -250,7 +251,7 @@ class BatchResolver:
                  .where(CheckJob.id > self._after, CheckJob.state == JobState.QUEUED,
                         CheckJob.dois.is_not(None))
                  .order_by(CheckJob.id).limit(AHEAD_JOBS))
-        with self.sessions() as session:
+        with reading(self.sessions) as session:  # COMMIT keeps the prepared statements
             rows = session.execute(query).all()
             if not rows:
                 return [], None

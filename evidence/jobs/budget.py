@@ -160,9 +160,9 @@ class SharedLimiter:
         """A free slot number, waiting while every slot is held by some process.
 
         One task of this process looks at a time; the others queue behind it (in order).
-        Each of a worker's waiting requests used to poll on its own: four workers, up to
-        four lists in flight each, tried the locks 2,171 times for 88 list requests, now
-        850 (issue 14; benchmarks/RESULTS.md, Scale).
+        Each waiting request used to poll on its own: four workers with up to four lists in
+        flight each kept a dozen pollers, each trying every 20 ms, for slots that free up
+        a few times a second (issue 14; benchmarks/RESULTS.md, Scale).
         """
         async with self._looking:
             while True:

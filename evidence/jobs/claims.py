@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from evidence.store.engine import reading
 from evidence.store.models import DoiClaim
 
 __all__ = ["DoiClaims"]
@@ -87,5 +88,5 @@ class DoiClaims:
         stale = datetime.now(UTC) - timedelta(seconds=self.stale_after)
         query = select(DoiClaim.doi).where(DoiClaim.doi.in_(dois), DoiClaim.owner != self.owner,
                                            DoiClaim.claimed_at >= stale).limit(1)
-        with self.sessions() as session:
+        with reading(self.sessions) as session:  # COMMIT keeps the prepared statements
             return session.scalars(query).first() is not None

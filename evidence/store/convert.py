@@ -8,10 +8,11 @@ written, ``raw`` included.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from typing import Any
 
 from evidence.folding import plain_words
-from evidence.store.models import Direction, WorkAuthor, WorkRecord, WorkUpdate
+from evidence.store.models import Direction, WorkRecord
 from refs.work import PartialDate, Person, Update, Work
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "update_rows",
     "work_fingerprint",
     "work_from_record",
+    "work_from_rows",
     "work_key",
     "work_values",
 ]
@@ -37,6 +39,10 @@ WORK_FIELDS = (
     "url",
 )
 """Work attributes stored as they are, in columns of the same name."""
+
+WORK_COLUMNS = (*WORK_FIELDS, "id", "doi", "issn", "issued_year", "issued_month", "issued_day",
+                "raw")
+"""The columns of a work row that ``work_from_rows`` reads (``id``: to find its authors)."""
 
 
 def work_key(work: Work) -> tuple[str, str]:
@@ -114,27 +120,33 @@ def update_rows(work: Work, work_id: int) -> list[dict[str, Any]]:
 
 def work_from_record(record: WorkRecord) -> Work:
     """The Work a row holds, with its authors and updates (load them with selectinload)."""
-    updated_by = [u for u in record.updates if u.direction == Direction.UPDATED_BY]
-    update_to = [u for u in record.updates if u.direction == Direction.UPDATE_TO]
+    return work_from_rows(record, record.authors, record.updates)
+
+
+def work_from_rows(work: Any, authors: Iterable[Any], updates: Iterable[Any]) -> Work:
+    """The Work of a ``work`` row, its ``work_author`` rows and its ``work_update`` rows, as
+    ORM records or as plain rows of the same column names (``WORK_COLUMNS`` at least)."""
+    updated_by = [u for u in updates if u.direction == Direction.UPDATED_BY]
+    update_to = [u for u in updates if u.direction == Direction.UPDATE_TO]
     return Work(
-        doi=record.doi,
-        title=record.title,
-        authors=tuple(_person(a) for a in sorted(record.authors, key=lambda a: a.position)),
-        issued=_date(record.issued_year, record.issued_month, record.issued_day),
-        type=record.type,
-        container_title=record.container_title,
-        short_container_title=record.short_container_title,
-        volume=record.volume,
-        issue=record.issue,
-        pages=record.pages,
-        publisher=record.publisher,
-        issn=tuple(record.issn or ()),
-        abstract=record.abstract,
-        url=record.url,
-        title_raw=record.title_raw,
+        doi=work.doi,
+        title=work.title,
+        authors=tuple(_person(a) for a in sorted(authors, key=lambda a: a.position)),
+        issued=_date(work.issued_year, work.issued_month, work.issued_day),
+        type=work.type,
+        container_title=work.container_title,
+        short_container_title=work.short_container_title,
+        volume=work.volume,
+        issue=work.issue,
+        pages=work.pages,
+        publisher=work.publisher,
+        issn=tuple(work.issn or ()),
+        abstract=work.abstract,
+        url=work.url,
+        title_raw=work.title_raw,
         updates=tuple(_update(u) for u in sorted(updated_by, key=lambda u: u.position)),
         notice_of=tuple(_update(u) for u in sorted(update_to, key=lambda u: u.position)),
-        raw=record.raw,
+        raw=work.raw,
     )
 
 
@@ -157,11 +169,11 @@ def _update_row(update: Update, work_id: int, direction: str, position: int) -> 
     }
 
 
-def _person(row: WorkAuthor) -> Person:
+def _person(row: Any) -> Person:  # a WorkAuthor, or a row of its columns
     return Person(family=row.family, given=row.given, literal=row.literal, orcid=row.orcid)
 
 
-def _update(row: WorkUpdate) -> Update:
+def _update(row: Any) -> Update:  # a WorkUpdate, or a row of its columns
     return Update(
         kind=row.kind,
         doi=row.notice_doi,
