@@ -56,6 +56,27 @@ def test_no_pool_fits_then_fewer_workers() -> None:
         check_room(Settings(URL, db_pool=20, jobs=True), 64, IDLE)
 
 
+def test_one_process_is_said_as_one() -> None:
+    # 1 x 30 > 7 (max_connections 10, 3 reserved); a pool of 4 holds 4 + 2 = 6, of 5: 7
+    small = ServerLimit(max_connections=10, reserved=3, in_use=0)
+    with pytest.raises(InputError) as refused:
+        check_room(Settings(URL, db_pool=20), 1, small)
+    message = str(refused.value)
+    assert message.startswith("1 server process holds up to 30 PostgreSQL connections (")
+    assert "30 each" not in message
+    assert "EVIDENCE_DB_POOL=5 or fewer" in message
+
+
+def test_one_process_that_cannot_fit_is_not_told_fewer_workers() -> None:
+    # with jobs, the smallest pool still holds 1 + 0 + 5 = 6 > 5 (max_connections 8)
+    tiny = ServerLimit(max_connections=8, reserved=3, in_use=0)
+    with pytest.raises(InputError) as refused:
+        check_room(Settings(URL, db_pool=20, jobs=True), 1, tiny)
+    message = str(refused.value)
+    assert "--workers" not in message
+    assert message.endswith("raise max_connections")
+
+
 def test_connections_open_now_give_a_warning() -> None:
     busy = ServerLimit(max_connections=100, reserved=3, in_use=10)
     warning = check_room(Settings(URL, db_pool=20), 3, busy)  # 90 + 10 > 97
