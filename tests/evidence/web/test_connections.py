@@ -126,3 +126,25 @@ def test_serve_refuses_more_processes_than_the_server_has_connections_for(pg_url
     assert done.returncode == 2, done.stderr
     assert "more at a peak" in done.stderr and "raise max_connections" in done.stderr
     assert "serving on" not in done.stderr
+
+
+@pytest.mark.postgresql
+def test_a_server_that_will_not_say_its_limit_is_served_with_a_warning(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A hardened server may refuse pg_settings or pg_stat_activity to the service's role:
+    not knowing the limit is no reason to refuse to serve, nor to end in a traceback."""
+    from sqlalchemy.exc import ProgrammingError
+
+    from evidence.cli.serve import _check_connections
+    from evidence.web import connections
+
+    def refused(engine: object) -> connections.ServerLimit:
+        raise ProgrammingError("SELECT name, setting FROM pg_settings", {},
+                               Exception("permission denied for view pg_settings"))
+
+    monkeypatch.setattr(connections, "server_limit", refused)
+    _check_connections(Settings(database_url=pg_url, offline=True), 2)
+    said = capsys.readouterr().err
+    assert "could not ask the server for max_connections" in said
+    assert "permission denied for view pg_settings" in said
