@@ -385,7 +385,8 @@ def audit_articles(
         thresholds = options.config.claim_thresholds() if options.config else None
         result = _article_result(article, refs, references, _inferred_threshold(options),
                                  thresholds)
-        seen = audit_article(result, find_suppressions(article.text), config=options.config)
+        seen = audit_article(result, find_suppressions(
+            article.text, latex=article.format is ArticleFormat.LATEX), config=options.config)
         findings.extend(seen.findings)
         problems.extend(seen.problems)
         results.append(seen.article)

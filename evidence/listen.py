@@ -21,6 +21,7 @@ app (1.7 s; under load past the 5 s uvicorn waits before it kills the process as
 
 from __future__ import annotations
 
+import errno
 import socket
 import sys
 from typing import Any
@@ -31,7 +32,8 @@ __all__ = ["bind_own", "spread_listener"]
 def spread_listener(host: str, port: int) -> socket.socket | None:
     """A socket bound to ``host:port`` that each server process it is given to replaces by
     a listening socket of its own on the same port; None where connections would not be
-    spread (not Linux: elsewhere ``SO_REUSEPORT`` does not balance, or does not exist).
+    spread (not Linux: elsewhere ``SO_REUSEPORT`` does not balance, or does not exist; nor
+    a Linux that refuses the option, as some sandboxes and emulated kernels do).
 
     :raises OSError: the address cannot be bound.
     """
@@ -41,11 +43,21 @@ def spread_listener(host: str, port: int) -> socket.socket | None:
     held = _PerProcess(family, socket.SOCK_STREAM)
     try:
         _share_port(held)
+    except OSError as exc:
+        held.close()
+        if exc.errno in _NOT_OFFERED:  # an emulated kernel, a sandbox: uvicorn's socket
+            return None
+        raise
+    try:
         held.bind((host, port))
     except OSError:
         held.close()
         raise
     return held
+
+
+_NOT_OFFERED = {errno.ENOPROTOOPT, errno.EINVAL, errno.EOPNOTSUPP}
+"""What a system that has no ``SO_REUSEPORT`` to give answers when asked for it."""
 
 
 def bind_own(family: int, address: tuple[Any, ...]) -> socket.socket:

@@ -100,13 +100,18 @@ def _blanked(line: str) -> str:
     return line
 
 
-def find_suppressions(text: str) -> list[Suppression]:
-    """Every suppression written in ``text``, in order, one per rule named."""
+def find_suppressions(text: str, *, latex: bool = False) -> list[Suppression]:
+    """Every suppression written in ``text``, in order, one per rule named.
+
+    :param latex: the text is LaTeX, where backticks open quotations (````so''``), not code:
+        Markdown's inline code and fences would hide a suppression quoting in its reason.
+    """
     lines = text.splitlines()
-    fenced = _fenced(lines)
+    fenced = set() if latex else _fenced(lines)
     found: list[Suppression] = []
     for number, line in enumerate(lines, start=1):
-        for match in [] if number - 1 in fenced else _directives(line):
+        on_line = list(_SUPPRESSION.finditer(line)) if latex else _directives(line)
+        for match in [] if number - 1 in fenced else on_line:
             alone = not (line[: match.start()] + line[match.end():]).strip()
             target = _next_text_line(lines, number) if alone else number
             reason = " ".join((match["reason"] or "").split())

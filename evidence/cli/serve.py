@@ -57,17 +57,26 @@ def serve(obj: Context, host: str, port: int, offline: bool, workers: int) -> No
 def _check_connections(settings: Settings, workers: int) -> None:
     """On PostgreSQL, refuse (exit 2) to start more server processes than the server has
     connections for, and warn when those open now leave too few (``evidence.web.connections``)."""
+    from sqlalchemy.exc import DBAPIError
+
     from evidence.store.engine import open_store
-    from evidence.web.connections import check_room, server_limit
+    from evidence.web import connections
 
     engine = open_store(settings.database_url)
     try:
         if engine.dialect.name != "postgresql":
             return
-        limit = server_limit(engine)
+        limit = connections.server_limit(engine)
+    except DBAPIError as exc:
+        # A role refused pg_settings or pg_stat_activity: the store itself answered (it was
+        # just migrated), so serving goes on, unchecked, and says so.
+        why = " ".join(str(exc.orig or exc).split())
+        click.echo("evidence: warning: could not ask the server for max_connections "
+                   f"({why}): the server processes' connections are not checked", err=True)
+        return
     finally:
         engine.dispose()
-    warning = check_room(settings, workers, limit)
+    warning = connections.check_room(settings, workers, limit)
     if warning is not None:
         click.echo(f"evidence: {warning}", err=True)
 

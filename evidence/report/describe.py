@@ -20,6 +20,7 @@ __all__ = [
     "link_label",
     "reference_label",
     "findings_count",
+    "read_counts",
     "summary_line",
 ]
 
@@ -97,8 +98,7 @@ def summary_line(result: CheckResult) -> str:
     summary = result.summary()
     claims = claim_counts(result)
     suppressed = claims[ClaimStatus.NO_SOURCE_NEEDED]
-    bibliographies = sum(a.is_bibliography for a in result.articles)
-    articles = len(result.articles) - bibliographies
+    articles, bibliographies = read_counts(result)
     read = [_count(articles, "article")] if articles or not bibliographies else []
     if bibliographies:
         read.append(_count(bibliographies, "bibliography", "bibliographies"))
@@ -112,6 +112,12 @@ def summary_line(result: CheckResult) -> str:
         f"{' and '.join(read)}, {said_claims}"
         f"{_count(summary['references'], 'reference')}; {findings_count(summary)}"
     )
+
+
+def read_counts(result: CheckResult) -> tuple[int, int]:
+    """The articles and the bibliographies checked on their own (which have no claims)."""
+    bibliographies = sum(a.is_bibliography for a in result.articles)
+    return len(result.articles) - bibliographies, bibliographies
 
 
 def findings_count(summary: dict[str, int]) -> str:

@@ -19,6 +19,7 @@ from evidence.report.describe import (
     claim_counts,
     claim_status,
     link_label,
+    read_counts,
     reference_label,
     summary_line,
 )
@@ -123,13 +124,18 @@ def render(result: CheckResult, *, color: bool = False) -> str:
     summary = result.summary()
     claims = claim_counts(result)
     findings = summary["errors"] + summary["warnings"] + summary["notes"]
+    articles, bibliographies = read_counts(result)
+    # As the summary line: a run of bibliographies alone has no article and no claims.
+    with_claims = bool(articles or not bibliographies)
     counts = [
-        (_plural(summary["articles"], "article", "articles"), summary["articles"]),
-        (_plural(summary["claims"], "claim needing a source", "claims needing a source"),
-         summary["claims"]),
-        ("cited", claims[ClaimStatus.SUPPORTED]),
-        ("only related", claims[ClaimStatus.RELATED]),
-        ("unsupported", claims[ClaimStatus.UNSUPPORTED]),
+        *([(_plural(articles, "article", "articles"), articles)] if with_claims else []),
+        *([(_plural(bibliographies, "bibliography", "bibliographies"), bibliographies)]
+          if bibliographies else []),
+        *([(_plural(summary["claims"], "claim needing a source", "claims needing a source"),
+            summary["claims"]),
+           ("cited", claims[ClaimStatus.SUPPORTED]),
+           ("only related", claims[ClaimStatus.RELATED]),
+           ("unsupported", claims[ClaimStatus.UNSUPPORTED])] if with_claims else []),
         (_plural(summary["references"], "reference", "references"), summary["references"]),
         # The findings, and of each severity those there are, as the summary line says
         # them: a "0 notes" beside the run's own notes read as if those did not count.

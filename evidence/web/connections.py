@@ -76,16 +76,23 @@ def check_room(settings: Settings, processes: int, limit: ServerLimit) -> str | 
     """
     each = per_process(settings)
     needed = processes * each
-    how = (f"{processes} server process{'es' if processes > 1 else ''} hold up to {needed} "
-           f"PostgreSQL connections ({each} each: EVIDENCE_DB_POOL={settings.db_pool}, "
+    who = (f"{processes} server processes hold" if processes > 1
+           else "1 server process holds")
+    how = (f"{who} up to {needed} PostgreSQL connections "
+           f"({f'{each} each: ' if processes > 1 else ''}EVIDENCE_DB_POOL={settings.db_pool}, "
            f"{overflow(settings.db_pool)} more at a peak"
            f"{f', {JOB_CONNECTIONS} for jobs' if settings.jobs else ''})")
     allowed = (f"the server allows {limit.room} (max_connections {limit.max_connections}, "
                f"{limit.reserved} reserved)")
     if needed > limit.room:
         fits = _largest_pool(settings, processes, limit.room)
-        lower = f"EVIDENCE_DB_POOL={fits} or fewer" if fits else "fewer --workers"
-        raise InputError(f"{how}, but {allowed}: set {lower}, or raise max_connections")
+        if fits:
+            remedy = f"set EVIDENCE_DB_POOL={fits} or fewer, or raise max_connections"
+        elif processes > 1:
+            remedy = "set fewer --workers, or raise max_connections"
+        else:  # not even the smallest pool: one process has nothing fewer to run
+            remedy = "raise max_connections"
+        raise InputError(f"{how}, but {allowed}: {remedy}")
     if needed + limit.in_use > limit.room:
         return (f"warning: {how}; {allowed}, and {limit.in_use} are open now: at a peak "
                 "some requests may be refused (503)")

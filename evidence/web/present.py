@@ -128,7 +128,9 @@ def article_audit(view: ArticleView) -> ArticleAudit:
     suppressions written in its text apply as they did in the check. Those of
     `unsupported-claim` are left to the claims: the check stored each as the claim's
     no-source mark, which an editor may since have taken back."""
-    suppressions = [s for s in find_suppressions(view.text) if s.rule != "unsupported-claim"]
+    latex = view.format == ArticleFormat.LATEX
+    suppressions = [s for s in find_suppressions(view.text, latex=latex)
+                    if s.rule != "unsupported-claim"]
     return audit_article(article_result(view), suppressions)
 
 

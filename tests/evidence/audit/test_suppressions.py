@@ -119,3 +119,15 @@ def test_a_suppression_in_a_fenced_code_block_is_an_example_too() -> None:
     blanked = blank_suppressions(text).split("\n")
     assert blanked[4] == "<!-- evidence: ignore unsupported-claim: common knowledge -->"
     assert blanked[7].rstrip() == "Most people recover."
+
+
+def test_in_latex_backticks_are_quotation_marks_not_code() -> None:
+    r"""``so'' quotes in LaTeX: a suppression between two of them is meant, and a line
+    opening with three backticks is a quotation in a quotation, not a code fence."""
+    text = ("A ``claim'' here. % evidence: ignore unsupported-claim: the ``usual'' view\n"
+            "```Said', he said'' is nested.\n"
+            "Another claim. % evidence: ignore unsupported-claim: common knowledge\n")
+    assert [(s.line, s.reason) for s in find_suppressions(text, latex=True)] == [
+        (1, "the ``usual'' view"), (3, "common knowledge")]
+    # Read as Markdown, the first is inside inline code and the rest inside a fence.
+    assert find_suppressions(text) == []

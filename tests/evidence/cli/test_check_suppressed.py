@@ -37,3 +37,27 @@ def test_a_plain_text_suppression_is_not_read_into_the_claim(evidence: Any,
     text = evidence("check", "--offline", str(path)).out
     assert "evidence: ignore" not in text.split("\n\n")[0]  # not in the claims listed
     assert "1 unsupported, 3 suppressed" in text
+
+
+LATEX = r"""\documentclass{article}
+\title{Back pain}
+\begin{document}
+\maketitle
+About 80 percent of adults have ``back pain'' at some point. SUPPRESS
+
+Half of patients improve within weeks. % evidence: ignore unsupported-claim: the textbook figure
+\end{document}
+""".replace("SUPPRESS", "% evidence: ignore unsupported-claim: the ``textbook'' figure")
+
+
+def test_a_latex_suppression_quoting_with_backticks_still_suppresses(evidence: Any,
+                                                                     tmp_path: Path) -> None:
+    """In LaTeX, backticks open quotations (``so''): a line quoting before its suppression
+    and in its reason holds no inline code, and the suppression is meant."""
+    path = tmp_path / "pain.tex"
+    path.write_text(LATEX, encoding="utf-8")
+    report = json.loads(evidence("check", "--offline", "--format", "json", str(path)).out)
+    claims = {c["line"]: c for c in report["articles"][0]["claims"] if c["needs_support"]}
+    assert claims[5]["suppressed"] == "the ``textbook'' figure"
+    assert claims[7]["suppressed"] == "the textbook figure"
+    assert [f for f in report["findings"] if f["rule"] == "unsupported-claim"] == []

@@ -7,6 +7,7 @@ from evidence.audit.findings import Severity
 from evidence.audit.rules import audit
 from evidence.report import render
 from evidence.results import CheckResult
+from evidence.vocabulary import ArticleFormat
 from tests.evidence.audit.samples import article, claim, made_up, marker, ref, spine_result
 
 SCRIPT = "<script>alert(1)</script>"
@@ -96,3 +97,20 @@ def test_html_counts_findings_and_the_runs_notes_wrap_apart_from_them() -> None:
     assert "</b>notes</li>" not in page  # no "0 notes" tile beside the run's notes
     assert '<p class="run-note">note: some references' in page
     assert "white-space: nowrap" not in page.split(".run-note {", 1)[1].split("}", 1)[0]
+
+
+def test_html_counts_a_bibliography_checked_on_its_own_as_the_summary_line_does() -> None:
+    """The tiles under the summary line say what it says: a bibliography, no article with
+    no claims."""
+    refs = (ref("Roe R. A study. 2020. doi:10.5555/a", 4), ref("Poe P. Another. 2021.", 9))
+    alone = CheckResult(articles=(replace(article(references=refs), path="refs.bib",
+                                          format=ArticleFormat.BIBTEX),))
+    page = render(alone, "html")
+    assert "<p>1 bibliography, 2 references; no findings</p>" in page
+    assert "<b>1</b>bibliography</li>" in page and "<b>2</b>references</li>" in page
+    assert "</b>article" not in page and "claims needing a source" not in page
+    assert "</b>cited</li>" not in page and "</b>unsupported</li>" not in page
+    both = CheckResult(articles=(*alone.articles, spine_result().articles[0]))
+    page = render(both, "html")
+    assert "<b>1</b>article</li>" in page and "<b>1</b>bibliography</li>" in page
+    assert "claims needing a source</li>" in page

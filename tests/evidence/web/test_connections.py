@@ -56,6 +56,27 @@ def test_no_pool_fits_then_fewer_workers() -> None:
         check_room(Settings(URL, db_pool=20, jobs=True), 64, IDLE)
 
 
+def test_one_process_is_said_as_one() -> None:
+    # 1 x 30 > 7 (max_connections 10, 3 reserved); a pool of 4 holds 4 + 2 = 6, of 5: 7
+    small = ServerLimit(max_connections=10, reserved=3, in_use=0)
+    with pytest.raises(InputError) as refused:
+        check_room(Settings(URL, db_pool=20), 1, small)
+    message = str(refused.value)
+    assert message.startswith("1 server process holds up to 30 PostgreSQL connections (")
+    assert "30 each" not in message
+    assert "EVIDENCE_DB_POOL=5 or fewer" in message
+
+
+def test_one_process_that_cannot_fit_is_not_told_fewer_workers() -> None:
+    # with jobs, the smallest pool still holds 1 + 0 + 5 = 6 > 5 (max_connections 8)
+    tiny = ServerLimit(max_connections=8, reserved=3, in_use=0)
+    with pytest.raises(InputError) as refused:
+        check_room(Settings(URL, db_pool=20, jobs=True), 1, tiny)
+    message = str(refused.value)
+    assert "--workers" not in message
+    assert message.endswith("raise max_connections")
+
+
 def test_connections_open_now_give_a_warning() -> None:
     busy = ServerLimit(max_connections=100, reserved=3, in_use=10)
     warning = check_room(Settings(URL, db_pool=20), 3, busy)  # 90 + 10 > 97
@@ -105,3 +126,25 @@ def test_serve_refuses_more_processes_than_the_server_has_connections_for(pg_url
     assert done.returncode == 2, done.stderr
     assert "more at a peak" in done.stderr and "raise max_connections" in done.stderr
     assert "serving on" not in done.stderr
+
+
+@pytest.mark.postgresql
+def test_a_server_that_will_not_say_its_limit_is_served_with_a_warning(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A hardened server may refuse pg_settings or pg_stat_activity to the service's role:
+    not knowing the limit is no reason to refuse to serve, nor to end in a traceback."""
+    from sqlalchemy.exc import ProgrammingError
+
+    from evidence.cli.serve import _check_connections
+    from evidence.web import connections
+
+    def refused(engine: object) -> connections.ServerLimit:
+        raise ProgrammingError("SELECT name, setting FROM pg_settings", {},
+                               Exception("permission denied for view pg_settings"))
+
+    monkeypatch.setattr(connections, "server_limit", refused)
+    _check_connections(Settings(database_url=pg_url, offline=True), 2)
+    said = capsys.readouterr().err
+    assert "could not ask the server for max_connections" in said
+    assert "permission denied for view pg_settings" in said
