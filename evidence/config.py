@@ -112,9 +112,11 @@ class Settings:
     """Hosts the registry may redirect to (besides the Crossref and DOI URLs' own); None: the
     known registries' (``refs.crossref.settings.DEFAULT_REGISTRY_HOSTS``)."""
     check_workers: int = DEFAULT_CHECK_WORKERS
-    db_pool: int = DEFAULT_DB_POOL
+    db_pool: int | None = None
     """The service: PostgreSQL connections each server process keeps open
-    (``EVIDENCE_DB_POOL``); half as many again at a peak (``evidence.web.connections``)."""
+    (``EVIDENCE_DB_POOL``); half as many again at a peak (``evidence.web.connections``).
+    None: not given, so ``DEFAULT_DB_POOL``, or fewer where ``serve --workers N`` would not
+    fit in the server's ``max_connections`` with it (:attr:`pool`)."""
     session_hours: float = DEFAULT_SESSION_HOURS
     """The service: a sign-in ends this long after it began."""
     trust_proxy: bool = False
@@ -152,7 +154,8 @@ class Settings:
                                        DEFAULT_REGISTRY_BACKOFF),
             registry_hosts=_hosts(env.get("EVIDENCE_REGISTRY_HOSTS")),
             check_workers=_positive(env, "EVIDENCE_CHECK_WORKERS", int, DEFAULT_CHECK_WORKERS),
-            db_pool=_positive(env, "EVIDENCE_DB_POOL", int, DEFAULT_DB_POOL),
+            db_pool=(_positive(env, "EVIDENCE_DB_POOL", int, DEFAULT_DB_POOL)
+                     if env.get("EVIDENCE_DB_POOL", "").strip() else None),
             session_hours=_session_hours(env.get("EVIDENCE_SESSION_HOURS", "")),
             trust_proxy=_yes_or_no(env.get("EVIDENCE_TRUST_PROXY", ""), "EVIDENCE_TRUST_PROXY"),
             jobs=_jobs(env.get("EVIDENCE_JOBS")),
@@ -172,6 +175,11 @@ class Settings:
         env = os.environ if environ is None else environ
         return cls.from_env(env, offline=env.get(SERVE_MODE_ENV) == "offline" or None)
 
+    @property
+    def pool(self) -> int:
+        """The connections each server process keeps open (:attr:`db_pool`)."""
+        return DEFAULT_DB_POOL if self.db_pool is None else self.db_pool
+
     def server_environment(self) -> dict[str, str]:
         """What ``evidence serve --workers N`` puts in the environment of its processes
         (uvicorn's factory takes no arguments): its flags, read back by
@@ -180,6 +188,7 @@ class Settings:
             "EVIDENCE_DATABASE_URL": self.database_url,
             **({"EVIDENCE_MAILTO": self.mailto} if self.mailto else {}),
             SERVE_MODE_ENV: "offline" if self.offline else "online",
+            **({"EVIDENCE_DB_POOL": str(self.db_pool)} if self.db_pool is not None else {}),
         }
 
 

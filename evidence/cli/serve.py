@@ -41,7 +41,7 @@ def serve(obj: Context, host: str, port: int, offline: bool, workers: int) -> No
 
     settings = obj.settings(offline=offline or None)
     _refuse_a_taken_address(host, port)
-    _check_connections(settings, workers)  # and migrated once, not by every process
+    settings = _check_connections(settings, workers)  # and migrated once, not by every process
     if workers > 1:
         # Each process builds its app from the environment (uvicorn's factory takes none).
         os.environ.update(settings.server_environment())
@@ -54,8 +54,9 @@ def serve(obj: Context, host: str, port: int, offline: bool, workers: int) -> No
     uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
 
 
-def _check_connections(settings: Settings, workers: int) -> None:
-    """On PostgreSQL, refuse (exit 2) to start more server processes than the server has
+def _check_connections(settings: Settings, workers: int) -> Settings:
+    """On PostgreSQL, the settings to serve with: the default pool made to fit the server's
+    connections; refuse (exit 2) to start more server processes than the server has
     connections for, and warn when those open now leave too few (``evidence.web.connections``)."""
     from sqlalchemy.exc import DBAPIError
 
@@ -65,7 +66,7 @@ def _check_connections(settings: Settings, workers: int) -> None:
     engine = open_store(settings.database_url)
     try:
         if engine.dialect.name != "postgresql":
-            return
+            return settings
         limit = connections.server_limit(engine)
     except DBAPIError as exc:
         # A role refused pg_settings or pg_stat_activity: the store itself answered (it was
@@ -73,12 +74,16 @@ def _check_connections(settings: Settings, workers: int) -> None:
         why = " ".join(str(exc.orig or exc).split())
         click.echo("evidence: warning: could not ask the server for max_connections "
                    f"({why}): the server processes' connections are not checked", err=True)
-        return
+        return settings
     finally:
         engine.dispose()
+    settings, note = connections.fit_pool(settings, workers, limit)
+    if note is not None:
+        click.echo(f"evidence: {note}", err=True)
     warning = connections.check_room(settings, workers, limit)
     if warning is not None:
         click.echo(f"evidence: {warning}", err=True)
+    return settings
 
 
 def _serve_processes(host: str, port: int, workers: int) -> None:

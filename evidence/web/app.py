@@ -65,8 +65,8 @@ def create_app(settings: Settings, *, options: WebOptions | None = None) -> Fast
     :param options: sign-in length and proxy trust; None takes them from ``settings``.
     """
     options = options or WebOptions.from_settings(settings)
-    engine = open_store(settings.database_url, pool_size=settings.db_pool,
-                        max_overflow=overflow(settings.db_pool))
+    engine = open_store(settings.database_url, pool_size=settings.pool,
+                        max_overflow=overflow(settings.pool))
     svc = Service(settings=settings, engine=engine, sessions=session_factory(engine),
                   options=options, checks=CheckPool(settings.check_workers))
 

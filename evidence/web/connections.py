@@ -6,21 +6,23 @@ a connection per read) and opens up to half as many again at a peak. With worker
 (``EVIDENCE_JOBS``) it also holds the job engine's and the shared budget's. ``serve --workers
 N`` multiplies all that by N; PostgreSQL refuses connections past ``max_connections`` (100 by
 default, some kept for superusers), and a refused connection is a 503 in the middle of a
-busy moment. So ``serve`` asks the server first: it refuses to start what cannot fit, and
-warns when what fits now would not with the connections others already hold.
+busy moment. So ``serve`` asks the server first: with ``EVIDENCE_DB_POOL`` not given it
+makes each process's pool smaller until they fit (``serve --workers 4`` on a stock server);
+it refuses to start what cannot fit with a pool the user chose, or with none, and warns when
+what fits now would not with the connections others already hold.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import Engine, text
 
 from evidence.config import Settings
 from evidence.errors import InputError
 
-__all__ = ["JOB_CONNECTIONS", "ServerLimit", "check_room", "overflow", "per_process",
-           "server_limit"]
+__all__ = ["JOB_CONNECTIONS", "ServerLimit", "check_room", "fit_pool", "overflow",
+           "per_process", "server_limit"]
 
 JOB_CONNECTIONS = 5
 """With ``EVIDENCE_JOBS``: the job engine's pool (at most 4) and the shared budget's one."""
@@ -33,7 +35,7 @@ def overflow(pool: int) -> int:
 
 def per_process(settings: Settings) -> int:
     """Most PostgreSQL connections one server process holds."""
-    pool = settings.db_pool
+    pool = settings.pool
     return pool + overflow(pool) + (JOB_CONNECTIONS if settings.jobs else 0)
 
 
@@ -68,6 +70,22 @@ def server_limit(engine: Engine) -> ServerLimit:
                        in_use=int(in_use))
 
 
+def fit_pool(settings: Settings, processes: int, limit: ServerLimit
+             ) -> tuple[Settings, str | None]:
+    """``settings`` with the default pool made smaller where ``processes`` server processes
+    would not fit in the server's room with it (``EVIDENCE_DB_POOL`` not given), and a note
+    saying so; unchanged, and no note, otherwise."""
+    if settings.db_pool is not None or processes * per_process(settings) <= limit.room:
+        return settings, None
+    fits = _largest_pool(settings, processes, limit.room)
+    if not fits:
+        return settings, None  # check_room says why nothing fits
+    note = (f"note: {processes} server processes keep {fits} PostgreSQL connections each "
+            f"(not {settings.pool}) to fit the server's {limit.room} (max_connections "
+            f"{limit.max_connections}, {limit.reserved} reserved); EVIDENCE_DB_POOL sets it")
+    return replace(settings, db_pool=fits), note
+
+
 def check_room(settings: Settings, processes: int, limit: ServerLimit) -> str | None:
     """A warning when ``processes`` server processes could run out of connections because
     of those open now; None when they fit.
@@ -79,8 +97,8 @@ def check_room(settings: Settings, processes: int, limit: ServerLimit) -> str | 
     who = (f"{processes} server processes hold" if processes > 1
            else "1 server process holds")
     how = (f"{who} up to {needed} PostgreSQL connections "
-           f"({f'{each} each: ' if processes > 1 else ''}EVIDENCE_DB_POOL={settings.db_pool}, "
-           f"{overflow(settings.db_pool)} more at a peak"
+           f"({f'{each} each: ' if processes > 1 else ''}EVIDENCE_DB_POOL={settings.pool}, "
+           f"{overflow(settings.pool)} more at a peak"
            f"{f', {JOB_CONNECTIONS} for jobs' if settings.jobs else ''})")
     allowed = (f"the server allows {limit.room} (max_connections {limit.max_connections}, "
                f"{limit.reserved} reserved)")
@@ -102,7 +120,7 @@ def check_room(settings: Settings, processes: int, limit: ServerLimit) -> str | 
 def _largest_pool(settings: Settings, processes: int, room: int) -> int:
     """The largest EVIDENCE_DB_POOL with which ``processes`` fit in ``room`` (0: none)."""
     jobs = JOB_CONNECTIONS if settings.jobs else 0
-    pool = settings.db_pool
+    pool = settings.pool
     while pool > 0 and processes * (pool + overflow(pool) + jobs) > room:
         pool -= 1
     return pool

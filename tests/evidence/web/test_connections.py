@@ -15,7 +15,7 @@ from evidence.config import Settings
 from evidence.errors import InputError
 from evidence.store.engine import open_store
 from evidence.web import create_app
-from evidence.web.connections import ServerLimit, check_room, per_process, server_limit
+from evidence.web.connections import ServerLimit, check_room, fit_pool, per_process, server_limit
 from tests.standin import free_port_url
 
 SERVE = "import sys; from evidence.cli import main; sys.exit(main(sys.argv[1:]))"
@@ -24,8 +24,11 @@ IDLE = ServerLimit(max_connections=100, reserved=3, in_use=0)
 
 
 def test_the_pool_is_a_setting() -> None:
-    assert Settings.from_env({}).db_pool == 20
-    assert Settings.from_env({"EVIDENCE_DB_POOL": "8"}).db_pool == 8
+    assert Settings.from_env({}).db_pool is None  # not given: serve may fit it
+    assert Settings.from_env({}).pool == 20
+    assert Settings.from_env({"EVIDENCE_DB_POOL": "8"}).pool == 8
+    assert Settings.from_env({"EVIDENCE_DB_POOL": "8"}).server_environment()[
+        "EVIDENCE_DB_POOL"] == "8"
     with pytest.raises(InputError, match="EVIDENCE_DB_POOL must be a whole number above 0"):
         Settings.from_env({"EVIDENCE_DB_POOL": "0"})
 
@@ -48,6 +51,24 @@ def test_processes_that_cannot_fit_are_refused_with_a_pool_that_would() -> None:
     assert "4 server processes hold up to 120 PostgreSQL connections" in message
     assert "the server allows 97 (max_connections 100, 3 reserved)" in message
     assert "EVIDENCE_DB_POOL=16 or fewer" in message
+
+
+def test_a_pool_not_given_is_made_to_fit() -> None:
+    # 4 x (20 + 10) = 120 > 97: each process keeps 16 (4 x (16 + 8) = 96), and says so
+    fitted, note = fit_pool(Settings(URL), 4, IDLE)
+    assert fitted.db_pool == 16
+    assert check_room(fitted, 4, IDLE) is None
+    assert note is not None and "keep 16 PostgreSQL connections each (not 20)" in note
+    # the processes serve with it: serve passes it on in their environment
+    assert fitted.server_environment()["EVIDENCE_DB_POOL"] == "16"
+
+
+def test_a_pool_given_or_that_fits_is_left_as_it_is() -> None:
+    given = Settings(URL, db_pool=20)
+    assert fit_pool(given, 4, IDLE) == (given, None)  # check_room refuses it, naming 16
+    fits = Settings(URL)
+    assert fit_pool(fits, 3, IDLE) == (fits, None)  # 90 of 97
+    assert "EVIDENCE_DB_POOL" not in fits.server_environment()
 
 
 def test_no_pool_fits_then_fewer_workers() -> None:
@@ -148,3 +169,18 @@ def test_a_server_that_will_not_say_its_limit_is_served_with_a_warning(
     said = capsys.readouterr().err
     assert "could not ask the server for max_connections" in said
     assert "permission denied for view pg_settings" in said
+
+
+@pytest.mark.postgresql
+def test_serve_fits_a_pool_not_given_and_says_so(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    from evidence.cli.serve import _check_connections
+    from evidence.web import connections
+
+    monkeypatch.setattr(connections, "server_limit", lambda engine: IDLE)
+    served = _check_connections(Settings(database_url=pg_url, offline=True), 4)
+    assert served.pool == 16
+    said = capsys.readouterr().err
+    assert "4 server processes keep 16 PostgreSQL connections each (not 20)" in said
+    assert "warning" not in said
