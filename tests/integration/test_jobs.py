@@ -135,8 +135,12 @@ def test_a_worker_killed_mid_run_loses_no_job_and_none_runs_to_two_versions(
     _url, workers = registry_and_workers(Standin(StandinConfig(generated=180, latency=0.2)),
                                          EVIDENCE_REGISTRY_WAIT="5")
     submit(paths, capsys)
-    workers.start(2)
-    wait_for(pg_sessions, lambda s: s[JobState.DONE] >= 6)
+    # The first worker alone until it is in the middle of jobs: started together, a loaded
+    # machine let the second do the first jobs while the first was still importing, and the
+    # kill then hit a worker with nothing running.
+    workers.start(1)
+    wait_for(pg_sessions, lambda s: s[JobState.DONE] >= 6 and s[JobState.RUNNING] >= 1)
+    workers.start(1)
     workers.processes[0].send_signal(signal.SIGKILL)
     workers.processes[0].wait()
     states = wait_for(pg_sessions, lambda s: s[JobState.DONE] + s[JobState.FAILED] >= 60)
