@@ -21,6 +21,8 @@ __all__ = [
     "reference_label",
     "findings_count",
     "read_counts",
+    "severities",
+    "speaks_of_claims",
     "summary_line",
 ]
 
@@ -99,7 +101,8 @@ def summary_line(result: CheckResult) -> str:
     claims = claim_counts(result)
     suppressed = claims[ClaimStatus.NO_SOURCE_NEEDED]
     articles, bibliographies = read_counts(result)
-    read = [_count(articles, "article")] if articles or not bibliographies else []
+    with_claims = speaks_of_claims(articles, bibliographies)
+    read = [_count(articles, "article")] if with_claims else []
     if bibliographies:
         read.append(_count(bibliographies, "bibliography", "bibliographies"))
     said_claims = (
@@ -107,7 +110,7 @@ def summary_line(result: CheckResult) -> str:
         f"({claims[ClaimStatus.SUPPORTED]} cited, {claims[ClaimStatus.RELATED]} only related, "
         f"{claims[ClaimStatus.UNSUPPORTED]} unsupported"
         f"{f', {suppressed} suppressed' if suppressed else ''}), "
-    ) if articles or not bibliographies else ""
+    ) if with_claims else ""
     return (
         f"{' and '.join(read)}, {said_claims}"
         f"{_count(summary['references'], 'reference')}; {findings_count(summary)}"
@@ -120,19 +123,29 @@ def read_counts(result: CheckResult) -> tuple[int, int]:
     return len(result.articles) - bibliographies, bibliographies
 
 
+def speaks_of_claims(articles: int, bibliographies: int) -> bool:
+    """Whether a run's counts say articles and claims: not for bibliographies alone."""
+    return bool(articles or not bibliographies)
+
+
+def severities(summary: dict[str, int]) -> list[tuple[str, int]]:
+    """The severities there are findings of, most severe first: ``[("warning", 2)]``."""
+    return [(noun, summary[key]) for key, noun in
+            (("errors", "error"), ("warnings", "warning"), ("notes", "note")) if summary[key]]
+
+
 def findings_count(summary: dict[str, int]) -> str:
     """The findings by severity, those there are: ``3 findings (1 error, 2 warnings)``.
 
     Said as findings, and with no "0 notes": the run's own notes (``note: ...`` lines, how
     to warm the store, a file left out) are printed beside this line and are no findings.
     """
-    by_severity = [_count(summary[key], noun) for key, noun in
-                   (("errors", "error"), ("warnings", "warning"), ("notes", "note"))
-                   if summary[key]]
-    total = summary["errors"] + summary["warnings"] + summary["notes"]
-    if not total:
+    present = severities(summary)
+    if not present:
         return "no findings"
-    return f"{_count(total, 'finding')} ({', '.join(by_severity)})"
+    total = sum(count for _, count in present)
+    by_severity = ", ".join(_count(count, noun) for noun, count in present)
+    return f"{_count(total, 'finding')} ({by_severity})"
 
 
 def _count(n: int, noun: str, plural: str | None = None) -> str:

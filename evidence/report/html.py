@@ -21,6 +21,8 @@ from evidence.report.describe import (
     link_label,
     read_counts,
     reference_label,
+    severities,
+    speaks_of_claims,
     summary_line,
 )
 from evidence.report.reordering import shown
@@ -123,10 +125,11 @@ def render(result: CheckResult, *, color: bool = False) -> str:
     """The result as one HTML page (``color`` is ignored)."""
     summary = result.summary()
     claims = claim_counts(result)
-    findings = summary["errors"] + summary["warnings"] + summary["notes"]
+    present = severities(summary)
+    findings = sum(count for _, count in present)
     articles, bibliographies = read_counts(result)
     # As the summary line: a run of bibliographies alone has no article and no claims.
-    with_claims = bool(articles or not bibliographies)
+    with_claims = speaks_of_claims(articles, bibliographies)
     counts = [
         *([(_plural(articles, "article", "articles"), articles)] if with_claims else []),
         *([(_plural(bibliographies, "bibliography", "bibliographies"), bibliographies)]
@@ -140,9 +143,7 @@ def render(result: CheckResult, *, color: bool = False) -> str:
         # The findings, and of each severity those there are, as the summary line says
         # them: a "0 notes" beside the run's own notes read as if those did not count.
         (_plural(findings, "finding", "findings"), findings),
-        *((_plural(summary[key], one, key), summary[key])
-          for key, one in (("errors", "error"), ("warnings", "warning"), ("notes", "note"))
-          if summary[key]),
+        *((_plural(count, noun, f"{noun}s"), count) for noun, count in present),
     ]
     title = ", ".join(a.path for a in result.articles) or "no articles"
     return _PAGE.render(
