@@ -217,11 +217,13 @@ def article(
     form) is made afresh.
     """
     notice = request.query_params.get("notice")
-    with reading_connection(svc.engine) as connection:
-        stamp = read_stamp(connection, article_id, history=True)  # before the article
+    stamp = None  # a page with a notice is not kept: no stamp to ask for
+    if not notice:
+        with reading_connection(svc.engine) as connection:
+            stamp = read_stamp(connection, article_id, history=True)  # before the article
     key = ("page", article_id, limit, offset, who.name, who.role)
-    made = svc.reads.answer(key, None if notice else stamp, lambda: _article_html(
-        request, svc, who, article_id, limit=limit, offset=offset).encode())
+    made = svc.reads.answer(key, stamp, lambda: _article_html(
+        request, svc, who, article_id, limit=limit, offset=offset, notice=notice).encode())
     # Browsers keep it (private: never a shared cache) and ask again each time
     # (no-cache), sending the tag back: an unchanged page is a 304.
     headers = {"ETag": made.etag, "Cache-Control": "private, no-cache",
@@ -233,7 +235,7 @@ def article(
 
 def _article_html(
     request: Request, svc: Service, who: Principal, article_id: int, *, limit: int,
-    offset: int,
+    offset: int, notice: str | None,
 ) -> str:
     with reading(svc.sessions) as session:
         view = get_article(session, article_id)
@@ -251,8 +253,7 @@ def _article_html(
                                                             offset),
                   trails=trails, refs={r.id: r for r in view.references},
                   source_changes=changes,
-                  notice=notice_text(request.query_params.get("notice"),
-                                     number=versions.current.number),
+                  notice=notice_text(notice, number=versions.current.number),
                   can_edit=who.can("editor"), max_text=MAX_TEXT,
                   # Only the newest version takes writes (an older one answers 409).
                   writable=versions.newest.id == article_id,
