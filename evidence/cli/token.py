@@ -23,7 +23,8 @@ def token() -> None:
                    "admin: also manage tokens.")
 @click.pass_obj
 def create(obj: Context, name: str, role: str) -> None:
-    """Make a token and print it (and nothing else) on standard output.
+    """Make a token and print it (and nothing else) on standard output; standard error
+    says whose it is, its role, and that it is shown only this once.
 
     \b
     Example:
@@ -35,6 +36,9 @@ def create(obj: Context, name: str, role: str) -> None:
     with obj.sessions(settings).begin() as session:
         secret = create_token(session, name=name, role=role, actor="cli")
     click.echo(secret)
+    # Scripts read the bare token; the person at the terminal learns what it is from here.
+    click.echo(f"evidence: made a token for {name!r} (role {role}); it is shown only this "
+               "once: the store keeps only its hash", err=True)
 
 
 @token.command(name="list")
