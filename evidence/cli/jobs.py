@@ -40,7 +40,8 @@ def worker(obj: Context, concurrency: int, name: str | None) -> None:
     """Run check jobs from the queue until stopped (Ctrl+C finishes the running ones).
 
     Start as many as you like, on as many machines as share the database: together they
-    keep to one registry budget. Needs the store on PostgreSQL.
+    keep to one registry budget. Needs the store on PostgreSQL. Each job finished is one
+    line on standard error: its id and article, done or failed and why, and the seconds.
 
     \b
     Example:
@@ -54,6 +55,8 @@ def worker(obj: Context, concurrency: int, name: str | None) -> None:
     settings = obj.settings()
     conninfo(settings)  # refuse SQLite before anything starts
     logging.basicConfig(level=logging.WARNING, format="evidence worker: %(message)s")
+    # A line per job finished (evidence.jobs.run); the engine's own INFO lines stay quiet.
+    logging.getLogger("evidence.jobs").setLevel(logging.INFO)
     jobs = "1 job" if concurrency == 1 else f"{concurrency} jobs"
     click.echo(f"evidence: worker running {jobs} at once (Ctrl+C stops)", err=True)
     asyncio.run(run_worker(settings, concurrency=concurrency, name=name))

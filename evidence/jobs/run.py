@@ -10,6 +10,8 @@ attempt stores what it has, unverified, and never as ``not-found``.
 from __future__ import annotations
 
 import asyncio
+import logging
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -40,6 +42,8 @@ __all__ = ["JobRunner", "RegistryOutage", "WORKER_ACTOR"]
 
 WORKER_ACTOR = "evidence worker"
 """Who the store records as carrying editors' work over to a version a worker checked."""
+
+logger = logging.getLogger(__name__)
 
 
 class RegistryOutage(Exception):
@@ -75,9 +79,17 @@ class JobRunner:
         Reading, the audit and storing run in threads: the event loop stays free for the
         worker's heartbeats and for the registry's answers to the other jobs.
         """
+        started = time.monotonic()
         job = await asyncio.to_thread(self._start, job_id)
         if job is None:
+            logger.info("job %d: done already; left alone", job_id)
             return  # done already (a retry after a crash that came after the store)
+
+        def ended(outcome: str, why: str) -> None:
+            # One line per job run, for the person watching the worker (its log is INFO).
+            logger.info("job %d (%s): %s after %.1f s: %s", job_id, job.name, outcome,
+                        time.monotonic() - started, why)
+
         try:
             article, written = await asyncio.to_thread(_read, job)
             answers = await ask_registry([written], settings=self.settings,
@@ -86,9 +98,11 @@ class JobRunner:
             result = await asyncio.to_thread(audit_articles, [article], [written], answers)
         except InputError as exc:
             await asyncio.to_thread(self._end, job_id, JobState.FAILED, error=str(exc))
+            ended("failed", str(exc))
             return
         except Exception as exc:  # a bug: said on the job, and the engine marks it failed
             await asyncio.to_thread(self._end, job_id, JobState.FAILED, error=_describe(exc))
+            ended("failed", _describe(exc))
             raise
         checked = result.articles[0]
         silent = [r for r in checked.references if r.status == ReferenceStatus.UNVERIFIED]
@@ -96,18 +110,22 @@ class JobRunner:
             reason = (f"the registry left {len(silent)} of {len(checked.references)} "
                       "references unverified; retried later")
             await asyncio.to_thread(self._end, job_id, JobState.QUEUED, error=reason)
+            ended("queued again", reason)
             raise RegistryOutage(reason)
 
         def done(session: Session, article_id: int) -> None:
             _finish(session, job_id, JobState.DONE, article_id=article_id)
 
         try:
-            await asyncio.to_thread(store_check, self.sessions, article, checked,
-                                    name=job.name, actor=WORKER_ACTOR, replaces=job.replaces,
-                                    then=done)
+            version, _ = await asyncio.to_thread(
+                store_check, self.sessions, article, checked, name=job.name,
+                actor=WORKER_ACTOR, replaces=job.replaces, then=done)
         except SupersededVersion as stale:  # another version was stored since it was queued
-            await asyncio.to_thread(self._end, job_id, JobState.FAILED,
-                                    error=f"{stale}; nothing was stored")
+            error = f"{stale}; nothing was stored"
+            await asyncio.to_thread(self._end, job_id, JobState.FAILED, error=error)
+            ended("failed", error)
+            return
+        ended("done", f"article {version}")
 
     def _start(self, job_id: int) -> _Job | None:
         """The job's row marked running, in one statement; None when it is done already."""
