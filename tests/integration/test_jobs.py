@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -296,6 +297,100 @@ def test_with_workers_a_new_version_is_a_job_stored_only_on_the_version_it_repla
     assert "nothing was stored" in failed[0]["error"]
     assert [v["id"] for v in versions] == [v1, done[0]["article_id"]]
     assert stale.status_code == 409  # version 1 is no longer the newest
+
+
+def test_with_workers_the_pages_new_version_form_is_a_job_and_loses_no_edit(
+    pg_url: str, pg_sessions: sessionmaker[Session], tmp_path: Path,
+    registry_and_workers: Callable[..., tuple[str, Workers]],
+) -> None:
+    """The article page's "New version" form queues as the API's ``replaces`` does: to the
+    job's page, then the new version; the same text again is the known version, no job; a
+    stale version is refused at once with the text sent; and a job that finds another
+    version stored before it fails, storing nothing, its page showing the text sent."""
+    import html
+
+    import httpx
+
+    from evidence.config import Settings
+    from evidence.store.tokens import create_token
+    from evidence.web import create_app
+    from tests.standin.articles import article_text
+    from tests.standin.records import generated_doi
+    from tests.standin.server import serve_in_thread
+
+    _, workers = registry_and_workers(Standin(StandinConfig(generated=3)))
+    with pg_sessions.begin() as session:
+        token = create_token(session, name="ada", role="editor")
+    settings = Settings.from_env(workers.env, jobs=True)
+    texts = [article_text(n, [generated_doi(i) for i in (1, 2, 3)]) for n in (1, 2, 3, 4, 5)]
+
+    def jobs() -> int:
+        with pg_sessions() as session:
+            return session.scalar(select(func.count()).select_from(CheckJob)) or 0
+
+    def finished(http: httpx.Client, job_page: str) -> dict[str, Any]:
+        url = job_page.replace("/jobs/", "/api/jobs/")
+        deadline = time.monotonic() + 60
+        while (state := http.get(url).json())["state"] in ("queued", "running"):
+            assert time.monotonic() < deadline, state
+            time.sleep(0.2)
+        return state
+
+    def new_version(http: httpx.Client, replaces: int, text: str) -> httpx.Response:
+        # As a browser sends the form: CRLF line ends.
+        return http.post(f"/articles/{replaces}/versions", data={
+            "format": "text", "text": text.replace("\n", "\r\n"), "bibliography": ""})
+
+    later = Workers(workers.env, tmp_path / "later.log")
+    with serve_in_thread(create_app(settings), lifespan="on") as url, \
+            httpx.Client(base_url=url) as http:
+        signin = http.post("/signin", data={"token": token, "next": "/articles"})
+        assert signin.status_code == 303
+        first = http.post("/api/articles", json={"name": "a.txt", "text": texts[0]},
+                          headers={"Authorization": f"Bearer {token}"})
+        workers.start(1, concurrency=1)
+        v1 = finished(http, first.json()["page"])["article_id"]
+        sent = new_version(http, v1, texts[1])
+        assert sent.status_code == 303 and re.fullmatch(r"/jobs/\d+", sent.headers["location"])
+        v2 = finished(http, sent.headers["location"])["article_id"]
+        checked = http.get(sent.headers["location"])  # the job's page becomes the article's
+        assert checked.status_code == 303 and checked.headers["location"] == f"/articles/{v2}"
+        queued = jobs()
+        again = new_version(http, v2, texts[1])  # stored already: no job, no check
+        stale = new_version(http, v1, texts[2])  # refused at once, with the text sent
+        assert jobs() == queued
+        workers.stop()
+        # Both queued while no worker runs, on version 2: the first stored wins.
+        racing = [new_version(http, v2, text) for text in texts[3:]]
+        assert [r.status_code for r in racing] == [303, 303]
+        later.start(1, concurrency=1)
+        try:
+            states = [finished(http, r.headers["location"]) for r in racing]
+        finally:
+            later.stop()
+        failed = [(r, s) for r, s in zip(racing, states, strict=True) if s["state"] == "failed"]
+        assert len(failed) == 1, states
+        failed_page = http.get(failed[0][0].headers["location"])
+        versions = http.get(f"/api/articles/{v1}",
+                            headers={"Authorization": f"Bearer {token}"}).json()["versions"]
+    assert again.status_code == 303
+    assert again.headers["location"] == f"/articles/{v2}?notice=version-known"
+    assert stale.status_code == 409 and "Not stored: a newer version exists" in stale.text
+    assert texts[2] in html.unescape(stale.text)  # the edit is not lost
+    stored = [s["article_id"] for s in states if s["state"] == "done"]
+    assert [v["id"] for v in versions] == [v1, v2, *stored] and len(stored) == 1
+    lost_text = texts[3:][states.index(failed[0][1])]
+    assert failed_page.status_code == 200
+    assert "not the newest version" in failed_page.text
+    assert "nothing was stored" in failed_page.text
+    assert lost_text in html.unescape(failed_page.text)  # kept by the job, shown again
+    assert f'href="/articles/{stored[0]}#new-version">Open version 3</a>' in failed_page.text
+    # The workers said each job they finished, in their log.
+    logged = (tmp_path / "workers.log").read_text() + (tmp_path / "later.log").read_text()
+    assert re.search(rf"evidence worker: job \d+ \(a\.txt\): done after \d+\.\d s: "
+                     rf"article {v2}\n", logged), logged
+    assert re.search(r"evidence worker: job \d+ \(a\.txt\): failed after \d+\.\d s: "
+                     r"article \d+ is not the newest version", logged), logged
 
 
 def test_a_job_carries_the_named_bibliography_and_drops_its_bytes_once_done(

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
 
 from evidence.jobs.states import job_dict, job_view
+from evidence.store.models import CheckJob
+from evidence.store.newest import newest_of
 from evidence.vocabulary import JobState
 from evidence.web.auth import Principal, require
 from evidence.web.errors import ApiError
@@ -32,11 +36,47 @@ def read(job_id: IdPath, svc: Svc,
 
 @page_router.get("/jobs/{job_id:int}")
 def job_page(request: Request, job_id: IdPath, who: Who, svc: Svc) -> Response:
-    """The article being checked; once it is, its page."""
+    """The article being checked; once it is, its page. A new version that failed shows
+    the text sent (the job keeps it), so that no edit is lost."""
     job = _job(svc, job_id)
     if job["state"] == JobState.DONE and job["article_id"] is not None:
         return RedirectResponse(f"/articles/{job['article_id']}", status_code=303)
-    return page(request, "job.html", job=job)
+    sent = _unstored_version(svc, job_id) if job["state"] == JobState.FAILED else None
+    return page(request, "job.html", job=job, sent=sent)
+
+
+@dataclass(frozen=True, slots=True)
+class UnstoredVersion:
+    """A new version's text a failed job kept, and the version to make it on now."""
+
+    text: str
+    format: str | None
+    bibliography: str | None
+    newest_id: int | None
+    newest_number: int | None
+
+
+def _unstored_version(svc: Service, job_id: int) -> UnstoredVersion | None:
+    """The text of a failed job that replaced a version (a text from the service: the API's
+    ``replaces`` or the article page's form); None for any other job."""
+    with svc.sessions() as session:
+        row = session.execute(select(CheckJob.content, CheckJob.format, CheckJob.options,
+                                     CheckJob.bibliographies)
+                              .where(CheckJob.id == job_id)).first()
+        if row is None:
+            return None
+        content, format, options, bibliographies = row
+        replaces = (options or {}).get("replaces")
+        if content is None or replaces is None:
+            return None
+        newest = newest_of(session, replaces)
+        newest_id, newest_number = (newest.id, newest.number) if newest else (None, None)
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError:  # not a text from the service: nothing to show
+        return None
+    bibliography = bibliographies[0][1] if bibliographies else None
+    return UnstoredVersion(text, format, bibliography, newest_id, newest_number)
 
 
 def _job(svc: Service, job_id: int) -> dict[str, Any]:

@@ -52,7 +52,7 @@ from evidence.web.schemas import (
     VersionIn,
 )
 from evidence.web.service import Service, service
-from evidence.web.submit import submit_article
+from evidence.web.submit import check_replaces, submit_article
 
 __all__ = ["router"]
 
@@ -178,7 +178,13 @@ async def submit(request: Request, fields: Form, svc: Svc) -> Response:
 async def new_version(request: Request, article_id: IdPath, fields: Form, svc: Svc) -> Response:
     """A new version of the document, replacing ``article_id`` (optimistic, as the API's
     ``replaces``): when another version was stored since, nothing is stored and the page
-    names the newer one (409), with the text sent, so that no edit is lost."""
+    names the newer one (409), with the text sent, so that no edit is lost.
+
+    With workers, a text not stored yet goes to them as the API's ``replaces`` does: a
+    stale version is refused here at once (the same page), and the job's page follows the
+    check; a worker stores it only on top of ``article_id``, else the job fails, storing
+    nothing, and its page shows the text sent.
+    """
     who = await run_in_threadpool(signed_in, request, svc)
     needs(who, "editor")
     replaced = await run_in_threadpool(replaced_version, svc, article_id)
@@ -186,6 +192,13 @@ async def new_version(request: Request, article_id: IdPath, fields: Form, svc: S
     await run_in_threadpool(refuse_unreadable_bibtex, body.bibliography, None)
     text, fmt, bibliography = body.text, body.format, body.bibliography
     try:
+        if queued_by_workers(svc) \
+                and await known_version(svc, replaced.name, text) is None:
+            # Refused before it is queued, as the check in the request would refuse it.
+            await run_in_threadpool(check_replaces, svc, replaced.name, article_id)
+            queued = await queue_article(svc, name=replaced.name, text=text, format=fmt,
+                                         bibliography=bibliography, replaces=article_id)
+            return RedirectResponse(job_links(queued.id)["page"], status_code=303)
         done = await submit_article(svc, name=replaced.name, text=text, format=fmt,
                                     bibliography=bibliography, actor=who.name,
                                     replaces=article_id)
