@@ -216,6 +216,25 @@ def test_an_article_submitted_through_the_form_is_shown_being_checked_then_check
             assert page.locator("[data-status]").count() > 0
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / "job-checked.png"), full_page=True)
+            # The page's "New version" form goes to the worker too: its job, then version 2.
+            first_url = page.url
+            page.click("details.new-version summary")
+            text = page.input_value("#new-version-text")
+            page.fill("#new-version-text", text.replace("Generated article 7",
+                                                        "Generated article 7, revised"))
+            # The worker may check it before the job's page loads (which then goes straight
+            # on to the article's): the form's own answer is what says it was queued.
+            with page.expect_response(lambda r: r.url.endswith("/versions")) as sent:
+                page.click("details.new-version form[action$='/versions'] "
+                           "button[type=submit]")
+            assert sent.value.status == 303
+            assert urlsplit(sent.value.headers["location"]).path.startswith("/jobs/")
+            page.wait_for_url(lambda url: url != first_url and "/articles/" in url,
+                              timeout=60_000)
+            assert page.locator("h1").first.inner_text() == "Generated article 7, revised"
+            assert page.locator(".version-number").inner_text() == "version 2 of 2"
+            assert page.locator("a.previous-version").get_attribute("href") == \
+                urlsplit(first_url).path
             assert problems == []
         finally:
             workers.stop()
