@@ -47,6 +47,7 @@ from evidence.results import (
 from evidence.store.newest import find_version
 from evidence.store.saving import SAVE_ATTEMPTS, save_check
 from evidence.vocabulary import ReferenceStatus
+from evidence.wording import counted
 from refs import RefsError, Work, doi_problem, normalize_doi
 from refs.crossref.deadline import registry_deadline
 from refs.match import ParsedReference, compare, parse_reference
@@ -152,7 +153,7 @@ def read_inputs(
     items: list[tuple[Article, tuple[Bibliography, ...]]] = []
     notes: list[str] = []
     alone: list[Path] = []
-    advance = _stage(options, f"reading {_count(len(paths), 'file')}", len(paths))
+    advance = _stage(options, f"reading {counted(len(paths), 'file')}", len(paths))
     for path in paths:
         advance(1)
         try:
@@ -342,7 +343,7 @@ async def _ask(
     shared: SharedResolver | None = None,
 ) -> RegistryAnswers:
     dois = list(dict.fromkeys(r.doi for refs in written for r in refs if r.doi))
-    advance = _stage(options, f"resolving {_count(len(dois), 'DOI')}", len(dois))
+    advance = _stage(options, f"resolving {counted(len(dois), 'DOI')}", len(dois))
     resolutions = {
         r.doi: r
         for r in await resolve_dois(dois, sessions=sessions, settings=settings,
@@ -351,7 +352,7 @@ async def _ask(
     }
     undoi = [(r.text, r.written if isinstance(r.written, ParsedReference) else None)
              for refs in written for r in refs if not r.doi and not r.doi_text]
-    advance = _stage(options, f"matching {_count(len(undoi), 'reference')} without a DOI",
+    advance = _stage(options, f"matching {counted(len(undoi), 'reference')} without a DOI",
                      len(undoi))
     matches = await match_references(undoi, sessions=sessions, refresh=options.refresh,
                                      client=None if settings.offline else client,
@@ -375,7 +376,7 @@ def audit_articles(
     results: list[ArticleResult] = []
     findings: list[Finding] = []
     problems: list[str] = []
-    advance = _stage(options, f"finding claims in {_count(len(articles), 'article')}",
+    advance = _stage(options, f"finding claims in {counted(len(articles), 'article')}",
                      len(articles))
     for article, refs in zip(articles, written, strict=True):
         advance(1)
@@ -430,7 +431,7 @@ def check_locked(inputs: Inputs, lock: Lock, options: CheckOptions | None = None
             else:
                 matches[ref.text] = outcome
     if missing:
-        raise InputError(f"{len(missing)} reference(s) not in {lockfile}: "
+        raise InputError(f"{counted(len(missing), 'reference')} not in {lockfile}: "
                          + "; ".join(missing[:10]) + "; run `evidence lock` again and commit it")
     result = audit_articles(articles, written, RegistryAnswers(resolutions, matches),
                             options)
@@ -463,10 +464,6 @@ def _stage(options: CheckOptions, label: str, total: int) -> Callable[[int], Non
 
 def _nothing(count: int) -> None:
     return None
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _limit(megabytes: float) -> int | None:

@@ -53,6 +53,7 @@ from evidence.store.source_events import (
     stored_dois,
 )
 from evidence.vocabulary import ALERTING_CHANGES
+from evidence.wording import counted
 from refs import Update, Work
 from refs.crossref import CrossrefSettings, Outcome
 from refs.crossref.notices import MAX_ROWS
@@ -275,7 +276,8 @@ async def _notices_found(client: CrossrefClient, targets: dict[str, list[Update]
 def _refuse_silence(outcomes: Sequence[Outcome]) -> None:
     silent = [o for o in outcomes if o.status == "unverified"]
     if silent:
-        raise RegistryUnavailable(f"{len(silent)} of {len(outcomes)} work(s) unanswered, e.g. "
+        raise RegistryUnavailable(f"{len(silent)} of {counted(len(outcomes), 'work')} "
+                                  "unanswered, e.g. "
                                   f"{silent[0].doi}: {silent[0].reason}")
 
 

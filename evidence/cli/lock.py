@@ -14,6 +14,7 @@ import click
 
 from evidence.cli.context import Context
 from evidence.errors import InputError
+from evidence.wording import counted
 
 __all__ = ["COMMANDS"]
 
@@ -77,8 +78,8 @@ def _write(obj: Context, path: Path, paths: tuple[Path, ...], bibs: tuple[Path, 
     dois = {r.doi for a in result.articles for r in a.references if r.doi}
     locked = lock_from_check(result, fetched_times(sessions, dois), offline=settings.offline)
     write_whole(path, dumps_lock(locked), what="lock file")
-    click.echo(f"locked {len(locked.works)} DOI(s) and {len(locked.matches)} reference(s) "
-               f"without a DOI in {path}", err=True)
+    click.echo(f"locked {counted(len(locked.works), 'DOI')} and "
+               f"{counted(len(locked.matches), 'reference')} without a DOI in {path}", err=True)
     return 0
 
 
@@ -98,17 +99,18 @@ def _verify(obj: Context, path: Path) -> int:
                    err=True)
     if verdict.unverified:
         reasons = "; ".join(f"{d}: {why}" for d, why in list(verdict.unverified.items())[:5])
-        click.echo(f"evidence: could not verify {len(verdict.unverified)} of {verdict.asked} "
-                   f"locked DOI(s): the registry could not be asked ({reasons}); this is not "
-                   "\"nothing changed\"", err=True)
+        click.echo(f"evidence: could not verify {len(verdict.unverified)} of "
+                   f"{counted(verdict.asked, 'locked DOI')}: the registry could not be asked "
+                   f"({reasons}); this is not \"nothing changed\"", err=True)
     if verdict.changed:
-        click.echo(f"{len(verdict.changed)} of {verdict.asked} locked DOI(s) changed; run "
+        click.echo(f"{len(verdict.changed)} of {counted(verdict.asked, 'locked DOI')} "
+                   "changed; run "
                    f"`evidence lock --refresh` to lock the new answers", err=True)
         return 1
     if verdict.unverified:
         return 2
     click.echo(f"nothing changed: the registry still says what {path} says about its "
-               f"{verdict.asked} DOI(s)", err=True)
+               f"{counted(verdict.asked, 'DOI')}", err=True)
     return 0
 
 

@@ -16,6 +16,7 @@ import click
 
 from evidence.cli.context import Context, polite_pool_hint
 from evidence.errors import InputError
+from evidence.wording import counted
 
 if TYPE_CHECKING:
     from evidence.recheck import Change, RecheckResult
@@ -107,12 +108,14 @@ def _lines(change: Change) -> str:
 def _summary(result: RecheckResult) -> str:
     if result.strategy is None:
         return "recheck: the store holds no work with a DOI; nothing to ask"
-    how = (f"walked {result.notices} update notice(s) indexed since {_day(result.since)}"
+    how = (f"walked {counted(result.notices, 'update notice')} indexed since "
+           f"{_day(result.since)}"
            if result.strategy == "notices" else
-           f"read the {result.stored} stored work(s) again")
+           f"read the {counted(result.stored, 'stored work')} again")
     cited = len({c.change.doi for c in result.alerting})
-    text = (f"recheck: {how} in {result.requests} request(s); {len(result.changes)} new "
-            f"change(s) to stored works; {cited} cited work(s) newly retracted or corrected")
+    text = (f"recheck: {how} in {counted(result.requests, 'request')}; "
+            f"{counted(len(result.changes), 'new change')} to stored works; "
+            f"{counted(cited, 'cited work')} newly retracted or corrected")
     if result.position is None:
         text += "; the saved position was kept (--since starts after it)"
     return text

@@ -9,6 +9,7 @@ import click
 
 from evidence.cli.context import Context
 from evidence.files import write_whole
+from evidence.wording import counted
 
 if TYPE_CHECKING:
     from evidence.exporter import Metadata
@@ -42,18 +43,14 @@ def import_(obj: Context, files: tuple[Path, ...]) -> int:
     report = import_files(batches, sessions=obj.sessions(settings))
     for problem in report.problems:
         click.echo(problem, err=True)
-    click.echo(f"imported {_count(report.stored, 'entry', 'entries')} from "
-               f"{_count(len(files), 'file', 'files')}: {report.new} new, {report.updated} "
-               f"already stored, {_count(report.duplicates, 'duplicate', 'duplicates')} in "
+    click.echo(f"imported {counted(report.stored, 'entry', 'entries')} from "
+               f"{counted(len(files), 'file', 'files')}: {report.new} new, {report.updated} "
+               f"already stored, {counted(report.duplicates, 'duplicate', 'duplicates')} in "
                f"the file{'s' if len(files) > 1 else ''}; "
-               f"{_count(len(report.problems), 'warning', 'warnings')}"
-               + (f"; {_count(report.lost, 'entry', 'entries')} could not be read and "
+               f"{counted(len(report.problems), 'warning', 'warnings')}"
+               + (f"; {counted(report.lost, 'entry', 'entries')} could not be read and "
                   f"{'is' if report.lost == 1 else 'are'} left out" if report.lost else ""))
     return 1 if report.lost else 0
-
-
-def _count(number: int, one: str, many: str) -> str:
-    return f"{number} {one if number == 1 else many}"
 
 
 @click.command()

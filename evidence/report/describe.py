@@ -11,6 +11,7 @@ from collections import Counter
 
 from evidence.results import CheckResult, ClaimResult, ReferenceResult, SourceLink
 from evidence.vocabulary import ClaimStatus
+from evidence.wording import counted
 
 __all__ = [
     "CLAIM_STATUS_LABEL",
@@ -102,18 +103,18 @@ def summary_line(result: CheckResult) -> str:
     suppressed = claims[ClaimStatus.NO_SOURCE_NEEDED]
     articles, bibliographies = read_counts(result)
     with_claims = speaks_of_claims(articles, bibliographies)
-    read = [_count(articles, "article")] if with_claims else []
+    read = [counted(articles, "article")] if with_claims else []
     if bibliographies:
-        read.append(_count(bibliographies, "bibliography", "bibliographies"))
+        read.append(counted(bibliographies, "bibliography", "bibliographies"))
     said_claims = (
-        f"{_count(summary['claims'], 'claim')} needing a source "
+        f"{counted(summary['claims'], 'claim')} needing a source "
         f"({claims[ClaimStatus.SUPPORTED]} cited, {claims[ClaimStatus.RELATED]} only related, "
         f"{claims[ClaimStatus.UNSUPPORTED]} unsupported"
         f"{f', {suppressed} suppressed' if suppressed else ''}), "
     ) if with_claims else ""
     return (
         f"{' and '.join(read)}, {said_claims}"
-        f"{_count(summary['references'], 'reference')}; {findings_count(summary)}"
+        f"{counted(summary['references'], 'reference')}; {findings_count(summary)}"
     )
 
 
@@ -144,9 +145,5 @@ def findings_count(summary: dict[str, int]) -> str:
     if not present:
         return "no findings"
     total = sum(count for _, count in present)
-    by_severity = ", ".join(_count(count, noun) for noun, count in present)
-    return f"{_count(total, 'finding')} ({by_severity})"
-
-
-def _count(n: int, noun: str, plural: str | None = None) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {plural or noun + 's'}"
+    by_severity = ", ".join(counted(count, noun) for noun, count in present)
+    return f"{counted(total, 'finding')} ({by_severity})"

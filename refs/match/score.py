@@ -68,7 +68,8 @@ class _Tally:
     def unexplained(self, count: int) -> None:
         if count:
             self.expected += _UNEXPLAINED * count
-            self.reasons.append(f"{count} number(s) in the reference not in the record")
+            numbers = "number" if count == 1 else "numbers"
+            self.reasons.append(f"{count} {numbers} in the reference not in the record")
 
     @property
     def ratio(self) -> float:

@@ -53,6 +53,7 @@ def no_registry(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 def test_lock_holds_every_cited_doi_with_its_state(evidence: Any, article: Path) -> None:
     run = evidence("lock", str(article), "--bib", "refs.bib")
     assert run.code == 0, run.err
+    assert run.err.startswith("locked 3 DOIs and 1 reference without a DOI in ")
     lock = read_lock(article.parent)
     assert lock["version"] == 1
     works = lock["works"]
@@ -120,6 +121,7 @@ def test_locked_check_names_a_reference_the_lock_lacks(
     no_registry(monkeypatch, tmp_path)
     run = evidence("check", str(article), "--bib", "refs.bib", "--locked")
     assert run.code == 2
+    assert "1 reference not in " in run.err
     assert "10.5555/standin.000004" in run.err and "refs.bib:" in run.err
     assert "evidence lock" in run.err and run.out == ""
 

@@ -104,7 +104,7 @@ def test_a_cited_work_retracted_after_the_check_is_reported_then_found_by_check(
     assert f"retracted: doi:{CITED}" in run.out
     assert f"notice doi:{notice} (retraction, publisher," in run.out
     assert f"cited by: {article} (version 1)" in run.out
-    assert "1 cited work(s) newly retracted or corrected" in run.err
+    assert "; 1 new change to stored works; 1 cited work newly retracted or corrected" in run.err
     (event,) = events(store_url)
     assert (event.doi, event.kind, event.notice_doi) == (CITED, "retraction", notice)
     assert event.seen_at <= datetime.now(UTC) and event.notice_date is not None
@@ -117,7 +117,7 @@ def test_a_cited_work_retracted_after_the_check_is_reported_then_found_by_check(
     # seen once: a second recheck finds nothing new and stores nothing twice
     again = evidence("recheck")
     assert again.code == 0, again.err
-    assert again.out == "" and "0 new change(s)" in again.err
+    assert again.out == "" and "0 new changes to stored works; 0 cited works" in again.err
     assert len(events(store_url)) == 1
 
 
@@ -153,7 +153,7 @@ def test_nothing_changed_exits_0(evidence: Any, article: Path, store_url: str) -
     checked(evidence, article)
     run = evidence("recheck")
     assert run.code == 0, run.err
-    assert run.out == "" and "0 new change(s)" in run.err
+    assert run.out == "" and "0 new changes" in run.err and "(s)" not in run.err
     assert events(store_url) == []
 
 

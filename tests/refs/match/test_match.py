@@ -17,7 +17,7 @@ from refs.match import (
     parse_reference,
     score_candidate,
 )
-from refs.work import SearchHit, work_from_crossref
+from refs.work import Person, SearchHit, Work, work_from_crossref
 
 QUERIES = Path(__file__).parents[2] / "fixtures" / "crossref" / "queries"
 CERMINE = "10.1007/s10032-015-0249-8"
@@ -125,6 +125,17 @@ def test_a_written_doi_that_names_the_candidate_is_certain() -> None:
     hit = RecordedSource("single-doi-response-1").hits[0]
     ref = parse_reference(f"Tkaczyk D. CERMINE. doi:{CERMINE}")
     assert score_candidate(ref, hit.work)[0] == 1.0
+
+
+def test_numbers_the_record_lacks_are_counted_in_the_reasons_singular_or_plural() -> None:
+    work = Work(doi="10.5555/x", title="Exercise for back pain in office staff",
+                authors=(Person(family="Smith", given="Ann"),), container_title="Spine",
+                volume="18", pages="317-335")
+    written = "Smith A. Exercise for back pain in office staff. Spine. 18(4):317-335."
+    one = score_candidate(parse_reference(written), work)[1]
+    two = score_candidate(parse_reference(written + " 77"), work)[1]
+    assert one[-1] == "1 number in the reference not in the record"
+    assert two[-1] == "2 numbers in the reference not in the record"
 
 
 def test_a_near_miss_from_the_same_authors_is_refused_for_want_of_support() -> None:
