@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import sys
 from dataclasses import replace
@@ -70,6 +69,8 @@ def check(obj: Context, paths: tuple[Path, ...], bibs: tuple[Path, ...], fmt: st
       evidence check references.bib
       evidence check docs/ --format github --fail-on warning
     """
+    import asyncio
+
     from evidence.check import CheckOptions, read_inputs
     from evidence.checkconfig import (
         DEFAULT_MAX_ARTICLE_MB,

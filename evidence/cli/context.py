@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
-
-from sqlalchemy.orm import Session, sessionmaker
+from typing import TYPE_CHECKING, Any
 
 from evidence.config import Settings
+
+if TYPE_CHECKING:  # SQLAlchemy loads with the first command that opens the store, not for --help
+    from sqlalchemy.orm import Session, sessionmaker
 
 __all__ = ["Context", "polite_pool_hint"]
 

@@ -5,7 +5,6 @@ Thin shells over ``evidence.jobs``; they need the store on PostgreSQL (exit 2 ot
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 from collections.abc import Iterator
@@ -47,6 +46,7 @@ def worker(obj: Context, concurrency: int, name: str | None) -> None:
     Example:
       EVIDENCE_DATABASE_URL=postgresql://db/evidence evidence worker --concurrency 8
     """
+    import asyncio
     import logging
 
     from evidence.jobs.engine import conninfo
@@ -85,6 +85,8 @@ def submit(obj: Context, paths: tuple[Path, ...], bibs: tuple[Path, ...], wait: 
     Example:
       evidence submit manuscripts/ --wait --json
     """
+    import asyncio
+
     from evidence.checkconfig import DEFAULT_MAX_ARTICLE_MB, load_config
     from evidence.cli.check import RAISE_LIMIT
     from evidence.jobs.engine import conninfo

@@ -7,7 +7,6 @@ then not written, and a verify says it could not verify: never "nothing changed"
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import click
@@ -59,6 +58,8 @@ def lock(obj: Context, paths: tuple[Path, ...], bibs: tuple[Path, ...], lockfile
 
 def _write(obj: Context, path: Path, paths: tuple[Path, ...], bibs: tuple[Path, ...], *,
            refresh: bool, offline: bool) -> int:
+    import asyncio
+
     from evidence.check import CheckOptions, check_inputs, read_inputs
     from evidence.checkconfig import DEFAULT_MAX_ARTICLE_MB, load_config
     from evidence.cli.check import expand_paths
@@ -84,6 +85,8 @@ def _write(obj: Context, path: Path, paths: tuple[Path, ...], bibs: tuple[Path, 
 
 
 def _verify(obj: Context, path: Path) -> int:
+    import asyncio
+
     from evidence.lock import read_lock
     from evidence.lockverify import verify_lock
 

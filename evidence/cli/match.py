@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 
 import click
@@ -33,6 +32,8 @@ def match(obj: Context, reference: str, as_json: bool, offline: bool, refresh: b
     Example:
       evidence match "Gino F, Wiltermuth SS. Evil genius? Psychol Sci. 2014;25(4):973-81."
     """
+    import asyncio
+
     from evidence.matching import MatchOutcome, match_references
     from evidence.registry import registry_client
     from evidence.resolver import OFFLINE_REASON

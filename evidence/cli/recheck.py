@@ -7,7 +7,6 @@ not be asked about everything: nothing was stored, and this is never "nothing ch
 
 from __future__ import annotations
 
-import asyncio
 import json
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
@@ -56,6 +55,8 @@ def recheck(obj: Context, as_json: bool, since: datetime | None, refetch: bool) 
       evidence recheck --json --since 2026-01-01
       evidence recheck --refetch
     """
+    import asyncio
+
     from evidence.recheck import RecheckIncomplete, incomplete_json, result_json
     from evidence.recheck import recheck as run
 

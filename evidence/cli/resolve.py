@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
 from typing import TYPE_CHECKING, Any
@@ -11,8 +10,6 @@ import click
 
 from evidence.cli.context import Context, polite_pool_hint
 from evidence.errors import InputError
-from evidence.progress import Progress
-from evidence.serialise import no_work_json, work_json
 from evidence.vocabulary import ReferenceStatus
 
 if TYPE_CHECKING:
@@ -39,6 +36,9 @@ def resolve(obj: Context, dois: tuple[str, ...], as_json: bool, offline: bool,
       evidence resolve 10.1177/0956797614520714 --json
       evidence resolve - < dois.txt
     """
+    import asyncio
+
+    from evidence.progress import Progress
     from evidence.resolver import OFFLINE_REASON, resolve_dois
 
     wanted = _collect(dois)
@@ -97,6 +97,8 @@ def resolution_json(result: Resolution) -> dict[str, Any]:
     """The JSON object of one DOI asked (the `resolve --json` contract): the work's object
     (`evidence.serialise.work_json`, as the API and the check report give it) with how it
     was resolved; a DOI not resolved has the same keys, empty."""
+    from evidence.serialise import no_work_json, work_json
+
     work = work_json(result.work) if result.work is not None else no_work_json()
     return {"doi": result.doi, "status": result.status, "reason": result.reason,
             **{key: value for key, value in work.items() if key != "doi"},

@@ -8,13 +8,12 @@ from typing import TYPE_CHECKING
 import click
 
 from evidence.cli.context import Context
-from evidence.files import write_whole
 from evidence.wording import counted
 
 if TYPE_CHECKING:
     from evidence.exporter import Metadata
 
-__all__ = ["COMMANDS", "write_whole"]
+__all__ = ["COMMANDS"]
 
 
 @click.command("import")
@@ -77,6 +76,7 @@ def export(obj: Context, fmt: str, metadata: Metadata, output: Path | None) -> i
       evidence export --format csl-json --output library.json
     """
     from evidence.exporter import export_store
+    from evidence.files import write_whole
 
     settings = obj.settings()
     with obj.sessions(settings)() as session:
