@@ -32,7 +32,6 @@ from evidence.config import Settings
 from evidence.errors import InputError, StoreError
 from evidence.linking import ReferenceText, link_claims
 from evidence.linking.references import written_first_author, written_year
-from evidence.lock import Lock, LockedWork
 from evidence.matching import MatchOutcome, match_references
 from evidence.progress import Stages
 from evidence.registry import registry_client
@@ -52,7 +51,8 @@ from refs import RefsError, Work, doi_problem, normalize_doi
 from refs.crossref.deadline import registry_deadline
 from refs.match import ParsedReference, compare, parse_reference
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the lock's reader and writer (tomli_w) load with `evidence lock` alone
+    from evidence.lock import Lock, LockedWork
     from refs.crossref.client import CrossrefClient
 
 __all__ = [
