@@ -71,17 +71,20 @@ def check(obj: Context, paths: tuple[Path, ...], bibs: tuple[Path, ...], fmt: st
     """
     import asyncio
 
-    from evidence.check import CheckOptions, read_inputs
-    from evidence.checkconfig import (
-        DEFAULT_MAX_ARTICLE_MB,
-        load_baseline,
-        load_config,
-        new_findings,
-        write_baseline,
-    )
-    from evidence.files import write_whole
-    from evidence.progress import TerminalProgress
-    from evidence.report import render
+    from evidence.loading import importing
+
+    with importing():  # no collection while they load, frozen after (evidence.loading)
+        from evidence.check import CheckOptions, read_inputs
+        from evidence.checkconfig import (
+            DEFAULT_MAX_ARTICLE_MB,
+            load_baseline,
+            load_config,
+            new_findings,
+            write_baseline,
+        )
+        from evidence.files import write_whole
+        from evidence.progress import TerminalProgress
+        from evidence.report import render
 
     config = load_config(Path.cwd())
     articles, found = expand_paths(paths or tuple(config.expand_paths()))

@@ -49,8 +49,11 @@ def worker(obj: Context, concurrency: int, name: str | None) -> None:
     import asyncio
     import logging
 
-    from evidence.jobs.engine import conninfo
-    from evidence.jobs.worker import run_worker
+    from evidence.loading import importing
+
+    with importing():  # no collection while they load, frozen after (evidence.loading)
+        from evidence.jobs.engine import conninfo
+        from evidence.jobs.worker import run_worker
 
     settings = obj.settings()
     conninfo(settings)  # refuse SQLite before anything starts
@@ -87,10 +90,13 @@ def submit(obj: Context, paths: tuple[Path, ...], bibs: tuple[Path, ...], wait: 
     """
     import asyncio
 
-    from evidence.checkconfig import DEFAULT_MAX_ARTICLE_MB, load_config
-    from evidence.cli.check import RAISE_LIMIT
-    from evidence.jobs.engine import conninfo
-    from evidence.jobs.submit import job_file, read_file
+    from evidence.loading import importing
+
+    with importing():  # no collection while they load, frozen after (evidence.loading)
+        from evidence.checkconfig import DEFAULT_MAX_ARTICLE_MB, load_config
+        from evidence.cli.check import RAISE_LIMIT
+        from evidence.jobs.engine import conninfo
+        from evidence.jobs.submit import job_file, read_file
 
     settings = obj.settings()
     conninfo(settings)

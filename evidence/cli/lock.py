@@ -60,11 +60,14 @@ def _write(obj: Context, path: Path, paths: tuple[Path, ...], bibs: tuple[Path, 
            refresh: bool, offline: bool) -> int:
     import asyncio
 
-    from evidence.check import CheckOptions, check_inputs, read_inputs
-    from evidence.checkconfig import DEFAULT_MAX_ARTICLE_MB, load_config
-    from evidence.cli.check import expand_paths
-    from evidence.files import write_whole
-    from evidence.lock import dumps_lock, fetched_times, lock_from_check
+    from evidence.loading import importing
+
+    with importing():  # no collection while they load, frozen after (evidence.loading)
+        from evidence.check import CheckOptions, check_inputs, read_inputs
+        from evidence.checkconfig import DEFAULT_MAX_ARTICLE_MB, load_config
+        from evidence.cli.check import expand_paths
+        from evidence.files import write_whole
+        from evidence.lock import dumps_lock, fetched_times, lock_from_check
 
     config = load_config(Path.cwd())
     articles, found = expand_paths(paths or tuple(config.expand_paths()))

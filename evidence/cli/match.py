@@ -34,10 +34,13 @@ def match(obj: Context, reference: str, as_json: bool, offline: bool, refresh: b
     """
     import asyncio
 
-    from evidence.matching import MatchOutcome, match_references
-    from evidence.registry import registry_client
-    from evidence.resolver import OFFLINE_REASON
-    from refs.match import parse_reference
+    from evidence.loading import importing
+
+    with importing():  # no collection while they load, frozen after (evidence.loading)
+        from evidence.matching import MatchOutcome, match_references
+        from evidence.registry import registry_client
+        from evidence.resolver import OFFLINE_REASON
+        from refs.match import parse_reference
 
     if not reference.strip():
         raise InputError("the reference text is empty")

@@ -57,8 +57,11 @@ def recheck(obj: Context, as_json: bool, since: datetime | None, refetch: bool) 
     """
     import asyncio
 
-    from evidence.recheck import RecheckIncomplete, incomplete_json, result_json
-    from evidence.recheck import recheck as run
+    from evidence.loading import importing
+
+    with importing():  # no collection while they load, frozen after (evidence.loading)
+        from evidence.recheck import RecheckIncomplete, incomplete_json, result_json
+        from evidence.recheck import recheck as run
 
     day = since.date() if since else None
     if refetch and day is not None:

@@ -38,8 +38,11 @@ def resolve(obj: Context, dois: tuple[str, ...], as_json: bool, offline: bool,
     """
     import asyncio
 
-    from evidence.progress import Progress
-    from evidence.resolver import OFFLINE_REASON, resolve_dois
+    from evidence.loading import importing
+
+    with importing():  # no collection while they load, frozen after (evidence.loading)
+        from evidence.progress import Progress
+        from evidence.resolver import OFFLINE_REASON, resolve_dois
 
     wanted = _collect(dois)
     settings = obj.settings(offline=offline or None)

@@ -21,6 +21,7 @@ from evidence.jobs.claims import DoiClaims
 from evidence.jobs.engine import CHECK_TASK, conninfo, job_app
 from evidence.jobs.run import JobRunner
 from evidence.jobs.tasks import register_tasks
+from evidence.loading import freeze_loaded
 from evidence.registry import crossref_settings
 from evidence.store.engine import open_store, session_factory
 from refs.crossref.client import CrossrefClient
@@ -46,6 +47,7 @@ async def run_worker(settings: Settings, *, concurrency: int = 1, name: str | No
     app = job_app(settings)
     register_tasks(app, settings)
     await asyncio.to_thread(_warm_up, settings, sessions)
+    freeze_loaded()  # the readers and the claim model, loaded by the warm-up, live as long
     try:
         async with app.open_async(), \
                 await SharedBudget.open(info, contact_of(settings.mailto,
