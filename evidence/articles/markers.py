@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterator
 
 from evidence.articles.model import MarkerKind
+from evidence.patterns import LazyPattern
 from refs import find_dois, is_doi, normalize_doi
 
 __all__ = [
@@ -28,38 +29,41 @@ TextMarker = tuple[MarkerKind, int, int, tuple[str, ...]]
 _MAX_RANGE = 500
 """A range wider than this (``[1-100000]``) is not expanded: it is a typo or an attack."""
 
-_FOOTNOTE = re.compile(r"\[\^([^\]\s]+)\](?!:)")
-_PANDOC = re.compile(r"\[[^\[\]]*?@[^\[\]]*\]")
-_PANDOC_KEY = re.compile(r"(?<![\w.])-?@(?:\{([^{}]+)\}|([\w][\w:.#$%&+?<>~/-]*))")
+# The patterns compile on first use (evidence.patterns): each finder looks first for a
+# character its pattern cannot lack, and most articles use one or two kinds of marker.
+
+_FOOTNOTE = LazyPattern(r"\[\^([^\]\s]+)\](?!:)")
+_PANDOC = LazyPattern(r"\[[^\[\]]*?@[^\[\]]*\]")
+_PANDOC_KEY = LazyPattern(r"(?<![\w.])-?@(?:\{([^{}]+)\}|([\w][\w:.#$%&+?<>~/-]*))")
 _NUMBER_RANGE = r"\d{1,4}(?:\s*[-\u2013\u2014]\s*\d{1,4})?"
 _NUMBER_LIST = rf"{_NUMBER_RANGE}(?:\s*,\s*{_NUMBER_RANGE})*"
-_WHOLE_NUMBERS = re.compile(r"\[?" + _NUMBER_LIST + r"\]?")
-_DOI_HREF = re.compile(r"(?:https?:)?//(?:dx\.|www\.)?doi\.org/(10\..+)$", re.IGNORECASE)
-_NUMERIC = re.compile(r"\[(" + _NUMBER_LIST + r")\](?!\()")
-_CARET = re.compile(r"(?<=[^\s\^\[])\^(\[?\d{1,4}(?:[-\u2013,]\d{1,4})*\]?)\^?")
+_WHOLE_NUMBERS = LazyPattern(r"\[?" + _NUMBER_LIST + r"\]?")
+_DOI_HREF = LazyPattern(r"(?:https?:)?//(?:dx\.|www\.)?doi\.org/(10\..+)$", re.IGNORECASE)
+_NUMERIC = LazyPattern(r"\[(" + _NUMBER_LIST + r")\](?!\()")
+_CARET = LazyPattern(r"(?<=[^\s\^\[])\^(\[?\d{1,4}(?:[-\u2013,]\d{1,4})*\]?)\^?")
 _SUPERSCRIPT_DIGITS = "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079"
-_UNICODE_SUP = re.compile(
+_UNICODE_SUP = LazyPattern(
     rf"(?:(?<=[^\W\d_]{{3}})|(?<=[.,;:)\]]))[{_SUPERSCRIPT_DIGITS}]+(?:[\u207b,][{_SUPERSCRIPT_DIGITS}]+)*"
 )
-_ANY_SUPERSCRIPT = re.compile(f"[{_SUPERSCRIPT_DIGITS}]")
+_ANY_SUPERSCRIPT = LazyPattern(f"[{_SUPERSCRIPT_DIGITS}]")
 _SUP_TABLE = str.maketrans(_SUPERSCRIPT_DIGITS + "\u207b", "0123456789-")
 _PARTICLE = r"(?:[Vv][ao]n|[Dd](?:e[rn]?|el|ella|i|a|u|os|as)|[Ll][ae]|[Tt]e[nr])\s+"
 """``van``, ``von``, ``de``, ``der``, ``di``, ``du``, ``la``, ``ten``...: part of a family name
 (``van Tulder``, ``de Zoete``, ``van der Berg``), in lower case as most styles cite it."""
 _NAME = rf"(?:{_PARTICLE}){{0,2}}[A-Z\u00c0-\u00de][\w'\u2019-]+"
 _AUTHORS = rf"{_NAME}(?:\s+et\s+al\.?|\s+(?:and|&)\s+{_NAME})?"
-_CO_AUTHORS = re.compile(r"\s+(?:et\s+al\b|and\s|&)")
+_CO_AUTHORS = LazyPattern(r"\s+(?:et\s+al\b|and\s|&)")
 _CITE = (
     rf"(?:(?:see|e\.g\.|cf\.)\s*,?\s*)?({_AUTHORS}),?\s+((?:19|20)\d{{2}}[a-z]?)"
     r"(?:,\s*pp?\.\s*[\d\u2013-]+)?"
 )
-_AUTHOR_YEAR = re.compile(
+_AUTHOR_YEAR = LazyPattern(
     rf"\({_CITE}(?:\s*;\s*{_CITE})*\)|\[{_CITE}(?:\s*;\s*{_CITE})*\]"
 )
 """``(Hayden et al., 2021)``, or in square brackets as natbib sets ``\\citep`` by default."""
-_ONE_CITE = re.compile(_CITE)
-_DOI_PREFIX = re.compile(r"(?:https?://(?:dx\.)?doi\.org/|doi:\s?)$", re.IGNORECASE)
-_NARRATIVE = re.compile(rf"\b({_AUTHORS})\s+\(((?:19|20)\d{{2}}[a-z]?)\)")
+_ONE_CITE = LazyPattern(_CITE)
+_DOI_PREFIX = LazyPattern(r"(?:https?://(?:dx\.)?doi\.org/|doi:\s?)$", re.IGNORECASE)
+_NARRATIVE = LazyPattern(rf"\b({_AUTHORS})\s+\(((?:19|20)\d{{2}}[a-z]?)\)")
 
 
 def find_markers(text: str) -> list[TextMarker]:

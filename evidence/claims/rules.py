@@ -13,18 +13,20 @@ from collections.abc import Callable
 from functools import cache, lru_cache
 
 from evidence.claims.prefilter import Strings, fold, known_needs, passes
+from evidence.patterns import LazyPattern
 
 __all__ = ["DEFAULT_RULES", "ClaimRule", "quantities_only"]
 
 ClaimRule = Callable[[str], list[str]]
 """Text (markers taken out) to reasons, one per cue found; empty when the rule sees none."""
 
-PREFILTERED: list[tuple[re.Pattern[str], Strings | None]] = []
+PREFILTERED: list[tuple[LazyPattern, Strings | None]] = []
 """Every pattern run behind a prefilter, with the words it needs (the tests check them)."""
 
 
 def _cues(label: str, *patterns: str, flags: int = re.IGNORECASE) -> ClaimRule:
-    compiled = [(re.compile(p, flags), known_needs(p, flags)) for p in patterns]
+    # Compiled when a sentence first holds a word the pattern needs: most never run.
+    compiled = [(LazyPattern(p, flags), known_needs(p, flags)) for p in patterns]
     PREFILTERED.extend(compiled)
 
     def rule(text: str) -> list[str]:
@@ -81,7 +83,7 @@ def _blank(match: re.Match[str]) -> str:
 @cache
 def _not_a_quantity(kinds: tuple[int, ...]) -> re.Pattern[str]:
     if len(kinds) == len(_NOT_A_QUANTITY_KINDS):
-        return _NOT_A_QUANTITY
+        return _NOT_A_QUANTITY.compiled
     return re.compile("|".join(_NOT_A_QUANTITY_KINDS[i] for i in kinds), re.IGNORECASE)
 
 
@@ -110,10 +112,10 @@ _NOT_A_QUANTITY_KINDS = (
     rf"\baged?\s+(?:between\s+)?\d+(?:\s*(?:-|\u2013|to|and)\s*\d+)?(?:\s*{_TIME_UNIT})?",
     rf"\b\d+(?:\s*(?:-|\u2013|to|and)\s*\d+)?\s*{_TIME_UNIT}\s+(?:of\s+age|old)\b",
 )
-_NOT_A_QUANTITY = re.compile("|".join(_NOT_A_QUANTITY_KINDS), re.IGNORECASE)
+_NOT_A_QUANTITY = LazyPattern("|".join(_NOT_A_QUANTITY_KINDS), re.IGNORECASE)
 _NOT_A_QUANTITY_NEEDS = tuple(known_needs(kind, re.IGNORECASE) for kind in _NOT_A_QUANTITY_KINDS)
-PREFILTERED.extend(
-    (re.compile(kind, re.IGNORECASE), needs)
+PREFILTERED.extend(  # for the tests: the masking compiles only the kinds a sentence may hold
+    (LazyPattern(kind, re.IGNORECASE), needs)
     for kind, needs in zip(_NOT_A_QUANTITY_KINDS, _NOT_A_QUANTITY_NEEDS, strict=True)
 )
 _DIGIT = re.compile(r"\d")
@@ -223,7 +225,7 @@ effectiveness = _cues(
     rf"\b(?:will|does|do|did)\s+(?:not\s+)?{_EFFECT}\b",
     rf"\b(?:expected|likely|unlikely)\s+to\s+(?:\w+\s+)?{_EFFECT}\b",
 )
-_PAST_EFFECT = re.compile(
+_PAST_EFFECT = LazyPattern(
     r"\b([\w-]+)\s+((?:significantly\s+|markedly\s+|substantially\s+|greatly\s+)?(?:reduced"
     r"|decreased|lowered|improved|relieved|prevented|eased|shortened|eliminated|restored|cured"
     r"|alleviated|increased|raised|boosted|worsened|weakened|halved|doubled|tripled|enhanced"
