@@ -107,7 +107,7 @@ def cold_run(workers: int, concurrency: int, paths: list[Path], works: int, *,
             "submit_seconds": submitted_in, "per_second": len(paths) / elapsed,
             "unique_dois": unique, "bound": bound, "ratio": elapsed / bound,
             "lists": sum(r.kind == "list" for r in app.log),
-            "requests": len(app.log), "429": sum(r.status == 429 for r in app.log),
+            "requests": len(app.log), "429": _refused(app),
             "done": states.get("done", 0), "failed": states.get("failed", 0),
             "lost": len(paths) - states.get("done", 0) - states.get("failed", 0),
             "asked_twice": sum(n > 1 for n in Counter(asked).values())}
@@ -151,8 +151,16 @@ def baseline_run(folder: Path, paths: list[Path], works: int, *,
             "load": f"{load} / {_loadavg()}", "per_second": len(paths) / elapsed,
             "bound": bound, "ratio": elapsed / bound,
             "lists": sum(r.kind == "list" for r in app.log), "requests": len(app.log),
-            "429": sum(r.status == 429 for r in app.log), "done": len(paths), "failed": 0,
+            "429": _refused(app), "done": len(paths), "failed": 0,
             "lost": 0, "asked_twice": sum(n > 1 for n in Counter(asked).values())}
+
+
+def _refused(app: Standin) -> str:
+    """The 429s, and which of the stand-in's limits each was past: ``2 (rate 2)``."""
+    limits = Counter(r.refused.limit for r in app.log if r.refused is not None)
+    total = sum(r.status == 429 for r in app.log)
+    return f"{total} ({', '.join(f'{k} {n}' for k, n in sorted(limits.items()))})" if total \
+        else "0"
 
 
 def _env(url: str, base_url: str, code: Path | None) -> dict[str, str]:

@@ -9,6 +9,9 @@ the same ``registry_budget`` row per kind of request (``refs.crossref.limits.Req
 * the **concurrency**: a request holds one of ``concurrency`` session advisory locks while it
   is in flight; a process that dies loses its connection and with it its locks, so a crashed
   worker never keeps a slot;
+* the **send time kept**: a request that would reach the wire more than half a spacing after
+  its send time (its process fell behind) takes a new one (``refs.crossref.limits.SendBy``):
+  the registry counts arrivals, and late requests arrive in a bunch with those sent on time;
 * the **registry's word**: the limits a response advertises (``x-rate-limit-*``,
   ``x-concurrency-limit``) are written to the row for everyone, and a 429 holds every
   process's requests of that kind (``held_until``).
@@ -19,6 +22,7 @@ The client takes these through its ``limiters`` seam (``CrossrefClient(limiters=
 from __future__ import annotations
 
 import asyncio
+import math
 import random
 import zlib
 from collections.abc import AsyncIterator
@@ -27,7 +31,7 @@ from typing import Any, LiteralString, Self
 
 import psycopg
 
-from refs.crossref.limits import RateLimit, RequestKind
+from refs.crossref.limits import LATE_SPACINGS, LATE_TRIES, RateLimit, RequestKind, SendBy
 
 __all__ = ["SharedBudget", "SharedLimiter", "contact_of"]
 
@@ -44,7 +48,7 @@ UPDATE registry_budget AS b
    SET next_at = GREATEST(now.t, b.next_at, b.held_until) + 1.0 / b.rate
   FROM now
  WHERE b.contact = %s AND b.kind = %s
-RETURNING b.next_at - 1.0 / b.rate - now.t, b.concurrency
+RETURNING b.next_at - 1.0 / b.rate - now.t, 1.0 / b.rate
 """
 _ADAPT = "UPDATE registry_budget SET rate = %s, concurrency = %s WHERE contact = %s AND kind = %s"
 _HOLD = """
@@ -103,17 +107,35 @@ class SharedLimiter:
         self._writes: set[asyncio.Task[None]] = set()
         self._random = random.Random()
         self._looking = asyncio.Lock()  # one task of this process polls for a slot
+        self.late = 0  # send times this process missed and gave up
 
     @asynccontextmanager
-    async def slot(self) -> AsyncIterator[None]:
-        """Hold one of the shared slots, then wait for the shared send time."""
+    async def slot(self) -> AsyncIterator[SendBy]:
+        """Hold one of the shared slots, then wait for the shared send time; send inside the
+        block, by the :class:`SendBy` it gives.
+
+        A send time this process reaches more than ``LATE_SPACINGS`` late (descheduled,
+        paused, its loop busy) is given up for a new one: sent late, the request would arrive
+        in a bunch with those other processes send on time after it (issue 14). Lateness is
+        measured on this process's clock from before the reservation was asked for, so a
+        slow answer from the database counts against it too.
+        """
         await self._ensure()
         number = await self._take()
         try:
-            wait = await self._reserve()
-            if wait > 0:
-                await asyncio.sleep(wait)
-            yield
+            clock = asyncio.get_running_loop().time
+            for _ in range(LATE_TRIES):
+                asked = clock()
+                wait, spacing = await self._reserve()
+                send_by = SendBy(asked + max(wait, 0.0) + LATE_SPACINGS * spacing, clock)
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                if send_by.late() <= 0:
+                    break
+                self.late += 1
+            else:
+                send_by = SendBy(math.inf, clock)  # starved: late rather than never
+            yield send_by
         finally:
             await self._give_back(number)
 
@@ -150,11 +172,12 @@ class SharedLimiter:
                                       start.concurrency or 1))
         self._ready = True
 
-    async def _reserve(self) -> float:
+    async def _reserve(self) -> tuple[float, float]:
+        """Seconds to wait for the next send time, and the spacing between send times."""
         cursor = await self.budget.connection.execute(_RESERVE, (self.budget.contact, self.kind))
         row = await cursor.fetchone()
         assert row is not None  # the row was made by _ensure and rows are never deleted
-        return float(row[0])
+        return float(row[0]), float(row[1])
 
     async def _take(self) -> int:
         """A free slot number, waiting while every slot is held by some process.

@@ -28,10 +28,13 @@ from refs.crossref.batching import list_url, plan_batches, work_url
 from refs.crossref.deadline import wait_allowed
 from refs.crossref.limits import (
     DEFAULT_LIMITS,
+    LATE_TRIES,
+    LateForSlot,
     Limiter,
     LimiterFactory,
     RequestKind,
     RequestLimiter,
+    SendBy,
     parse_rate_limit,
     parse_retry_after,
 )
@@ -311,11 +314,7 @@ class CrossrefClient:
         headers = {"Accept": accept} if accept else None
 
         async def attempt() -> T | None:
-            async with limiter.slot():
-                self.stats.requests += 1
-                setattr(self.stats, counter, getattr(self.stats, counter) + 1)
-                response = await self._send(url, query, headers)
-                self.stats.answered += 1
+            response = await self._send_in_slot(limiter, counter, url, query, headers)
             await limiter.adapt(parse_rate_limit(response.headers))
             body = self._judge(response, url)
             return None if body is _NOT_FOUND else read(body, url=url)
@@ -331,11 +330,36 @@ class CrossrefClient:
             attempt, policy=self._policy, sleep=self._sleep, jitter=self._jitter, on_retry=on_retry
         )
 
+    async def _send_in_slot(
+        self, limiter: RequestLimiter, counter: str, url: str, query: Mapping[str, str],
+        headers: Mapping[str, str] | None,
+    ) -> httpx.Response:
+        """Send within one of ``limiter``'s slots, by the time it gives: a request that would
+        leave later (this process fell behind) is kept back and takes a new slot."""
+        tries = 0
+        while True:
+            try:
+                async with limiter.slot() as send_by:
+                    self.stats.requests += 1
+                    setattr(self.stats, counter, getattr(self.stats, counter) + 1)
+                    by = send_by if tries < LATE_TRIES else None  # starved: late, not never
+                    response = await self._send(url, query, headers, by)
+                    self.stats.answered += 1
+                    return response
+            except LateForSlot:
+                self.stats.requests -= 1  # nothing left
+                setattr(self.stats, counter, getattr(self.stats, counter) - 1)
+                self.stats.late += 1
+                tries += 1
+
     async def _send(
-        self, url: str, query: Mapping[str, str], headers: Mapping[str, str] | None
+        self, url: str, query: Mapping[str, str], headers: Mapping[str, str] | None,
+        send_by: SendBy | None = None,
     ) -> httpx.Response:
         try:
-            response = await self._http.get(url, params=query, headers=headers)
+            response = await self._http.get(
+                url, params=query, headers=headers,
+                extensions={"trace": send_by.trace} if send_by is not None else None)
             return await self._follow(response, url)
         except httpx.TimeoutException as exc:
             raise RegistryUnavailable(

@@ -12,6 +12,7 @@ See https://www.crossref.org/documentation/retrieve-metadata/rest-api/access-and
 from __future__ import annotations
 
 import asyncio
+import math
 import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
@@ -19,16 +20,20 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 __all__ = [
     "DEFAULT_LIMITS",
+    "LATE_SPACINGS",
+    "LATE_TRIES",
+    "LateForSlot",
     "Limiter",
     "LimiterFactory",
     "Pacer",
     "RateLimit",
     "RequestKind",
     "RequestLimiter",
+    "SendBy",
     "Slots",
     "backoff_delay",
     "parse_interval",
@@ -139,6 +144,52 @@ def backoff_delay(
     return step / 2 + step / 2 * jitter
 
 
+LATE_SPACINGS = 0.5
+"""How late a request may leave after its send time, in spacings (``1 / rate``).
+
+The registry counts arrivals. A request that leaves later than this (its process fell behind:
+descheduled on a busy machine, paused, its event loop busy) arrives together with the
+requests sent on time after it; a few of those at once, with the next one on time, are more
+than a bucket of ``limit`` lets through, and a run that keeps the registry busy never gives
+the bucket back what such a bunch took. So a late request takes a new send time instead.
+Half a spacing leaves the rest of a bucket's slack (``(limit - 1)`` spacings for Crossref's
+``limit`` a second) for the network (issue 14; benchmarks/RESULTS.md, Scale)."""
+
+
+LATE_TRIES = 4
+"""Send times a request may take before it leaves however late (a process this starved
+would otherwise spend the registry's slots and send nothing)."""
+
+
+class LateForSlot(Exception):
+    """A request would have left too long after its send time (:class:`SendBy`); nothing was
+    sent, and the request takes a new slot."""
+
+
+@dataclass(frozen=True, slots=True)
+class SendBy:
+    """The latest moment, on ``clock``, that a request may leave on the slot it holds."""
+
+    latest: float
+    clock: Callable[[], float]
+
+    def late(self) -> float:
+        """Seconds past ``latest`` (0 or less: in time)."""
+        return self.clock() - self.latest
+
+    def check(self) -> None:
+        """:raises LateForSlot: the moment has passed."""
+        late = self.late()
+        if late > 0:
+            raise LateForSlot(f"the request would leave {late:.3f}s after its latest send time")
+
+    async def trace(self, event: str, info: Mapping[str, Any]) -> None:
+        """httpcore's ``trace`` hook: checks just before the request's first bytes are written
+        (after connecting), the last moment a client can still keep a request back."""
+        if event.endswith(".send_request_headers.started"):
+            self.check()
+
+
 class Pacer:
     """Interval pacing: send times at least ``1 / rate`` seconds apart. Pure: no clock.
 
@@ -192,8 +243,9 @@ class RequestLimiter(Protocol):
     """What the client needs of a limiter: :class:`Limiter` in one process, or one whose
     budget is shared by every process of the same contact (``evidence.jobs.budget``)."""
 
-    def slot(self) -> AbstractAsyncContextManager[None]:
-        """Wait for a concurrency slot and a send time; send inside the block."""
+    def slot(self) -> AbstractAsyncContextManager[SendBy | None]:
+        """Wait for a concurrency slot and a send time; send inside the block, by the
+        :class:`SendBy` it gives (``None``: any time)."""
         ...
 
     async def adapt(self, advertised: RateLimit | None) -> None:
@@ -229,13 +281,22 @@ class Limiter:
         self._sleep = sleep
 
     @asynccontextmanager
-    async def slot(self) -> AsyncIterator[None]:
-        """Hold a concurrency slot, then wait for a send time; send inside the block."""
+    async def slot(self) -> AsyncIterator[SendBy]:
+        """Hold a concurrency slot, then wait for a send time; send inside the block, by the
+        :class:`SendBy` it gives (a send time missed by more than ``LATE_SPACINGS`` is
+        given up for the next one free)."""
         async with self._slots.taken():
-            wait = self._pacer.reserve(self._clock())
-            if wait > 0:
-                await self._sleep(wait)
-            yield
+            for _ in range(LATE_TRIES):
+                asked = self._clock()
+                wait = self._pacer.reserve(asked)
+                send_by = SendBy(asked + wait + LATE_SPACINGS / self._pacer.rate, self._clock)
+                if wait > 0:
+                    await self._sleep(wait)
+                if send_by.late() <= 0:
+                    break
+            else:
+                send_by = SendBy(math.inf, self._clock)  # starved: late rather than never
+            yield send_by
 
     async def adapt(self, advertised: RateLimit | None) -> None:
         """Follow what the registry advertises; keep what it leaves out."""

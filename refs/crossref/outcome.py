@@ -44,6 +44,7 @@ class ClientStats:
     content_negotiation_requests: int = 0
     retries: int = 0
     rate_limited: int = 0
+    late: int = 0  # requests kept back, not sent, because they would have left past their slot
 
 
 class OutcomeTally:

@@ -29,7 +29,7 @@ from tests.standin.records import (
     recorded_notices,
 )
 
-__all__ = ["RequestRecord", "Standin"]
+__all__ = ["Refusal", "RequestRecord", "Standin"]
 
 Scope = dict[str, Any]
 _NOT_FOUND = b"Resource not found."
@@ -49,6 +49,23 @@ class RequestRecord:
     path: str
     query: str
     status: int
+    at: float = 0.0
+    """When the stand-in took the request up (``time.monotonic``), which is when it counts."""
+    refused: Refusal | None = None
+    """Which of its limits the stand-in answered 429 for (not an injected ``429`` fault)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """What the stand-in saw when it refused a request past its limits: the ``limit``
+    (``rate``: its token bucket was empty; ``concurrency``: as many requests of the kind in
+    flight as it allows), the bucket's ``tokens`` (under 1 for a refusal on the rate), the
+    requests ``in_flight`` and the seconds since the request of the kind before (``gap``)."""
+
+    limit: str
+    tokens: float
+    in_flight: int
+    gap: float
 
 
 class _Bucket:
@@ -60,8 +77,7 @@ class _Bucket:
         self.tokens = float(rate)
         self.stamp = time.monotonic()
 
-    def take(self) -> bool:
-        now = time.monotonic()
+    def take(self, now: float) -> bool:
         self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.per_second)
         self.stamp = now
         if self.tokens < 1:
@@ -90,6 +106,7 @@ class Standin:
             "list": _Bucket(self.config.list_rate, self.config.interval),
         }
         self._in_flight: Counter[str] = Counter()
+        self._last: dict[str, float] = {}  # when the last request of each budget came
         self._scripted = 0
 
     def add_notice(self, message: dict[str, Any]) -> None:
@@ -121,8 +138,13 @@ class Standin:
         kind, target = self._route(path, parse_qs(query))
         self.counts[kind] += 1
         budget = "list" if kind in ("list", "search") else "single"
-        status, headers, body = await self._answer(kind, budget, target, parse_qs(query), scope)
-        self.log.append(RequestRecord(kind, path, query, status))
+        at = time.monotonic()
+        refused = self._refusal(kind, budget, at)
+        if refused is not None:
+            status, headers, body = 429, _html(), _HTML_429
+        else:
+            status, headers, body = await self._answer(kind, budget, target, parse_qs(query))
+        self.log.append(RequestRecord(kind, path, query, status, at, refused))
         headers = [*self._limit_headers(budget, query, scope), *headers]
         await self._send(send, status, headers, body)
 
@@ -144,18 +166,26 @@ class Standin:
             return "single", doi
         return "other", path
 
+    def _refusal(self, kind: str, budget: str, at: float) -> Refusal | None:
+        """Why a request arriving ``at`` is past the limits of its budget, or ``None``."""
+        if not self.config.enforce_limits or kind == "resolver" or self.config.faults.status:
+            return None
+        gap = at - self._last.get(budget, float("-inf"))
+        self._last[budget] = at
+        in_flight = self._in_flight[budget]
+        bucket = self._buckets[budget]
+        if in_flight >= self.config.concurrency:
+            return Refusal("concurrency", bucket.tokens, in_flight, gap)
+        if not bucket.take(at):
+            return Refusal("rate", bucket.tokens, in_flight, gap)
+        return None
+
     async def _answer(
-        self, kind: str, budget: str, target: str, query: dict[str, list[str]], scope: Scope
+        self, kind: str, budget: str, target: str, query: dict[str, list[str]]
     ) -> tuple[int, list[tuple[bytes, bytes]], bytes | None]:
         faults = self.config.faults
         if faults.status is not None:
             return faults.status, _html(), b"<html><body><h1>Service Unavailable</h1></body></html>"
-        if self.config.enforce_limits and kind != "resolver":
-            if (
-                self._in_flight[budget] >= self.config.concurrency
-                or not self._buckets[budget].take()
-            ):
-                return 429, _html(), _HTML_429
         self._in_flight[budget] += 1
         try:
             if self.config.latency:

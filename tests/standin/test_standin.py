@@ -45,6 +45,10 @@ def test_rate_limit_per_kind_answers_429() -> None:
         ]
     assert singles[:2] == [200, 200] and 429 in singles[2:]
     assert lists == [200, 429]  # the list budget is its own
+    refused = [r.refused for r in app.log if r.status == 429]
+    assert refused and all(r is not None and r.limit == "rate" and r.tokens < 1
+                           and r.in_flight == 0 for r in refused)
+    assert [r.at for r in app.log] == sorted(r.at for r in app.log)
 
 
 def test_concurrency_limit_answers_429() -> None:
@@ -54,6 +58,8 @@ def test_concurrency_limit_answers_429() -> None:
             pool.map(lambda _: httpx.get(f"{base}/works/{CORRECTED}").status_code, range(3))
         )
     assert sorted(statuses) == [200, 429, 429]
+    refused = [(r.refused.limit, r.refused.in_flight) for r in app.log if r.refused]
+    assert refused == [("concurrency", 1)] * statuses.count(429)
 
 
 def test_scripted_faults() -> None:
@@ -66,6 +72,7 @@ def test_scripted_faults() -> None:
         last = http.get(f"/works/{CORRECTED}")
     assert [r.status_code for r in first] == [500, 429, 200]
     assert "429 Too Many Requests" in first[1].text
+    assert app.log[1].refused is None  # an injected 429, not one of the limits
     with pytest.raises(json.JSONDecodeError):
         json.loads(first[2].text)
     assert last.json()["message"]["DOI"] == CORRECTED

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
@@ -14,6 +15,7 @@ from evidence.jobs.budget import SharedBudget, SharedLimiter
 from evidence.jobs.claims import DoiClaims
 from evidence.jobs.engine import conninfo
 from refs.crossref.limits import RateLimit
+from refs.crossref.outcome import ClientStats
 
 pytestmark = pytest.mark.postgresql
 
@@ -111,3 +113,74 @@ def test_renewing_takes_back_only_ones_own_claims(pg_sessions: sessionmaker[Sess
     assert ahead == ["10.1/a", "10.1/b"]
     assert plain == []  # its own fresh claim is not claimed again without renew
     assert renewed == ["10.1/a", "10.1/b", "10.1/d"]
+
+
+def test_a_process_that_falls_behind_after_taking_its_slots_sends_on_new_ones(
+        pg_url: str) -> None:
+    """Issue 14: a process holds all three slots of the list budget and their send times,
+    then falls behind (on a busy machine: descheduled, or opening a connection) and reaches
+    the wire a second late. Sent then, its three lists arrive together with the next one
+    another process sends on time, four within a few milliseconds: more than a bucket of
+    three lets through, and the stand-in answers 429. Kept back, they take new send times."""
+    import httpx
+
+    from refs.crossref import CrossrefClient, CrossrefSettings
+    from refs.crossref.limits import RequestKind
+    from tests.standin import Standin, StandinConfig, run_standin
+    from tests.standin.records import generated_doi
+
+    app = Standin(StandinConfig(generated=30))
+    polite = RateLimit(3, 1.0, 3, "polite")
+    contact = "late@example.org"
+
+    async def run(base: str) -> tuple[ClientStats, ClientStats]:
+        resumed = asyncio.Event()
+
+        class FallsBehind(httpx.AsyncHTTPTransport):
+            """Holds each request after its slot was given until the process resumes."""
+
+            async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+                await resumed.wait()
+                return await super().handle_async_request(request)
+
+        info = conninfo(Settings(database_url=pg_url))
+        first = await SharedBudget.open(info, contact)
+        second = await SharedBudget.open(info, contact)
+
+        def shared(budget: SharedBudget) -> Callable[[RequestKind, RateLimit], SharedLimiter]:
+            return lambda kind, _start: budget.limiter(kind, polite)
+
+        settings = CrossrefSettings(base_url=base, mailto=contact, batch_size=5)
+        try:
+            async with CrossrefClient(settings, transport=FallsBehind(),
+                                      limiters=shared(first)) as behind, \
+                    CrossrefClient(settings, limiters=shared(second)) as on_time:
+                lagging = asyncio.create_task(
+                    behind.works([generated_doi(n) for n in range(1, 16)]))
+                pid = first.connection.info.backend_pid
+                while await _advisory_locks(second, pid) < 3:  # it holds all three slots
+                    await asyncio.sleep(0.02)
+                asking = asyncio.create_task(
+                    on_time.works([generated_doi(n) for n in range(16, 31)]))
+                await asyncio.sleep(1.0)  # a second behind: each send time is 1/3 s or more past
+                resumed.set()
+                late, answered = await lagging, await asking
+        finally:
+            await first.aclose()
+            await second.aclose()
+        assert [o.status for o in late + answered] == ["found"] * 30
+        return behind.stats, on_time.stats
+
+    with run_standin(app) as base:
+        behind, on_time = asyncio.run(run(base))
+    assert [r.refused for r in app.log if r.status == 429] == []
+    assert behind.rate_limited == on_time.rate_limited == 0
+    assert behind.late >= 3  # each of the three held lists took a new send time
+    assert sum(r.kind == "list" for r in app.log) == 6
+
+
+async def _advisory_locks(budget: SharedBudget, pid: int) -> int:
+    cursor = await budget.connection.execute(
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = %s", (pid,))
+    row = await cursor.fetchone()
+    return int(row[0]) if row else 0

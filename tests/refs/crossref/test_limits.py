@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 import pytest
 
 from refs.crossref.limits import (
     DEFAULT_LIMITS,
+    LateForSlot,
     Limiter,
     Pacer,
     RateLimit,
+    SendBy,
     Slots,
     backoff_delay,
     parse_interval,
@@ -169,7 +173,6 @@ def test_slots_bound_concurrency_and_can_grow() -> None:
 
 def test_the_client_paces_through_the_limiters_it_is_given() -> None:
     import asyncio
-    from collections.abc import AsyncIterator
     from contextlib import asynccontextmanager
 
     import httpx
@@ -208,3 +211,117 @@ def test_the_client_paces_through_the_limiters_it_is_given() -> None:
     asyncio.run(run())
     assert sorted(made) == ["list", "resolver", "single"]
     assert used[:2] == ["single", "adapt single"]  # a lone DOI: /works/{doi}, then its agency
+
+
+def test_a_send_time_reached_late_is_given_up_for_a_new_one() -> None:
+    """Issue 14: a request that would leave well after its send time (its process fell
+    behind) arrives in a bunch with those sent on time after it; it takes a new one."""
+    now = [100.0]
+    sleeps: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        now[0] += seconds + (1.0 if len(sleeps) == 1 else 0.0)  # the first wakes 1 s late
+
+    async def scenario() -> list[float]:
+        limiter = Limiter(RateLimit(4, 1.0, 2), clock=lambda: now[0], sleep=sleep)
+        sent = []
+        for _ in range(2):
+            async with limiter.slot() as send_by:
+                send_by.check()
+                sent.append(now[0])
+        return sent
+
+    sent = asyncio.run(scenario())
+    # 4/s: the second waits 0.25 s but wakes at +1.25; it gives that time up and takes the
+    # next free one (0.5 after the first), reached at +1.25: no wait, in time.
+    assert sleeps == [0.25]
+    assert sent == [100.0, 101.25]
+
+
+def test_a_limiter_starved_past_its_tries_sends_late_rather_than_never() -> None:
+    now = [0.0]
+    sleeps: list[float] = []
+
+    def clock() -> float:  # a second passes between any two looks: always late
+        now[0] += 1.0
+        return now[0]
+
+    async def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+
+    async def scenario() -> float:
+        limiter = Limiter(RateLimit(2, 1.0, 1), clock=clock, sleep=sleep)
+        async with limiter.slot() as send_by:
+            return send_by.latest
+
+    assert asyncio.run(scenario()) == float("inf")
+    assert sleeps == []  # each new send time was already past when it was given
+
+
+def test_send_by_checks_just_before_the_request_is_written() -> None:
+    now = [10.0]
+    send_by = SendBy(10.5, lambda: now[0])
+
+    async def trace(event: str) -> None:
+        await send_by.trace(event, {})
+
+    asyncio.run(trace("http11.send_request_headers.started"))  # in time
+    now[0] = 10.6
+    asyncio.run(trace("connection.connect_tcp.started"))  # connecting: not yet on the wire
+    with pytest.raises(LateForSlot):
+        asyncio.run(trace("http11.send_request_headers.started"))
+
+
+def test_the_client_keeps_a_late_request_back_and_sends_it_on_a_new_slot() -> None:
+    import httpx
+
+    from refs.crossref import CrossrefClient, CrossrefSettings
+    from refs.crossref.limits import RequestKind
+    from refs.errors import DOINotFound
+
+    now = [0.0]
+    given: list[SendBy] = []
+
+    class Limiting:
+        @asynccontextmanager
+        async def slot(self) -> AsyncIterator[SendBy]:
+            given.append(SendBy(now[0] + 0.1, lambda: now[0]))
+            yield given[-1]
+
+        async def adapt(self, advertised: RateLimit | None) -> None:
+            pass
+
+        def hold(self, seconds: float) -> None:
+            pass
+
+    class Transport(httpx.AsyncBaseTransport):
+        """Like httpcore: traces the headers' writing; the first request finds the process
+        a second behind by then."""
+
+        def __init__(self) -> None:
+            self.sent = 0
+
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            if not given[:-1]:
+                now[0] += 1.0
+            await request.extensions["trace"]("http11.send_request_headers.started", {})
+            self.sent += 1
+            return httpx.Response(404, text="Resource not found.")
+
+    def make(kind: RequestKind, start: RateLimit) -> Limiting:
+        return Limiting()
+
+    transport = Transport()
+
+    async def run() -> CrossrefClient:
+        async with CrossrefClient(CrossrefSettings(max_retries=0), transport=transport,
+                                  limiters=make) as client:
+            with pytest.raises(DOINotFound):
+                await client.work("10.1000/x")
+        return client
+
+    client = asyncio.run(run())
+    assert len(given) == 3  # the single request kept back once, then sent; then its agency
+    assert transport.sent == 2
+    assert (client.stats.late, client.stats.requests) == (1, 2)
