@@ -58,6 +58,9 @@ class _Job:
     bibliographies: tuple[tuple[str, str], ...]
     replaces: int | None = None
     """The version this one is to be stored on top of (the service's ``replaces``)."""
+    document: str | None = None
+    """The document this is a version of, when not ``name`` (a new version uploaded as a
+    file of another name: ``spine-pain.pdf`` after ``spine-pain.docx``)."""
 
 
 class JobRunner:
@@ -119,7 +122,7 @@ class JobRunner:
         try:
             version, _ = await asyncio.to_thread(
                 store_check, self.sessions, article, checked, name=job.name,
-                actor=WORKER_ACTOR, replaces=job.replaces, then=done)
+                actor=WORKER_ACTOR, replaces=job.replaces, then=done, document=job.document)
         except SupersededVersion as stale:  # another version was stored since it was queued
             error = f"{stale}; nothing was stored"
             await asyncio.to_thread(self._end, job_id, JobState.FAILED, error=error)
@@ -141,9 +144,10 @@ class JobRunner:
             if row is not None:
                 name, content, format, bibliographies, options = row
                 assert content is not None  # the update's condition
+                options = options or {}
                 return _Job(name, content, format,
                             tuple((bib, text) for bib, text in bibliographies or ()),
-                            replaces=(options or {}).get("replaces"))
+                            replaces=options.get("replaces"), document=options.get("document"))
             state = session.scalar(select(CheckJob.state).where(CheckJob.id == job_id))
         if state is None:
             raise InputError(f"no check job {job_id}")

@@ -123,14 +123,18 @@ async def submit_checks(
     *,
     options: dict[str, Any] | None = None,
     format: str | None = None,
+    ahead: bool = True,
 ) -> list[Submission]:
     """Store and defer a check of each file; one Submission each, in order.
 
     :param format: the files' format when their names' extensions do not say it (the
         service's ``format`` field); None: each name's extension.
+    :param ahead: read each file here for the DOIs the workers may ask for ahead of its
+        job. False for a file the service received (a PDF is seconds to minutes of reading:
+        not in the server's process); its job asks for its own DOIs when it runs.
     """
     options = options or {}
-    rows = await asyncio.to_thread(_store, sessions, files, options, format)
+    rows = await asyncio.to_thread(_store, sessions, files, options, format, ahead)
     undeferred = [row_id for row_id, _name, _created, deferred in rows if not deferred]
     for start in range(0, len(undeferred), DEFER_BATCH):
         chunk = undeferred[start:start + DEFER_BATCH]
@@ -142,14 +146,15 @@ async def submit_checks(
 
 def _store(
     sessions: sessionmaker[Session], files: Sequence[JobFile], options: dict[str, Any],
-    format: str | None,
+    format: str | None, ahead: bool,
 ) -> list[tuple[int, str, bool, bool]]:
     """(id, name, created, deferred already) per file; one transaction for them all.
 
     :raises InputError: a bibliography is not text (nothing of the submission is stored).
     """
     out: list[tuple[int, str, bool, bool]] = []
-    cited = [_cited_dois(file, format) for file in files]  # before the transaction: CPU
+    # Before the transaction: CPU.
+    cited = [_cited_dois(file, format) if ahead else None for file in files]
     with sessions.begin() as session:
         for file, dois in zip(files, cited, strict=True):
             name = file.name

@@ -58,7 +58,9 @@ def register_tasks(app: App, settings: Settings) -> None:
 
 
 async def recheck_stored(runner: JobRunner) -> str:
-    """``evidence recheck`` on the worker's store and client; its summary (also logged).
+    """``evidence recheck`` on the worker's store and client; its summary (also logged: at
+    INFO, or WARNING when it found a cited work newly retracted, withdrawn, corrected or of
+    concern).
 
     :raises RecheckIncomplete: the registry could not be asked about everything (the job
         fails; the next period asks again: never taken as "nothing changed").
@@ -68,5 +70,5 @@ async def recheck_stored(runner: JobRunner) -> str:
     result = await recheck(runner.sessions, runner.settings, client=runner.client)
     summary = (f"recheck: {len(result.changes)} changes, {len(result.alerting)} alerting, "
                f"{result.requests} requests")
-    logger.warning(summary)
+    logger.log(logging.WARNING if result.alerting else logging.INFO, summary)
     return summary

@@ -28,6 +28,7 @@ from evidence.report.describe import (
 from evidence.report.reordering import shown
 from evidence.results import ArticleResult, CheckResult, ClaimResult, ReferenceResult
 from evidence.vocabulary import ClaimStatus
+from evidence.wording import noun
 
 __all__ = ["render"]
 
@@ -131,19 +132,19 @@ def render(result: CheckResult, *, color: bool = False) -> str:
     # As the summary line: a run of bibliographies alone has no article and no claims.
     with_claims = speaks_of_claims(articles, bibliographies)
     counts = [
-        *([(_plural(articles, "article", "articles"), articles)] if with_claims else []),
-        *([(_plural(bibliographies, "bibliography", "bibliographies"), bibliographies)]
+        *([(noun(articles, "article", "articles"), articles)] if with_claims else []),
+        *([(noun(bibliographies, "bibliography", "bibliographies"), bibliographies)]
           if bibliographies else []),
-        *([(_plural(summary["claims"], "claim needing a source", "claims needing a source"),
+        *([(noun(summary["claims"], "claim needing a source", "claims needing a source"),
             summary["claims"]),
            ("cited", claims[ClaimStatus.SUPPORTED]),
            ("only related", claims[ClaimStatus.RELATED]),
            ("unsupported", claims[ClaimStatus.UNSUPPORTED])] if with_claims else []),
-        (_plural(summary["references"], "reference", "references"), summary["references"]),
+        (noun(summary["references"], "reference", "references"), summary["references"]),
         # The findings, and of each severity those there are, as the summary line says
         # them: a "0 notes" beside the run's own notes read as if those did not count.
-        (_plural(findings, "finding", "findings"), findings),
-        *((_plural(count, noun, f"{noun}s"), count) for noun, count in present),
+        (noun(findings, "finding", "findings"), findings),
+        *((noun(count, severity), count) for severity, count in present),
     ]
     title = ", ".join(a.path for a in result.articles) or "no articles"
     return _PAGE.render(
@@ -155,10 +156,6 @@ def render(result: CheckResult, *, color: bool = False) -> str:
 
 def _status(claim: ClaimResult) -> ClaimStatus:
     return claim_status(claim) if claim.needs_support else ClaimStatus.NOT_A_CLAIM
-
-
-def _plural(count: int, one: str, many: str) -> str:
-    return one if count == 1 else many
 
 
 def _article(article: ArticleResult) -> dict[str, Any]:

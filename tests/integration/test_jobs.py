@@ -473,3 +473,179 @@ def test_submit_wait_says_when_no_worker_runs_and_ends_once_one_does(
             waiting.wait()
     assert waiting.returncode == 0
     assert out.strip() == "submitted 1: 1 done, 0 failed, 0 queued or running"
+
+
+def _docx(text: str) -> bytes:
+    """A Word file of a generated article: its title and "References" as headings."""
+    import io
+
+    import docx
+
+    document = docx.Document()
+    for line in text.splitlines():
+        if line == "References" or line.startswith("Generated article"):
+            document.add_heading(line, level=1)
+        elif line.strip():
+            document.add_paragraph(line)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _zip_bomb() -> bytes:
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("word/document.xml", b"\0" * 20_000_000)
+    return out.getvalue()
+
+
+def test_with_workers_an_uploaded_file_is_a_job_and_its_new_version_too(
+    pg_url: str, pg_sessions: sessionmaker[Session],
+    registry_and_workers: Callable[..., tuple[str, Workers]],
+) -> None:
+    """``POST /api/articles/upload`` answers 202 with the job, which a worker reads and
+    checks from the file's bytes; the same bytes again are the same job. What is cheap to
+    tell is refused at once (an unknown extension, an empty file, a stale or unknown
+    ``replaces``); what only reading tells (a zip bomb) fails the job with the reader's
+    message, storing nothing. A new version under another name is stored as the next
+    version of the document it replaces, under its own name."""
+    import httpx
+
+    from evidence.config import Settings
+    from evidence.store.tokens import create_token
+    from evidence.web import create_app
+    from tests.standin.articles import article_text
+    from tests.standin.records import generated_doi
+    from tests.standin.server import serve_in_thread
+
+    _, workers = registry_and_workers(Standin(StandinConfig(generated=3)))
+    with pg_sessions.begin() as session:
+        token = create_token(session, name="ada", role="editor")
+    settings = Settings.from_env(workers.env, jobs=True)
+    word = _docx(article_text(1, [generated_doi(i) for i in (1, 2, 3)]))
+    version_2 = article_text(2, [generated_doi(i) for i in (1, 2)]).encode("utf-8")
+
+    def jobs() -> int:
+        with pg_sessions() as session:
+            return session.scalar(select(func.count()).select_from(CheckJob)) or 0
+
+    def finished(http: httpx.Client, url: str) -> dict[str, Any]:
+        deadline = time.monotonic() + 60
+        while (state := http.get(url).json())["state"] in ("queued", "running"):
+            assert time.monotonic() < deadline, state
+            time.sleep(0.2)
+        return state
+
+    workers.start(1, concurrency=1)
+    with serve_in_thread(create_app(settings), lifespan="on") as url, \
+            httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}) as http:
+        sent = http.post("/api/articles/upload", files={"file": ("paper.docx", word)})
+        assert sent.status_code == 202, sent.text
+        job = sent.json()
+        assert sent.headers["location"] == job["url"] == f"/api/jobs/{job['job_id']}"
+        assert (job["name"], job["state"], job["created"]) == ("paper.docx", "queued", True)
+        again = http.post("/api/articles/upload", files={"file": ("paper.docx", word)})
+        assert (again.status_code, again.json()["job_id"], again.json()["created"]) == \
+            (202, job["job_id"], False)
+        v1 = finished(http, job["url"])["article_id"]
+        first = http.get(f"/api/articles/{v1}").json()
+        queued = jobs()
+        unknown_format = http.post("/api/articles/upload", files={"file": ("notes.odt", b"x")})
+        empty = http.post("/api/articles/upload", files={"file": ("empty.md", b"\n \n")})
+        missing = http.post("/api/articles/upload", data={"replaces": "999999"},
+                            files={"file": ("paper.md", version_2)})
+        assert jobs() == queued  # refused at once: nothing queued
+        bomb = http.post("/api/articles/upload", files={"file": ("bomb.docx", _zip_bomb())})
+        bombed = finished(http, bomb.json()["url"])
+        replacing = http.post("/api/articles/upload", data={"replaces": str(v1)},
+                              files={"file": ("paper.md", version_2)})
+        assert replacing.status_code == 202, replacing.text
+        v2 = finished(http, replacing.json()["url"])["article_id"]
+        second = http.get(f"/api/articles/{v2}").json()
+        stale = http.post("/api/articles/upload", data={"replaces": str(v1)},
+                          files={"file": ("paper.txt", version_2 + b"More.\n")})
+        listed = http.get("/api/articles").json()["articles"]
+    assert (first["name"], first["format"]) == ("paper.docx", "docx")
+    assert [(r["doi"], r["status"]) for r in first["references"]] == \
+        [(generated_doi(i), "resolved") for i in (1, 2, 3)]
+    assert unknown_format.status_code == 400
+    assert "cannot tell the format" in unknown_format.json()["error"]
+    assert empty.status_code == 400 and "the article is empty" in empty.json()["error"]
+    assert missing.status_code == 404
+    assert bomb.status_code == 202
+    assert bombed["state"] == "failed" and "zip bomb" in bombed["error"]
+    assert (second["name"], second["format"], second["previous_id"]) == \
+        ("paper.md", "markdown", v1)
+    assert [v["id"] for v in second["versions"]] == [v1, v2]
+    assert stale.status_code == 409  # version 1 is no longer the newest: refused at once
+    assert sorted(a["id"] for a in listed) == [v2]  # the bomb stored nothing
+
+
+def test_with_workers_the_pages_upload_forms_go_to_the_jobs_page(
+    pg_url: str, pg_sessions: sessionmaker[Session],
+    registry_and_workers: Callable[..., tuple[str, Workers]],
+) -> None:
+    """The articles page's upload and an article page's "New version" upload queue as the
+    text forms do: to the job's page, which becomes the article's once it is checked; a
+    new version on a stale one is refused at once with the conflict page, nothing queued."""
+    import httpx
+
+    from evidence.config import Settings
+    from evidence.store.tokens import create_token
+    from evidence.web import create_app
+    from tests.standin.articles import article_text
+    from tests.standin.records import generated_doi
+    from tests.standin.server import serve_in_thread
+
+    _, workers = registry_and_workers(Standin(StandinConfig(generated=3)))
+    with pg_sessions.begin() as session:
+        token = create_token(session, name="ada", role="editor")
+    settings = Settings.from_env(workers.env, jobs=True)
+    word = _docx(article_text(1, [generated_doi(i) for i in (1, 2, 3)]))
+    version_2 = _docx(article_text(2, [generated_doi(i) for i in (2, 3)]))
+
+    def jobs() -> int:
+        with pg_sessions() as session:
+            return session.scalar(select(func.count()).select_from(CheckJob)) or 0
+
+    def checked(http: httpx.Client, job_page: str) -> str:
+        """The article page the job's page leads to once the job is done."""
+        deadline = time.monotonic() + 60
+        while (shown := http.get(job_page)).status_code == 200:
+            assert time.monotonic() < deadline, shown.text
+            time.sleep(0.2)
+        assert shown.status_code == 303, shown.text
+        return shown.headers["location"]
+
+    workers.start(1, concurrency=1)
+    with serve_in_thread(create_app(settings), lifespan="on") as url, \
+            httpx.Client(base_url=url) as http:
+        assert http.post("/signin", data={"token": token, "next": "/articles"}).status_code \
+            == 303
+        sent = http.post("/articles/upload", files={"file": ("paper.docx", word),
+                                                    "bibliography": ("", b"")})
+        assert sent.status_code == 303 and re.fullmatch(r"/jobs/\d+", sent.headers["location"])
+        first = checked(http, sent.headers["location"])
+        v1 = int(first.rsplit("/", 1)[1])
+        version = http.post(f"/articles/{v1}/versions/upload",
+                            files={"file": ("paper-2.docx", version_2)})
+        assert version.status_code == 303, version.text
+        assert re.fullmatch(r"/jobs/\d+", version.headers["location"])
+        second = checked(http, version.headers["location"])
+        v2 = int(second.rsplit("/", 1)[1])
+        queued = jobs()
+        stale = http.post(f"/articles/{v1}/versions/upload",
+                          files={"file": ("paper-3.md", b"A third version [1].\n")})
+        assert jobs() == queued
+        stored = http.get(f"/api/articles/{v2}",
+                          headers={"Authorization": f"Bearer {token}"}).json()
+        shown = http.get(second)
+    assert stale.status_code == 409 and "Not stored: a newer version exists" in stale.text
+    assert "paper-3.md" in stale.text
+    assert (stored["name"], stored["format"], stored["previous_id"]) == \
+        ("paper-2.docx", "docx", v1)
+    assert [r["doi"] for r in stored["references"]] == [generated_doi(2), generated_doi(3)]
+    assert shown.status_code == 200 and "Generated article 2" in shown.text

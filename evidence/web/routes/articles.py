@@ -17,7 +17,7 @@ from evidence.web.auth import Principal, require
 from evidence.web.bibliography import refuse_unreadable_bibtex
 from evidence.web.errors import ApiError
 from evidence.web.present import article_findings, article_json, source_changes_json
-from evidence.web.queue import job_links, known_version, queue_article, queued_by_workers
+from evidence.web.queue import accepted, known_version, queue_article, queued_by_workers
 from evidence.web.readcache import Encoded, matches
 from evidence.web.schemas import (
     AUTH_ERRORS,
@@ -109,10 +109,7 @@ async def _queued(svc: Service, body: ArticleIn) -> JSONResponse | None:
                                  bibliography=body.bibliography,
                                  bibliography_format=body.bibliography_format,
                                  replaces=body.replaces)
-    links = job_links(queued.id)
-    return JSONResponse(
-        {"job_id": queued.id, "name": body.name, "state": "queued", "created": queued.created,
-         **links}, status_code=202, headers={"Location": links["url"]})
+    return accepted(queued, body.name)
 
 
 @router.get(

@@ -117,6 +117,29 @@ def test_the_periodic_recheck_of_an_empty_store_asks_nothing(tmp_path: Path) -> 
         engine.dispose()
 
 
+@pytest.mark.parametrize(("alerting", "level"), [(0, "INFO"), (1, "WARNING")])
+def test_the_periodic_recheck_logs_its_summary_at_info_unless_a_cited_work_changed(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, alerting: int, level: str
+) -> None:
+    """A normal summary is INFO; a cited work newly retracted, corrected... is WARNING."""
+    import asyncio
+
+    import evidence.recheck
+    from evidence.jobs.tasks import recheck_stored
+
+    changes = ("retraction",) * alerting + ("title",)
+
+    async def recheck(*_: Any, **__: Any) -> SimpleNamespace:
+        return SimpleNamespace(changes=changes, alerting=changes[:alerting], requests=2)
+
+    monkeypatch.setattr(evidence.recheck, "recheck", recheck)
+    runner = SimpleNamespace(sessions=None, settings=None, client=None)
+    with caplog.at_level("INFO", logger="evidence.jobs.tasks"):
+        summary = asyncio.run(recheck_stored(runner))  # type: ignore[arg-type]
+    assert summary == f"recheck: {len(changes)} changes, {alerting} alerting, 2 requests"
+    assert [(r.levelname, r.getMessage()) for r in caplog.records] == [(level, summary)]
+
+
 def test_the_digest_covers_each_bibliography_and_is_unchanged_without_any() -> None:
     plain = job_digest(b"text", name="x.md", options={})
     assert plain == job_digest(b"text", name="x.md", options={}, bibliographies=())

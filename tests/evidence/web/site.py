@@ -56,7 +56,10 @@ def running_site(
     *,
     extra_works: Mapping[str, dict[str, Any]] | None = None,
     standin_config: StandinConfig | None = None,
+    jobs: bool = False,
 ) -> Iterator[Site]:
+    """The service on ``db_url`` and a stand-in registry; ``jobs``: submissions go to check
+    workers (PostgreSQL only; none is started here: the jobs stay queued)."""
     standin = Standin(standin_config or StandinConfig(enforce_limits=False))
     standin.works.update(extra_works or {})
     with ExitStack() as stack:
@@ -66,7 +69,7 @@ def running_site(
         # The rest from the environment, as `evidence serve` reads it (sign-in, proxy).
         settings = Settings.from_env(database_url=db_url, crossref_url=crossref,
                                      doi_url=f"{crossref}/doi", mailto=MAILTO, timeout=5.0,
-                                     registry_retries=1, registry_backoff=1.0)
+                                     registry_retries=1, registry_backoff=1.0, jobs=jobs)
         app = create_app(settings)
         svc: Service = app.state.service
         tokens = {}

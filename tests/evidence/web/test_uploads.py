@@ -182,3 +182,93 @@ def test_a_new_version_in_another_format_keeps_its_own_name(example_site: Site) 
     assert [v["id"] for v in stored["versions"]] == [first["id"], sent.json()["id"]]
     assert stale.status_code == 409  # the first is no longer the newest version
     assert missing.status_code == 404
+
+
+@pytest.fixture
+def queueing_site(pg_url: str) -> Any:
+    """The service sending submissions to check workers; none runs: the jobs stay queued."""
+    with running_site(pg_url, jobs=True) as running:
+        yield running
+
+
+def _queued_jobs(site: Site) -> list[Any]:
+    from sqlalchemy import select
+
+    from evidence.store.models import CheckJob
+
+    with site.service.sessions() as session:
+        return list(session.scalars(select(CheckJob).order_by(CheckJob.id)))
+
+
+@pytest.mark.postgresql
+def test_with_workers_an_upload_is_queued_as_its_bytes_unread(queueing_site: Site) -> None:
+    """The job carries the file's bytes and the format the request could tell (its name's,
+    or its first bytes'), with the bibliography sent; the server reads neither the file
+    nor its DOIs (``dois`` is left to the job). The same bytes again are the same job."""
+    pdf = (MANUSCRIPTS / "spine-pain.pdf").read_bytes()
+    tex = (MANUSCRIPTS / "spine-pain.tex").read_bytes()
+    bib = (MANUSCRIPTS / "spine-pain.bib").read_bytes()
+    with queueing_site.client() as client:
+        sent = client.post("/api/articles/upload", files={"file": ("blob", pdf)})
+        again = client.post("/api/articles/upload", files={"file": ("blob", pdf)})
+        latex = client.post("/api/articles/upload", files={
+            "file": ("paper/spine-pain.tex", tex), "bibliography": ("refs.bib", bib)})
+    assert [r.status_code for r in (sent, again, latex)] == [202, 202, 202]
+    assert again.json()["job_id"] == sent.json()["job_id"]
+    assert (sent.json()["created"], again.json()["created"]) == (True, False)
+    assert sent.headers["location"] == f"/api/jobs/{sent.json()['job_id']}"
+    blob, paper = _queued_jobs(queueing_site)
+    assert (blob.name, blob.format, blob.content, blob.dois, blob.options) == \
+        ("blob", "pdf", pdf, None, {})
+    assert (paper.name, paper.format, paper.content) == ("spine-pain.tex", "latex", tex)
+    assert paper.bibliographies == [["spine-pain.tex.bib", bib.decode("utf-8")]]
+
+
+@pytest.mark.postgresql
+@pytest.mark.parametrize(
+    ("files", "status", "message"),
+    [({"file": ("notes.odt", b"x")}, 400, "cannot tell the format"),
+     ({"file": ("empty.md", b"\n\t\n")}, 400, "the article is empty"),
+     ({"file": ("a.md", b"A claim [@k].\n"), "bibliography": ("refs.bib", b"\xff\xfe")}, 400,
+      "not UTF-8 text"),
+     ({"file": ("a.md", b"A claim [@k].\n"), "bibliography": ("refs.json", b"[{")}, 400,
+      "not JSON"),
+     ({"file": ("big.pdf", b"%PDF-1.4\n" + b"0" * 6_000_000)}, 413, None)],
+    ids=["extension", "empty", "bib-not-utf8", "bib-unreadable", "over-the-limit"],
+)
+def test_with_workers_what_is_cheap_to_tell_is_refused_at_once_and_nothing_queued(
+    queueing_site: Site, files: dict[str, Any], status: int, message: str | None
+) -> None:
+    with queueing_site.client() as client:
+        sent = client.post("/api/articles/upload", files=files)
+    assert sent.status_code == status, sent.text
+    if message is not None:
+        assert message in sent.json()["error"]
+    assert _queued_jobs(queueing_site) == []
+
+
+@pytest.mark.postgresql
+def test_with_workers_a_new_version_upload_carries_the_version_and_document_it_continues(
+    queueing_site: Site,
+) -> None:
+    """Stored on top of that version only, in that document, under the file's own name
+    (the worker reads both from the job's options); a ``replaces`` naming no article is
+    refused at once."""
+    from evidence.articles import parse_article
+    from evidence.check import RegistryAnswers, audit_articles
+    from evidence.store.saving import store_check
+
+    article = parse_article("A first version.\n", path="spine-pain.docx", format="text")
+    result = audit_articles([article], [[]], RegistryAnswers({}, {}))
+    v1, _ = store_check(queueing_site.service.sessions, article, result.articles[0],
+                        name="spine-pain.docx")
+    with queueing_site.client() as client:
+        sent = client.post("/api/articles/upload", data={"replaces": str(v1)}, files={
+            "file": ("spine-pain.pdf", (MANUSCRIPTS / "spine-pain.pdf").read_bytes())})
+        missing = client.post("/api/articles/upload", data={"replaces": "999999"},
+                              files={"file": ("spine-pain.md", b"A third version.\n")})
+    assert sent.status_code == 202, sent.text
+    assert missing.status_code == 404
+    [job] = _queued_jobs(queueing_site)
+    assert (job.name, job.format) == ("spine-pain.pdf", "pdf")
+    assert job.options == {"replaces": v1, "document": "spine-pain.docx"}
