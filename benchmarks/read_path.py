@@ -8,7 +8,8 @@ loopback share the figure. This measures what the app's code costs a read: CPU s
 (user+system, all threads) of the process that calls the app, and of the PostgreSQL backends
 it uses, over ``--requests`` reads, ``--concurrency`` at once on one event loop (the thread
 pool hand-offs included). With ``--before DIR`` each round runs the code of the source tree
-in DIR (``git archive main | tar -x -C DIR``) too, alternated with this one.
+in DIR (``git archive main | tar -x -C DIR``) too, alternated with this one; given more than
+once, each tree's rows are named by its folder.
 
 Usage: .venv/bin/python benchmarks/read_path.py [--before /tmp/main-tree] [--rounds 3]
 """
@@ -33,8 +34,9 @@ PATHS = {"api": "/api/articles/{id}", "page": "/articles/{id}"}
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--before", type=Path, default=None,
-                        help="a source tree of the code before a change: each round on it too")
+    parser.add_argument("--before", type=Path, action="append", default=[],
+                        help="a source tree of the code before a change: each round on it "
+                             "too (may be given more than once)")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--concurrency", type=int, default=10)
@@ -47,9 +49,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     repo_root_on_path()  # here, not in a child: there the tree's ``evidence`` comes first
     print(describe(["fastapi", "starlette", "sqlalchemy", "psycopg"]))
-    trees: list[tuple[str, Path | None]] = [("now", None)]
-    if args.before is not None:
-        trees.insert(0, ("before", args.before.resolve()))
+    trees: list[tuple[str, Path | None]] = [
+        ("before" if len(args.before) == 1 else tree.name, tree.resolve())
+        for tree in args.before]
+    trees.append(("now", None))
     print(f"\n{args.requests} warm reads a row, {args.concurrency} at once; CPU ms per read "
           "(the calling process, all threads; its PostgreSQL backends)")
     print("| round | code | route | reads/s (one process) | app CPU ms | PostgreSQL CPU ms "
