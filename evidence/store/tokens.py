@@ -18,13 +18,14 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, Row, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from evidence.errors import InputError
 from evidence.store.models import Event, Role, Token, utcnow
 
 __all__ = [
+    "HOLDER_COLUMNS",
     "ROLES",
     "LastAdmin",
     "NameTaken",
@@ -34,6 +35,7 @@ __all__ = [
     "create_token",
     "find_token",
     "hash_token",
+    "holder_info",
     "list_tokens",
     "revoke_token",
     "token_info",
@@ -101,6 +103,15 @@ def create_token(session: Session, *, name: str, role: str, actor: str = "cli") 
     return secret
 
 
+HOLDER_COLUMNS = (Token.id, Token.name, Token.role, Token.created_at, Token.revoked_at)
+"""What :class:`TokenInfo` holds, as columns to select."""
+
+# One statement object for every request: rebuilt each time, SQLAlchemy made its cache key
+# again and matched the cached statement's result columns to the new one's, which cost more
+# of the server's CPU than the query (0.5 ms a look-up; 0.2 with the same object).
+_FIND_TOKEN = select(*HOLDER_COLUMNS).where(Token.hash == bindparam("hash"))
+
+
 def find_token(session: Session | Connection, secret: str) -> TokenInfo | None:
     """The active token matching ``secret``, or None when unknown or revoked.
 
@@ -109,11 +120,14 @@ def find_token(session: Session | Connection, secret: str) -> TokenInfo | None:
     """
     if not secret:
         return None
-    query = (select(Token.id, Token.name, Token.role, Token.created_at, Token.revoked_at)
-             .where(Token.hash == hash_token(secret)))
-    row = session.execute(query).first()
+    row = session.execute(_FIND_TOKEN, {"hash": hash_token(secret)}).first()
     if row is None or row.revoked_at is not None:
         return None
+    return holder_info(row)
+
+
+def holder_info(row: Row[int, str, str, datetime, datetime | None]) -> TokenInfo:
+    """The :class:`TokenInfo` of a row of :data:`HOLDER_COLUMNS`."""
     return TokenInfo(id=row.id, name=row.name, role=row.role, created_at=row.created_at,
                      revoked_at=row.revoked_at)
 

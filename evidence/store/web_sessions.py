@@ -18,11 +18,11 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import Connection, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from evidence.store.models import Token, WebSession, utcnow
-from evidence.store.tokens import TokenInfo, hash_token, token_info
+from evidence.store.tokens import HOLDER_COLUMNS, TokenInfo, hash_token, holder_info
 
 __all__ = ["end_session", "find_session", "start_session"]
 
@@ -37,18 +37,27 @@ def start_session(session: Session, *, token_id: int, lifetime: timedelta) -> st
     return secret
 
 
-def find_session(session: Session, secret: str) -> TokenInfo | None:
-    """Who a live session belongs to; None when unknown, ended, expired or revoked."""
+# One statement object for every page: see evidence.store.tokens._FIND_TOKEN. The time is
+# a parameter too: a literal would make each statement a new one to SQLAlchemy.
+_FIND_SESSION = (
+    select(*HOLDER_COLUMNS)
+    .join(WebSession, WebSession.token_id == Token.id)
+    .where(WebSession.hash == bindparam("hash"), WebSession.ended_at.is_(None),
+           WebSession.expires_at > bindparam("now", type_=WebSession.expires_at.type),
+           Token.revoked_at.is_(None))
+)
+
+
+def find_session(session: Session | Connection, secret: str) -> TokenInfo | None:
+    """Who a live session belongs to; None when unknown, ended, expired or revoked.
+
+    Asked on every page, so, as :func:`evidence.store.tokens.find_token`, it reads plain
+    columns and also takes a Core connection.
+    """
     if not secret:
         return None
-    query = (
-        select(Token)
-        .join(WebSession, WebSession.token_id == Token.id)
-        .where(WebSession.hash == hash_token(secret), WebSession.ended_at.is_(None),
-               WebSession.expires_at > utcnow(), Token.revoked_at.is_(None))
-    )
-    token = session.scalars(query).first()
-    return token_info(token) if token is not None else None
+    row = session.execute(_FIND_SESSION, {"hash": hash_token(secret), "now": utcnow()}).first()
+    return holder_info(row) if row is not None else None
 
 
 def end_session(session: Session, secret: str) -> bool:

@@ -39,6 +39,7 @@ from evidence.web.render import STATIC
 from evidence.web.routes import alerts, articles, claims, jobs, pages, tokens, uploads, works
 from evidence.web.schemas import ErrorOut, Health
 from evidence.web.service import Service
+from evidence.web.warm import WarmReads
 from refs.crossref.limits import LimiterFactory
 
 __all__ = ["MAX_BODY", "app_from_environment", "create_app"]
@@ -103,6 +104,7 @@ def create_app(settings: Settings, *, options: WebOptions | None = None) -> Fast
         docs_url=None, redoc_url=None, openapi_url=None, responses=COMMON_ERRORS,
     )
     app.state.service = svc
+    app.add_middleware(WarmReads, svc=svc)  # innermost: its answers get the headers below
     app.add_middleware(BodyLimit, max_bytes=MAX_BODY)
     app.add_middleware(SecurityHeaders)
     install_handlers(app)

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlalchemy import Connection
 
-from evidence.store.engine import reading, reading_connection
+from evidence.store.engine import reading_connection
 from evidence.store.tokens import TokenInfo, find_token
 from evidence.store.web_sessions import find_session
 from evidence.web.errors import ApiError
@@ -39,11 +40,17 @@ class Principal:
         return RANK.get(self.role, 0) >= RANK[role]
 
 
-def holder(request: Request, svc: Service) -> tuple[TokenInfo | None, bool]:
+def holder(
+    request: Request, svc: Service, connection: Connection | None = None
+) -> tuple[TokenInfo | None, bool]:
     """Who the request's credentials belong to, and whether any were sent.
 
     ``Authorization: Bearer TOKEN`` first (the API); else the sign-in cookie, which names a
-    session (the pages, and the API links they carry).
+    session (the pages, and the API links they carry). Looked up in the database on every
+    request, so a token revoked (a session ended) is refused on the very next one.
+
+    :param connection: one this request holds already for its other reads (a warm read's,
+        ``evidence.web.warm``); else one is taken from the pool for the look-up.
     """
     header = request.headers.get("authorization")
     if header:
@@ -51,19 +58,30 @@ def holder(request: Request, svc: Service) -> tuple[TokenInfo | None, bool]:
         secret = value.strip() if scheme.lower() == "bearer" else ""
         if not secret:
             return None, True
-        with reading_connection(svc.engine) as connection:
-            return find_token(connection, secret), True
+        return _looked_up(svc, connection, find_token, secret), True
     cookie = request.cookies.get(COOKIE)
     if not cookie:
         return None, False
-    with reading(svc.sessions) as session:
-        return find_session(session, cookie), True
+    return _looked_up(svc, connection, find_session, cookie), True
 
 
-def caller(request: Request, svc: Service) -> tuple[Principal | None, bool]:
+def _looked_up(
+    svc: Service, connection: Connection | None,
+    find: Callable[[Connection, str], TokenInfo | None], secret: str,
+) -> TokenInfo | None:
+    if connection is not None:
+        return find(connection, secret)
+    with reading_connection(svc.engine) as own:
+        return find(own, secret)
+
+
+def caller(
+    request: Request, svc: Service, connection: Connection | None = None
+) -> tuple[Principal | None, bool]:
     """The caller (None when unknown), and whether any credentials were sent: what the API's
-    :func:`principal` and the pages' sign-in check both ask."""
-    found, sent = holder(request, svc)
+    :func:`principal` and the pages' sign-in check both ask (``connection``: see
+    :func:`holder`)."""
+    found, sent = holder(request, svc, connection)
     if found is None:
         return None, sent
     return Principal(name=found.name, role=found.role, token_id=found.id), sent

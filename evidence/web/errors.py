@@ -30,10 +30,13 @@ from refs import DOINotFound, InvalidDOI, RegistryUnavailable
 if TYPE_CHECKING:
     from evidence.web.auth import Principal
 
-__all__ = ["ApiError", "bad_input", "install_handlers", "is_page"]
+__all__ = ["STORE_UNREACHABLE", "ApiError", "bad_input", "install_handlers", "is_page",
+           "store_unavailable"]
 
 RETRY_STORE_AFTER = 5
 """Seconds a client is told to wait (``Retry-After``) when the store is unreachable or busy."""
+STORE_UNREACHABLE = (OperationalError, InterfaceError, PoolTimeout)
+"""The store's errors that say it cannot answer now (503), not that a request is wrong."""
 
 
 class ApiError(Exception):
@@ -54,8 +57,8 @@ def install_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     for error, status in _MAPPED.items():
         app.add_exception_handler(error, _mapped(status))
-    for store_error in (OperationalError, InterfaceError, PoolTimeout):
-        app.add_exception_handler(store_error, _store_unavailable)
+    for store_error in STORE_UNREACHABLE:
+        app.add_exception_handler(store_error, store_unavailable)
 
 
 def is_page(request: Request) -> bool:
@@ -106,7 +109,7 @@ def _signed_in_or_none(request: Request) -> Principal | None:
 
     try:
         who, _ = caller(request, request.app.state.service)
-    except (OperationalError, InterfaceError, PoolTimeout):
+    except STORE_UNREACHABLE:
         return None
     return who
 
@@ -168,7 +171,7 @@ def bad_input(errors: Sequence[ErrorDetails | dict[str, Any]]) -> ApiError:
     return ApiError(422, f"bad input at {first['where']}: {first['problem']}", details=details)
 
 
-async def _store_unavailable(request: Request, exc: Exception) -> Response:
+async def store_unavailable(request: Request, exc: Exception) -> Response:
     """The database cannot be reached, or (SQLite) another writer held it past the wait.
 
     503 and a retry hint, never the driver's words: they can name hosts and ports.

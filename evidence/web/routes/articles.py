@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import asdict, replace
 from typing import Annotated, Any
 
@@ -32,7 +33,8 @@ from evidence.web.schemas import (
 from evidence.web.service import Service, service
 from evidence.web.submit import check_replaces, submit_article
 
-__all__ = ["CLAIMS_PAGE", "MAX_CLAIMS_PAGE", "article_object", "encoded_article", "router"]
+__all__ = ["CLAIMS_PAGE", "MAX_CLAIMS_PAGE", "article_key", "article_object", "article_response",
+           "encoded_article", "router"]
 
 CLAIMS_PAGE = 1000
 """Claims one answer holds when the request does not say (the article page's too)."""
@@ -129,11 +131,21 @@ def read(
                                 description="claims to give, in text order")] = CLAIMS_PAGE,
     offset: Annotated[int, Query(ge=0, le=2**31 - 1, description="claims to skip")] = 0,
 ) -> Response:
-    answer = encoded_article(svc, article_id, limit=limit, offset=offset)
+    return article_response(request, encoded_article(svc, article_id, limit=limit,
+                                                     offset=offset))
+
+
+def article_response(request: Request, answer: Encoded) -> Response:
+    """The answer of ``GET /api/articles/{id}``: ``answer``, or 304 when the client has it."""
     headers = {"ETag": answer.etag}
     if matches(request.headers.get("if-none-match"), answer.etag):
         return Response(status_code=304, headers=headers)
     return Response(answer.body, media_type="application/json", headers=headers)
+
+
+def article_key(article_id: int, limit: int, offset: int) -> Hashable:
+    """What ``GET /api/articles/{id}``'s answer is kept under in ``Service.reads``."""
+    return (article_id, limit, offset)
 
 
 def encoded_article(svc: Service, article_id: int, *, limit: int, offset: int) -> Encoded:
@@ -150,7 +162,7 @@ def encoded_article(svc: Service, article_id: int, *, limit: int, offset: int) -
                                                           offset=offset))
         return answer.model_dump_json(by_alias=True).encode()
 
-    return svc.reads.answer((article_id, limit, offset), stamp, make)
+    return svc.reads.answer(article_key(article_id, limit, offset), stamp, make)
 
 
 MAX_CLAIMS_PAGE = 10_000

@@ -9,7 +9,7 @@ out ends it. A POST whose Origin (or, without one, Referer) is not this site is 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from math import ceil
 from typing import Annotated
@@ -38,7 +38,7 @@ from evidence.web.offload import parse_form
 from evidence.web.options import scheme_of
 from evidence.web.present import article_findings, source_changes_json
 from evidence.web.queue import job_links, known_version, queue_article, queued_by_workers
-from evidence.web.readcache import matches
+from evidence.web.readcache import Encoded, matches
 from evidence.web.render import page, render
 from evidence.web.routes.articles import CLAIMS_PAGE, MAX_CLAIMS_PAGE
 from evidence.web.schemas import (
@@ -54,7 +54,7 @@ from evidence.web.schemas import (
 from evidence.web.service import Service, service
 from evidence.web.submit import check_replaces, submit_article
 
-__all__ = ["router"]
+__all__ = ["page_key", "page_response", "router"]
 
 router = APIRouter(include_in_schema=False)
 Svc = Annotated[Service, Depends(service)]
@@ -234,9 +234,20 @@ def article(
     if not notice:
         with reading_connection(svc.engine) as connection:
             stamp = read_stamp(connection, article_id, history=True)  # before the article
-    key = ("page", article_id, limit, offset, who.name, who.role)
+    key = page_key(who, article_id, limit, offset)
     made = svc.reads.answer(key, stamp, lambda: _article_html(
         request, svc, who, article_id, limit=limit, offset=offset, notice=notice).encode())
+    return page_response(request, made)
+
+
+def page_key(who: Principal, article_id: int, limit: int, offset: int) -> Hashable:
+    """What the article page is kept under in ``Service.reads``: one per person, whose name
+    and role are on it."""
+    return ("page", article_id, limit, offset, who.name, who.role)
+
+
+def page_response(request: Request, made: Encoded) -> Response:
+    """The article page ``made``, or 304 when the browser has it."""
     # Browsers keep it (private: never a shared cache) and ask again each time
     # (no-cache), sending the tag back: an unchanged page is a 304.
     headers = {"ETag": made.etag, "Cache-Control": "private, no-cache",
