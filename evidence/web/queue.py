@@ -8,9 +8,9 @@ it only on top of that very version, and fails the job, storing nothing, when an
 version was stored in between (what the request would have answered with 409).
 
 A file uploaded (Word, PDF, LaTeX, JATS...) goes to the workers as its bytes, with its
-format when its name does not say it and, for a new version under another name, the
-document it continues. It is not read here: reading it (and refusing a zip bomb, an encrypted
-file, XML declaring entities) is the job's, in the worker's process.
+format and, for a new version under another name, the document it continues. It is not
+read here: reading it (and refusing a zip bomb, an encrypted file, XML declaring entities)
+is the job's, in the worker's process.
 """
 
 from __future__ import annotations
@@ -61,7 +61,8 @@ async def queue_file(svc: Service, *, name: str, data: bytes, format: str | None
     """A check job for an uploaded file (the same job again for the same bytes, format,
     bibliography and version replaced), read by the worker.
 
-    :param format: the file's format when its name has no extension (None: the name's).
+    :param format: the file's format as the request told it (its name's extension, or its
+        first bytes); None: the worker's reader tells it from the name.
     :param document: the document it is a new version of, when not the one of ``name``.
     """
     return await _queue(svc, name=name, content=data, format=format, bibliography=bibliography,
