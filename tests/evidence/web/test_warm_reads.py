@@ -77,14 +77,15 @@ def test_a_session_ended_is_refused_on_the_next_page(
 
 @pytest.mark.postgresql
 def test_no_token_or_an_unknown_one_is_left_to_the_route(pg_site: Site) -> None:
-    low = pg_site.token("a-guest", "reviewer")
+    reviewer_token = pg_site.token("a-guest", "reviewer")
     with pg_site.client() as client:
         article = submit(client)
         path = f"/api/articles/{article['id']}"
         client.get(path)  # kept
         anonymous = httpx.get(pg_site.url + path)
         wrong = httpx.get(pg_site.url + path, headers={"Authorization": "Bearer nonsense"})
-        reviewer = httpx.get(pg_site.url + path, headers={"Authorization": f"Bearer {low}"})
+        reviewer = httpx.get(pg_site.url + path,
+                             headers={"Authorization": f"Bearer {reviewer_token}"})
     assert anonymous.status_code == wrong.status_code == 401
     assert anonymous.headers["www-authenticate"] == "Bearer"
     assert reviewer.status_code == 200
