@@ -166,12 +166,14 @@ class LateForSlot(Exception):
     sent, and the request takes a new slot."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SendBy:
     """The latest moment, on ``clock``, that a request may leave on the slot it holds."""
 
     latest: float
     clock: Callable[[], float]
+    written: bool = False
+    """The request's first bytes were written in time; a redirect's hop is not held back."""
 
     def late(self) -> float:
         """Seconds past ``latest`` (0 or less: in time)."""
@@ -186,8 +188,9 @@ class SendBy:
     async def trace(self, event: str, info: Mapping[str, Any]) -> None:
         """httpcore's ``trace`` hook: checks just before the request's first bytes are written
         (after connecting), the last moment a client can still keep a request back."""
-        if event.endswith(".send_request_headers.started"):
+        if event.endswith(".send_request_headers.started") and not self.written:
             self.check()
+            self.written = True
 
 
 class Pacer:

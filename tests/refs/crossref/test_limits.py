@@ -266,11 +266,15 @@ def test_send_by_checks_just_before_the_request_is_written() -> None:
     async def trace(event: str) -> None:
         await send_by.trace(event, {})
 
-    asyncio.run(trace("http11.send_request_headers.started"))  # in time
     now[0] = 10.6
     asyncio.run(trace("connection.connect_tcp.started"))  # connecting: not yet on the wire
     with pytest.raises(LateForSlot):
         asyncio.run(trace("http11.send_request_headers.started"))
+    in_time = SendBy(10.5, lambda: now[0] - 1.0)
+    asyncio.run(in_time.trace("http11.send_request_headers.started", {}))
+    now[0] = 20.0  # a redirect's hop (httpx hands it the same extensions): not held back
+    asyncio.run(in_time.trace("http11.send_request_headers.started", {}))
+    assert in_time.written
 
 
 def test_the_client_keeps_a_late_request_back_and_sends_it_on_a_new_slot() -> None:
