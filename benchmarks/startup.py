@@ -15,14 +15,15 @@ rusage of the waited child, or ``/proc/PID/stat`` for the worker), wall clock be
   worker is stopped. Its store holds the example's works: the job asks no registry (the
   registry URL is a closed port on 127.0.0.1, so that a request fails rather than go out).
 
-The trees: this one, and ``--before REF`` (default ``main``) exported with ``git archive``;
-both run with this interpreter and its packages, each tree first on ``PYTHONPATH`` and every
-process started in a folder of its own (``python -c`` puts the working folder first). Bytecode
-is cached for both (a ``PYTHONPYCACHEPREFIX`` each, written by a first, untimed run), as an
-installed tool has it. Each tree gets its own stores (SQLite files, and a scratch PostgreSQL
-database dropped at the end).
+The trees: this one, and each ``--before REF`` (default ``main``; repeatable, the change is
+against the first) exported with ``git archive``; all run with this interpreter and its
+packages, each tree first on ``PYTHONPATH`` and every process started in a folder of its own
+(``python -c`` puts the working folder first). Bytecode is cached for each (a
+``PYTHONPYCACHEPREFIX`` each, written by a first, untimed run), as an installed tool has it.
+Each tree gets its own stores (SQLite files, and a scratch PostgreSQL database dropped at the
+end).
 
-Usage: .venv/bin/python benchmarks/startup.py [--runs 11] [--before main] [--no-worker]
+Usage: .venv/bin/python benchmarks/startup.py [--runs 11] [--before REF]... [--no-worker]
 """
 
 from __future__ import annotations
@@ -207,15 +208,19 @@ def _loadavg() -> str:
 
 
 def table(trees: list[Tree]) -> list[str]:
-    before, after = trees
-    lines = [f"| command | CPU s, {before.label} | CPU s, {after.label} | CPU change "
-             f"| wall s, {before.label} | wall s, {after.label} |",
-             "| --- | --- | --- | --- | --- | --- |"]
-    for name in before.cpu:
-        b, a = statistics.median(before.cpu[name]), statistics.median(after.cpu[name])
-        bw, aw = statistics.median(before.wall[name]), statistics.median(after.wall[name])
+    """CPU and wall medians per command and tree; the change is the last tree's against the
+    first's."""
+    first = trees[0]
+    lines = ["| command | " + " | ".join(f"CPU s, {t.label}" for t in trees) + " | CPU change | "
+             + " | ".join(f"wall s, {t.label}" for t in trees) + " |",
+             "| --- " * (2 * len(trees) + 2) + "|"]
+    for name in first.cpu:
+        cpu = [statistics.median(t.cpu[name]) for t in trees]
+        wall = [statistics.median(t.wall[name]) for t in trees]
+        b, a = cpu[0], cpu[-1]
         change = f"{(a - b) / b:+.0%}" if b else "-"
-        lines.append(f"| `{name}` | {b:.3f} | {a:.3f} | {change} | {bw:.3f} | {aw:.3f} |")
+        lines.append(f"| `{name}` | " + " | ".join(f"{c:.3f}" for c in cpu) + f" | {change} | "
+                     + " | ".join(f"{w:.3f}" for w in wall) + " |")
     return lines
 
 
@@ -224,7 +229,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=11, help="Runs of each command per tree.")
     parser.add_argument("--worker-runs", type=int, default=5,
                         help="Runs of the worker to its first job, per tree.")
-    parser.add_argument("--before", default="main", help="The revision measured as before.")
+    parser.add_argument("--before", action="append",
+                        help="A revision measured as before (repeatable; the first is the one "
+                             "the change is against) [default: main].")
     parser.add_argument("--no-worker", action="store_true",
                         help="Leave out the worker (it needs the PostgreSQL server).")
     parser.add_argument("--only-worker", action="store_true", help="Measure the worker alone.")
@@ -235,14 +242,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="evidence-startup-") as folder:
         base = Path(folder)
-        before_commit = _export(args.before, base / "before-code")
+        befores = args.before or ["main"]
         head = _commit("HEAD")
         dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--",
                                 "evidence", "refs"], capture_output=True, text=True,
                                check=True).stdout.strip()
-        trees = [Tree(f"before ({args.before} {before_commit})", base / "before-code",
-                      base / "before"),
-                 Tree(f"after ({head}{', modified' if dirty else ''})", ROOT, base / "after")]
+        trees = [Tree(f"{ref} ({_export(ref, base / f'code-{i}')})", base / f"code-{i}",
+                      base / f"before-{i}") for i, ref in enumerate(befores)]
+        trees.append(Tree(f"this tree ({head}{', modified' if dirty else ''})", ROOT,
+                          base / "after"))
         try:
             for tree in trees:
                 tree.folder.mkdir()

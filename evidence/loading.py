@@ -40,10 +40,15 @@ def importing() -> Iterator[None]:
             gc.enable()
 
 
-def freeze_loaded() -> None:
-    """Freeze what exists now: for a long-running process (a worker) once it has warmed up,
-    its readers and claim model loaded. Garbage in a cycle at this moment is kept for good:
-    call it after loading, not in the middle of work."""
+def freeze_loaded(*, collect: bool = False) -> None:
+    """Freeze what exists now: for a long-running process once it has started (a worker
+    warmed up, its readers and claim model loaded; the service's app and routes).
+
+    Garbage in a cycle at this moment would be kept for good: ``collect`` first where work
+    has run (a warm-up check). Cheap after :func:`importing`: what it froze is not walked.
+    """
     global _frozen
+    if collect:
+        gc.collect()
     gc.freeze()
     _frozen = True

@@ -47,7 +47,7 @@ async def run_worker(settings: Settings, *, concurrency: int = 1, name: str | No
     app = job_app(settings)
     register_tasks(app, settings)
     await asyncio.to_thread(_warm_up, settings, sessions)
-    freeze_loaded()  # the readers and the claim model, loaded by the warm-up, live as long
+    freeze_loaded(collect=True)  # the readers and the claim model the warm-up loaded
     try:
         async with app.open_async(), \
                 await SharedBudget.open(info, contact_of(settings.mailto,

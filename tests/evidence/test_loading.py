@@ -68,3 +68,23 @@ print(json.dumps({"code": code, "enabled": gc.isenabled(), "frozen": gc.get_free
     assert result["enabled"] is True
     frozen = result["frozen"]
     assert isinstance(frozen, int) and frozen > 10_000  # the check's modules, SQLAlchemy's...
+
+
+def test_freezing_after_work_collects_its_garbage_first() -> None:
+    code = """
+import gc, json, sys, weakref
+from evidence.loading import freeze_loaded
+gc.disable()
+class Node:
+    pass
+node = Node()
+node.itself = node  # a cycle: only the collector frees it
+gone = weakref.ref(node)
+del node
+freeze_loaded(collect=sys.argv[1] == "collect")
+gc.enable()
+gc.collect()
+print(json.dumps({"freed": gone() is None}))
+"""
+    assert _run(code, "collect")["freed"] is True
+    assert _run(code, "no")["freed"] is False  # frozen garbage is kept: why collect exists
