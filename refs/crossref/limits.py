@@ -17,7 +17,7 @@ import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, Literal, Protocol
@@ -166,12 +166,14 @@ class LateForSlot(Exception):
     sent, and the request takes a new slot."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SendBy:
     """The latest moment, on ``clock``, that a request may leave on the slot it holds."""
 
     latest: float
     clock: Callable[[], float]
+    connecting: bool = field(default=False, init=False)
+    """A connection is being opened for the request (it was checked when that began)."""
 
     def late(self) -> float:
         """Seconds past ``latest`` (0 or less: in time)."""
@@ -185,8 +187,19 @@ class SendBy:
 
     async def trace(self, event: str, info: Mapping[str, Any]) -> None:
         """httpcore's ``trace`` hook: checks just before the request's first bytes are written
-        (after connecting), the last moment a client can still keep a request back."""
-        if event.endswith(".send_request_headers.started"):
+        on a connection kept open, the last moment a client can still keep a request back;
+        on a new one, before it is opened.
+
+        Not after connecting: opening a connection (TCP, TLS: tens to hundreds of ms to the
+        real registry) takes longer than half a spacing, so every request on a new connection
+        would be late, and a request kept back there closes the connection just opened
+        (httpcore closes one whose request failed before being written): each new send time
+        would open, and drop, another.
+        """
+        if event.startswith("connection.connect_") and event.endswith(".started"):
+            self.check()
+            self.connecting = True
+        elif event.endswith(".send_request_headers.started") and not self.connecting:
             self.check()
 
 
