@@ -17,6 +17,7 @@ import click
 from evidence.cli.check import expand_paths
 from evidence.cli.context import Context
 from evidence.vocabulary import JobState
+from evidence.wording import counted
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
@@ -60,8 +61,8 @@ def worker(obj: Context, concurrency: int, name: str | None) -> None:
     logging.basicConfig(level=logging.WARNING, format="evidence worker: %(message)s")
     # A line per job finished (evidence.jobs.run); the engine's own INFO lines stay quiet.
     logging.getLogger("evidence.jobs").setLevel(logging.INFO)
-    jobs = "1 job" if concurrency == 1 else f"{concurrency} jobs"
-    click.echo(f"evidence: worker running {jobs} at once (Ctrl+C stops)", err=True)
+    click.echo(f"evidence: worker running {counted(concurrency, 'job')} at once (Ctrl+C stops)",
+               err=True)
     asyncio.run(run_worker(settings, concurrency=concurrency, name=name))
 
 
@@ -200,10 +201,9 @@ def _say_if_no_worker(sessions: sessionmaker[Session], left: int, heartbeat: flo
     with sessions() as session:
         if live_workers(session, within=3 * heartbeat):
             return False
-    jobs = "job" if left == 1 else "jobs"
-    click.echo(f"waiting for {left} {jobs}, but no worker is running on this store: start one "
-               "with `evidence worker` (same EVIDENCE_DATABASE_URL); Ctrl+C stops waiting, "
-               "and the jobs stay queued", err=True)
+    click.echo(f"waiting for {counted(left, 'job')}, but no worker is running on this store: "
+               "start one with `evidence worker` (same EVIDENCE_DATABASE_URL); Ctrl+C stops "
+               "waiting, and the jobs stay queued", err=True)
     return True
 
 

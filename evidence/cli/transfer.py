@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from evidence.cli.context import Context
-from evidence.wording import counted
+from evidence.wording import counted, noun
 
 if TYPE_CHECKING:
     from evidence.exporter import Metadata
@@ -45,7 +45,7 @@ def import_(obj: Context, files: tuple[Path, ...]) -> int:
     click.echo(f"imported {counted(report.stored, 'entry', 'entries')} from "
                f"{counted(len(files), 'file', 'files')}: {report.new} new, {report.updated} "
                f"already stored, {counted(report.duplicates, 'duplicate', 'duplicates')} in "
-               f"the file{'s' if len(files) > 1 else ''}; "
+               f"the {noun(len(files), 'file')}; "
                f"{counted(len(report.problems), 'warning', 'warnings')}"
                + (f"; {counted(report.lost, 'entry', 'entries')} could not be read and "
                   f"{'is' if report.lost == 1 else 'are'} left out" if report.lost else ""))

@@ -17,7 +17,7 @@ import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, Literal, Protocol
@@ -174,6 +174,8 @@ class SendBy:
     clock: Callable[[], float]
     written: bool = False
     """The request's first bytes were written in time; a redirect's hop is not held back."""
+    connecting: bool = field(default=False, init=False)
+    """A connection is being opened for the request (it was checked when that began)."""
 
     def late(self) -> float:
         """Seconds past ``latest`` (0 or less: in time)."""
@@ -187,9 +189,24 @@ class SendBy:
 
     async def trace(self, event: str, info: Mapping[str, Any]) -> None:
         """httpcore's ``trace`` hook: checks just before the request's first bytes are written
-        (after connecting), the last moment a client can still keep a request back."""
-        if event.endswith(".send_request_headers.started") and not self.written:
-            self.check()
+        on a connection kept open, the last moment a client can still keep a request back;
+        on a new one, before it is opened. Once written, a redirect's hop is not held back.
+
+        Not after connecting: opening a connection (TCP, TLS: tens to hundreds of ms to the
+        real registry) takes longer than half a spacing, so every request on a new connection
+        would be late, and a request kept back there closes the connection just opened
+        (httpcore closes one whose request failed before being written): each new send time
+        would open, and drop, another.
+        """
+        if self.written:
+            return
+        if event.startswith("connection.connect_") and event.endswith(".started"):
+            if not self.connecting:
+                self.check()
+            self.connecting = True
+        elif event.endswith(".send_request_headers.started"):
+            if not self.connecting:
+                self.check()
             self.written = True
 
 

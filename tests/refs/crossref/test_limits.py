@@ -267,7 +267,6 @@ def test_send_by_checks_just_before_the_request_is_written() -> None:
         await send_by.trace(event, {})
 
     now[0] = 10.6
-    asyncio.run(trace("connection.connect_tcp.started"))  # connecting: not yet on the wire
     with pytest.raises(LateForSlot):
         asyncio.run(trace("http11.send_request_headers.started"))
     in_time = SendBy(10.5, lambda: now[0] - 1.0)
@@ -275,6 +274,21 @@ def test_send_by_checks_just_before_the_request_is_written() -> None:
     now[0] = 20.0  # a redirect's hop (httpx hands it the same extensions): not held back
     asyncio.run(in_time.trace("http11.send_request_headers.started", {}))
     assert in_time.written
+
+
+def test_send_by_checks_a_new_connection_before_it_is_opened_not_after() -> None:
+    now = [10.0]
+    send_by = SendBy(10.5, lambda: now[0])
+
+    async def trace(event: str) -> None:
+        await send_by.trace(event, {})
+
+    asyncio.run(trace("connection.connect_tcp.started"))  # in time: the connection opens
+    now[0] = 10.8  # opening it took longer than the slack: the network's time, not ours
+    asyncio.run(trace("http11.send_request_headers.started"))
+    late = SendBy(10.5, lambda: now[0])
+    with pytest.raises(LateForSlot):
+        asyncio.run(late.trace("connection.connect_tcp.started", {}))
 
 
 def test_the_client_keeps_a_late_request_back_and_sends_it_on_a_new_slot() -> None:
@@ -329,3 +343,58 @@ def test_the_client_keeps_a_late_request_back_and_sends_it_on_a_new_slot() -> No
     assert len(given) == 3  # the single request kept back once, then sent; then its agency
     assert transport.sent == 2
     assert (client.stats.late, client.stats.requests) == (1, 2)
+
+
+def test_a_request_on_a_slow_new_connection_is_sent_on_it_not_dropped_with_it() -> None:
+    """Opening a connection to the registry (TCP and TLS) takes longer than half a spacing.
+    Checked after it, each request on a new connection was late: httpcore closed the
+    connection just opened, and each new send time opened (and dropped) another."""
+    import httpcore
+    import httpx
+
+    from refs.crossref import CrossrefClient, CrossrefSettings
+    from refs.crossref.limits import RequestKind
+    from refs.errors import DOINotFound
+
+    now = [0.0]
+    not_found = (b"HTTP/1.1 404 Not Found\r\ncontent-type: text/plain\r\n"
+                 b"content-length: 19\r\n\r\nResource not found.")
+
+    class SlowToConnect(httpcore.AsyncMockBackend):
+        def __init__(self) -> None:
+            super().__init__([not_found, not_found])
+            self.connects = 0
+
+        async def connect_tcp(self, *args: object, **kwargs: object) -> httpcore.AsyncNetworkStream:
+            self.connects += 1
+            now[0] += 0.5  # a handshake far away: five times the slack given below
+            return await super().connect_tcp(*args, **kwargs)  # type: ignore[arg-type]
+
+    class Limiting:
+        @asynccontextmanager
+        async def slot(self) -> AsyncIterator[SendBy]:
+            yield SendBy(now[0] + 0.1, lambda: now[0])
+
+        async def adapt(self, advertised: RateLimit | None) -> None:
+            pass
+
+        def hold(self, seconds: float) -> None:
+            pass
+
+    def make(kind: RequestKind, start: RateLimit) -> Limiting:
+        return Limiting()
+
+    backend = SlowToConnect()
+    transport = httpx.AsyncHTTPTransport()
+    transport._pool = httpcore.AsyncConnectionPool(network_backend=backend)
+
+    async def run() -> CrossrefClient:
+        async with CrossrefClient(CrossrefSettings(max_retries=0), transport=transport,
+                                  limiters=make) as client:
+            with pytest.raises(DOINotFound):
+                await client.work("10.1000/x")
+        return client
+
+    client = asyncio.run(run())
+    assert backend.connects == 1  # one connection, kept open for the agency's question
+    assert (client.stats.late, client.stats.requests) == (0, 2)
