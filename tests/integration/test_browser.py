@@ -185,9 +185,8 @@ def test_an_article_submitted_through_the_form_is_shown_being_checked_then_check
 
     database.empty_database(postgresql_database)
     open_store(postgresql_database).dispose()
-    monkeypatch.setenv("EVIDENCE_JOBS", "postgres")
     config = StandinConfig(generated=2, enforce_limits=False)
-    with running_site(postgresql_database, standin_config=config) as site:
+    with running_site(postgresql_database, standin_config=config, jobs=True) as site:
         settings = site.service.settings
         assert settings.jobs
         workers = Workers({**os.environ, "EVIDENCE_DATABASE_URL": postgresql_database,
