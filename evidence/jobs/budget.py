@@ -31,7 +31,7 @@ from typing import Any, LiteralString, Self
 
 import psycopg
 
-from refs.crossref.limits import LATE_SPACINGS, LATE_TRIES, RateLimit, RequestKind, SendBy
+from refs.crossref.limits import LATE_SPACINGS, RateLimit, RequestKind, SendBy
 
 __all__ = ["SharedBudget", "SharedLimiter", "contact_of"]
 
@@ -124,17 +124,17 @@ class SharedLimiter:
         number = await self._take()
         try:
             clock = asyncio.get_running_loop().time
-            for _ in range(LATE_TRIES):
+
+            async def renew() -> float:
                 asked = clock()
                 wait, spacing = await self._reserve()
-                send_by = SendBy(asked + max(wait, 0.0) + LATE_SPACINGS * spacing, clock)
                 if wait > 0:
                     await asyncio.sleep(wait)
-                if send_by.late() <= 0:
-                    break
-                self.late += 1
-            else:
-                send_by = SendBy(math.inf, clock)  # starved: late rather than never
+                return asked + max(wait, 0.0) + LATE_SPACINGS * spacing
+
+            send_by = SendBy(-math.inf, clock, renew)
+            await send_by.keep()
+            self.late += send_by.missed
             yield send_by
         finally:
             await self._give_back(number)

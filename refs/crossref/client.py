@@ -343,10 +343,13 @@ class CrossrefClient:
                     self.stats.requests += 1
                     setattr(self.stats, counter, getattr(self.stats, counter) + 1)
                     by = send_by if tries < LATE_TRIES else None  # starved: late, not never
-                    response = await self._send(url, query, headers, by)
+                    try:
+                        response = await self._send(url, query, headers, by)
+                    finally:
+                        self.stats.late += by.missed if by is not None else 0
                     self.stats.answered += 1
                     return response
-            except LateForSlot:
+            except LateForSlot:  # a limiter that cannot renew: a new slot
                 self.stats.requests -= 1  # nothing left
                 setattr(self.stats, counter, getattr(self.stats, counter) - 1)
                 self.stats.late += 1

@@ -17,7 +17,7 @@ import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, Literal, Protocol
@@ -168,46 +168,47 @@ class LateForSlot(Exception):
 
 @dataclass(slots=True)
 class SendBy:
-    """The latest moment, on ``clock``, that a request may leave on the slot it holds."""
+    """The latest moment, on ``clock``, that a request may leave on the slot it holds, and
+    how to take a new send time when it is missed (``renew``: reserves one, waits for it and
+    gives the new latest moment; ``None``: the request is given up with :class:`LateForSlot`)."""
 
     latest: float
     clock: Callable[[], float]
+    renew: Callable[[], Awaitable[float]] | None = None
+    missed: int = 0
+    """Send times given up for a new one."""
     written: bool = False
     """The request's first bytes were written in time; a redirect's hop is not held back."""
-    connecting: bool = field(default=False, init=False)
-    """A connection is being opened for the request (it was checked when that began)."""
 
     def late(self) -> float:
         """Seconds past ``latest`` (0 or less: in time)."""
         return self.clock() - self.latest
 
-    def check(self) -> None:
-        """:raises LateForSlot: the moment has passed."""
-        late = self.late()
-        if late > 0:
-            raise LateForSlot(f"the request would leave {late:.3f}s after its latest send time")
+    async def keep(self) -> None:
+        """Be in time for ``latest``: past it, take a new send time and wait for it, at most
+        ``LATE_TRIES`` times; then go however late (``latest`` becomes infinite).
+
+        :raises LateForSlot: the moment has passed and there is no ``renew``.
+        """
+        for _ in range(LATE_TRIES):
+            late = self.late()
+            if late <= 0:
+                return
+            if self.renew is None:
+                raise LateForSlot(f"the request would leave {late:.3f}s after its send time")
+            if self.latest > -math.inf:
+                self.missed += 1
+            self.latest = await self.renew()
+        if self.late() > 0:
+            self.latest = math.inf  # starved: late rather than never
 
     async def trace(self, event: str, info: Mapping[str, Any]) -> None:
-        """httpcore's ``trace`` hook: checks just before the request's first bytes are written
-        on a connection kept open, the last moment a client can still keep a request back;
-        on a new one, before it is opened. Once written, a redirect's hop is not held back.
-
-        Not after connecting: opening a connection (TCP, TLS: tens to hundreds of ms to the
-        real registry) takes longer than half a spacing, so every request on a new connection
-        would be late, and a request kept back there closes the connection just opened
-        (httpcore closes one whose request failed before being written): each new send time
-        would open, and drop, another.
-        """
-        if self.written:
-            return
-        if event.startswith("connection.connect_") and event.endswith(".started"):
-            if not self.connecting:
-                self.check()
-            self.connecting = True
-        elif event.endswith(".send_request_headers.started"):
-            if not self.connecting:
-                self.check()
+        """httpcore's ``trace`` hook: just before the request's first bytes are written (after
+        connecting, which can take a loaded process a second), the last moment a client can
+        still hold a request back; it waits there, on its connection, for a new send time."""
+        if event.endswith(".send_request_headers.started") and not self.written:
             self.written = True
+            await self.keep()
 
 
 class Pacer:
@@ -306,16 +307,16 @@ class Limiter:
         :class:`SendBy` it gives (a send time missed by more than ``LATE_SPACINGS`` is
         given up for the next one free)."""
         async with self._slots.taken():
-            for _ in range(LATE_TRIES):
+
+            async def renew() -> float:
                 asked = self._clock()
                 wait = self._pacer.reserve(asked)
-                send_by = SendBy(asked + wait + LATE_SPACINGS / self._pacer.rate, self._clock)
                 if wait > 0:
                     await self._sleep(wait)
-                if send_by.late() <= 0:
-                    break
-            else:
-                send_by = SendBy(math.inf, self._clock)  # starved: late rather than never
+                return asked + wait + LATE_SPACINGS / self._pacer.rate
+
+            send_by = SendBy(-math.inf, self._clock, renew)
+            await send_by.keep()
             yield send_by
 
     async def adapt(self, advertised: RateLimit | None) -> None:
