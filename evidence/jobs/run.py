@@ -29,6 +29,7 @@ from evidence.check import (
 )
 from evidence.config import Settings
 from evidence.errors import InputError
+from evidence.jobs.submit import FROM_SERVICE
 from evidence.store.models import CheckJob
 from evidence.store.newest import SupersededVersion
 from evidence.store.saving import store_check
@@ -58,6 +59,9 @@ class _Job:
     bibliographies: tuple[tuple[str, str], ...]
     replaces: int | None = None
     """The version this one is to be stored on top of (the service's ``replaces``)."""
+    from_service: bool = False
+    """Sent to the service (``evidence.web.queue``): read as its check in the request reads,
+    with no bibliography but one sent with it (``parse_submitted``'s ``named``)."""
     document: str | None = None
     """The document this is a version of, when not ``name`` (a new version uploaded as a
     file of another name: ``spine-pain.pdf`` after ``spine-pain.docx``)."""
@@ -147,7 +151,8 @@ class JobRunner:
                 options = options or {}
                 return _Job(name, content, format,
                             tuple((bib, text) for bib, text in bibliographies or ()),
-                            replaces=options.get("replaces"), document=options.get("document"))
+                            replaces=options.get("replaces"), document=options.get("document"),
+                            from_service=bool(options.get(FROM_SERVICE)))
             state = session.scalar(select(CheckJob.state).where(CheckJob.id == job_id))
         if state is None:
             raise InputError(f"no check job {job_id}")
@@ -162,7 +167,8 @@ class JobRunner:
 
 def _read(job: _Job) -> tuple[Article, list[WrittenReference]]:
     article, bibliographies = parse_submitted(job.content, name=job.name, format=job.format,
-                                              bibliographies=job.bibliographies)
+                                              bibliographies=job.bibliographies,
+                                              named=not job.from_service)
     if not article.text.strip():
         raise InputError(f"{job.name}: the article is empty; nothing to check")
     return article, written_references(article, bibliographies)
