@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -93,9 +94,11 @@ class JobRunner:
             return  # done already (a retry after a crash that came after the store)
 
         def ended(outcome: str, why: str) -> None:
-            # One line per job run, for the person watching the worker (its log is INFO).
-            logger.info("job %d (%s): %s after %.1f s: %s", job_id, job.name, outcome,
-                        time.monotonic() - started, why)
+            # One line per job run, for the person watching the worker (its log is INFO). The
+            # name is the submitter's, and the reason often quotes it: a line break in it
+            # would write a line of their choosing into the log.
+            logger.info("job %d (%s): %s after %.1f s: %s", job_id, _one_line(job.name),
+                        outcome, time.monotonic() - started, _one_line(why))
 
         try:
             article, written = await asyncio.to_thread(_read, job)
@@ -189,6 +192,14 @@ def _finish(session: Session, job_id: int, state: JobState, *, error: str | None
         values["bibliographies"] = None
     session.execute(update(CheckJob).where(CheckJob.id == job_id).values(**values)
                     .execution_options(synchronize_session=False))
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _one_line(text: str) -> str:
+    """``text`` with its control characters (line breaks among them) written as escapes."""
+    return _CONTROL.sub(lambda found: repr(found.group())[1:-1], text)
 
 
 def _describe(exc: Exception) -> str:
