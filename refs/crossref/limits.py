@@ -172,8 +172,8 @@ class SendBy:
 
     latest: float
     clock: Callable[[], float]
-    connecting: bool = field(default=False, init=False)
-    """A connection is being opened for the request (it was checked when that began)."""
+    passed: bool = field(default=False, init=False)
+    """The request was found in time when it started out: what follows is part of it."""
 
     def late(self) -> float:
         """Seconds past ``latest`` (0 or less: in time)."""
@@ -188,19 +188,23 @@ class SendBy:
     async def trace(self, event: str, info: Mapping[str, Any]) -> None:
         """httpcore's ``trace`` hook: checks just before the request's first bytes are written
         on a connection kept open, the last moment a client can still keep a request back;
-        on a new one, before it is opened.
+        on a new one, before it is opened. Once only: what follows is the request sent in
+        time, not a new one.
 
         Not after connecting: opening a connection (TCP, TLS: tens to hundreds of ms to the
         real registry) takes longer than half a spacing, so every request on a new connection
         would be late, and a request kept back there closes the connection just opened
         (httpcore closes one whose request failed before being written): each new send time
-        would open, and drop, another.
+        would open, and drop, another. Not on a redirect (httpx gives the redirect the first
+        request's extensions, this hook among them): it leaves a round trip after the send
+        time, and kept back, the request sent in time would be sent again from the start.
         """
-        if event.startswith("connection.connect_") and event.endswith(".started"):
+        if self.passed:
+            return
+        if event.startswith("connection.connect_") and event.endswith(".started") \
+                or event.endswith(".send_request_headers.started"):
             self.check()
-            self.connecting = True
-        elif event.endswith(".send_request_headers.started") and not self.connecting:
-            self.check()
+            self.passed = True
 
 
 class Pacer:
