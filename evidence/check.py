@@ -517,7 +517,7 @@ def written_dois(article: Article, bibliographies: Sequence[Bibliography] = ()) 
 
 def parse_submitted(
     data: bytes, *, name: str, format: str | None = None,
-    bibliographies: Sequence[tuple[str, str]] = (),
+    bibliographies: Sequence[tuple[str, str]] = (), named: bool = True,
 ) -> tuple[Article, list[Bibliography]]:
     """An article (or a bibliography checked alone) from the bytes a check job carries: its
     own file and the bibliography files that came with it (``(name, text)``; those it names
@@ -526,6 +526,10 @@ def parse_submitted(
     refused.
 
     :param format: the article's format, when ``name``'s extension does not say it.
+    :param named: the article must come with a bibliography when it names one (a job of
+        ``evidence submit``, which finds them beside it). False for a job from the service,
+        which takes a bibliography only as a field: one the article names is not asked for,
+        as the service's check in the request does not ask for it.
     :raises InputError: the bytes are not a readable file of that format.
     """
     path = Path(name)
@@ -538,7 +542,7 @@ def parse_submitted(
                           references=(), bibliography=(), problems=())
         return article, [parse_bibliography(text, path=name, format=fmt), *carried]
     article = parse_bytes(data, path=name, format=format)
-    if article.bibliography and not carried:
+    if named and article.bibliography and not carried:
         raise InputError(f"{name} names the bibliography {article.bibliography[0]!r} in its "
                          "front matter, but the job carries no bibliography file: submit it "
                          "from the article's folder, or give the file with --bib")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -29,6 +30,7 @@ from evidence.check import (
 )
 from evidence.config import Settings
 from evidence.errors import InputError
+from evidence.jobs.submit import FROM_SERVICE
 from evidence.store.models import CheckJob
 from evidence.store.newest import SupersededVersion
 from evidence.store.saving import store_check
@@ -58,6 +60,9 @@ class _Job:
     bibliographies: tuple[tuple[str, str], ...]
     replaces: int | None = None
     """The version this one is to be stored on top of (the service's ``replaces``)."""
+    from_service: bool = False
+    """Sent to the service (``evidence.web.queue``): read as its check in the request reads,
+    with no bibliography but one sent with it (``parse_submitted``'s ``named``)."""
     document: str | None = None
     """The document this is a version of, when not ``name`` (a new version uploaded as a
     file of another name: ``spine-pain.pdf`` after ``spine-pain.docx``)."""
@@ -89,9 +94,11 @@ class JobRunner:
             return  # done already (a retry after a crash that came after the store)
 
         def ended(outcome: str, why: str) -> None:
-            # One line per job run, for the person watching the worker (its log is INFO).
-            logger.info("job %d (%s): %s after %.1f s: %s", job_id, job.name, outcome,
-                        time.monotonic() - started, why)
+            # One line per job run, for the person watching the worker (its log is INFO). The
+            # name is the submitter's, and the reason often quotes it: a line break in it
+            # would write a line of their choosing into the log.
+            logger.info("job %d (%s): %s after %.1f s: %s", job_id, _one_line(job.name),
+                        outcome, time.monotonic() - started, _one_line(why))
 
         try:
             article, written = await asyncio.to_thread(_read, job)
@@ -147,7 +154,8 @@ class JobRunner:
                 options = options or {}
                 return _Job(name, content, format,
                             tuple((bib, text) for bib, text in bibliographies or ()),
-                            replaces=options.get("replaces"), document=options.get("document"))
+                            replaces=options.get("replaces"), document=options.get("document"),
+                            from_service=bool(options.get(FROM_SERVICE)))
             state = session.scalar(select(CheckJob.state).where(CheckJob.id == job_id))
         if state is None:
             raise InputError(f"no check job {job_id}")
@@ -162,7 +170,8 @@ class JobRunner:
 
 def _read(job: _Job) -> tuple[Article, list[WrittenReference]]:
     article, bibliographies = parse_submitted(job.content, name=job.name, format=job.format,
-                                              bibliographies=job.bibliographies)
+                                              bibliographies=job.bibliographies,
+                                              named=not job.from_service)
     if not article.text.strip():
         raise InputError(f"{job.name}: the article is empty; nothing to check")
     return article, written_references(article, bibliographies)
@@ -183,6 +192,14 @@ def _finish(session: Session, job_id: int, state: JobState, *, error: str | None
         values["bibliographies"] = None
     session.execute(update(CheckJob).where(CheckJob.id == job_id).values(**values)
                     .execution_options(synchronize_session=False))
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _one_line(text: str) -> str:
+    """``text`` with its control characters (line breaks among them) written as escapes."""
+    return _CONTROL.sub(lambda found: repr(found.group())[1:-1], text)
 
 
 def _describe(exc: Exception) -> str:

@@ -37,11 +37,14 @@ from evidence.jobs.engine import CHECK_TASK
 from evidence.store.models import CheckJob
 from evidence.vocabulary import JobState
 
-__all__ = ["DEFER_BATCH", "JobFile", "Submission", "job_digest", "job_file", "read_file",
-           "submit_checks"]
+__all__ = ["DEFER_BATCH", "FROM_SERVICE", "JobFile", "Submission", "job_digest", "job_file",
+           "read_file", "submit_checks"]
 
 DEFER_BATCH = 500
 """Jobs deferred in one statement."""
+FROM_SERVICE = "from_service"
+"""The option of a job sent to the service: its worker reads the article as the service's
+check in the request does, asking for no bibliography it names (``parse_submitted``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +157,8 @@ def _store(
     """
     out: list[tuple[int, str, bool, bool]] = []
     # Before the transaction: CPU.
-    cited = [_cited_dois(file, format) if ahead else None for file in files]
+    named = not options.get(FROM_SERVICE)
+    cited = [_cited_dois(file, format, named=named) if ahead else None for file in files]
     with sessions.begin() as session:
         for file, dois in zip(files, cited, strict=True):
             name = file.name
@@ -175,14 +179,14 @@ def _store(
     return out
 
 
-def _cited_dois(file: JobFile, format: str | None) -> list[str] | None:
+def _cited_dois(file: JobFile, format: str | None, *, named: bool) -> list[str] | None:
     """The DOIs the job's check will ask for, so that workers can ask for them ahead; None
     when the file cannot be read (the job says why when it runs)."""
     try:
         bibliographies = [(bib, decode_bytes(data, path=bib)[0])
                           for bib, data in file.bibliographies]
         article, parsed = parse_submitted(file.content, name=file.name, format=format,
-                                          bibliographies=bibliographies)
+                                          bibliographies=bibliographies, named=named)
     except Exception:  # noqa: BLE001 - asking ahead is an optimisation; the job says why
         return None
     return written_dois(article, parsed)

@@ -21,7 +21,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from evidence.checksteps import guess_bibliography_format, pasted_bibliography_name
-from evidence.jobs.submit import JobFile, Submission, submit_checks
+from evidence.jobs.submit import FROM_SERVICE, JobFile, Submission, submit_checks
 from evidence.store.newest import find_version
 from evidence.web.service import Service
 
@@ -78,13 +78,15 @@ async def _queue(svc: Service, *, name: str, content: bytes, format: str | None,
     if bibliography and bibliography.strip():
         fmt = bibliography_format or guess_bibliography_format(bibliography)
         carried = ((pasted_bibliography_name(name, fmt), bibliography.encode("utf-8")),)
-    options: dict[str, Any] = {}
+    # Read by the worker as the check in the request reads it: no bibliography the
+    # article names is asked for (the service takes one only as a field).
+    options: dict[str, Any] = {FROM_SERVICE: True}
     if replaces is not None:
         options["replaces"] = replaces
     if document is not None and document != name:
         options["document"] = document
     [submitted] = await submit_checks(svc.jobs, svc.sessions, [JobFile(name, content, carried)],
-                                      format=format, options=options or None, ahead=ahead)
+                                      format=format, options=options, ahead=ahead)
     return submitted
 
 

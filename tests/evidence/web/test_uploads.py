@@ -6,7 +6,7 @@ import io
 import json
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -219,7 +219,7 @@ def test_with_workers_an_upload_is_queued_as_its_bytes_unread(queueing_site: Sit
     assert sent.headers["location"] == f"/api/jobs/{sent.json()['job_id']}"
     blob, paper = _queued_jobs(queueing_site)
     assert (blob.name, blob.format, blob.content, blob.dois, blob.options) == \
-        ("blob", "pdf", pdf, None, {})
+        ("blob", "pdf", pdf, None, {"from_service": True})
     assert (paper.name, paper.format, paper.content) == ("spine-pain.tex", "latex", tex)
     assert paper.bibliographies == [["spine-pain.tex.bib", bib.decode("utf-8")]]
 
@@ -271,4 +271,30 @@ def test_with_workers_a_new_version_upload_carries_the_version_and_document_it_c
     assert missing.status_code == 404
     [job] = _queued_jobs(queueing_site)
     assert (job.name, job.format) == ("spine-pain.pdf", "pdf")
-    assert job.options == {"replaces": v1, "document": "spine-pain.docx"}
+    assert job.options == {"from_service": True, "replaces": v1, "document": "spine-pain.docx"}
+
+
+@pytest.mark.postgresql
+def test_with_workers_a_bibliography_the_article_names_is_not_asked_of_a_service_job(
+    queueing_site: Site,
+) -> None:
+    """The service takes a bibliography only as a field, and its check in the request reads
+    an article naming a bibliography file (front matter, ``\\bibliography``) without it. Its
+    job read the same bytes as ``evidence submit``'s, which must carry the file named, and
+    failed saying to give it with ``--bib``: an option the web has not."""
+    from evidence.jobs.run import JobRunner, _read
+
+    naming = "---\nbibliography: refs.bib\n---\n\nStanding desks halve back pain.\n"
+    with queueing_site.client() as client:
+        uploaded = client.post("/api/articles/upload",
+                               files={"file": ("paper.md", naming.encode("utf-8"))})
+        pasted = client.post("/api/articles", json={"name": "pasted.md", "text": naming,
+                                                    "format": "markdown"})
+    assert [r.status_code for r in (uploaded, pasted)] == [202, 202], pasted.text
+    runner = JobRunner(queueing_site.service.settings, queueing_site.service.sessions,
+                       client=cast(Any, None))
+    for sent in (uploaded, pasted):
+        job = runner._start(sent.json()["job_id"])
+        assert job is not None
+        article, references = _read(job)  # no refusal: read as the request reads it
+        assert (article.bibliography, references) == (("refs.bib",), [])

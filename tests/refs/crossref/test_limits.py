@@ -267,6 +267,7 @@ def test_send_by_checks_just_before_the_request_is_written() -> None:
         await send_by.trace(event, {})
 
     now[0] = 10.6
+    asyncio.run(trace("connection.connect_tcp.started"))  # connecting: not yet on the wire
     with pytest.raises(LateForSlot):
         asyncio.run(trace("http11.send_request_headers.started"))
     in_time = SendBy(10.5, lambda: now[0] - 1.0)
