@@ -388,3 +388,62 @@ def test_a_request_on_a_slow_new_connection_is_sent_on_it_not_dropped_with_it() 
     client = asyncio.run(run())
     assert backend.connects == 1  # one connection, kept open for the agency's question
     assert (client.stats.late, client.stats.requests) == (1, 2)  # the first waited on it
+
+
+def test_a_redirect_is_followed_on_the_slot_its_request_was_sent_on() -> None:
+    """A redirect is part of the request sent in time: httpx carries the first request's
+    extensions (the ``trace`` hook among them) to it, and it leaves a round trip after the
+    send time. Checked as a new request, it was always late: the request was sent again from
+    the start (each time reaching the registry) until the tries ran out."""
+    import httpx
+
+    from refs.crossref import CrossrefClient, CrossrefSettings
+    from refs.crossref.batching import work_url
+    from refs.crossref.limits import RequestKind
+    from tests.refs.crossref.recorded import CORRECTED, work_response
+
+    base = "https://crossref.test"
+    alias = "10.1371/alias.0033693"
+    now = [0.0]
+
+    class Limiting:
+        @asynccontextmanager
+        async def slot(self) -> AsyncIterator[SendBy]:
+            yield SendBy(now[0] + 0.1, lambda: now[0])
+
+        async def adapt(self, advertised: RateLimit | None) -> None:
+            pass
+
+        def hold(self, seconds: float) -> None:
+            pass
+
+    class Transport(httpx.AsyncBaseTransport):
+        """Like httpcore on a connection kept open: traces the headers' writing; each
+        answer comes a round trip (a fifth of a second) later."""
+
+        def __init__(self) -> None:
+            self.sent: list[str] = []
+
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            if "trace" in request.extensions:
+                await request.extensions["trace"]("http11.send_request_headers.started", {})
+            self.sent.append(str(request.url.copy_with(query=None)))
+            now[0] += 0.2
+            if self.sent[-1] == work_url(base, alias):
+                return httpx.Response(301, headers={"Location": work_url(base, CORRECTED)})
+            return work_response(CORRECTED)
+
+    def make(kind: RequestKind, start: RateLimit) -> Limiting:
+        return Limiting()
+
+    transport = Transport()
+
+    async def run() -> CrossrefClient:
+        async with CrossrefClient(CrossrefSettings(base_url=base, max_retries=0),
+                                  transport=transport, limiters=make) as client:
+            assert (await client.work(alias)).doi == CORRECTED
+        return client
+
+    client = asyncio.run(run())
+    assert transport.sent == [work_url(base, alias), work_url(base, CORRECTED)]
+    assert (client.stats.late, client.stats.requests) == (0, 1)
