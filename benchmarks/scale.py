@@ -37,6 +37,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from _machine import describe, repo_root_on_path
+from _serving import wait_until_up
 from read_load import WRK_MISSING, Load, python_load, wrk_load
 
 ROOT = repo_root_on_path()
@@ -285,7 +286,7 @@ def reads(processes: int, clients: int, seconds: float, tree: Path | None = None
             env=env, cwd=tree or ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             headers = {"Authorization": f"Bearer {token}"}
-            _ready(port_url)
+            wait_until_up(port_url)
             stored = httpx.post(f"{port_url}/api/articles", headers=headers, timeout=60,
                                 json={"name": example.name, "text": example.read_text()})
             article = stored.json()["id"]
@@ -309,18 +310,6 @@ def reads(processes: int, clients: int, seconds: float, tree: Path | None = None
     finally:
         database.drop_database(url)
     return loads
-
-
-def _ready(url: str) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError("the server did not start")
 
 
 def _cpu(value: float | None) -> str:

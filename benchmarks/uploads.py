@@ -32,6 +32,7 @@ import time
 from pathlib import Path
 
 from _machine import describe, repo_root_on_path
+from _serving import wait_until_up
 
 ROOT = repo_root_on_path()
 
@@ -86,7 +87,7 @@ def run(tree: Path | None, uploads: int) -> dict[str, object]:
                 [sys.executable, "-c", CLI, "serve", "--port", port_url.rsplit(":", 1)[1]],
                 env=env, cwd=tree or ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             try:
-                _ready(port_url)
+                wait_until_up(port_url)
                 headers = {"Authorization": f"Bearer {token}"}
                 data = PDF.read_bytes()
                 # One upload first, not counted: the check processes start on the first.
@@ -135,18 +136,6 @@ def _worker(env: dict[str, str], tree: Path | None, sessions: object) -> tuple[f
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     return cpu, wall, ", ".join(f"{count} {state}" for state, count in sorted(states.items()))
-
-
-def _ready(url: str) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError("the server did not start")
 
 
 def main(argv: list[str] | None = None) -> int:
