@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
@@ -16,6 +16,7 @@ from refs.crossref.limits import (
     Limiter,
     Pacer,
     RateLimit,
+    RequestKind,
     SendBy,
     Slots,
     backoff_delay,
@@ -178,7 +179,6 @@ def test_the_client_paces_through_the_limiters_it_is_given() -> None:
     import httpx
 
     from refs.crossref import CrossrefClient, CrossrefSettings
-    from refs.crossref.limits import RequestKind
 
     used: list[str] = []
     made: list[RequestKind] = []
@@ -281,23 +281,11 @@ def test_the_client_keeps_a_late_request_back_and_sends_it_on_a_new_slot() -> No
     import httpx
 
     from refs.crossref import CrossrefClient, CrossrefSettings
-    from refs.crossref.limits import RequestKind
     from refs.errors import DOINotFound
 
     now = [0.0]
-    given: list[SendBy] = []
-
-    class Limiting:
-        @asynccontextmanager
-        async def slot(self) -> AsyncIterator[SendBy]:
-            given.append(SendBy(now[0] + 0.1, lambda: now[0]))
-            yield given[-1]
-
-        async def adapt(self, advertised: RateLimit | None) -> None:
-            pass
-
-        def hold(self, seconds: float) -> None:
-            pass
+    limiter = _Giving(lambda: SendBy(now[0] + 0.1, lambda: now[0]))
+    given = limiter.given
 
     class Transport(httpx.AsyncBaseTransport):
         """Like httpcore: traces the headers' writing; the first request finds the process
@@ -313,14 +301,11 @@ def test_the_client_keeps_a_late_request_back_and_sends_it_on_a_new_slot() -> No
             self.sent += 1
             return httpx.Response(404, text="Resource not found.")
 
-    def make(kind: RequestKind, start: RateLimit) -> Limiting:
-        return Limiting()
-
     transport = Transport()
 
     async def run() -> CrossrefClient:
         async with CrossrefClient(CrossrefSettings(max_retries=0), transport=transport,
-                                  limiters=make) as client:
+                                  limiters=limiter.make) as client:
             with pytest.raises(DOINotFound):
                 await client.work("10.1000/x")
         return client
@@ -340,7 +325,6 @@ def test_a_request_on_a_slow_new_connection_is_sent_on_it_not_dropped_with_it() 
     import httpx
 
     from refs.crossref import CrossrefClient, CrossrefSettings
-    from refs.crossref.limits import RequestKind
     from refs.errors import DOINotFound
 
     now = [0.0]
@@ -357,22 +341,10 @@ def test_a_request_on_a_slow_new_connection_is_sent_on_it_not_dropped_with_it() 
             now[0] += 0.5  # a handshake far away: five times the slack given below
             return await super().connect_tcp(*args, **kwargs)  # type: ignore[arg-type]
 
-    class Limiting:
-        @asynccontextmanager
-        async def slot(self) -> AsyncIterator[SendBy]:
-            async def renew() -> float:
-                return now[0] + 0.1  # the next send time is free at once
+    async def renew() -> float:
+        return now[0] + 0.1  # the next send time is free at once
 
-            yield SendBy(now[0] + 0.1, lambda: now[0], renew)
-
-        async def adapt(self, advertised: RateLimit | None) -> None:
-            pass
-
-        def hold(self, seconds: float) -> None:
-            pass
-
-    def make(kind: RequestKind, start: RateLimit) -> Limiting:
-        return Limiting()
+    limiter = _Giving(lambda: SendBy(now[0] + 0.1, lambda: now[0], renew))
 
     backend = SlowToConnect()
     transport = httpx.AsyncHTTPTransport()
@@ -380,7 +352,7 @@ def test_a_request_on_a_slow_new_connection_is_sent_on_it_not_dropped_with_it() 
 
     async def run() -> CrossrefClient:
         async with CrossrefClient(CrossrefSettings(max_retries=0), transport=transport,
-                                  limiters=make) as client:
+                                  limiters=limiter.make) as client:
             with pytest.raises(DOINotFound):
                 await client.work("10.1000/x")
         return client
@@ -399,23 +371,13 @@ def test_a_redirect_is_followed_on_the_slot_its_request_was_sent_on() -> None:
 
     from refs.crossref import CrossrefClient, CrossrefSettings
     from refs.crossref.batching import work_url
-    from refs.crossref.limits import RequestKind
     from tests.refs.crossref.recorded import CORRECTED, work_response
 
     base = "https://crossref.test"
     alias = "10.1371/alias.0033693"
     now = [0.0]
 
-    class Limiting:
-        @asynccontextmanager
-        async def slot(self) -> AsyncIterator[SendBy]:
-            yield SendBy(now[0] + 0.1, lambda: now[0])
-
-        async def adapt(self, advertised: RateLimit | None) -> None:
-            pass
-
-        def hold(self, seconds: float) -> None:
-            pass
+    limiter = _Giving(lambda: SendBy(now[0] + 0.1, lambda: now[0]))
 
     class Transport(httpx.AsyncBaseTransport):
         """Like httpcore on a connection kept open: traces the headers' writing; each
@@ -433,17 +395,37 @@ def test_a_redirect_is_followed_on_the_slot_its_request_was_sent_on() -> None:
                 return httpx.Response(301, headers={"Location": work_url(base, CORRECTED)})
             return work_response(CORRECTED)
 
-    def make(kind: RequestKind, start: RateLimit) -> Limiting:
-        return Limiting()
-
     transport = Transport()
 
     async def run() -> CrossrefClient:
         async with CrossrefClient(CrossrefSettings(base_url=base, max_retries=0),
-                                  transport=transport, limiters=make) as client:
+                                  transport=transport, limiters=limiter.make) as client:
             assert (await client.work(alias)).doi == CORRECTED
         return client
 
     client = asyncio.run(run())
     assert transport.sent == [work_url(base, alias), work_url(base, CORRECTED)]
     assert (client.stats.late, client.stats.requests) == (0, 1)
+
+
+class _Giving:
+    """A limiter that gives each request the :class:`SendBy` ``make_send_by`` makes (kept in
+    ``given``) and ignores what the registry advertises."""
+
+    def __init__(self, make_send_by: Callable[[], SendBy]) -> None:
+        self.make_send_by = make_send_by
+        self.given: list[SendBy] = []
+
+    def make(self, kind: RequestKind, start: RateLimit) -> _Giving:
+        return self
+
+    @asynccontextmanager
+    async def slot(self) -> AsyncIterator[SendBy]:
+        self.given.append(self.make_send_by())
+        yield self.given[-1]
+
+    async def adapt(self, advertised: RateLimit | None) -> None:
+        pass
+
+    def hold(self, seconds: float) -> None:
+        pass
