@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from select import select as readable_within
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from sqlalchemy import func, select
@@ -24,6 +24,9 @@ from evidence.store.models import Article, CheckJob, Lookup, Reference
 from evidence.vocabulary import JobState, ReferenceStatus
 from tests.standin import Faults, Standin, StandinConfig, run_standin
 from tests.standin.articles import write_corpus
+
+if TYPE_CHECKING:
+    import httpx
 
 pytestmark = pytest.mark.postgresql
 
@@ -260,13 +263,6 @@ def test_with_workers_a_new_version_is_a_job_stored_only_on_the_version_it_repla
     settings = Settings.from_env(workers.env, jobs=True)
     texts = [article_text(n, [generated_doi(i) for i in (1, 2, 3)]) for n in (1, 2, 3, 4)]
 
-    def finished(http: httpx.Client, url: str) -> dict[str, Any]:
-        deadline = time.monotonic() + 60
-        while (state := http.get(url).json())["state"] in ("queued", "running"):
-            assert time.monotonic() < deadline, state
-            time.sleep(0.2)
-        return state
-
     later = Workers(workers.env, tmp_path / "later.log")
     with serve_in_thread(create_app(settings), lifespan="on") as url, \
             httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}) as http:
@@ -274,7 +270,7 @@ def test_with_workers_a_new_version_is_a_job_stored_only_on_the_version_it_repla
         unknown = http.post("/api/articles", json={"name": "a.txt", "text": texts[1],
                                                    "replaces": 999_999})
         workers.start(1, concurrency=1)
-        v1 = finished(http, first.json()["url"])["article_id"]
+        v1 = _job_state(http, first.json()["url"])["article_id"]
         workers.stop()
         # Both queued while no worker runs: each replaces the newest version, version 1.
         replacing = [http.post("/api/articles", json={"name": "a.txt", "text": text,
@@ -282,7 +278,7 @@ def test_with_workers_a_new_version_is_a_job_stored_only_on_the_version_it_repla
                      for text in texts[2:]]
         later.start(1, concurrency=1)
         try:
-            states = [finished(http, r.json()["url"]) for r in replacing]
+            states = [_job_state(http, r.json()["url"]) for r in replacing]
         finally:
             later.stop()
         stale = http.post("/api/articles", json={"name": "a.txt", "text": texts[1],
@@ -532,13 +528,6 @@ def test_with_workers_an_uploaded_file_is_a_job_and_its_new_version_too(
         with pg_sessions() as session:
             return session.scalar(select(func.count()).select_from(CheckJob)) or 0
 
-    def finished(http: httpx.Client, url: str) -> dict[str, Any]:
-        deadline = time.monotonic() + 60
-        while (state := http.get(url).json())["state"] in ("queued", "running"):
-            assert time.monotonic() < deadline, state
-            time.sleep(0.2)
-        return state
-
     workers.start(1, concurrency=1)
     with serve_in_thread(create_app(settings), lifespan="on") as url, \
             httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}) as http:
@@ -550,7 +539,7 @@ def test_with_workers_an_uploaded_file_is_a_job_and_its_new_version_too(
         again = http.post("/api/articles/upload", files={"file": ("paper.docx", word)})
         assert (again.status_code, again.json()["job_id"], again.json()["created"]) == \
             (202, job["job_id"], False)
-        v1 = finished(http, job["url"])["article_id"]
+        v1 = _job_state(http, job["url"])["article_id"]
         first = http.get(f"/api/articles/{v1}").json()
         queued = jobs()
         unknown_format = http.post("/api/articles/upload", files={"file": ("notes.odt", b"x")})
@@ -559,11 +548,11 @@ def test_with_workers_an_uploaded_file_is_a_job_and_its_new_version_too(
                             files={"file": ("paper.md", version_2)})
         assert jobs() == queued  # refused at once: nothing queued
         bomb = http.post("/api/articles/upload", files={"file": ("bomb.docx", _zip_bomb())})
-        bombed = finished(http, bomb.json()["url"])
+        bombed = _job_state(http, bomb.json()["url"])
         replacing = http.post("/api/articles/upload", data={"replaces": str(v1)},
                               files={"file": ("paper.md", version_2)})
         assert replacing.status_code == 202, replacing.text
-        v2 = finished(http, replacing.json()["url"])["article_id"]
+        v2 = _job_state(http, replacing.json()["url"])["article_id"]
         second = http.get(f"/api/articles/{v2}").json()
         stale = http.post("/api/articles/upload", data={"replaces": str(v1)},
                           files={"file": ("paper.txt", version_2 + b"More.\n")})
@@ -649,3 +638,12 @@ def test_with_workers_the_pages_upload_forms_go_to_the_jobs_page(
         ("paper-2.docx", "docx", v1)
     assert [r["doi"] for r in stored["references"]] == [generated_doi(2), generated_doi(3)]
     assert shown.status_code == 200 and "Generated article 2" in shown.text
+
+
+def _job_state(http: httpx.Client, url: str) -> dict[str, Any]:
+    """The job at ``url`` once it is neither queued nor running (a ceiling of 60 s)."""
+    deadline = time.monotonic() + 60
+    while (state := http.get(url).json())["state"] in ("queued", "running"):
+        assert time.monotonic() < deadline, state
+        time.sleep(0.2)
+    return state
